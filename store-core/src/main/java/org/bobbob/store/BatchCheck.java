@@ -1,0 +1,64 @@
+package org.bobbob.store;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.bobbob.store.alloc.Location;
+
+/** The argument and placement checks of {@link Storer#writeBatchedObjs}, shared by every store. */
+final class BatchCheck {
+    private BatchCheck() {}
+
+    /**
+     * Checks the arguments alone: no nulls, equal lengths, no repeated id, sizes non-negative and
+     * summing to {@code data.length}. Returns an array for the objects' locations.
+     */
+    static Location[] validate(long[] ids, byte[] data, int[] sizes) {
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(sizes, "sizes");
+        if (ids.length != sizes.length) {
+            throw new IllegalArgumentException("ids has " + ids.length + " entries but sizes has " + sizes.length);
+        }
+        long sum = 0;
+        for (int s : sizes) {
+            if (s < 0) {
+                throw new IllegalArgumentException("sizes must be >= 0, got " + s);
+            }
+            sum += s;
+        }
+        if (sum != data.length) {
+            throw new IllegalArgumentException("sizes sum to " + sum + " but data has " + data.length + " bytes");
+        }
+        long[] sorted = ids.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                throw new IllegalArgumentException("id " + sorted[i] + " appears twice");
+            }
+        }
+        return new Location[ids.length];
+    }
+
+    /** Checks each size fits its object and the objects lie back to back in the order given. */
+    static void checkPlacement(long[] ids, int[] sizes, Location[] locs) throws StoreException {
+        for (int i = 0; i < ids.length; i++) {
+            if (sizes[i] > locs[i].size) {
+                throw new IllegalArgumentException("sizes[" + i + "] = " + sizes[i] + " is larger than object "
+                        + ids[i] + " (" + locs[i].size + " bytes)");
+            }
+            if (i > 0 && locs[i].offset != locs[i - 1].offset + locs[i - 1].allocatedSize) {
+                throw Errors.notAdjacent(ids[i - 1], ids[i]);
+            }
+        }
+    }
+
+    /** Whether {@code data} maps onto the run with no gap, so one write does it. */
+    static boolean packed(int[] sizes, Location[] locs) {
+        for (int i = 0; i < locs.length - 1; i++) {
+            if (sizes[i] != locs[i].allocatedSize) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

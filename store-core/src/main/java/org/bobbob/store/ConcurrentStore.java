@@ -1,0 +1,482 @@
+package org.bobbob.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bobbob.store.lock.DiskTokens;
+import org.bobbob.store.lock.ObjectLocks;
+
+/**
+ * Makes any {@link Storer} safe for any mix of threads.
+ *
+ * <pre>{@code
+ * Storer store = ConcurrentStore.wrap(BasicStore.open(path), 4);   // at most 4 handles doing I/O
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li><b>Per-object read/write locks</b>: many readers or one writer per object, held from the
+ *       moment a Late handle opens until it closes (from any thread). A reader never sees a write
+ *       in progress on the same object: it reads one whole version.
+ *   <li><b>Deletes wait</b>: {@link #deleteObj} takes the object's write lock, so it waits for
+ *       every open handle on that object.
+ *   <li><b>One global lock</b> around allocator changes only ({@code newObj}, {@code lateWriteNewObj}'s
+ *       allocation, {@code deleteObj}, {@code primeObject}, {@code allocateRun}); never held while
+ *       a handle reads or writes data.
+ *   <li><b>Disk tokens</b> ({@code diskTokens > 0}) cap the number of Late handles open at once.
+ *       A token is taken after the object lock, never while waiting for one, and returned when the
+ *       handle closes. {@code newObj} takes none.
+ *   <li>The lock table holds entries only for objects that have holders or waiters.
+ *   <li>{@link #close()} refuses new calls at once, waits up to the close timeout for calls in
+ *       progress and open handles, then closes (and so syncs) the inner store. Handles still open
+ *       then fail with {@link StoreClosedException}. {@code close()} twice is fine.
+ * </ul>
+ *
+ * <h2>What the inner store must allow</h2>
+ * Look-ups, data I/O on distinct objects and {@code sync()} concurrently with each other and
+ * with one allocator change at a time. {@link BasicStore} and {@link MultiStore} do.
+ *
+ * <h2>Capabilities</h2>
+ * {@link #unwrap} passes the inner store's capabilities through: {@link RunAllocator} under the
+ * global lock; others ({@link ObjectInfoProvider}, {@link StatisticsProvider}, the inner store's
+ * class) unchanged, so they bypass this wrapper's locks.
+ */
+public final class ConcurrentStore implements Storer {
+    private static final System.Logger LOG = System.getLogger(ConcurrentStore.class.getName());
+    /** How long {@link #close()} waits for open handles unless told otherwise. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Storer inner;
+    private final DiskTokens tokens;
+    private final ObjectLocks locks = new ObjectLocks();
+    private final ReentrantLock allocationLock = new ReentrantLock();
+    private final Duration closeTimeout;
+    /** Calls in progress plus open handles; {@link #close()} waits for it to reach 0. */
+    private final AtomicInteger active = new AtomicInteger();
+    private final Object drained = new Object();
+    /** Set once by close(); every entry checks it after counting itself in (see {@link #enter}). */
+    private volatile boolean closed;
+    private final ReentrantLock closeLock = new ReentrantLock();
+    private boolean closeDone;
+
+    private ConcurrentStore(Storer inner, DiskTokens tokens, Duration closeTimeout) {
+        this.inner = inner;
+        this.tokens = tokens;
+        this.closeTimeout = closeTimeout;
+    }
+
+    /**
+     * Wraps {@code inner}; the wrapper owns it from now on (closing the wrapper closes it).
+     *
+     * @param diskTokens most Late handles open at once; 0 = unlimited
+     * @throws IllegalArgumentException if {@code diskTokens < 0}
+     */
+    public static ConcurrentStore wrap(Storer inner, int diskTokens) {
+        return wrap(inner, diskTokens, DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /** As {@link #wrap(Storer, int)}, with the time {@link #close()} waits for open handles. */
+    public static ConcurrentStore wrap(Storer inner, int diskTokens, Duration closeTimeout) {
+        Objects.requireNonNull(inner, "inner");
+        Objects.requireNonNull(closeTimeout, "closeTimeout");
+        if (closeTimeout.isNegative()) {
+            throw new IllegalArgumentException("closeTimeout must not be negative: " + closeTimeout);
+        }
+        return new ConcurrentStore(inner, DiskTokens.of(diskTokens), closeTimeout);
+    }
+
+    /** The wrapped store. Using it directly bypasses this wrapper's locks. */
+    public Storer inner() {
+        return inner;
+    }
+
+    /** The disk-token pool (for monitoring: {@code inUse()}, {@code waits()}). */
+    public DiskTokens diskTokens() {
+        return tokens;
+    }
+
+    /** Objects with a lock holder or waiter right now. */
+    public int lockedObjects() {
+        return locks.activeEntries();
+    }
+
+    /** Calls in progress plus open handles. */
+    public int activeOperations() {
+        return active.get();
+    }
+
+    // ---------------------------------------------------------------- the close gate
+
+    /**
+     * Counts a call in, then checks {@link #closed}. close() sets closed, then waits for the count:
+     * so a call either sees closed and backs out, or is counted before close() starts waiting.
+     */
+    private void enter() throws StoreClosedException {
+        active.incrementAndGet();
+        if (closed) {
+            exit();
+            throw Errors.closed(this);
+        }
+    }
+
+    private void exit() {
+        if (active.decrementAndGet() == 0 && closed) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
+    private <T> T allocating(IOAction<T> action) throws IOException {
+        allocationLock.lock();
+        try {
+            return action.run();
+        } finally {
+            allocationLock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IOAction<T> {
+        T run() throws IOException;
+    }
+
+    // ---------------------------------------------------------------- Storer
+
+    @Override
+    public long newObj(int size) throws IOException {
+        FileStore.checkSize(size);
+        enter();
+        try {
+            // Allocate under the global lock; zero-fill (on the writer's close) outside it.
+            ObjectWriter w = allocating(() -> inner.lateWriteNewObj(size));
+            w.close();
+            return w.id();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public ObjectWriter lateWriteNewObj(int size) throws IOException {
+        FileStore.checkSize(size);
+        enter();
+        ObjectWriter w = null;
+        ObjectLocks.Held lock = null;
+        boolean tokenHeld = false;
+        try {
+            w = allocating(() -> inner.lateWriteNewObj(size));
+            lock = locks.writeLock(w.id());
+            tokens.acquire();
+            tokenHeld = true;
+            return new LockedWriter(w, lock);
+        } catch (IOException | RuntimeException e) {
+            release(w, lock, tokenHeld, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public ObjectWriter writeToObj(long id) throws IOException {
+        if (id <= 0) {
+            throw Errors.notFound(id);
+        }
+        enter();
+        ObjectLocks.Held lock = null;
+        boolean tokenHeld = false;
+        try {
+            lock = locks.writeLock(id);
+            tokens.acquire();
+            tokenHeld = true;
+            return new LockedWriter(inner.writeToObj(id), lock);
+        } catch (IOException | RuntimeException e) {
+            release(null, lock, tokenHeld, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public ObjectReader lateReadObj(long id) throws IOException {
+        if (id <= 0) {
+            throw Errors.notFound(id);
+        }
+        enter();
+        ObjectLocks.Held lock = null;
+        boolean tokenHeld = false;
+        try {
+            lock = locks.readLock(id);
+            tokens.acquire();
+            tokenHeld = true;
+            return new LockedReader(inner.lateReadObj(id), lock);
+        } catch (IOException | RuntimeException e) {
+            release(null, lock, tokenHeld, e);
+            throw e;
+        }
+    }
+
+    /** Undoes a half-opened handle, newest first, then counts the call out. */
+    private void release(AutoCloseable handle, ObjectLocks.Held lock, boolean tokenHeld, Throwable primary) {
+        try {
+            if (handle != null) {
+                handle.close();
+            }
+        } catch (Exception suppressed) {
+            primary.addSuppressed(suppressed);
+        } finally {
+            if (tokenHeld) {
+                tokens.release();
+            }
+            if (lock != null) {
+                locks.unlock(lock);
+            }
+            exit();
+        }
+    }
+
+    @Override
+    public void deleteObj(long id) throws IOException {
+        if (id <= 0) {
+            throw Errors.notFound(id);
+        }
+        enter();
+        try {
+            ObjectLocks.Held lock = locks.writeLock(id); // waits for every open handle on it
+            try {
+                allocating(() -> {
+                    inner.deleteObj(id);
+                    return null;
+                });
+            } finally {
+                locks.unlock(lock);
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public long primeObject(int size) throws IOException {
+        FileStore.checkSize(size);
+        enter();
+        try {
+            return allocating(() -> inner.primeObject(size));
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void sync() throws IOException {
+        enter();
+        try {
+            inner.sync();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
+        BatchCheck.validate(ids, data, sizes);
+        long[] order = ids.clone();
+        Arrays.sort(order); // one global order: two batches never wait on each other in a cycle
+        enter();
+        ObjectLocks.Held[] held = new ObjectLocks.Held[order.length];
+        int n = 0;
+        boolean tokenHeld = false;
+        try {
+            for (long id : order) {
+                held[n] = locks.writeLock(id);
+                n++;
+            }
+            tokens.acquire();
+            tokenHeld = true;
+            inner.writeBatchedObjs(ids, data, sizes);
+        } finally {
+            if (tokenHeld) {
+                tokens.release();
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                locks.unlock(held[i]);
+            }
+            exit();
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> capability) throws StoreException {
+        Objects.requireNonNull(capability, "capability");
+        if (capability.isInstance(this)) {
+            return capability.cast(this);
+        }
+        if (capability == RunAllocator.class) {
+            RunAllocator runs = inner.unwrap(RunAllocator.class);
+            RunAllocator locked = (size, count) -> {
+                enter();
+                try {
+                    return allocating(() -> runs.allocateRun(size, count));
+                } finally {
+                    exit();
+                }
+            };
+            return capability.cast(locked);
+        }
+        return inner.unwrap(capability);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> capability) {
+        return capability != null && (capability.isInstance(this) || inner.isWrapperFor(capability));
+    }
+
+    // ---------------------------------------------------------------- close
+
+    /**
+     * Refuses new calls, waits up to the close timeout for calls in progress and open handles,
+     * then closes the inner store (which syncs it). Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        closeLock.lock();
+        try {
+            if (closeDone) {
+                return;
+            }
+            closed = true;
+            long deadline = System.nanoTime() + closeTimeout.toNanos();
+            synchronized (drained) {
+                long left;
+                while (active.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(drained, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            int still = active.get();
+            if (still > 0) {
+                LOG.log(System.Logger.Level.WARNING, Errors.closeTimedOut(this, still).getMessage());
+            }
+            closeDone = true;
+            inner.close();
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConcurrentStore[" + inner + ", " + tokens + "]";
+    }
+
+    // ---------------------------------------------------------------- handles
+
+    /** Idempotent release of a handle's inner handle, token, lock and gate count. */
+    private abstract class Locked {
+        private static final AtomicIntegerFieldUpdater<Locked> CLOSED =
+                AtomicIntegerFieldUpdater.newUpdater(Locked.class, "closedFlag");
+        private final AutoCloseable handle;
+        private final ObjectLocks.Held lock;
+        private volatile int closedFlag;
+
+        Locked(AutoCloseable handle, ObjectLocks.Held lock) {
+            this.handle = handle;
+            this.lock = lock;
+        }
+
+        void checkUsable() throws StoreClosedException {
+            if (closedFlag != 0) {
+                throw Errors.closed("handle of object " + lock.id());
+            }
+        }
+
+        public boolean isOpen() {
+            return closedFlag == 0;
+        }
+
+        public void close() throws IOException {
+            if (!CLOSED.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            try {
+                handle.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            } finally {
+                tokens.release();
+                locks.unlock(lock);
+                exit();
+            }
+        }
+    }
+
+    private final class LockedWriter extends Locked implements ObjectWriter {
+        private final ObjectWriter w;
+
+        LockedWriter(ObjectWriter w, ObjectLocks.Held lock) {
+            super(w, lock);
+            this.w = w;
+        }
+
+        @Override
+        public long id() {
+            return w.id();
+        }
+
+        @Override
+        public int size() {
+            return w.size();
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            checkUsable();
+            return w.write(src);
+        }
+
+        @Override
+        public String toString() {
+            return "Locked" + w;
+        }
+    }
+
+    private final class LockedReader extends Locked implements ObjectReader {
+        private final ObjectReader r;
+
+        LockedReader(ObjectReader r, ObjectLocks.Held lock) {
+            super(r, lock);
+            this.r = r;
+        }
+
+        @Override
+        public long id() {
+            return r.id();
+        }
+
+        @Override
+        public int size() {
+            return r.size();
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            checkUsable();
+            return r.read(dst);
+        }
+
+        @Override
+        public String toString() {
+            return "Locked" + r;
+        }
+    }
+}

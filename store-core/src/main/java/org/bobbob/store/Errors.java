@@ -1,0 +1,91 @@
+package org.bobbob.store;
+
+import java.nio.file.Path;
+
+/**
+ * Every store error is made here, so each has one code and one wording. The table of codes is
+ * {@code docs/ERRORS.md}; keep the two in step.
+ */
+public final class Errors {
+    private Errors() {}
+
+    public static ObjectNotFoundException notFound(long id) {
+        String why = id == 0 ? "id 0 belongs to the store itself"
+                : id < 0 ? "ids are never negative"
+                : "no live object has this id (never allocated, or deleted)";
+        return new ObjectNotFoundException(id, "[BOB-101] object " + id + " not found: " + why);
+    }
+
+    public static WriteLimitExceededException writeLimit(long id, int size, long position, int attempted) {
+        return new WriteLimitExceededException("[BOB-102] write of " + attempted + " bytes at position "
+                + position + " would pass the end of object " + id + " (size " + size + "); nothing written");
+    }
+
+    public static StoreException primeTooSmall(long id, int has, int asked) {
+        return new StoreException("[BOB-103] prime object " + id + " has " + has
+                + " bytes, smaller than the " + asked + " asked for");
+    }
+
+    public static StoreException notAdjacent(long previous, long next) {
+        return new StoreException("[BOB-104] objects " + previous + " and " + next
+                + " are not adjacent in the file; writeBatchedObjs needs a run (see RunAllocator)");
+    }
+
+    public static StoreException spaceExhausted(long wanted) {
+        return new StoreException("[BOB-105] cannot allocate " + wanted + " bytes: store file would exceed its maximum size");
+    }
+
+    public static StoreClosedException closed(Object what) {
+        return new StoreClosedException("[BOB-201] " + what + " is closed");
+    }
+
+    public static StoreClosedException closed(Object what, Throwable cause) {
+        return new StoreClosedException("[BOB-201] " + what + " is closed", cause);
+    }
+
+    public static StoreException locked(Path path) {
+        return new StoreException("[BOB-202] store file " + path
+                + " is already open (locked by this or another process)");
+    }
+
+    public static StoreException missing(Path path) {
+        return new StoreException("[BOB-203] store file " + path + " does not exist");
+    }
+
+    public static StoreException exists(Path path) {
+        return new StoreException("[BOB-204] store file " + path
+                + " already exists and is not empty; open it instead of creating it");
+    }
+
+    public static StoreException closeTimedOut(Object what, int openHandles) {
+        return new StoreException("[BOB-205] " + what + " closed with " + openHandles
+                + " handles still open after the close timeout; they now fail with StoreClosedException");
+    }
+
+    public static StoreCorruptedException corrupted(Path path, String reason) {
+        return new StoreCorruptedException("[BOB-301] store file " + path + " is corrupted: " + reason);
+    }
+
+    public static StoreCorruptedException notAStore(Path path, String reason) {
+        return new StoreCorruptedException("[BOB-302] " + path + " is not a bobbob store: " + reason);
+    }
+
+    public static StoreCorruptedException unsupportedVersion(Path path, int version, int supported) {
+        return new StoreCorruptedException("[BOB-303] store file " + path + " has format version " + version
+                + "; this build reads version " + supported);
+    }
+
+    public static StoreCorruptedException wrongKind(Path path, String found, String expected) {
+        return new StoreCorruptedException("[BOB-304] store file " + path + " holds a " + found
+                + " store, not a " + expected + " store");
+    }
+
+    public static UnsupportedCapabilityException unsupported(Object store, Class<?> capability) {
+        return new UnsupportedCapabilityException("[BOB-401] " + store.getClass().getSimpleName()
+                + " does not support " + capability.getName());
+    }
+
+    public static StoreException badUrl(String url, String problem) {
+        return new StoreException("[BOB-501] bad store URL '" + url + "': " + problem);
+    }
+}

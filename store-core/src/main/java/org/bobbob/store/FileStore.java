@@ -1,0 +1,741 @@
+package org.bobbob.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import org.bobbob.store.alloc.ExtentList;
+import org.bobbob.store.alloc.FileSpace;
+import org.bobbob.store.alloc.Location;
+import org.bobbob.store.alloc.ObjectAllocator;
+import org.bobbob.store.io.HeaderSlot;
+import org.bobbob.store.io.MetaReader;
+import org.bobbob.store.io.MetaRecord;
+import org.bobbob.store.io.MetaWriter;
+import org.bobbob.store.io.MetadataException;
+import org.bobbob.store.io.StoreFile;
+import org.bobbob.store.lock.DiskTokens;
+
+/**
+ * The engine shared by {@link BasicStore} and {@link MultiStore}: the file, its header, the
+ * commit protocol, data I/O and the Late handles. A subclass only chooses the
+ * {@link ObjectAllocator} (where objects go); everything that touches the file is here, once.
+ *
+ * <h2>File</h2>
+ * Two {@link HeaderSlot header slots} (offsets 0 and 512), then data from byte 1024: objects,
+ * blocks of slots, and metadata records, all placed by the allocator. The current metadata
+ * record holds the allocator state (live objects only; free space is derived as the gaps).
+ * See {@code docs/FORMAT.md}.
+ *
+ * <h2>Commit protocol ({@link #sync()})</h2>
+ * <ol>
+ *   <li>Under the metadata lock: encode the allocator state, allocate space for the record
+ *       (the old record stays untouched), note the allocator end and what has been freed so far.
+ *   <li>Write the record (and extend the file to the end if it is shorter), then force: data
+ *       written before the sync and the record are now durable.
+ *   <li>Write header slot A with sequence {@code s+1} naming the record; force. Write slot B
+ *       with {@code s+2}; force. Both slots now name the new record, so a slot damaged later
+ *       falls back to the same state, never to an older one whose space may have been reused.
+ *   <li>Under the metadata lock: make reusable the space freed before step 1 and the old
+ *       record's space. Nothing freed is reused before this point, so every durable state only
+ *       names bytes that still hold what it says.
+ * </ol>
+ * A crash before slot A is durable leaves the previous state; a torn slot A leaves slot B (the
+ * previous state, intact by step 4's rule); after slot A the new state.
+ *
+ * <h2>Threads</h2>
+ * Safe for concurrent use on distinct objects: allocator state is guarded by a
+ * {@link StampedLock} (mutations exclusive and short, never across data I/O; look-ups
+ * optimistic, falling back to a shared lock when a mutation raced them); data I/O is positional
+ * and takes no lock. Coordinating readers and writers of the same object, and deletes against
+ * open handles, is left to the caller; {@link ConcurrentStore} does it.
+ */
+abstract sealed class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider
+        permits BasicStore, MultiStore {
+
+    static final int KIND_BASIC = 1;
+    static final int KIND_MULTI = 2;
+    private static final int ZERO_CHUNK = 64 * 1024;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
+
+    /** Builds an allocator: empty for a new store, or from a metadata payload. */
+    interface AllocatorFactory {
+        ObjectAllocator create(FileSpace space);
+
+        ObjectAllocator read(MetaReader in, FileSpace space, long end, ExtentList used);
+    }
+
+    private final StoreFile file;
+    private final Path path;
+    private final int kind;
+    private final DiskTokens tokens;
+    /** Guards {@link #space}, {@link #allocator}, {@link #primeId} and the current record's extent. */
+    private final StampedLock meta = new StampedLock();
+    /** Serialises syncs (and close); guards {@link #sequence} and {@link #metaWriter}. */
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final MetaWriter metaWriter = new MetaWriter();
+    final FileSpace space;
+    final ObjectAllocator allocator;
+    private long primeId;
+    private long recordOffset;
+    private int recordLength;
+    private long sequence;
+    private long syncs;
+    /**
+     * Set by every change, cleared when a sync starts. Volatile: a change that completed before
+     * sync() was called is seen by it, so no completed change is skipped.
+     */
+    private volatile boolean dirty;
+    /** Written once under {@link #syncLock}; read on every call. */
+    private volatile boolean closed;
+
+    FileStore(StoreFile file, int kind, OpenMode mode, DiskTokens tokens, AllocatorFactory factory) throws IOException {
+        this.file = file;
+        this.path = file.path();
+        this.kind = kind;
+        this.tokens = tokens;
+        this.space = new FileSpace(HeaderSlot.DATA_START);
+        try {
+            long size = file.size();
+            if (size == 0 && mode.mayCreateFile()) {
+                this.allocator = factory.create(space);
+                dirty = true;
+                commit();
+            } else if (mode == OpenMode.CREATE) {
+                throw Errors.exists(path);
+            } else {
+                this.allocator = load(size, factory);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                file.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    private ObjectAllocator load(long size, AllocatorFactory factory) throws IOException {
+        if (size == 0) {
+            throw Errors.notAStore(path, "the file is empty");
+        }
+        ByteBuffer head = ByteBuffer.allocate((int) HeaderSlot.DATA_START);
+        file.readFullyZeroPadded(head, 0);
+        HeaderSlot.Decoded a = HeaderSlot.decode(head.duplicate().position(0).limit(HeaderSlot.SLOT_SIZE).slice());
+        HeaderSlot.Decoded b = HeaderSlot.decode(head.duplicate().position(HeaderSlot.SLOT_SIZE).slice());
+        if (a.status() == HeaderSlot.Status.BAD_MAGIC && b.status() == HeaderSlot.Status.BAD_MAGIC) {
+            throw Errors.notAStore(path, "no header slot has the bobbob magic");
+        }
+        if (size < HeaderSlot.DATA_START) {
+            throw Errors.corrupted(path, "truncated to " + size + " bytes; the header alone needs " + HeaderSlot.DATA_START);
+        }
+        HeaderSlot header = newest(a, b);
+        if (header == null) {
+            for (HeaderSlot.Decoded d : new HeaderSlot.Decoded[] {a, b}) {
+                if (d.status() == HeaderSlot.Status.BAD_VERSION) {
+                    throw Errors.unsupportedVersion(path, d.version(), HeaderSlot.VERSION);
+                }
+            }
+            throw Errors.corrupted(path, "both header slots fail their checksum");
+        }
+        if (header.kind() != kind) {
+            throw Errors.wrongKind(path, kindName(header.kind()), kindName(kind));
+        }
+        if (size < header.end()) {
+            throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
+        }
+        if (header.recordOffset() < HeaderSlot.DATA_START || header.recordLength() < MetaRecord.FRAMING
+                || header.recordOffset() > header.end() - header.recordLength()) {
+            throw Errors.corrupted(path, "header names a metadata record at " + header.recordOffset() + " of "
+                    + header.recordLength() + " bytes, outside the data area");
+        }
+        try {
+            MetaReader in = MetaRecord.read(file, header.recordOffset(), header.recordLength());
+            long prime = in.getVarLong();
+            ExtentList used = new ExtentList();
+            ObjectAllocator loaded = factory.read(in, space, header.end(), used);
+            if (in.hasRemaining()) {
+                throw new MetadataException(in.remaining() + " unread bytes at the end of the metadata record");
+            }
+            used.add(header.recordOffset(), header.recordLength());
+            used.sortByOffset();
+            space.restore(header.end(), used);
+            if (prime != 0 && !loaded.locate(prime, new Location())) {
+                throw new MetadataException("prime object " + prime + " is not a live object");
+            }
+            this.primeId = prime;
+            this.recordOffset = header.recordOffset();
+            this.recordLength = header.recordLength();
+            this.sequence = header.sequence();
+            if (size > header.end()) {
+                // Bytes past the end were written after the last sync and belong to nothing now.
+                // Cutting them keeps the rule that space taken from the end reads as zeros.
+                file.truncate(header.end());
+            }
+            return loaded;
+        } catch (MetadataException e) {
+            throw Errors.corrupted(path, e.getMessage());
+        }
+    }
+
+    private static HeaderSlot newest(HeaderSlot.Decoded a, HeaderSlot.Decoded b) {
+        HeaderSlot sa = a.status() == HeaderSlot.Status.VALID ? a.slot() : null;
+        HeaderSlot sb = b.status() == HeaderSlot.Status.VALID ? b.slot() : null;
+        if (sa == null) {
+            return sb;
+        }
+        if (sb == null) {
+            return sa;
+        }
+        return sa.sequence() >= sb.sequence() ? sa : sb;
+    }
+
+    private static String kindName(int kind) {
+        return switch (kind) {
+            case KIND_BASIC -> "basic";
+            case KIND_MULTI -> "multi";
+            default -> "unknown (kind " + kind + ")";
+        };
+    }
+
+    // ---------------------------------------------------------------- preconditions and look-ups
+
+    /** The store file's path. */
+    public Path path() {
+        return path;
+    }
+
+    static int checkSize(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("object size must be >= 0, got " + size);
+        }
+        return size;
+    }
+
+    private void checkOpen() throws StoreClosedException {
+        if (closed) {
+            throw Errors.closed(this);
+        }
+    }
+
+    /** Maps a failure of the file under a closed store to {@link StoreClosedException}. */
+    private IOException translate(IOException e) {
+        if (closed || e instanceof ClosedChannelException) {
+            return e instanceof StoreClosedException ? e : Errors.closed(this, e);
+        }
+        return e;
+    }
+
+    /** Finds a live object; optimistic, falling back to the shared lock if a mutation raced. */
+    private boolean lookup(long id, Location out) {
+        long stamp = meta.tryOptimisticRead();
+        if (stamp != 0) {
+            boolean found;
+            try {
+                found = allocator.locate(id, out);
+            } catch (RuntimeException raced) {
+                found = false;
+                stamp = 0;
+            }
+            if (stamp != 0 && meta.validate(stamp)) {
+                return found;
+            }
+        }
+        stamp = meta.readLock();
+        try {
+            return allocator.locate(id, out);
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
+    private Location locateOrThrow(long id) throws IOException {
+        checkOpen();
+        Location loc = new Location();
+        if (!lookup(id, loc)) {
+            throw Errors.notFound(id);
+        }
+        return loc;
+    }
+
+    private Location allocate(int size) {
+        Location loc = new Location();
+        long stamp = meta.writeLock();
+        try {
+            allocator.allocate(size, loc);
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+        dirty = true;
+        return loc;
+    }
+
+    /** Runs {@code action} with the allocator state locked exclusively (for subclass extras). */
+    final <T> T underMetaLock(java.util.function.Supplier<T> action) {
+        long stamp = meta.writeLock();
+        try {
+            dirty = true;
+            return action.get();
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    // ---------------------------------------------------------------- Storer
+
+    @Override
+    public long newObj(int size) throws IOException {
+        checkSize(size);
+        checkOpen();
+        Location loc = allocate(size);
+        if (!loc.fresh) {
+            try {
+                writeZeros(loc.offset, loc.size);
+            } catch (IOException e) {
+                discard(loc.id, e);
+                throw translate(e);
+            } catch (RuntimeException e) {
+                discard(loc.id, e);
+                throw e;
+            }
+        }
+        return loc.id;
+    }
+
+    private void discard(long id, Throwable primary) {
+        try {
+            deleteObj(id);
+        } catch (IOException | RuntimeException suppressed) {
+            primary.addSuppressed(suppressed);
+        }
+    }
+
+    @Override
+    public void deleteObj(long id) throws IOException {
+        checkOpen();
+        long stamp = meta.writeLock();
+        try {
+            if (!allocator.free(id)) {
+                throw Errors.notFound(id);
+            }
+            if (id == primeId) {
+                primeId = 0;
+            }
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+        dirty = true;
+    }
+
+    @Override
+    public long primeObject(int size) throws IOException {
+        checkSize(size);
+        checkOpen();
+        long stamp = meta.writeLock();
+        try {
+            Location loc = new Location();
+            if (primeId != 0 && allocator.locate(primeId, loc)) {
+                if (loc.size < size) {
+                    throw Errors.primeTooSmall(primeId, loc.size, size);
+                }
+                return primeId;
+            }
+            allocator.allocate(size, loc);
+            dirty = true;
+            if (!loc.fresh) {
+                // Once per store: zero-filled under the lock so no caller sees the id before its zeros.
+                try {
+                    writeZeros(loc.offset, loc.size);
+                } catch (IOException e) {
+                    allocator.free(loc.id);
+                    throw translate(e);
+                }
+            }
+            primeId = loc.id;
+            return primeId;
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public ObjectWriter lateWriteNewObj(int size) throws IOException {
+        checkSize(size);
+        checkOpen();
+        tokens.acquire();
+        try {
+            Location loc = allocate(size);
+            return new Writer(loc, !loc.fresh);
+        } catch (RuntimeException e) {
+            tokens.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public ObjectWriter writeToObj(long id) throws IOException {
+        checkOpen();
+        tokens.acquire();
+        try {
+            return new Writer(locateOrThrow(id), false);
+        } catch (IOException | RuntimeException e) {
+            tokens.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public ObjectReader lateReadObj(long id) throws IOException {
+        checkOpen();
+        tokens.acquire();
+        try {
+            return new Reader(locateOrThrow(id));
+        } catch (IOException | RuntimeException e) {
+            tokens.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
+        Location[] locs = BatchCheck.validate(ids, data, sizes);
+        checkOpen();
+        for (int i = 0; i < ids.length; i++) {
+            locs[i] = locateOrThrow(ids[i]);
+        }
+        BatchCheck.checkPlacement(ids, sizes, locs);
+        if (ids.length == 0) {
+            return;
+        }
+        tokens.acquire();
+        try {
+            if (BatchCheck.packed(sizes, locs)) {
+                file.writeFully(ByteBuffer.wrap(data), locs[0].offset);
+            } else {
+                int pos = 0;
+                for (int i = 0; i < ids.length; i++) {
+                    file.writeFully(ByteBuffer.wrap(data, pos, sizes[i]), locs[i].offset);
+                    pos += sizes[i];
+                }
+            }
+            dirty = true;
+        } catch (IOException e) {
+            throw translate(e);
+        } finally {
+            tokens.release();
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> objectInfo(long id) {
+        Location loc = new Location();
+        if (closed || !lookup(id, loc)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ObjectInfo(loc.offset, loc.size, loc.allocatedSize));
+    }
+
+    @Override
+    public StoreStats stats() {
+        long stamp = meta.readLock();
+        try {
+            return new StoreStats(allocator.liveObjects(), allocator.liveBytes(), space.end(), space.freeBytes(),
+                    space.parkedBytes(), syncs, allocator.footprintBytes());
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> capability) throws StoreException {
+        Objects.requireNonNull(capability, "capability");
+        if (capability.isInstance(this)) {
+            return capability.cast(this);
+        }
+        throw Errors.unsupported(this, capability);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> capability) {
+        return capability != null && capability.isInstance(this);
+    }
+
+    // ---------------------------------------------------------------- sync and close
+
+    @Override
+    public void sync() throws IOException {
+        syncLock.lock();
+        try {
+            checkOpen();
+            commit();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** The commit protocol of the class comment. Caller holds {@link #syncLock}. */
+    private void commit() throws IOException {
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
+        ByteBuffer record;
+        long newOffset;
+        long end;
+        int spaceMark;
+        long allocatorMark;
+        long stamp = meta.writeLock();
+        try {
+            metaWriter.reset().putVarLong(primeId);
+            allocator.write(metaWriter);
+            record = metaWriter.toRecord();
+            newOffset = space.allocate(record.remaining());
+            end = space.end();
+            spaceMark = space.freedMark();
+            allocatorMark = allocator.freedMark();
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+        int newLength = record.remaining();
+        boolean durable = false;
+        try {
+            file.writeFully(record, newOffset);
+            if (file.size() < end) {
+                file.writeFully(ZEROS.duplicate().limit(1), end - 1);
+            }
+            file.force();
+            for (int step = 1; step <= 2; step++) {
+                long seq = sequence + step;
+                HeaderSlot slot = new HeaderSlot(kind, seq, newOffset, newLength, end);
+                file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
+                file.force();
+            }
+            sequence += 2;
+            syncs++;
+            durable = true;
+        } catch (IOException e) {
+            dirty = true;
+            throw translate(e);
+        } catch (RuntimeException e) {
+            dirty = true;
+            throw e;
+        } finally {
+            stamp = meta.writeLock();
+            try {
+                if (durable) {
+                    space.releaseFreed(spaceMark);
+                    allocator.releaseFreed(allocatorMark);
+                    if (recordLength > 0) {
+                        space.freeNow(recordOffset, recordLength);
+                    }
+                    recordOffset = newOffset;
+                    recordLength = newLength;
+                } else {
+                    // A header slot may name it; reuse it only after a later sync succeeds.
+                    space.free(newOffset, newLength);
+                }
+            } finally {
+                meta.unlockWrite(stamp);
+            }
+        }
+    }
+
+    /**
+     * Syncs, then releases the file and its lock. Idempotent. Handles still open fail with
+     * {@link StoreClosedException} from then on. If the final sync fails the file is still
+     * released, and it reopens at its previous sync.
+     */
+    @Override
+    public void close() throws IOException {
+        syncLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            try {
+                commit();
+            } finally {
+                closed = true;
+                file.close();
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Whether {@link #close()} has run. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + path + "]";
+    }
+
+    // ---------------------------------------------------------------- data I/O
+
+    /** Writes zeros over {@code [position, position + length)}; for subclasses' fresh allocations. */
+    final void zeroFill(long position, long length) throws IOException {
+        try {
+            writeZeros(position, length);
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    private void writeZeros(long position, long length) throws IOException {
+        long pos = position;
+        long left = length;
+        while (left > 0) {
+            int n = (int) Math.min(left, ZERO_CHUNK);
+            file.writeFully(ZEROS.duplicate().limit(n), pos);
+            pos += n;
+            left -= n;
+        }
+        dirty = true;
+    }
+
+    /** Base of the two handles: idempotent close that returns the disk token. */
+    private abstract class Handle {
+        private static final AtomicIntegerFieldUpdater<Handle> CLOSED =
+                AtomicIntegerFieldUpdater.newUpdater(Handle.class, "closedFlag");
+        final long id;
+        final long offset;
+        final int size;
+        long position;
+        private volatile int closedFlag;
+
+        Handle(Location loc) {
+            this.id = loc.id;
+            this.offset = loc.offset;
+            this.size = loc.size;
+        }
+
+        public long id() {
+            return id;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        public boolean isOpen() {
+            return closedFlag == 0;
+        }
+
+        void checkUsable() throws StoreClosedException {
+            if (closedFlag != 0) {
+                throw Errors.closed("handle of object " + id);
+            }
+            checkOpen();
+        }
+
+        public void close() throws IOException {
+            if (!CLOSED.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            try {
+                finish();
+            } finally {
+                tokens.release();
+            }
+        }
+
+        void finish() throws IOException {}
+    }
+
+    private final class Writer extends Handle implements ObjectWriter {
+        private final boolean zeroTail;
+
+        Writer(Location loc, boolean zeroTail) {
+            super(loc);
+            this.zeroTail = zeroTail;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            checkUsable();
+            int n = src.remaining();
+            if (n > size - position) {
+                throw Errors.writeLimit(id, size, position, n);
+            }
+            try {
+                file.writeFully(src, offset + position);
+            } catch (IOException e) {
+                throw translate(e);
+            }
+            position += n;
+            dirty = true;
+            return n;
+        }
+
+        /** A new object in reused space: bytes the caller did not write must read as zeros. */
+        @Override
+        void finish() throws IOException {
+            if (zeroTail && position < size && !closed) {
+                try {
+                    writeZeros(offset + position, size - position);
+                } catch (IOException e) {
+                    throw translate(e);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ObjectWriter[id=" + id + ", size=" + size + ", position=" + position + "]";
+        }
+    }
+
+    private final class Reader extends Handle implements ObjectReader {
+        Reader(Location loc) {
+            super(loc);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            checkUsable();
+            long left = size - position;
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), left);
+            if (n == 0) {
+                return 0;
+            }
+            int limit = dst.limit();
+            dst.limit(dst.position() + n);
+            int got;
+            try {
+                got = file.read(dst, offset + position);
+                if (got < 0) {
+                    // Allocated at the end of the file and not written yet: zeros.
+                    got = n;
+                    while (dst.hasRemaining()) {
+                        dst.put((byte) 0);
+                    }
+                }
+            } catch (IOException e) {
+                throw translate(e);
+            } finally {
+                dst.limit(limit);
+            }
+            position += got;
+            return got;
+        }
+
+        @Override
+        public String toString() {
+            return "ObjectReader[id=" + id + ", size=" + size + ", position=" + position + "]";
+        }
+    }
+}

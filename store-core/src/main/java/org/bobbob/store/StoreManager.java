@@ -1,0 +1,185 @@
+package org.bobbob.store;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bobbob.store.spi.StoreProvider;
+import org.bobbob.store.spi.StoreUrl;
+
+/**
+ * Opens any store from a URL, the way {@code DriverManager} opens a database:
+ * <pre>{@code
+ * try (Storer store = StoreManager.open("bobbob:multi:/var/data/blobs.bob?diskTokens=4")) { ... }
+ * }</pre>
+ *
+ * <h2>URLs</h2>
+ * {@code bobbob:<kind>:<location>[?key=value&...]}. Built-in kinds: {@code basic}
+ * ({@link BasicStore}) and {@code multi} ({@link MultiStore}); more come from
+ * {@link StoreProvider}s found with {@link ServiceLoader}. Common keys:
+ * <table>
+ *   <caption>URL keys</caption>
+ *   <tr><th>key</th><th>values</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code diskTokens}</td><td>int &ge; 0</td><td>0</td><td>most Late handles doing I/O at once; 0 = unlimited</td></tr>
+ *   <tr><td>{@code concurrent}</td><td>true|false</td><td>true</td><td>wrap in a {@link ConcurrentStore}</td></tr>
+ *   <tr><td>{@code create}</td><td>true|false</td><td>true</td><td>create if missing (else it must exist)</td></tr>
+ * </table>
+ * Keys may also come from the {@code Properties}; a key in the URL wins. A malformed URL, an
+ * unknown kind, an unknown key or a bad value is a {@link StoreException} naming the URL and the
+ * problem. Thread-safe.
+ */
+public final class StoreManager {
+    /** The scheme every store URL starts with. */
+    public static final String SCHEME = "bobbob:";
+    static final Set<String> COMMON_KEYS = Set.of("diskTokens", "concurrent", "create");
+
+    private StoreManager() {}
+
+    /** Opens the store {@code url} names. */
+    public static Storer open(String url) throws IOException {
+        return open(url, new Properties());
+    }
+
+    /** Opens the store {@code url} names, with defaults for its keys from {@code info}. */
+    public static Storer open(String url, Properties info) throws IOException {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(info, "info");
+        String kind = kindOf(url);
+        StoreProvider provider = provider(url, kind);
+        StoreUrl parsed = parse(url, info, provider.extraKeys());
+        Storer store = provider.open(parsed);
+        if (store == null) {
+            throw Errors.badUrl(url, "provider " + provider.getClass().getName() + " returned no store");
+        }
+        return parsed.concurrent() && !(store instanceof ConcurrentStore)
+                ? ConcurrentStore.wrap(store, parsed.diskTokens())
+                : store;
+    }
+
+    /** The kinds that providers on the class path offer, sorted. */
+    public static List<String> kinds() {
+        Set<String> kinds = new TreeSet<>();
+        for (StoreProvider p : providers()) {
+            kinds.add(p.kind());
+        }
+        return new ArrayList<>(kinds);
+    }
+
+    private static String kindOf(String url) throws StoreException {
+        if (!url.startsWith(SCHEME)) {
+            throw Errors.badUrl(url, "it must start with '" + SCHEME + "'");
+        }
+        int colon = url.indexOf(':', SCHEME.length());
+        if (colon < 0) {
+            throw Errors.badUrl(url, "expected bobbob:<kind>:<location>");
+        }
+        String kind = url.substring(SCHEME.length(), colon);
+        if (kind.isEmpty() || !kind.matches("[a-z0-9-]+")) {
+            throw Errors.badUrl(url, "kind '" + kind + "' must be lower-case letters, digits or '-'");
+        }
+        return kind;
+    }
+
+    /** Parses {@code url}; keys in {@code info} are defaults for keys missing from the URL. */
+    static StoreUrl parse(String url, Properties info, Set<String> extraKeys) throws StoreException {
+        String kind = kindOf(url);
+        String rest = url.substring(SCHEME.length() + kind.length() + 1);
+        int q = rest.indexOf('?');
+        String location = q < 0 ? rest : rest.substring(0, q);
+        if (location.isEmpty()) {
+            throw Errors.badUrl(url, "the location (file path) is empty");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String key : info.stringPropertyNames()) {
+            options.put(key, info.getProperty(key));
+        }
+        if (q >= 0) {
+            String query = rest.substring(q + 1);
+            Set<String> seen = new TreeSet<>();
+            for (String pair : query.split("&", -1)) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw Errors.badUrl(url, "'" + pair + "' is not key=value");
+                }
+                String key = pair.substring(0, eq);
+                if (!seen.add(key)) {
+                    throw Errors.badUrl(url, "key '" + key + "' appears twice");
+                }
+                options.put(key, pair.substring(eq + 1));
+            }
+        }
+        for (String key : options.keySet()) {
+            if (!COMMON_KEYS.contains(key) && !extraKeys.contains(key)) {
+                Set<String> known = new TreeSet<>(COMMON_KEYS);
+                known.addAll(extraKeys);
+                throw Errors.badUrl(url, "unknown key '" + key + "' (known: " + String.join(", ", known) + ")");
+            }
+        }
+        int diskTokens = intOption(url, options, "diskTokens", 0);
+        boolean concurrent = boolOption(url, options, "concurrent", true);
+        boolean create = boolOption(url, options, "create", true);
+        return new StoreUrl(url, kind, location, options, diskTokens, concurrent, create);
+    }
+
+    private static int intOption(String url, Map<String, String> options, String key, int dflt) throws StoreException {
+        String v = options.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw Errors.badUrl(url, key + "=" + v + " is not a whole number >= 0");
+    }
+
+    private static boolean boolOption(String url, Map<String, String> options, String key, boolean dflt)
+            throws StoreException {
+        String v = options.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw Errors.badUrl(url, key + "=" + v + " must be true or false");
+        };
+    }
+
+    private static StoreProvider provider(String url, String kind) throws StoreException {
+        for (StoreProvider p : providers()) {
+            if (p.kind().equals(kind)) {
+                return p;
+            }
+        }
+        throw Errors.badUrl(url, "no provider for kind '" + kind + "' (known: " + String.join(", ", kinds()) + ")");
+    }
+
+    /** Providers visible to the thread's context class loader, then to this class's loader. */
+    private static List<StoreProvider> providers() {
+        List<StoreProvider> found = new ArrayList<>();
+        Set<String> classes = new TreeSet<>();
+        ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+        for (ClassLoader cl : new ClassLoader[] {tccl, StoreManager.class.getClassLoader()}) {
+            if (cl == null) {
+                continue;
+            }
+            for (StoreProvider p : ServiceLoader.load(StoreProvider.class, cl)) {
+                if (classes.add(p.getClass().getName())) {
+                    found.add(p);
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,26 @@
+package org.bobbob.store.alloc;
+
+/**
+ * Where one object lives, filled in by an {@link ObjectAllocator}. A mutable carrier so that a
+ * look-up on the read path allocates nothing beyond it; not shared between threads.
+ */
+public final class Location {
+    /** The object's id. */
+    public long id;
+    /** File offset of the object's first byte. */
+    public long offset;
+    /** The object's logical size: what a read returns. */
+    public int size;
+    /** Bytes set aside for it, {@code >= size}. */
+    public int allocatedSize;
+    /**
+     * Only meaningful right after an allocation: true when the bytes were never written since
+     * the file was opened (so they read as zeros and need no zero-filling).
+     */
+    public boolean fresh;
+
+    @Override
+    public String toString() {
+        return "Location[id=" + id + ", offset=" + offset + ", size=" + size + ", allocated=" + allocatedSize + "]";
+    }
+}

@@ -1,0 +1,24 @@
+package org.bobbob.store.spi;
+
+import java.io.IOException;
+import org.bobbob.store.BasicStore;
+import org.bobbob.store.Errors;
+import org.bobbob.store.Storer;
+
+/** The {@code bobbob:basic:<path>} kind: a {@link BasicStore}. */
+public final class BasicStoreProvider implements StoreProvider {
+
+    @Override
+    public String kind() {
+        return "basic";
+    }
+
+    @Override
+    public Storer open(StoreUrl url) throws IOException {
+        if (!url.concurrent() && url.diskTokens() > 0) {
+            throw Errors.badUrl(url.url(), "a basic store caps disk I/O only through the concurrent wrapper;"
+                    + " use concurrent=true with diskTokens");
+        }
+        return url.create() ? BasicStore.openOrCreate(url.path()) : BasicStore.open(url.path());
+    }
+}

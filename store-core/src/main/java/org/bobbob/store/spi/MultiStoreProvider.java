@@ -1,0 +1,20 @@
+package org.bobbob.store.spi;
+
+import java.io.IOException;
+import org.bobbob.store.MultiStore;
+import org.bobbob.store.Storer;
+
+/** The {@code bobbob:multi:<path>} kind: a {@link MultiStore}. */
+public final class MultiStoreProvider implements StoreProvider {
+
+    @Override
+    public String kind() {
+        return "multi";
+    }
+
+    @Override
+    public Storer open(StoreUrl url) throws IOException {
+        int tokens = url.concurrent() ? 0 : url.diskTokens(); // the wrapper applies them otherwise
+        return url.create() ? MultiStore.openOrCreate(url.path(), tokens) : MultiStore.open(url.path(), tokens);
+    }
+}

@@ -1,0 +1,42 @@
+package org.bobbob.store.spi;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.bobbob.store.Errors;
+import org.bobbob.store.StoreException;
+
+/**
+ * A parsed store URL, {@code bobbob:<kind>:<location>[?key=value&...]}, with the common keys
+ * already checked and typed.
+ *
+ * @param url         the URL as given, for messages
+ * @param kind        the provider kind
+ * @param location    everything between the kind and {@code ?}: a file path for the built-in kinds
+ * @param options     every key and value (URL keys over {@code Properties} ones), common keys included
+ * @param diskTokens  {@code diskTokens}, default 0 (unlimited)
+ * @param concurrent  {@code concurrent}, default true
+ * @param create      {@code create}, default true (create if missing, open if present)
+ */
+public record StoreUrl(String url, String kind, String location, Map<String, String> options,
+        int diskTokens, boolean concurrent, boolean create) {
+
+    public StoreUrl {
+        options = Map.copyOf(options);
+    }
+
+    /** The location as a file path. */
+    public Path path() throws StoreException {
+        try {
+            return Path.of(location);
+        } catch (InvalidPathException e) {
+            throw Errors.badUrl(url, "'" + location + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    /** A provider-specific option. */
+    public Optional<String> option(String key) {
+        return Optional.ofNullable(options.get(key));
+    }
+}
