@@ -1,0 +1,361 @@
+package org.bobbob.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Java twins of the seed's wrapper tests, plus the rules of STORE.md's concurrency section. */
+class ConcurrentStoreTest {
+    private static final long WAIT = 30;
+
+    @TempDir
+    Path dir;
+
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopPool() throws InterruptedException {
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(WAIT, TimeUnit.SECONDS));
+    }
+
+    private ConcurrentStore create(String inner, int diskTokens) throws IOException {
+        Path file = dir.resolve(inner + ".bob");
+        return switch (inner) {
+            case "basic" -> ConcurrentStore.wrap(BasicStore.create(file), diskTokens);
+            case "multi" -> MultiStore.createConcurrent(file, diskTokens);
+            default -> throw new IllegalArgumentException(inner);
+        };
+    }
+
+    private ConcurrentStore reopen(String inner) throws IOException {
+        Path file = dir.resolve(inner + ".bob");
+        return inner.equals("basic") ? ConcurrentStore.wrap(BasicStore.open(file), 0) : MultiStore.openConcurrent(file, 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void twentyThreadsWriteFiftyObjectsEachThenAllVerify(String inner) throws Exception {
+        Map<Long, byte[]> written = new ConcurrentHashMap<>();
+        try (ConcurrentStore store = create(inner, 0)) {
+            CyclicBarrier start = new CyclicBarrier(20);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 20; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    SplittableRandom r = new SplittableRandom(thread);
+                    for (int i = 0; i < 50; i++) {
+                        byte[] data = TestBytes.of(thread * 1000L + i, 1 + r.nextInt(6000));
+                        long id = store.writeNewObjFromBytes(data);
+                        assertEquals(null, written.put(id, data), "id " + id + " handed out twice");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(WAIT, TimeUnit.SECONDS);
+            }
+            assertEquals(1000, written.size());
+            for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+                assertArrayEquals(e.getValue(), store.readBytesFromObj(e.getKey()));
+            }
+        }
+        try (ConcurrentStore store = reopen(inner)) {
+            for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+                assertArrayEquals(e.getValue(), store.readBytesFromObj(e.getKey()), "after close and reopen");
+            }
+        }
+    }
+
+    /**
+     * Writers fill shared objects with one byte value at a time, in small pieces; readers must
+     * always see a single value across the whole object (one whole version, never a torn one).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void readersNeverSeeATornWrite(String inner) throws Exception {
+        int size = 3000;
+        try (ConcurrentStore store = create(inner, 0)) {
+            long[] ids = new long[4];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = store.writeNewObjFromBytes(TestBytes.filled(size, (byte) 0));
+            }
+            CyclicBarrier start = new CyclicBarrier(8);
+            AtomicInteger reads = new AtomicInteger();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int writer = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int round = 1; round <= 150; round++) {
+                        long id = ids[(writer + round) % ids.length];
+                        byte value = (byte) (writer * 50 + round % 50 + 1);
+                        try (ObjectWriter w = store.writeToObj(id)) {
+                            for (int off = 0; off < size; off += 100) {
+                                w.write(ByteBuffer.wrap(TestBytes.filled(100, value)));
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int t = 0; t < 4; t++) {
+                int reader = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < 300; round++) {
+                        byte[] got = store.readBytesFromObj(ids[(reader + round) % ids.length]);
+                        for (byte b : got) {
+                            assertEquals(got[0], b, "torn read: mixed versions in one object");
+                        }
+                        reads.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(WAIT, TimeUnit.SECONDS);
+            }
+            assertEquals(1200, reads.get());
+            assertEquals(0, store.lockedObjects(), "the lock table is empty when nobody holds a lock");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void objectInfoPassesThroughTheWrapper(String inner) throws Exception {
+        try (ConcurrentStore store = create(inner, 0)) {
+            assertTrue(store.isWrapperFor(ObjectInfoProvider.class));
+            long id = store.writeNewObjFromBytes(new byte[64]);
+            ObjectInfo info = store.unwrap(ObjectInfoProvider.class).objectInfo(id).orElseThrow();
+            assertEquals(64, info.size());
+            assertTrue(info.offset() > 0);
+        }
+    }
+
+    @Test
+    void allocateRunWorksThroughTheWrapperOnBasic() throws Exception {
+        try (ConcurrentStore store = create("basic", 0)) {
+            assertTrue(store.isWrapperFor(RunAllocator.class));
+            AllocatedRun run = store.unwrap(RunAllocator.class).allocateRun(36, 10);
+            for (int i = 1; i < 10; i++) {
+                assertEquals(run.offsets()[i - 1] + 36, run.offsets()[i], "back to back");
+            }
+            byte[] data = TestBytes.of(5, 360);
+            int[] sizes = new int[10];
+            java.util.Arrays.fill(sizes, 36);
+            store.writeBatchedObjs(run.ids(), data, sizes);
+            for (int i = 0; i < 10; i++) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, i * 36, i * 36 + 36), store.readBytesFromObj(run.ids()[i]));
+            }
+        }
+    }
+
+    @Test
+    void allocateRunIsUnsupportedThroughTheWrapperOnMulti() throws Exception {
+        try (ConcurrentStore store = create("multi", 0)) {
+            assertFalse(store.isWrapperFor(RunAllocator.class));
+            assertThrows(UnsupportedCapabilityException.class, () -> store.unwrap(RunAllocator.class));
+        }
+    }
+
+    /**
+     * Eight threads each open a Late handle and hold it until two handles are open at once;
+     * with two tokens, the peak of handles open together must be exactly two: never more (the
+     * cap works) and reached (the test measured concurrency, not a serial run).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void diskTokensCapConcurrentHandlesAtTwo(String inner) throws Exception {
+        try (ConcurrentStore store = create(inner, 2)) {
+            long[] ids = new long[8];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = store.writeNewObjFromBytes(TestBytes.of(i, 512));
+            }
+            AtomicInteger open = new AtomicInteger();
+            AtomicInteger peak = new AtomicInteger();
+            CountDownLatch twoOpen = new CountDownLatch(1);
+            CyclicBarrier start = new CyclicBarrier(8);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                long id = ids[t];
+                boolean write = t % 2 == 0;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    try (var handle = write ? store.writeToObj(id) : store.lateReadObj(id)) {
+                        int now = open.incrementAndGet();
+                        peak.accumulateAndGet(now, Math::max);
+                        if (now == 2) {
+                            twoOpen.countDown();
+                        }
+                        assertTrue(twoOpen.await(WAIT, TimeUnit.SECONDS), "two handles were never open together");
+                        if (write) {
+                            ((ObjectWriter) handle).write(ByteBuffer.wrap(TestBytes.of(id, 512)));
+                        } else {
+                            ((ObjectReader) handle).read(ByteBuffer.allocate(512));
+                        }
+                        open.decrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(WAIT, TimeUnit.SECONDS);
+            }
+            assertEquals(2, peak.get());
+            assertEquals(0, store.diskTokens().inUse());
+            assertTrue(store.diskTokens().waits() > 0, "some handles had to wait for a token");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void deleteWaitsForAnOpenReadHandle(String inner) throws Exception {
+        try (ConcurrentStore store = create(inner, 0)) {
+            byte[] data = TestBytes.of(3, 2000);
+            long id = store.writeNewObjFromBytes(data);
+            ObjectReader reader = store.lateReadObj(id);
+            CountDownLatch deleting = new CountDownLatch(1);
+            Future<?> delete = pool.submit(() -> {
+                deleting.countDown();
+                store.deleteObj(id);
+                return null;
+            });
+            assertTrue(deleting.await(WAIT, TimeUnit.SECONDS));
+            // The delete is queued on the object's lock: the table shows a holder plus a waiter.
+            waitUntil(() -> !delete.isDone() && store.lockedObjects() == 1 && store.activeOperations() == 2);
+            byte[] got = new byte[data.length];
+            ByteBuffers.readFully(reader, ByteBuffer.wrap(got));
+            assertArrayEquals(data, got, "the open reader still sees the object's bytes");
+            assertFalse(delete.isDone(), "delete returned while a read handle was open");
+            reader.close();
+            delete.get(WAIT, TimeUnit.SECONDS);
+            assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(id));
+            assertEquals(0, store.lockedObjects());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void lockTableDoesNotGrowWithObjectsTouched(String inner) throws Exception {
+        try (ConcurrentStore store = create(inner, 0)) {
+            for (int i = 0; i < 2000; i++) {
+                long id = store.writeNewObjFromBytes(new byte[8]);
+                store.readBytesFromObj(id);
+                store.deleteObj(id);
+            }
+            assertEquals(0, store.lockedObjects());
+            assertEquals(0, store.activeOperations());
+        }
+    }
+
+    @Test
+    void closeRefusesNewCallsWaitsForOpenHandlesThenPersists() throws Exception {
+        ConcurrentStore store = create("multi", 0);
+        long id = store.writeNewObjFromBytes(new byte[4]);
+        ObjectWriter writer = store.writeToObj(id);
+        CountDownLatch closing = new CountDownLatch(1);
+        Future<?> close = pool.submit(() -> {
+            closing.countDown();
+            store.close();
+            return null;
+        });
+        assertTrue(closing.await(WAIT, TimeUnit.SECONDS));
+        waitUntil(() -> {
+            try {
+                store.newObj(1);
+                return false;
+            } catch (StoreClosedException refused) {
+                return true;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertFalse(close.isDone(), "close returned while a handle was open");
+        writer.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+        writer.close();
+        close.get(WAIT, TimeUnit.SECONDS);
+        store.close();
+        assertThrows(StoreClosedException.class, () -> store.readBytesFromObj(id));
+        try (ConcurrentStore again = reopen("multi")) {
+            assertArrayEquals(new byte[] {1, 2, 3, 4}, again.readBytesFromObj(id), "the write before close was kept");
+        }
+    }
+
+    @Test
+    void closeGivesUpOnAForgottenHandleAfterTheTimeout() throws Exception {
+        Path file = dir.resolve("forgotten.bob");
+        ConcurrentStore store = ConcurrentStore.wrap(BasicStore.create(file), 0, Duration.ofMillis(200));
+        long id = store.writeNewObjFromBytes(new byte[] {9});
+        ObjectReader forgotten = store.lateReadObj(id);
+        store.close();
+        assertThrows(StoreClosedException.class, () -> forgotten.read(ByteBuffer.allocate(1)));
+        forgotten.close();
+        try (BasicStore again = BasicStore.open(file)) {
+            assertArrayEquals(new byte[] {9}, again.readBytesFromObj(id));
+        }
+    }
+
+    @Test
+    void batchedWritesLockEveryObjectAndRejectDuplicates() throws Exception {
+        try (ConcurrentStore store = create("basic", 0)) {
+            AllocatedRun run = store.unwrap(RunAllocator.class).allocateRun(4, 3);
+            long[] dup = {run.ids()[0], run.ids()[0]};
+            assertThrows(IllegalArgumentException.class, () -> store.writeBatchedObjs(dup, new byte[8], new int[] {4, 4}));
+            assertEquals(0, store.lockedObjects());
+            store.writeBatchedObjs(run.ids(), new byte[] {1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3}, new int[] {4, 4, 4});
+            assertArrayEquals(new byte[] {3, 3, 3, 3}, store.readBytesFromObj(run.ids()[2]));
+        }
+    }
+
+    @Test
+    void wrapperRejectsBadArgumentsBeforeTouchingState() throws Exception {
+        try (ConcurrentStore store = create("basic", 0)) {
+            assertThrows(IllegalArgumentException.class, () -> store.newObj(-1));
+            assertThrows(IllegalArgumentException.class, () -> store.lateWriteNewObj(-1));
+            assertThrows(ObjectNotFoundException.class, () -> store.lateReadObj(0));
+            assertThrows(ObjectNotFoundException.class, () -> store.deleteObj(-3));
+            assertThrows(IllegalArgumentException.class, () -> ConcurrentStore.wrap(store.inner(), -1));
+            assertNotNull(store.toString());
+            assertEquals(0, store.activeOperations());
+        }
+    }
+
+    /** Polls a condition that another thread makes true; fails after {@link #WAIT} seconds. */
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached in " + WAIT + " s");
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+}
