@@ -61,6 +61,11 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
     static final int KIND_BASIC = 1;
     static final int KIND_MULTI = 2;
     private static final int ZERO_CHUNK = 64 * 1024;
+    /**
+     * Metadata records take space in steps of this many bytes, so that the next record, a little
+     * larger or smaller, fits the hole of the one before it rather than growing the file.
+     */
+    static final int RECORD_GRANULE = 4096;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
 
     /** Builds an allocator: empty for a new store, or from a metadata payload. */
@@ -153,7 +158,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
             throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
         }
         if (header.recordOffset() < HeaderSlot.DATA_START || header.recordLength() < MetaRecord.FRAMING
-                || header.recordOffset() > header.end() - header.recordLength()) {
+                || header.recordOffset() > header.end() - recordExtent(header.recordLength())) {
             throw Errors.corrupted(path, "header names a metadata record at " + header.recordOffset() + " of "
                     + header.recordLength() + " bytes, outside the data area");
         }
@@ -165,7 +170,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
             if (in.hasRemaining()) {
                 throw new MetadataException(in.remaining() + " unread bytes at the end of the metadata record");
             }
-            used.add(header.recordOffset(), header.recordLength());
+            used.add(header.recordOffset(), recordExtent(header.recordLength()));
             used.sortByOffset();
             space.restore(header.end(), used);
             if (prime != 0 && !loaded.locate(prime, new Location())) {
@@ -184,6 +189,11 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
         }
+    }
+
+    /** Bytes set aside for a record of {@code length} bytes. */
+    static long recordExtent(int length) {
+        return (length + RECORD_GRANULE - 1L) / RECORD_GRANULE * RECORD_GRANULE;
     }
 
     private static HeaderSlot newest(HeaderSlot.Decoded a, HeaderSlot.Decoded b) {
@@ -497,7 +507,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
             metaWriter.reset().putVarLong(primeId);
             allocator.write(metaWriter);
             record = metaWriter.toRecord();
-            newOffset = space.allocate(record.remaining());
+            newOffset = space.allocate(recordExtent(record.remaining()));
             end = space.end();
             spaceMark = space.freedMark();
             allocatorMark = allocator.freedMark();
@@ -506,19 +516,14 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         }
         int newLength = record.remaining();
         boolean durable = false;
+        long shrinkTo = Long.MAX_VALUE;
         try {
             file.writeFully(record, newOffset);
             if (file.size() < end) {
                 file.writeFully(ZEROS.duplicate().limit(1), end - 1);
             }
             file.force();
-            for (int step = 1; step <= 2; step++) {
-                long seq = sequence + step;
-                HeaderSlot slot = new HeaderSlot(kind, seq, newOffset, newLength, end);
-                file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
-                file.force();
-            }
-            sequence += 2;
+            writeHeaders(newOffset, newLength, end);
             syncs++;
             durable = true;
         } catch (IOException e) {
@@ -534,17 +539,55 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
                     space.releaseFreed(spaceMark);
                     allocator.releaseFreed(allocatorMark);
                     if (recordLength > 0) {
-                        space.freeNow(recordOffset, recordLength);
+                        space.freeNow(recordOffset, recordExtent(recordLength));
                     }
                     recordOffset = newOffset;
                     recordLength = newLength;
+                    shrinkTo = space.end();
                 } else {
                     // A header slot may name it; reuse it only after a later sync succeeds.
-                    space.free(newOffset, newLength);
+                    space.free(newOffset, recordExtent(newLength));
                 }
             } finally {
                 meta.unlockWrite(stamp);
             }
+        }
+        if (shrinkTo < end) {
+            shrink(newOffset, newLength, shrinkTo);
+        }
+    }
+
+    /** Writes slot A then slot B (next two sequence numbers), each forced, naming one record. */
+    private void writeHeaders(long offset, int length, long end) throws IOException {
+        for (int step = 1; step <= 2; step++) {
+            long seq = sequence + step;
+            HeaderSlot slot = new HeaderSlot(kind, seq, offset, length, end);
+            file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
+            file.force();
+        }
+        sequence += 2;
+    }
+
+    /**
+     * The end moved back (a free tail): record the lower end in both slots, then cut the file.
+     * Cutting only after the slots are durable keeps the file at least as long as any durable
+     * header says; cutting at the end current under the lock never cuts an allocated byte.
+     */
+    private void shrink(long recordAt, int recordBytes, long lowerEnd) throws IOException {
+        try {
+            writeHeaders(recordAt, recordBytes, lowerEnd);
+            long stamp = meta.writeLock();
+            try {
+                long cut = space.end();
+                if (file.size() > cut) {
+                    file.truncate(cut);
+                    space.truncated(cut);
+                }
+            } finally {
+                meta.unlockWrite(stamp);
+            }
+        } catch (IOException e) {
+            throw translate(e);
         }
     }
 

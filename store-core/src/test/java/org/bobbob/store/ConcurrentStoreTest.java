@@ -186,9 +186,9 @@ class ConcurrentStoreTest {
     }
 
     /**
-     * Eight threads each open a Late handle and hold it until two handles are open at once;
-     * with two tokens, the peak of handles open together must be exactly two: never more (the
-     * cap works) and reached (the test measured concurrency, not a serial run).
+     * Eight threads each open a Late handle; the first two hold theirs until the other six are
+     * blocked waiting for a token. The peak of handles open together must be exactly two: never
+     * more (the cap works) and reached (the test measured concurrency, not a serial run).
      */
     @ParameterizedTest
     @ValueSource(strings = {"basic", "multi"})
@@ -215,6 +215,8 @@ class ConcurrentStoreTest {
                             twoOpen.countDown();
                         }
                         assertTrue(twoOpen.await(WAIT, TimeUnit.SECONDS), "two handles were never open together");
+                        // Hold the tokens until the six others are all blocked waiting for one.
+                        waitUntil(() -> store.diskTokens().waits() >= 6);
                         if (write) {
                             ((ObjectWriter) handle).write(ByteBuffer.wrap(TestBytes.of(id, 512)));
                         } else {
@@ -230,7 +232,7 @@ class ConcurrentStoreTest {
             }
             assertEquals(2, peak.get());
             assertEquals(0, store.diskTokens().inUse());
-            assertTrue(store.diskTokens().waits() > 0, "some handles had to wait for a token");
+            assertEquals(6, store.diskTokens().waits(), "the six others each waited for a token");
         }
     }
 

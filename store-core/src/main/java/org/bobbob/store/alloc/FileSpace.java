@@ -23,8 +23,10 @@ import org.bobbob.store.io.MetadataException;
  *   <li>Holes are not persisted: on open, {@link #restore} derives them as the gaps between the
  *       extents that the metadata says are used.
  * </ol>
- * A range taken from the end was never written since the file was opened (the store truncates
- * the file to its end on open), so it reads as zeros: {@link #lastWasFresh()} tells callers when
+ * A hole that reaches the end is not kept: the end moves back instead, so the store can
+ * shrink the file. Bytes at or past {@link #zeroFrom()} were never written since the file was
+ * last cut there (the store truncates the file to its end on open and after shrinking), so a
+ * range taken from the end beyond it reads as zeros: {@link #lastWasFresh()} tells callers when
  * they may skip zero-filling.
  *
  * <p>Not thread-safe: the store guards it with its metadata lock.
@@ -45,6 +47,8 @@ public final class FileSpace {
     private final TreeSet<Hole> bySize = new TreeSet<>();
     private long freeBytes;
     private boolean lastWasFresh;
+    /** Every byte at or past this offset reads as zero (never written since the file was cut). */
+    private long zeroFrom;
 
     private long[] parkedOffsets = new long[16];
     private long[] parkedLengths = new long[16];
@@ -54,6 +58,7 @@ public final class FileSpace {
     public FileSpace(long start) {
         this.start = start;
         this.end = start;
+        this.zeroFrom = start;
     }
 
     /**
@@ -84,9 +89,8 @@ public final class FileSpace {
             }
             cursor = off + len;
         }
-        if (cursor < end) {
-            addHole(cursor, end - cursor);
-        }
+        zeroFrom = end; // the store cut the file to the recorded end
+        this.end = cursor; // a free tail is no hole: the end moves back
     }
 
     public long start() {
@@ -129,7 +133,8 @@ public final class FileSpace {
         }
         long offset = end;
         end += length;
-        lastWasFresh = true;
+        lastWasFresh = offset >= zeroFrom;
+        zeroFrom = Math.max(zeroFrom, end);
         return offset;
     }
 
@@ -188,7 +193,22 @@ public final class FileSpace {
             removeHole(above);
             len += above.length;
         }
-        addHole(off, len);
+        if (off + len == end) {
+            end = off;
+        } else {
+            addHole(off, len);
+        }
+    }
+
+    /** See the class comment. */
+    public long zeroFrom() {
+        return zeroFrom;
+    }
+
+    /** The store cut the file at {@code size} ({@code >= end()}): everything past it reads as zeros. */
+    public void truncated(long size) {
+        assert size >= end : "truncated below the end: " + size + " < " + end;
+        zeroFrom = Math.min(zeroFrom, size);
     }
 
     private void addHole(long offset, long length) {

@@ -1,0 +1,22 @@
+package org.bobbob.rar;
+
+/**
+ * What a running adapter has open, for operators and tests: one MBean per started
+ * {@link StoreResourceAdapter}, named {@code org.bobbob:type=StoreRegistry,adapter=<id>}
+ * (query {@value #QUERY}). In WildFly: {@code jconsole}, or the JMX facade of the management
+ * model. Thread-safe.
+ */
+public interface StoreRegistryMXBean {
+
+    /** An {@code ObjectName} pattern matching every adapter's registry. */
+    String QUERY = "org.bobbob:type=StoreRegistry,*";
+
+    /** Stores open now; one per canonical path, however many connection definitions use it. */
+    int getOpenStores();
+
+    /** The canonical paths of the open stores, sorted. */
+    String[] getPaths();
+
+    /** Managed connections sharing the store at canonical {@code path}; 0 if it is not open. */
+    int referenceCount(String path);
+}
