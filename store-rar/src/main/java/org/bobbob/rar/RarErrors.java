@@ -93,6 +93,11 @@ final class RarErrors {
                 + StoreResourceAdapter.class.getSimpleName());
     }
 
+    static ResourceException wrongAdapter(Object adapter) {
+        return new ResourceException("[BOB-627] expected a " + StoreResourceAdapter.class.getName() + ", got "
+                + (adapter == null ? "null" : adapter.getClass().getName()));
+    }
+
     static IllegalStateException otherAdapter() {
         return new IllegalStateException("[BOB-621] the managed connection factory is already associated with"
                 + " another resource adapter; an association never changes");

@@ -1,0 +1,120 @@
+package org.bobbob.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.bobbob.store.spi.InMemoryTestProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every URL form and key of {@link StoreManager}, its errors, and a provider from the class path. */
+class StoreManagerTest {
+    @TempDir
+    Path dir;
+
+    private String url(String kind, String query) {
+        return "bobbob:" + kind + ":" + dir.resolve(kind + ".bob") + query;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void defaultsCreateAConcurrentStoreAndReopenIt(String kind) throws Exception {
+        long id;
+        try (Storer s = StoreManager.open(url(kind, ""))) {
+            ConcurrentStore cs = assertInstanceOf(ConcurrentStore.class, s, "concurrent=true by default");
+            assertEquals(0, cs.diskTokens().limit(), "diskTokens=0 by default");
+            Class<? extends Storer> expected = kind.equals("basic") ? BasicStore.class : MultiStore.class;
+            assertTrue(expected.isInstance(cs.inner()), cs.inner().toString());
+            id = s.writeNewObjFromBytes(new byte[] {1, 2, 3});
+        }
+        try (Storer s = StoreManager.open(url(kind, "?create=false"))) {
+            assertArrayEquals(new byte[] {1, 2, 3}, s.readBytesFromObj(id));
+        }
+    }
+
+    @Test
+    void everyKeyIsApplied() throws Exception {
+        try (Storer s = StoreManager.open(url("multi", "?diskTokens=4&concurrent=true&create=true"))) {
+            assertEquals(4, ((ConcurrentStore) s).diskTokens().limit());
+        }
+        try (Storer s = StoreManager.open(url("multi", "?concurrent=false&diskTokens=2"))) {
+            assertInstanceOf(MultiStore.class, s, "concurrent=false gives the bare store");
+        }
+        try (Storer s = StoreManager.open(url("basic", "?concurrent=FALSE"))) {
+            assertInstanceOf(BasicStore.class, s);
+            assertTrue(s.isWrapperFor(RunAllocator.class));
+        }
+        StoreException e = assertThrows(StoreException.class, () -> StoreManager.open(url("basic", "?concurrent=false&diskTokens=2")));
+        assertTrue(e.getMessage().contains("diskTokens"), e.getMessage());
+    }
+
+    @Test
+    void createFalseNeedsAnExistingStore() {
+        StoreException e = assertThrows(StoreException.class, () -> StoreManager.open(url("basic", "?create=false")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void propertiesSupplyDefaultsAndTheUrlWins() throws Exception {
+        Properties info = new Properties();
+        info.setProperty("diskTokens", "7");
+        try (Storer s = StoreManager.open(url("multi", ""), info)) {
+            assertEquals(7, ((ConcurrentStore) s).diskTokens().limit());
+        }
+        try (Storer s = StoreManager.open(url("multi", "?diskTokens=3"), info)) {
+            assertEquals(3, ((ConcurrentStore) s).diskTokens().limit());
+        }
+        info.setProperty("bogus", "1");
+        assertThrows(StoreException.class, () -> StoreManager.open(url("multi", ""), info));
+    }
+
+    @Test
+    void badUrlsNameTheUrlAndTheProblem() {
+        String[][] cases = {
+            {"jdbc:h2:/tmp/x", "must start with"},
+            {"bobbob:", "bobbob:<kind>:<location>"},
+            {"bobbob:multi", "bobbob:<kind>:<location>"},
+            {"bobbob:Multi:/tmp/x", "lower-case"},
+            {"bobbob:nosuch:/tmp/x", "no provider for kind 'nosuch'"},
+            {"bobbob:multi:", "location"},
+            {"bobbob:multi:?diskTokens=1", "location"},
+            {"bobbob:multi:/tmp/x?diskTokens", "not key=value"},
+            {"bobbob:multi:/tmp/x?diskTokens=-1", "diskTokens=-1"},
+            {"bobbob:multi:/tmp/x?diskTokens=many", "diskTokens=many"},
+            {"bobbob:multi:/tmp/x?concurrent=yes", "concurrent=yes must be true or false"},
+            {"bobbob:multi:/tmp/x?create=1", "create=1"},
+            {"bobbob:multi:/tmp/x?cache=big", "unknown key 'cache'"},
+            {"bobbob:multi:/tmp/x?create=true&create=false", "appears twice"},
+            {"bobbob:multi:/tmp/x?&", "not key=value"},
+        };
+        for (String[] c : cases) {
+            StoreException e = assertThrows(StoreException.class, () -> StoreManager.open(c[0]), c[0]);
+            assertTrue(e.getMessage().contains(c[0]) && e.getMessage().contains(c[1]),
+                    c[0] + " -> " + e.getMessage());
+            assertTrue(e.getMessage().startsWith("[BOB-501]"), e.getMessage());
+        }
+        assertThrows(NullPointerException.class, () -> StoreManager.open(null));
+    }
+
+    @Test
+    void aProviderOnTheClassPathIsFoundAndUsed() throws Exception {
+        assertEquals(List.of("basic", "multi", "test-temp"), StoreManager.kinds());
+        try (Storer s = StoreManager.open("bobbob:test-temp:scratch?label=hello&diskTokens=2")) {
+            assertEquals("hello", InMemoryTestProvider.lastUrl.option("label").orElseThrow());
+            assertEquals("scratch", InMemoryTestProvider.lastUrl.location());
+            assertEquals(2, ((ConcurrentStore) s).diskTokens().limit(), "the manager wraps any provider's store");
+            long id = s.writeNewObjFromBytes(new byte[] {9});
+            assertArrayEquals(new byte[] {9}, s.readBytesFromObj(id));
+        }
+        StoreException e = assertThrows(StoreException.class, () -> StoreManager.open("bobbob:test-temp:x?colour=red"));
+        assertTrue(e.getMessage().contains("label"), "lists the provider's own keys: " + e.getMessage());
+    }
+}
