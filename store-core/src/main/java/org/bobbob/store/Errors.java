@@ -52,6 +52,11 @@ public final class Errors {
         return new StoreException("[BOB-203] store file " + path + " does not exist");
     }
 
+    public static StoreException missingDirectory(Path path) {
+        return new StoreException("[BOB-203] cannot create store file " + path + ": directory "
+                + path.toAbsolutePath().getParent() + " does not exist");
+    }
+
     public static StoreException exists(Path path) {
         return new StoreException("[BOB-204] store file " + path
                 + " already exists and is not empty; open it instead of creating it");

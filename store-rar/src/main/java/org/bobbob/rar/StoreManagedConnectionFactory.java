@@ -192,8 +192,8 @@ public final class StoreManagedConnectionFactory
         if (adapter == null) {
             throw RarErrors.notAssociated();
         }
-        SharedStore shared = adapter.registry().acquire(spec());
-        return new StoreManagedConnection(this, shared);
+        StoreRegistry registry = adapter.registry();
+        return new StoreManagedConnection(registry, registry.acquire(spec()));
     }
 
     /** The first candidate that is a live connection to the same path and kind, else null. */

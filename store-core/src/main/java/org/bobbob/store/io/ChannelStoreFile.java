@@ -38,7 +38,7 @@ public final class ChannelStoreFile implements StoreFile {
                     ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
-            throw Errors.missing(path);
+            throw create ? Errors.missingDirectory(path) : Errors.missing(path);
         }
         FileLock lock;
         try {

@@ -1,0 +1,176 @@
+package org.bobbob.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.bobbob.store.BasicStore;
+import org.bobbob.store.ConcurrentStore;
+import org.bobbob.store.MultiStore;
+import org.bobbob.store.StatisticsProvider;
+import org.bobbob.store.StoreStats;
+import org.bobbob.store.Storer;
+
+/**
+ * Whole-workload figures for bobbob's own stores, one run, printed as a table:
+ * <ul>
+ *   <li>{@code write4k}: N objects of 4 KiB written then synced, MB/s (sync timed apart);
+ *   <li>{@code read4k}: all of them read back in random order, MB/s;
+ *   <li>{@code reopen}: close + open of a store of 1 M objects of 16–256 bytes, seconds;
+ *   <li>{@code churn}: 100 000 objects log-uniform 16 B–16 KiB, delete a random half, sync,
+ *       write as many again, sync: file bytes / live bytes;
+ *   <li>{@code bookkeeping}: store heap bytes per object for 1 M small objects.
+ * </ul>
+ * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn] [dir]}.
+ */
+public final class CoreBench {
+    private static final int N_4K = 50_000;
+    private static final int N_SMALL = 1_000_000;
+
+    private CoreBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String what = args.length > 0 ? args[0] : "all";
+        Path dir = args.length > 1 ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("bobbob-bench");
+        System.out.printf(Locale.ROOT, "%-10s %-22s %14s%n", "store", "figure", "value");
+        try {
+            for (String kind : new String[] {"basic", "multi", "concurrent-multi"}) {
+                if (what.equals("all") || what.equals("write")) {
+                    write4k(dir, kind);
+                }
+                if (what.equals("all") || what.equals("reopen")) {
+                    reopen(dir, kind);
+                }
+                if (what.equals("all") || what.equals("churn")) {
+                    churn(dir, kind);
+                }
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    static Storer create(String kind, Path file) throws IOException {
+        Files.deleteIfExists(file);
+        return switch (kind) {
+            case "basic" -> BasicStore.create(file);
+            case "multi" -> MultiStore.create(file, 0);
+            default -> MultiStore.createConcurrent(file, 0);
+        };
+    }
+
+    static Storer open(String kind, Path file) throws IOException {
+        return switch (kind) {
+            case "basic" -> BasicStore.open(file);
+            case "multi" -> MultiStore.open(file, 0);
+            default -> MultiStore.openConcurrent(file, 0);
+        };
+    }
+
+    private static void report(String kind, String figure, String value) {
+        System.out.printf(Locale.ROOT, "%-10s %-22s %14s%n", kind.replace("concurrent-", "conc-"), figure, value);
+    }
+
+    private static void write4k(Path dir, String kind) throws IOException {
+        Path file = dir.resolve(kind + "-4k.bob");
+        byte[] data = new byte[4096];
+        new SplittableRandom(1).nextBytes(data);
+        long[] ids = new long[N_4K];
+        double mb = N_4K * 4096.0 / (1 << 20);
+        try (Storer s = create(kind, file)) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < N_4K; i++) {
+                ids[i] = s.writeNewObjFromBytes(data);
+            }
+            long t1 = System.nanoTime();
+            s.sync();
+            long t2 = System.nanoTime();
+            report(kind, "write 4KiB MB/s", fmt(mb / ((t1 - t0) / 1e9)));
+            report(kind, "  incl. sync MB/s", fmt(mb / ((t2 - t0) / 1e9)));
+            SplittableRandom r = new SplittableRandom(2);
+            for (int i = ids.length - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                long t = ids[i];
+                ids[i] = ids[j];
+                ids[j] = t;
+            }
+            long t3 = System.nanoTime();
+            long sum = 0;
+            for (long id : ids) {
+                sum += s.readBytesFromObj(id)[17];
+            }
+            long t4 = System.nanoTime();
+            report(kind, "read 4KiB MB/s", fmt(mb / ((t4 - t3) / 1e9)) + (sum == 42 ? "" : ""));
+        }
+        Files.deleteIfExists(file);
+    }
+
+    private static void reopen(Path dir, String kind) throws IOException {
+        Path file = dir.resolve(kind + "-small.bob");
+        SplittableRandom r = new SplittableRandom(3);
+        byte[] buf = new byte[256];
+        try (Storer s = create(kind, file)) {
+            for (int i = 0; i < N_SMALL; i++) {
+                int size = 16 + r.nextInt(241);
+                s.writeNewObjFromBytes(java.util.Arrays.copyOf(buf, size));
+            }
+            StoreStats st = s.unwrap(StatisticsProvider.class).stats();
+            report(kind, "bookkeeping B/obj", fmt((double) st.bookkeepingBytes() / st.objects()));
+        }
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long t0 = System.nanoTime();
+            try (Storer s = open(kind, file)) {
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+        }
+        report(kind, "reopen 1M small s", fmt(best / 1e9));
+        Files.deleteIfExists(file);
+    }
+
+    private static void churn(Path dir, String kind) throws IOException {
+        Path file = dir.resolve(kind + "-churn.bob");
+        SplittableRandom r = new SplittableRandom(4);
+        int n = 100_000;
+        long[] ids = new long[n];
+        int[] sizes = new int[n];
+        byte[] buf = new byte[16384];
+        try (Storer s = create(kind, file)) {
+            for (int i = 0; i < n; i++) {
+                sizes[i] = (int) Math.round(Math.exp(Math.log(16) + r.nextDouble() * (Math.log(16384) - Math.log(16))));
+                ids[i] = s.writeNewObjFromBytes(java.util.Arrays.copyOf(buf, sizes[i]));
+            }
+            s.sync();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (r.nextBoolean()) {
+                    s.deleteObj(ids[i]);
+                    ids[i] = 0;
+                }
+            }
+            s.sync();
+            int ops = 0;
+            for (int i = 0; i < n; i++) {
+                if (ids[i] == 0) {
+                    ids[i] = s.writeNewObjFromBytes(java.util.Arrays.copyOf(buf, sizes[i]));
+                    ops += 2;
+                }
+            }
+            s.sync();
+            long t1 = System.nanoTime();
+            StoreStats st = s.unwrap(StatisticsProvider.class).stats();
+            report(kind, "churn ops/s", fmt(ops / ((t1 - t0) / 1e9)));
+            report(kind, "space amplification", fmt((double) Files.size(file) / st.liveBytes()));
+        }
+        Files.deleteIfExists(file);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.3f", v);
+    }
+}

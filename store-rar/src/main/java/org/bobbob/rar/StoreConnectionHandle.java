@@ -1,0 +1,260 @@
+package org.bobbob.rar;
+
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bobbob.store.ConcurrentStore;
+import org.bobbob.store.Errors;
+import org.bobbob.store.ObjectReader;
+import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.StoreException;
+import org.bobbob.store.Storer;
+
+/**
+ * The {@link StoreConnection} applications hold: a thin facade that checks the handle is open,
+ * calls the shared store, and reports fatal errors to its managed connection before throwing
+ * them. See {@link StoreConnection} for the guarantees.
+ *
+ * <p>Thread-safety: the owner is an atomic reference, because {@code close()} (the application,
+ * any thread), {@code cleanup()} and {@code associateConnection()} (the server) race on it. Late
+ * handles are added to {@link #late} <em>before</em> the owner is re-checked, and invalidation
+ * clears the owner before it closes {@link #late}; so either the invalidation sees a new Late
+ * handle, or the opener sees the handle closed, and no Late handle outlives its connection
+ * handle.
+ */
+final class StoreConnectionHandle implements StoreConnection {
+    /** The managed connection this handle belongs to; null once closed or invalidated. */
+    private final AtomicReference<StoreManagedConnection> owner;
+    /** Late handles opened through this handle and not yet closed. */
+    private final Set<LateHandle> late = ConcurrentHashMap.newKeySet();
+
+    StoreConnectionHandle(StoreManagedConnection owner) {
+        this.owner = new AtomicReference<>(owner);
+    }
+
+    @FunctionalInterface
+    private interface StoreCall<T> {
+        T apply(ConcurrentStore store) throws IOException;
+    }
+
+    private StoreManagedConnection owner() throws StoreClosedException {
+        StoreManagedConnection mc = owner.get();
+        if (mc == null) {
+            throw RarErrors.handleClosed();
+        }
+        return mc;
+    }
+
+    /** Runs {@code call} on the shared store; a fatal error is reported before it is thrown. */
+    private <T> T call(StoreCall<T> call) throws IOException {
+        StoreManagedConnection mc = owner();
+        try {
+            return call.apply(mc.store());
+        } catch (IOException e) {
+            mc.reportFailure(this, e);
+            throw e;
+        }
+    }
+
+    private <H extends LateHandle> H track(H handle) throws StoreClosedException {
+        late.add(handle);
+        if (owner.get() == null) { // invalidated meanwhile: do not leak the object lock
+            handle.closeQuietly();
+            throw RarErrors.handleClosed();
+        }
+        return handle;
+    }
+
+    // ---------------------------------------------------------------- Storer
+
+    @Override
+    public long newObj(int size) throws IOException {
+        return call(s -> s.newObj(size));
+    }
+
+    @Override
+    public void deleteObj(long id) throws IOException {
+        call(s -> {
+            s.deleteObj(id);
+            return null;
+        });
+    }
+
+    @Override
+    public long primeObject(int size) throws IOException {
+        return call(s -> s.primeObject(size));
+    }
+
+    @Override
+    public void sync() throws IOException {
+        call(s -> {
+            s.sync();
+            return null;
+        });
+    }
+
+    @Override
+    public ObjectWriter lateWriteNewObj(int size) throws IOException {
+        return track(new LateHandle.Writer(this, call(s -> s.lateWriteNewObj(size))));
+    }
+
+    @Override
+    public ObjectReader lateReadObj(long id) throws IOException {
+        return track(new LateHandle.Reader(this, call(s -> s.lateReadObj(id))));
+    }
+
+    @Override
+    public ObjectWriter writeToObj(long id) throws IOException {
+        return track(new LateHandle.Writer(this, call(s -> s.writeToObj(id))));
+    }
+
+    @Override
+    public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
+        call(s -> {
+            s.writeBatchedObjs(ids, data, sizes);
+            return null;
+        });
+    }
+
+    @Override
+    public long writeNewObjFromBytes(byte[] data) throws IOException {
+        return call(s -> s.writeNewObjFromBytes(data));
+    }
+
+    @Override
+    public byte[] readBytesFromObj(long id) throws IOException {
+        return call(s -> s.readBytesFromObj(id));
+    }
+
+    @Override
+    public void writeBytesToObj(long id, byte[] data) throws IOException {
+        call(s -> {
+            s.writeBytesToObj(id, data);
+            return null;
+        });
+    }
+
+    /**
+     * This handle for {@code StoreConnection}/{@code Storer}/{@code Object}; for another interface
+     * the shared store offers (e.g. {@code StatisticsProvider}), a view of that interface only
+     * (see {@link CapabilityView}). Never the store itself or another {@code Storer}.
+     *
+     * @throws org.bobbob.store.UnsupportedCapabilityException for classes, {@code Storer}s and
+     *     interfaces the store does not offer
+     * @throws StoreClosedException if this handle or the store is closed
+     */
+    @Override
+    public <T> T unwrap(Class<T> capability) throws StoreException {
+        Objects.requireNonNull(capability, "capability");
+        if (capability.isInstance(this)) {
+            return capability.cast(this);
+        }
+        StoreManagedConnection mc = owner();
+        if (!offerable(capability)) {
+            throw Errors.unsupported(this, capability);
+        }
+        return CapabilityView.of(capability, mc.store().unwrap(capability), this);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> capability) {
+        if (capability == null) {
+            return false;
+        }
+        if (capability.isInstance(this)) {
+            return true;
+        }
+        StoreManagedConnection mc = owner.get();
+        try {
+            return mc != null && offerable(capability) && mc.store().isWrapperFor(capability);
+        } catch (StoreClosedException e) {
+            return false;
+        }
+    }
+
+    private static boolean offerable(Class<?> capability) {
+        return capability.isInterface() && !Storer.class.isAssignableFrom(capability);
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    @Override
+    public boolean isOpen() {
+        return owner.get() != null;
+    }
+
+    /** Closes the Late handles still open, then releases this handle to the pool. Idempotent. */
+    @Override
+    public void close() {
+        StoreManagedConnection mc = owner.getAndSet(null);
+        if (mc == null) {
+            return;
+        }
+        IOException failure = closeLateHandles();
+        if (failure != null) {
+            mc.reportCloseFailure(this, failure);
+        }
+        mc.handleClosed(this);
+    }
+
+    /**
+     * Invalidates this handle if it still belongs to {@code from} (the server's cleanup): no
+     * event is fired. Returns the failure of closing its Late handles, or null.
+     */
+    IOException invalidate(StoreManagedConnection from) {
+        return owner.compareAndSet(from, null) ? closeLateHandles() : null;
+    }
+
+    /**
+     * Gives this handle to {@code to} (the server's {@code associateConnection}).
+     *
+     * @return the previous owner
+     * @throws StoreClosedException if the handle is closed
+     */
+    StoreManagedConnection moveTo(StoreManagedConnection to) throws StoreClosedException {
+        StoreManagedConnection previous;
+        do {
+            previous = owner();
+        } while (!owner.compareAndSet(previous, to));
+        return previous;
+    }
+
+    /** A Late handle was closed by its user. */
+    void forget(LateHandle handle) {
+        late.remove(handle);
+    }
+
+    /** A Late handle's call failed with {@code e}: tell the managed connection (see {@link Faults}). */
+    void reportFailure(IOException e) {
+        StoreManagedConnection mc = owner.get();
+        if (mc != null) {
+            mc.reportFailure(this, e);
+        }
+    }
+
+    /** Closes every open Late handle; returns the first failure (later ones suppressed), or null. */
+    private IOException closeLateHandles() {
+        IOException failure = null;
+        for (LateHandle handle : late) {
+            IOException e = handle.closeQuietly();
+            if (e == null) {
+                continue;
+            }
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        return failure;
+    }
+
+    @Override
+    public String toString() {
+        StoreManagedConnection mc = owner.get();
+        return "StoreConnection[" + (mc == null ? "closed" : mc) + ", late handles=" + late.size() + "]";
+    }
+}
