@@ -277,4 +277,24 @@ class StoreContractTest {
             assertEquals(5000, st.liveBytes());
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void anInterruptedReaderFailsAloneAndTheStoreCarriesOn(StoreKind kind) throws Exception {
+        try (Storer s = kind.create(file())) {
+            long id = s.writeNewObjFromBytes(TestBytes.of(1, 5000));
+            Thread.currentThread().interrupt(); // FileChannel closes itself on an interrupted read
+            try {
+                assertThrows(java.io.InterruptedIOException.class, () -> s.readBytesFromObj(id));
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept");
+            } finally {
+                Thread.interrupted();
+            }
+            assertArrayEquals(TestBytes.of(1, 5000), s.readBytesFromObj(id), "the channel was reopened");
+            long other = s.writeNewObjFromBytes(new byte[] {7});
+            s.sync();
+            assertArrayEquals(new byte[] {7}, s.readBytesFromObj(other));
+            assertThrows(StoreException.class, () -> kind.open(file()), "the file lock was taken again");
+        }
+    }
 }

@@ -1,7 +1,10 @@
 package org.bobbob.store.io;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -14,11 +17,21 @@ import org.bobbob.store.Errors;
  * A {@link StoreFile} over a {@link FileChannel}, holding an exclusive lock on the file for as
  * long as it is open, so that a second open of the same file, from this JVM or another process,
  * fails at once.
+ *
+ * <h2>Interrupts</h2>
+ * A {@code FileChannel} closes itself when a thread blocked in it is interrupted, failing every
+ * other thread's I/O: one cancelled request would take the whole store down. So, as H2's
+ * {@code FilePathRetryOnInterrupt} does, this class reopens the channel (and re-takes the lock)
+ * when that happens: the interrupted thread's call fails with {@link InterruptedIOException}
+ * (its interrupt status kept), and other threads whose calls failed with the close retry them
+ * on the new channel. Positional reads and writes are idempotent, so a retry is safe.
  */
 public final class ChannelStoreFile implements StoreFile {
     private final Path path;
-    private final FileChannel channel;
-    private final FileLock lock;
+    /** Replaced (under {@code this}) only when an interrupt closed it; read without a lock. */
+    private volatile FileChannel channel;
+    private FileLock lock;
+    private volatile boolean closed;
 
     private ChannelStoreFile(Path path, FileChannel channel, FileLock lock) {
         this.path = path;
@@ -40,27 +53,68 @@ public final class ChannelStoreFile implements StoreFile {
         } catch (NoSuchFileException e) {
             throw create ? Errors.missingDirectory(path) : Errors.missing(path);
         }
+        return new ChannelStoreFile(path, channel, lock(path, channel));
+    }
+
+    private static FileLock lock(Path path, FileChannel channel) throws IOException {
         FileLock lock;
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
             lock = null;
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel, e);
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         if (lock == null) {
             channel.close();
             throw Errors.locked(path);
         }
-        return new ChannelStoreFile(path, channel, lock);
+        return lock;
     }
 
-    private static void closeQuietly(FileChannel channel, Throwable primary) {
+    @FunctionalInterface
+    private interface ChannelOp<T> {
+        T run(FileChannel ch) throws IOException;
+    }
+
+    private <T> T io(ChannelOp<T> op) throws IOException {
+        while (true) {
+            FileChannel ch = channel;
+            try {
+                return op.run(ch);
+            } catch (ClosedByInterruptException e) {
+                reopen(ch);
+                InterruptedIOException ie = new InterruptedIOException("interrupted during I/O on " + path);
+                ie.initCause(e);
+                throw ie;
+            } catch (ClosedChannelException e) { // includes AsynchronousCloseException
+                if (closed) {
+                    throw e;
+                }
+                reopen(ch); // another thread's interrupt closed it: retry on the new channel
+            }
+        }
+    }
+
+    /** Replaces {@code broken} with a fresh channel, unless another thread already did. */
+    private synchronized void reopen(FileChannel broken) throws IOException {
+        if (closed || channel != broken) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted(); // opening must not be interrupted in turn
         try {
-            channel.close();
-        } catch (IOException e) {
-            primary.addSuppressed(e);
+            FileChannel fresh = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            lock = lock(path, fresh);
+            channel = fresh;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -71,37 +125,43 @@ public final class ChannelStoreFile implements StoreFile {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
-        return channel.read(dst, position);
+        return io(ch -> ch.read(dst, position));
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
-        return channel.write(src, position);
+        return io(ch -> ch.write(src, position));
     }
 
     @Override
     public long size() throws IOException {
-        return channel.size();
+        return io(FileChannel::size);
     }
 
     @Override
     public void truncate(long size) throws IOException {
-        channel.truncate(size);
+        io(ch -> ch.truncate(size));
     }
 
     @Override
     public void force() throws IOException {
-        channel.force(false);
+        io(ch -> {
+            ch.force(false);
+            return null;
+        });
     }
 
     /** Releases the lock and closes the channel; idempotent. */
     @Override
-    public void close() throws IOException {
-        if (!channel.isOpen()) {
+    public synchronized void close() throws IOException {
+        if (closed) {
             return;
         }
+        closed = true;
         try {
-            lock.release();
+            if (channel.isOpen()) {
+                lock.release();
+            }
         } finally {
             channel.close();
         }
