@@ -603,11 +603,25 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
             if (closed) {
                 return;
             }
+            IOException failure = null;
             try {
                 commit();
+            } catch (IOException e) {
+                failure = e;
             } finally {
                 closed = true;
-                file.close();
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e); // the sync's failure is the one to report
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         } finally {
             syncLock.unlock();
