@@ -385,11 +385,21 @@ public final class ConcurrentStore implements Storer {
                 AtomicIntegerFieldUpdater.newUpdater(Locked.class, "closedFlag");
         private final AutoCloseable handle;
         private final ObjectLocks.Held lock;
+        private final int size;
         private volatile int closedFlag;
 
-        Locked(AutoCloseable handle, ObjectLocks.Held lock) {
+        Locked(AutoCloseable handle, ObjectLocks.Held lock, int size) {
             this.handle = handle;
             this.lock = lock;
+            this.size = size;
+        }
+
+        public long id() {
+            return lock.id();
+        }
+
+        public int size() {
+            return size;
         }
 
         void checkUsable() throws StoreClosedException {
@@ -418,24 +428,19 @@ public final class ConcurrentStore implements Storer {
                 exit();
             }
         }
+
+        @Override
+        public String toString() {
+            return "Locked" + handle;
+        }
     }
 
     private final class LockedWriter extends Locked implements ObjectWriter {
         private final ObjectWriter w;
 
         LockedWriter(ObjectWriter w, ObjectLocks.Held lock) {
-            super(w, lock);
+            super(w, lock, w.size());
             this.w = w;
-        }
-
-        @Override
-        public long id() {
-            return w.id();
-        }
-
-        @Override
-        public int size() {
-            return w.size();
         }
 
         @Override
@@ -443,40 +448,20 @@ public final class ConcurrentStore implements Storer {
             checkUsable();
             return w.write(src);
         }
-
-        @Override
-        public String toString() {
-            return "Locked" + w;
-        }
     }
 
     private final class LockedReader extends Locked implements ObjectReader {
         private final ObjectReader r;
 
         LockedReader(ObjectReader r, ObjectLocks.Held lock) {
-            super(r, lock);
+            super(r, lock, r.size());
             this.r = r;
-        }
-
-        @Override
-        public long id() {
-            return r.id();
-        }
-
-        @Override
-        public int size() {
-            return r.size();
         }
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
             checkUsable();
             return r.read(dst);
-        }
-
-        @Override
-        public String toString() {
-            return "Locked" + r;
         }
     }
 }

@@ -1,0 +1,14 @@
+package org.bobbob.sample;
+
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.core.Response;
+
+/** Bad input found by the resources themselves ({@link BadInput}): a 4xx with a JSON body. */
+@Provider
+public class BadRequestMapper implements ExceptionMapper<BadInput> {
+    @Override
+    public Response toResponse(BadInput e) {
+        return ApiError.of(e.status(), e.getMessage());
+    }
+}
