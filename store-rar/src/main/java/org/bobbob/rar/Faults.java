@@ -14,7 +14,7 @@ import org.bobbob.store.StoreException;
  *   <tr><th>error</th><th>fatal</th><th>why</th></tr>
  *   <tr><td>{@link StoreCorruptedException}</td><td>yes</td><td>the file fails its checks</td></tr>
  *   <tr><td>{@link StoreClosedException} from the store</td><td>yes</td><td>the store closed under
- *       the connection (adapter stop, or a channel closed by a thread interrupt)</td></tr>
+ *       the connection (adapter stop, or the engine gave up its file)</td></tr>
  *   <tr><td>other {@link StoreException}s</td><td>no</td><td>the request was wrong: unknown id,
  *       write past the end, unsupported capability, store full</td></tr>
  *   <tr><td>{@link InterruptedIOException}</td><td>no</td><td>the caller was interrupted while

@@ -128,6 +128,16 @@ final class RarErrors {
         return new NotSupportedException("[BOB-626] the bobbob adapter has no inbound (message) side");
     }
 
+    static ResourceException cleanupFailed(Object managedConnection, IOException cause) {
+        return new ResourceException("[BOB-628] " + managedConnection + ": closing open Late handles at cleanup failed: "
+                + cause.getMessage(), cause);
+    }
+
+    static ResourceException closeFailed(Object sharedStore, IOException cause) {
+        return new ResourceException("[BOB-629] closing " + sharedStore + " failed (it reopens at its last"
+                + " completed sync): " + cause.getMessage(), cause);
+    }
+
     /** {@code name} is the property at fault; the message starts with it, for the deployer's log. */
     private static InvalidPropertyException property(String name, String message) {
         assert message.contains("'" + name + "'") : message;

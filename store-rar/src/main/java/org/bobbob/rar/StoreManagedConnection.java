@@ -112,8 +112,7 @@ final class StoreManagedConnection implements ManagedConnection {
             if (Faults.isFatal(failure)) {
                 shared.fail(failure);
             }
-            throw new ResourceException("[BOB-628] " + this + ": closing open Late handles at cleanup failed: "
-                    + failure.getMessage(), failure);
+            throw RarErrors.cleanupFailed(this, failure);
         }
     }
 
@@ -139,8 +138,7 @@ final class StoreManagedConnection implements ManagedConnection {
         try {
             registry.release(shared);
         } catch (IOException e) {
-            ResourceException re = new ResourceException("[BOB-629] closing " + shared + " failed: "
-                    + e.getMessage(), e);
+            ResourceException re = RarErrors.closeFailed(shared, e);
             if (failure != null) {
                 re.addSuppressed(failure);
             }

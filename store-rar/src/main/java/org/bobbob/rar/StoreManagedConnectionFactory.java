@@ -67,7 +67,8 @@ public final class StoreManagedConnectionFactory
     @ConfigProperty(defaultValue = "true", description = "Create the store if the file is missing")
     private Boolean create = Boolean.TRUE;
 
-    private transient StoreResourceAdapter resourceAdapter;
+    /** A {@link StoreResourceAdapter}, checked by {@link #setResourceAdapter}. */
+    private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     /** The checked configuration, computed on first need; reset by every setter. */
     private transient volatile StoreSpec spec;
@@ -188,8 +189,7 @@ public final class StoreManagedConnectionFactory
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        StoreResourceAdapter adapter = resourceAdapter;
-        if (adapter == null) {
+        if (!(resourceAdapter instanceof StoreResourceAdapter adapter)) {
             throw RarErrors.notAssociated();
         }
         StoreRegistry registry = adapter.registry();

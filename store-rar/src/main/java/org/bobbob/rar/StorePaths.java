@@ -55,7 +55,7 @@ final class StorePaths {
             resolved = given.normalize();
         } else {
             resolved = base.resolve(given).normalize();
-            if (!resolved.startsWith(base) || resolved.equals(base)) {
+            if (!resolved.startsWith(base)) {
                 throw RarErrors.pathEscapes(configured, base);
             }
         }

@@ -1,0 +1,210 @@
+package org.bobbob.rar.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.as.controller.client.helpers.Operations;
+import org.jboss.dmr.ModelNode;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * From outside the server, through its management API and HTTP: the RAR exactly as built (its
+ * own {@code ironjacamar.xml}, {@code java:/bobbob/DefaultStore}), activations added with the
+ * operations the CLI sends, pool statistics, a bad path, and undeploy/redeploy.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class PoolAndRedeployIT {
+    private static final String DEFAULT = "java:/bobbob/DefaultStore";
+
+    @Deployment(name = "rar", managed = false, testable = false)
+    static ResourceAdapterArchive rar() {
+        return ItArchives.builtRar();
+    }
+
+    @Deployment(name = "war", managed = false, testable = false)
+    static WebArchive war() {
+        return ItArchives.warBesideTheRar("blob-it.war", BlobServlet.class);
+    }
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @ArquillianResource
+    ManagementClient management;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    @OperateOnDeployment("rar") // activates the container's context, where the ManagementClient lives
+    void aThousandGetCloseCyclesLeaveNoConnectionInUse() throws Exception {
+        deployer.deploy("rar");
+        deployer.deploy("war");
+        try {
+            activate("bobbob-it-pool", "java:/bobbob/CliStore", "it/cli.bob");
+            post("java:/bobbob/CliStore", new byte[] {1}); // a round trip through the CLI-made definition
+
+            long nanos = Long.parseLong(get("/blob/cycles", "java:/bobbob/CliStore", "n=1000").body());
+            ModelNode read = Operations.createReadResourceOperation(statistics("bobbob-it-pool", "java:/bobbob/CliStore"));
+            read.get("include-runtime").set(true);
+            ModelNode pool = execute(read);
+            System.out.printf("BOBBOB-TIMING 1000 get/close cycles: %d ms; pool: %s%n", nanos / 1_000_000, pool);
+            assertTrue(pool.get("statistics-enabled").asBoolean(), pool.toString());
+            assertEquals(0, pool.get("InUseCount").asInt(), pool.toString());
+            int created = pool.get("CreatedCount").asInt();
+            assertTrue(created >= 1 && created <= 2, "the cycles reused a pooled connection: " + pool);
+        } finally {
+            deployer.undeploy("war");
+            deployer.undeploy("rar");
+            removeAdapter("bobbob-it-pool");
+        }
+    }
+
+    @Test
+    @OperateOnDeployment("rar")
+    void undeployAndRedeployOfTheRarKeepTheData() throws Exception {
+        deployer.deploy("rar");
+        deployer.deploy("war");
+        byte[] data = "survives a redeploy".getBytes(StandardCharsets.UTF_8);
+        long id;
+        try {
+            id = Long.parseLong(post(DEFAULT, data));
+        } finally {
+            deployer.undeploy("war");
+            deployer.undeploy("rar");
+        }
+        // the adapter's stop synced and closed the store, so the new deployment can lock the file again
+        deployer.deploy("rar");
+        deployer.deploy("war");
+        try {
+            HttpResponse<byte[]> back = http.send(request("/blob", DEFAULT, "id=" + id).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, back.statusCode(), new String(back.body(), StandardCharsets.UTF_8));
+            assertArrayEquals(data, back.body());
+        } finally {
+            deployer.undeploy("war");
+            deployer.undeploy("rar");
+        }
+    }
+
+    @Test
+    @OperateOnDeployment("rar")
+    void aBadPathFailsTheActivationAndTheServerLogNamesIt() throws Exception {
+        deployer.deploy("rar");
+        try {
+            ModelNode result = management.getControllerClient().execute(activation("bobbob-it-bad",
+                    "java:/bobbob/BadStore", "../outside.bob"));
+            assertTrue(Operations.isSuccessfulOutcome(result), result.toString());
+            ModelNode activate = management.getControllerClient().execute(
+                    Operations.createOperation("activate", adapter("bobbob-it-bad")));
+            assertFalse(Operations.isSuccessfulOutcome(activate), activate.toString());
+
+            String log = Files.readString(serverLog());
+            assertTrue(log.contains("[BOB-604] config property 'path' ('../outside.bob') leads outside"),
+                    "server.log should carry the adapter's message; activate said " + activate);
+        } finally {
+            deployer.undeploy("rar");
+            removeAdapter("bobbob-it-bad");
+        }
+    }
+
+    // ---------------------------------------------------------------- management: what the CLI sends
+
+    private static ModelNode adapter(String name) {
+        return Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", name);
+    }
+
+    /**
+     * The composite the CLI batch in docs/RAR.md sends: a resource adapter for the deployed
+     * archive, one connection definition with statistics on, and its path.
+     */
+    private static ModelNode activation(String name, String jndiName, String path) {
+        ModelNode ra = adapter(name);
+        ModelNode addRa = Operations.createAddOperation(ra);
+        addRa.get("archive").set(ItArchives.RAR);
+        addRa.get("transaction-support").set("NoTransaction");
+        addRa.get("statistics-enabled").set(true);
+        ModelNode cd = ra.clone().add("connection-definitions", jndiName);
+        ModelNode addCd = Operations.createAddOperation(cd);
+        addCd.get("class-name").set("org.bobbob.rar.StoreManagedConnectionFactory");
+        addCd.get("jndi-name").set(jndiName);
+        addCd.get("max-pool-size").set(5);
+        ModelNode addPath = Operations.createAddOperation(cd.clone().add("config-properties", "path"));
+        addPath.get("value").set(path);
+        return Operations.CompositeOperationBuilder.create()
+                .addStep(addRa).addStep(addCd).addStep(addPath).build().getOperation();
+    }
+
+    private void activate(String name, String jndiName, String path) throws IOException {
+        execute(activation(name, jndiName, path));
+        execute(Operations.createOperation("activate", adapter(name)));
+    }
+
+    private static ModelNode statistics(String name, String jndiName) {
+        return adapter(name).add("connection-definitions", jndiName).add("statistics", "pool");
+    }
+
+    /** Removes an activation if it exists; its services went down with the undeployed archive. */
+    private void removeAdapter(String name) throws IOException {
+        ModelNode result = management.getControllerClient().execute(Operations.createRemoveOperation(adapter(name)));
+        System.out.printf("removed resource adapter %s: %s%n", name, result);
+    }
+
+    private Path serverLog() throws IOException {
+        ModelNode op = Operations.createReadAttributeOperation(
+                Operations.createAddress("path", "jboss.server.log.dir"), "path");
+        return Path.of(execute(op).asString(), "server.log");
+    }
+
+    private ModelNode execute(ModelNode op) throws IOException {
+        ModelNode result = management.getControllerClient().execute(op);
+        if (!Operations.isSuccessfulOutcome(result)) {
+            throw new AssertionError(op + " failed: " + Operations.getFailureDescription(result));
+        }
+        return Operations.readResult(result);
+    }
+
+    // ---------------------------------------------------------------- HTTP to BlobServlet
+
+    private HttpRequest.Builder request(String path, String jndi, String query) {
+        URI base = management.getWebUri();
+        String q = "jndi=" + URLEncoder.encode(jndi, StandardCharsets.UTF_8) + (query.isEmpty() ? "" : "&" + query);
+        return HttpRequest.newBuilder(base.resolve("/blob-it" + path + "?" + q));
+    }
+
+    private String post(String jndi, byte[] data) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                request("/blob", jndi, "").POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    private HttpResponse<String> get(String path, String jndi, String query) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(path, jndi, query).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response;
+    }
+}
