@@ -106,6 +106,11 @@ public final class ConcurrentStore implements Storer {
         return locks.activeEntries();
     }
 
+    /** Whether {@link #close()} has been called (new calls are refused from that moment). */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Calls in progress plus open handles. */
     public int activeOperations() {
         return active.get();
