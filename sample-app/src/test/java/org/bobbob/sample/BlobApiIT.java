@@ -1,0 +1,225 @@
+package org.bobbob.sample;
+
+import static org.bobbob.sample.Http.assertError;
+import static org.bobbob.sample.Http.post;
+import static org.bobbob.sample.Http.send;
+import static org.bobbob.sample.Http.text;
+import static org.bobbob.sample.Http.to;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The REST API of the deployed app, from a client: every endpoint and every error case, many
+ * clients at once, and a 200 MiB body through a server with a 384 MiB heap (the build's server
+ * configuration, standalone-bobbob.xml, lifts Undertow's 10 MiB max-post-size).
+ */
+@ExtendWith(ArquillianExtension.class)
+class BlobApiIT {
+
+    @Deployment(name = "rar", order = 1, testable = false)
+    static ResourceAdapterArchive rar() {
+        return Http.rar();
+    }
+
+    @Deployment(name = "war", order = 2, testable = false)
+    static WebArchive war() {
+        return Http.war();
+    }
+
+    @ArquillianResource
+    @OperateOnDeployment("war")
+    URL url;
+
+    private URI base() throws Exception {
+        return url.toURI();
+    }
+
+    private static byte[] bytes(long seed, int size) {
+        byte[] b = new byte[size];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void createReadHeadOverwriteDelete() throws Exception {
+        byte[] data = bytes(1, 10_000);
+        long id = post(base(), data);
+
+        HttpResponse<byte[]> got = send(to(base(), "api/blobs/" + id));
+        assertEquals(200, got.statusCode());
+        assertArrayEquals(data, got.body());
+        assertEquals("10000", got.headers().firstValue("Content-Length").orElseThrow());
+
+        HttpResponse<byte[]> head = send(to(base(), "api/blobs/" + id).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, head.statusCode());
+        assertEquals("10000", head.headers().firstValue("Content-Length").orElseThrow());
+
+        byte[] next = bytes(2, 10_000);
+        assertEquals(204, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(next))).statusCode());
+        assertArrayEquals(next, send(to(base(), "api/blobs/" + id)).body());
+
+        assertError(409, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[9_999]))));
+        assertError(413, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10_001]))));
+        assertArrayEquals(next, send(to(base(), "api/blobs/" + id)).body(), "a refused PUT wrote nothing");
+
+        assertTrue(text(send(to(base(), "api/blobs"))).contains("\"" + id + "\""), "listed as a recent upload");
+
+        assertEquals(204, send(to(base(), "api/blobs/" + id).DELETE()).statusCode());
+        assertError(404, send(to(base(), "api/blobs/" + id)));
+        assertError(404, send(to(base(), "api/blobs/" + id).DELETE()));
+        assertError(404, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(next))));
+        assertEquals(404, send(to(base(), "api/blobs/" + id).method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode());
+    }
+
+    @Test
+    void badIdsAreFourHundredsWithJsonNeverFiveHundreds() throws Exception {
+        for (String bad : new String[] {"abc", "0", "-5", "1.5", "99999999999999999999"}) {
+            assertError(400, send(to(base(), "api/blobs/" + bad)));
+            assertError(400, send(to(base(), "api/blobs/" + bad).DELETE()));
+        }
+        assertError(404, send(to(base(), "api/blobs/123456789012")));
+    }
+
+    @Test
+    void emptyAndChunkedBodies() throws Exception {
+        long empty = post(base(), new byte[0]);
+        HttpResponse<byte[]> r = send(to(base(), "api/blobs/" + empty));
+        assertEquals(200, r.statusCode());
+        assertEquals(0, r.body().length);
+
+        byte[] data = bytes(3, 300_000);
+        HttpResponse<byte[]> chunked = send(to(base(), "api/blobs")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(data))));
+        assertEquals(201, chunked.statusCode(), text(chunked));
+        assertArrayEquals(data, send(to(base(), "api/blobs/" + Http.id(chunked))).body());
+    }
+
+    @Test
+    void storeAndHealthReportCounts() throws Exception {
+        post(base(), new byte[123]);
+        HttpResponse<byte[]> stats = send(to(base(), "api/store"));
+        assertEquals(200, stats.statusCode());
+        assertTrue(text(stats).matches(".*\"objects\":[1-9].*"), text(stats));
+        HttpResponse<byte[]> health = send(to(base(), "api/health"));
+        assertEquals(200, health.statusCode());
+        assertTrue(text(health).contains("\"status\":\"UP\""), text(health));
+    }
+
+    @Test
+    void twentyClientsFiftyBlobsEach() throws Exception {
+        URI base = base();
+        Map<Long, byte[]> written = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            CyclicBarrier start = new CyclicBarrier(20);
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < 20; c++) {
+                int client = c;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    SplittableRandom r = new SplittableRandom(client);
+                    for (int i = 0; i < 50; i++) {
+                        byte[] data = bytes(client * 100L + i, r.nextInt(20_000));
+                        written.put(post(base, data), data);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1000, written.size(), "every POST got its own id");
+        for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+            assertArrayEquals(e.getValue(), send(to(base, "api/blobs/" + e.getKey())).body());
+        }
+    }
+
+    /** 200 MiB up and down through a server whose whole heap is 384 MiB: the bodies stream. */
+    @Test
+    void twoHundredMebibytesStream() throws Exception {
+        long size = 200L << 20;
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(size)), size);
+        HttpResponse<byte[]> created = send(to(base(), "api/blobs").header("Content-Type", "application/octet-stream").POST(body));
+        assertEquals(201, created.statusCode(), text(created));
+        long id = Http.id(created);
+        HttpResponse<InputStream> down = Http.CLIENT.send(to(base(), "api/blobs/" + id).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, down.statusCode());
+        assertEquals(Long.toString(size), down.headers().firstValue("Content-Length").orElseThrow());
+        MessageDigest got = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = down.body()) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                got.update(buf, 0, n);
+            }
+        }
+        MessageDigest expected = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new PatternStream(size)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                expected.update(buf, 0, n);
+            }
+        }
+        assertArrayEquals(expected.digest(), got.digest());
+        assertEquals(204, send(to(base(), "api/blobs/" + id).DELETE()).statusCode());
+    }
+
+    /** {@code size} bytes of a cheap, position-dependent pattern. */
+    static final class PatternStream extends InputStream {
+        private final long size;
+        private long pos;
+
+        PatternStream(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            return pos < size ? (int) ((pos++ * 31 + (pos >>> 12)) & 0xFF) : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(len, size - pos);
+            for (int i = 0; i < n; i++) {
+                b[off + i] = (byte) read();
+            }
+            return n;
+        }
+    }
+}

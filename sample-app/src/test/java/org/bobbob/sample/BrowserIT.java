@@ -1,0 +1,107 @@
+package org.bobbob.sample;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A person's path through the page, in Debian's headless Chromium: upload a file, see it
+ * listed, download it through the page's link, compare the bytes. Leaves a screenshot in
+ * {@code target/screenshots/}. Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}
+ * (packages chromium and chromium-driver; {@code .ci/run} installs them).
+ */
+@ExtendWith(ArquillianExtension.class)
+class BrowserIT {
+
+    @Deployment(name = "rar", order = 1, testable = false)
+    static ResourceAdapterArchive rar() {
+        return Http.rar();
+    }
+
+    @Deployment(name = "war", order = 2, testable = false)
+    static WebArchive war() {
+        return Http.war();
+    }
+
+    @ArquillianResource
+    @OperateOnDeployment("war")
+    URL url;
+
+    @Test
+    void uploadSeeItListedDownloadItCompareBytes() throws Exception {
+        Path target = Path.of(System.getProperty("project.build.directory", "target"));
+        Path downloads = Files.createDirectories(target.resolve("downloads"));
+        Path shots = Files.createDirectories(target.resolve("screenshots"));
+        String name = "upload-" + System.nanoTime() + ".bin";
+        Path upload = Files.createDirectories(target.resolve("uploads")).resolve(name);
+        byte[] data = new byte[123_457];
+        new SplittableRandom(5).nextBytes(data);
+        Files.write(upload, data);
+
+        File chromium = new File("/usr/bin/chromium");
+        File driverBinary = new File("/usr/bin/chromedriver");
+        assertTrue(chromium.canExecute() && driverBinary.canExecute(),
+                "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1200,900",
+                "--user-data-dir=" + Files.createTempDirectory(target, "chromium-profile"));
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driverBinary).build();
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get(url.toString());
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.until(d -> d.findElement(By.id("stats")).getText().startsWith("Store: ") 
+                    && !d.findElement(By.id("stats")).getText().contains("…"));
+            browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
+            browser.findElement(By.id("send")).click();
+            WebElement row = wait.until(d -> d.findElements(By.cssSelector("#uploads tr")).stream()
+                    .filter(tr -> tr.getText().contains(name)).findFirst().orElse(null));
+            assertTrue(row.getText().contains(Integer.toString(data.length)), row.getText());
+            Files.write(shots.resolve("upload.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+            row.findElement(By.cssSelector("a.download")).click();
+            Path downloaded = downloads.resolve(name);
+            new WebDriverWait(browser, Duration.ofSeconds(30))
+                    .until(d -> Files.exists(downloaded) && sizeOf(downloaded) == data.length);
+            assertArrayEquals(data, Files.readAllBytes(downloaded), "the downloaded file is the uploaded one");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+}
