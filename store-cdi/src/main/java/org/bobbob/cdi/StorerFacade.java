@@ -7,6 +7,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.Objects;
 import org.bobbob.store.Errors;
+import org.bobbob.store.ForwardingStorer;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
@@ -41,7 +42,7 @@ import org.bobbob.store.Storer;
  *       the facade of that name in the running container.
  * </ul>
  */
-final class StorerFacade implements Storer, Serializable {
+final class StorerFacade extends ForwardingStorer implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -55,13 +56,9 @@ final class StorerFacade implements Storer, Serializable {
         this.description = "injected Storer for " + settings.describe();
     }
 
-    @FunctionalInterface
-    private interface StoreCall<T> {
-        T apply(Storer connection) throws IOException;
-    }
-
     /** Runs {@code call} on a connection of its own. */
-    private <T> T call(StoreCall<T> call) throws IOException {
+    @Override
+    protected <T> T call(StoreCall<T> call) throws IOException {
         try (ConnectionSource.Lease lease = source.acquire()) {
             return call.apply(lease.storer());
         }
@@ -86,32 +83,6 @@ final class StorerFacade implements Storer, Serializable {
     // ---------------------------------------------------------------- Storer
 
     @Override
-    public long newObj(int size) throws IOException {
-        return call(s -> s.newObj(size));
-    }
-
-    @Override
-    public void deleteObj(long id) throws IOException {
-        call(s -> {
-            s.deleteObj(id);
-            return null;
-        });
-    }
-
-    @Override
-    public long primeObject(int size) throws IOException {
-        return call(s -> s.primeObject(size));
-    }
-
-    @Override
-    public void sync() throws IOException {
-        call(s -> {
-            s.sync();
-            return null;
-        });
-    }
-
-    @Override
     public ObjectWriter lateWriteNewObj(int size) throws IOException {
         return late((s, lease) -> new LeasedHandle.Writer(s.lateWriteNewObj(size), lease));
     }
@@ -124,32 +95,6 @@ final class StorerFacade implements Storer, Serializable {
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
         return late((s, lease) -> new LeasedHandle.Writer(s.writeToObj(id), lease));
-    }
-
-    @Override
-    public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
-        call(s -> {
-            s.writeBatchedObjs(ids, data, sizes);
-            return null;
-        });
-    }
-
-    @Override
-    public long writeNewObjFromBytes(byte[] data) throws IOException {
-        return call(s -> s.writeNewObjFromBytes(data));
-    }
-
-    @Override
-    public byte[] readBytesFromObj(long id) throws IOException {
-        return call(s -> s.readBytesFromObj(id));
-    }
-
-    @Override
-    public void writeBytesToObj(long id, byte[] data) throws IOException {
-        call(s -> {
-            s.writeBytesToObj(id, data);
-            return null;
-        });
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.Errors;
+import org.bobbob.store.ForwardingStorer;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreClosedException;
@@ -25,7 +26,7 @@ import org.bobbob.store.Storer;
  * handle, or the opener sees the handle closed, and no Late handle outlives its connection
  * handle.
  */
-final class StoreConnectionHandle implements StoreConnection {
+final class StoreConnectionHandle extends ForwardingStorer implements StoreConnection {
     /** The managed connection this handle belongs to; null once closed or invalidated. */
     private final AtomicReference<StoreManagedConnection> owner;
     /** Late handles opened through this handle and not yet closed. */
@@ -33,11 +34,6 @@ final class StoreConnectionHandle implements StoreConnection {
 
     StoreConnectionHandle(StoreManagedConnection owner) {
         this.owner = new AtomicReference<>(owner);
-    }
-
-    @FunctionalInterface
-    private interface StoreCall<T> {
-        T apply(ConcurrentStore store) throws IOException;
     }
 
     private StoreManagedConnection owner() throws StoreClosedException {
@@ -49,7 +45,8 @@ final class StoreConnectionHandle implements StoreConnection {
     }
 
     /** Runs {@code call} on the shared store; a fatal error is reported before it is thrown. */
-    private <T> T call(StoreCall<T> call) throws IOException {
+    @Override
+    protected <T> T call(StoreCall<T> call) throws IOException {
         StoreManagedConnection mc = owner();
         try {
             return call.apply(mc.store());
@@ -71,32 +68,6 @@ final class StoreConnectionHandle implements StoreConnection {
     // ---------------------------------------------------------------- Storer
 
     @Override
-    public long newObj(int size) throws IOException {
-        return call(s -> s.newObj(size));
-    }
-
-    @Override
-    public void deleteObj(long id) throws IOException {
-        call(s -> {
-            s.deleteObj(id);
-            return null;
-        });
-    }
-
-    @Override
-    public long primeObject(int size) throws IOException {
-        return call(s -> s.primeObject(size));
-    }
-
-    @Override
-    public void sync() throws IOException {
-        call(s -> {
-            s.sync();
-            return null;
-        });
-    }
-
-    @Override
     public ObjectWriter lateWriteNewObj(int size) throws IOException {
         return track(new LateHandle.Writer(this, call(s -> s.lateWriteNewObj(size))));
     }
@@ -109,32 +80,6 @@ final class StoreConnectionHandle implements StoreConnection {
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
         return track(new LateHandle.Writer(this, call(s -> s.writeToObj(id))));
-    }
-
-    @Override
-    public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
-        call(s -> {
-            s.writeBatchedObjs(ids, data, sizes);
-            return null;
-        });
-    }
-
-    @Override
-    public long writeNewObjFromBytes(byte[] data) throws IOException {
-        return call(s -> s.writeNewObjFromBytes(data));
-    }
-
-    @Override
-    public byte[] readBytesFromObj(long id) throws IOException {
-        return call(s -> s.readBytesFromObj(id));
-    }
-
-    @Override
-    public void writeBytesToObj(long id, byte[] data) throws IOException {
-        call(s -> {
-            s.writeBytesToObj(id, data);
-            return null;
-        });
     }
 
     /**
