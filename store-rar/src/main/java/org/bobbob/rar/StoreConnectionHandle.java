@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.Errors;
 import org.bobbob.store.ForwardingStorer;
 import org.bobbob.store.ObjectReader;
