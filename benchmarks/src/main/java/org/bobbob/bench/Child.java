@@ -1,0 +1,522 @@
+package org.bobbob.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.bobbob.bench.StoreAdapter.Kind;
+
+/**
+ * One store, one run, in its own JVM: the workloads of docs/BENCHMARKS.md, each figure printed
+ * as a line {@code @@ key value} for {@link Compare} to collect. Timed sections contain only
+ * store calls: contents are made and checked in chunks outside the clock.
+ */
+final class Child {
+    static final String TAG = "@@ ";
+    private static final long CHUNK_BYTES = 32L << 20;
+    private static final double MIB = 1 << 20;
+
+    private final Kind kind;
+    private final Map<String, String> opt;
+    private final int n;
+    private final long seed;
+    private final Path base;
+    private final StoreAdapter.Options storeOptions;
+    /** Leave the main and small stores for a {@code cold} child. */
+    private final boolean keep;
+
+    private Child(Map<String, String> opt) {
+        this.opt = opt;
+        this.kind = Kind.of(req(opt, "store"));
+        this.n = Integer.parseInt(opt.getOrDefault("n", "100000"));
+        this.seed = Long.parseLong(opt.getOrDefault("seed", "42"));
+        this.base = Path.of(req(opt, "dir"));
+        this.storeOptions = new StoreAdapter.Options(Boolean.parseBoolean(opt.getOrDefault("mapdb-mmap", "true")),
+                Integer.parseInt(opt.getOrDefault("lmdb-batch", "1000")),
+                Integer.parseInt(opt.getOrDefault("raw-buffer", String.valueOf(4 << 20))));
+        this.keep = Boolean.parseBoolean(opt.getOrDefault("keep", "false"));
+    }
+
+    private static String req(Map<String, String> opt, String key) {
+        String v = opt.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("child: --" + key + " is required");
+        }
+        return v;
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (String a : args) {
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("options look like --key=value, got '" + a + "'");
+            }
+            int eq = a.indexOf('=');
+            m.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
+        }
+        return m;
+    }
+
+    static int run(String[] args) {
+        try {
+            new Child(parse(args)).runAll();
+            return 0;
+        } catch (Throwable t) {
+            System.out.flush();
+            System.err.println("child failed: " + t);
+            t.printStackTrace();
+            return 2;
+        }
+    }
+
+    private boolean wants(String workload) {
+        String w = opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,heap,small");
+        for (String s : w.split(",")) {
+            if (s.trim().equalsIgnoreCase(workload)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void out(String key, double value) {
+        System.out.println(TAG + key + " " + String.format(Locale.ROOT, "%.6g", value));
+        System.out.flush();
+    }
+
+    private static void note(String s) {
+        System.err.println("  [" + s + "]");
+    }
+
+    // ---------------------------------------------------------------- the run
+
+    private void runAll() throws Exception {
+        Files.createDirectories(base);
+        if (wants("cold")) {
+            cold();
+            return;
+        }
+        String label = kind.label();
+        // Warm-up: the same calls on a small store (also close + reopen), so the JIT has compiled the paths.
+        int warm = Math.min(n, Integer.parseInt(opt.getOrDefault("warmup-n", "20000")));
+        if (warm > 0) {
+            Path wdir = fresh("warmup");
+            StoreAdapter s = kind.create(wdir, storeOptions);
+            int[] sizes = Payload.logUniform(seed ^ 0x5EED, warm, Payload.MIN, Payload.MAX);
+            long[] keys = new long[warm];
+            writeAll(s, keys, sizes, 0, null);
+            s.durable();
+            readAll(s, keys, sizes, Payload.shuffled(seed, warm), label);
+            for (int i = 0; i < warm; i += 2) {
+                s.overwrite(keys[i], Payload.content(i, 1, sizes[i]));
+                s.delete(keys[i]);
+                keys[i] = s.put(Payload.content(i, 0, sizes[i]));
+            }
+            s.durable();
+            for (int i = 0; i < 10; i++) {
+                s.close();
+                s.reopen();
+                s.get(keys[1]);
+            }
+            s.close();
+            delete(wdir);
+        }
+
+        int[] sizes = Payload.logUniform(seed, n, Payload.MIN, Payload.MAX);
+        long[] keys = new long[n];
+        int[] order = Payload.shuffled(seed + 1, n);
+        long payload = 0;
+        for (int sz : sizes) {
+            payload += sz;
+        }
+        out("n", n);
+        out("payload_mib", payload / MIB);
+
+        if (wants("w1") || wants("w2") || wants("w4") || wants("w5") || wants("heap")) {
+            // W1 always runs here: the others read the store it writes
+            Path dir = fresh("main");
+            long heap0 = wants("heap") ? usedHeap() : 0;
+            StoreAdapter s = kind.create(dir, storeOptions);
+            // W1: write all, then durable (timed apart)
+            long tWrite = writeAll(s, keys, sizes, 0, null);
+            if (keep) {
+                Files.writeString(base.resolve("main.key"), Long.toString(keys[0]));
+            }
+            long t0 = System.nanoTime();
+            s.durable();
+            long tDurable = System.nanoTime() - t0;
+            out("w1.ops", n / sec(tWrite));
+            out("w1.mbs", payload / MIB / sec(tWrite));
+            out("w1.durable_ms", tDurable / 1e6);
+            out("w1.ops_d", n / sec(tWrite + tDurable));
+            out("w1.mbs_d", payload / MIB / sec(tWrite + tDurable));
+            // bookkeeping heap with the store open and loaded
+            if (wants("heap")) {
+                long heap1 = usedHeap();
+                out("heap.bpo", Math.max(0.0, (double) (heap1 - heap0) / n)); // below 0: GC noise
+                long est = s.bookkeepingEstimate();
+                if (est >= 0) {
+                    out("heap.est_bpo", (double) est / n);
+                }
+            }
+            // W2: random read of all, verified
+            if (wants("w2")) {
+                // a few passes, each over all objects in its own random order: the median pass
+                int passes = Math.max(1, Integer.parseInt(opt.getOrDefault("w2-passes", "3")));
+                long[] t = new long[passes];
+                for (int p = 0; p < passes; p++) {
+                    t[p] = readAll(s, keys, sizes, p == 0 ? order : Payload.shuffled(seed + 100 + p, n), label);
+                }
+                java.util.Arrays.sort(t);
+                long tRead = t[passes / 2];
+                out("w2.ops", n / sec(tRead));
+                out("w2.mbs", payload / MIB / sec(tRead));
+            }
+            // W5: close + reopen, the median of a few cycles (single ones are a few ms: noise)
+            if (wants("w5")) {
+                long[] co = closeReopen(s, Integer.parseInt(opt.getOrDefault("w5-cycles", "5")));
+                out("w5.close_ms", co[0] / 1e6);
+                out("w5.open_ms", co[1] / 1e6);
+                out("w5.ms", co[2] / 1e6);
+                spotCheck(s, keys, sizes, label);
+            }
+            // W4: mixed 50/50 read/overwrite
+            if (wants("w4")) {
+                int ops = Integer.parseInt(opt.getOrDefault("w4-ops", String.valueOf(4L * n)));
+                for (String t : opt.getOrDefault("threads", "1,2,4").split(",")) {
+                    int threads = Integer.parseInt(t.trim());
+                    if (threads > 1 && !kind.threadSafe()) {
+                        continue;
+                    }
+                    double opsPerSec = mixed(s, keys, sizes, threads, ops, label);
+                    out("w4.t" + threads + ".ops", opsPerSec);
+                }
+            }
+            s.close();
+            if (!keep) {
+                delete(dir);
+            }
+        }
+
+        if (wants("w3")) {
+            churn(sizes, label);
+        }
+
+        if (wants("small")) {
+            small(label);
+        }
+        if (!keep) {
+            delete(base);
+        }
+    }
+
+    /**
+     * The "cold" figures, in a JVM of their own that has done nothing else: open the stores that
+     * the run before kept ({@code main}: N objects after W4; {@code small}), time it, check an
+     * object can be read, delete them.
+     */
+    private void cold() throws Exception {
+        // load the store's classes and native code first (a tiny store elsewhere): what is timed
+        // is opening the data with cold JIT, not the library's one-time start
+        Path lib = fresh("library");
+        StoreAdapter tiny = kind.create(lib, storeOptions);
+        tiny.get(tiny.put(Payload.content(0, 0, 64)));
+        tiny.close();
+        delete(lib);
+        for (String name : new String[] {"main", "small"}) {
+            Path dir = base.resolve(name);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            long t0 = System.nanoTime();
+            StoreAdapter s = kind.open(dir, storeOptions);
+            long t1 = System.nanoTime();
+            out((name.equals("main") ? "w5" : "small") + ".cold_ms", (t1 - t0) / 1e6);
+            long key = Long.parseLong(Files.readString(base.resolve(name + ".key")).trim());
+            int size = name.equals("main") ? Payload.logUniform(seed, 1, Payload.MIN, Payload.MAX)[0]
+                    : Payload.logUniform(seed + 11, 1, 16, 256)[0];
+            Payload.verifyIndex(kind.label(), key, s.get(key), 0, size);
+            s.close();
+        }
+        delete(base);
+    }
+
+    private Path fresh(String name) throws Exception {
+        Path dir = base.resolve(name);
+        delete(dir);
+        delete(dir.resolveSibling(name + "-compact"));
+        return Files.createDirectories(dir);
+    }
+
+    static void delete(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** {@code cycles} x (close, reopen, read one object): median close, open and close+open nanos. */
+    private static long[] closeReopen(StoreAdapter s, int cycles) throws Exception {
+        long[] close = new long[cycles];
+        long[] open = new long[cycles];
+        long[] both = new long[cycles];
+        for (int c = 0; c < cycles; c++) {
+            long t0 = System.nanoTime();
+            s.close();
+            long t1 = System.nanoTime();
+            s.reopen();
+            long t2 = System.nanoTime();
+            close[c] = t1 - t0;
+            open[c] = t2 - t1;
+            both[c] = t2 - t0;
+        }
+        java.util.Arrays.sort(close);
+        java.util.Arrays.sort(open);
+        java.util.Arrays.sort(both);
+        return new long[] {close[cycles / 2], open[cycles / 2], both[cycles / 2]};
+    }
+
+    private static double sec(long nanos) {
+        return Math.max(nanos, 1) / 1e9;
+    }
+
+    /**
+     * Bytes of live objects on the heap: the total of a class histogram (which runs a full GC
+     * first), so that G1's region rounding of large arrays does not count; falls back to the
+     * used heap after {@code System.gc()} where the diagnostic command is not available.
+     */
+    static long usedHeap() throws InterruptedException {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+            Thread.sleep(40);
+        }
+        try {
+            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            String[] lines = out.toString().trim().split("\n");
+            String[] total = lines[lines.length - 1].trim().split("\\s+");
+            if (total[0].equals("Total")) {
+                return Long.parseLong(total[2]);
+            }
+        } catch (Exception | LinkageError e) {
+            // fall through
+        }
+        MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
+        return mx.getHeapMemoryUsage().getUsed();
+    }
+
+    // ---------------------------------------------------------------- workloads
+
+    /**
+     * Writes objects {@code from..} (indices into {@code sizes}, version 0) where {@code which}
+     * is null (all) or lists the indices; contents made per chunk outside the clock.
+     * Returns the nanoseconds spent in put.
+     */
+    private static long writeAll(StoreAdapter s, long[] keys, int[] sizes, int from, int[] which) throws Exception {
+        int total = which == null ? sizes.length - from : which.length;
+        long nanos = 0;
+        int done = 0;
+        while (done < total) {
+            List<byte[]> chunk = new ArrayList<>();
+            long bytes = 0;
+            int start = done;
+            while (done < total && bytes < CHUNK_BYTES) {
+                int i = which == null ? from + done : which[done];
+                byte[] c = Payload.content(i, 0, sizes[i]);
+                chunk.add(c);
+                bytes += c.length;
+                done++;
+            }
+            long t0 = System.nanoTime();
+            for (int j = 0; j < chunk.size(); j++) {
+                int i = which == null ? from + start + j : which[start + j];
+                keys[i] = s.put(chunk.get(j));
+            }
+            nanos += System.nanoTime() - t0;
+        }
+        return nanos;
+    }
+
+    /** Reads every object in {@code order}; verifies outside the clock. Returns nanoseconds in get. */
+    private static long readAll(StoreAdapter s, long[] keys, int[] sizes, int[] order, String label) throws Exception {
+        long nanos = 0;
+        int done = 0;
+        byte[][] got = new byte[4096][];
+        while (done < order.length) {
+            int m = Math.min(got.length, order.length - done);
+            long t0 = System.nanoTime();
+            for (int j = 0; j < m; j++) {
+                got[j] = s.get(keys[order[done + j]]);
+            }
+            nanos += System.nanoTime() - t0;
+            for (int j = 0; j < m; j++) {
+                int i = order[done + j];
+                Payload.verify(label, keys[i], got[j], i, 0, sizes[i]);
+                got[j] = null;
+            }
+            done += m;
+        }
+        return nanos;
+    }
+
+    /** Reads and verifies up to 1000 spread objects (not timed). */
+    private static void spotCheck(StoreAdapter s, long[] keys, int[] sizes, String label) throws Exception {
+        int step = Math.max(1, keys.length / 1000);
+        for (int i = 0; i < keys.length; i += step) {
+            Payload.verify(label, keys[i], s.get(keys[i]), i, 0, sizes[i]);
+        }
+    }
+
+    /** W4: {@code ops} operations split over {@code threads}, each a read (checked) or an overwrite. */
+    private double mixed(StoreAdapter s, long[] keys, int[] sizes, int threads, int ops, String label) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] ts = new Thread[threads];
+        int per = ops / threads;
+        for (int t = 0; t < threads; t++) {
+            final int tid = t;
+            ts[t] = new Thread(() -> {
+                SplittableRandom r = new SplittableRandom(seed * 31 + threads * 1000L + tid);
+                try {
+                    start.await();
+                    for (int k = 0; k < per; k++) {
+                        int i = r.nextInt(keys.length);
+                        if (r.nextBoolean()) {
+                            Payload.verifyIndex(label, keys[i], s.get(keys[i]), i, sizes[i]);
+                        } else {
+                            s.overwrite(keys[i], Payload.content(i, 1 + tid, sizes[i]));
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "w4-" + t);
+            ts[t].start();
+        }
+        start.await();
+        long t0 = System.nanoTime();
+        for (Thread t : ts) {
+            t.join();
+        }
+        long nanos = System.nanoTime() - t0;
+        if (failure.get() != null) {
+            throw new IllegalStateException("W4 with " + threads + " threads failed", failure.get());
+        }
+        return (double) per * threads / sec(nanos);
+    }
+
+    /**
+     * W3: a fresh store of N objects (untimed), then timed: delete a random half, durable, write
+     * as many new ones (new sizes), durable. Then space amplification after close + reopen, and
+     * after the store's own compaction where it has one.
+     */
+    private void churn(int[] sizes0, String label) throws Exception {
+        Path dir = fresh("churn");
+        StoreAdapter s = kind.create(dir, storeOptions);
+        int half = n / 2;
+        int[] sizes = java.util.Arrays.copyOf(sizes0, n + half);
+        int[] fresh = Payload.logUniform(seed + 7, half, Payload.MIN, Payload.MAX);
+        System.arraycopy(fresh, 0, sizes, n, half);
+        long[] keys = new long[n + half];
+        writeAll(s, keys, sizes, 0, java.util.stream.IntStream.range(0, n).toArray());
+        s.durable();
+        int[] victims = java.util.Arrays.copyOf(Payload.shuffled(seed + 3, n), half);
+        int[] newcomers = java.util.stream.IntStream.range(n, n + half).toArray();
+
+        long t0 = System.nanoTime();
+        for (int i : victims) {
+            s.delete(keys[i]);
+        }
+        s.durable();
+        long tDel = System.nanoTime() - t0;
+        long tPut = writeAll(s, keys, sizes, 0, newcomers);
+        t0 = System.nanoTime();
+        s.durable();
+        long tSync = System.nanoTime() - t0;
+        out("w3.ops", (double) (2 * half) / sec(tDel + tPut + tSync));
+
+        long live = 0;
+        boolean[] dead = new boolean[n + half];
+        for (int i : victims) {
+            dead[i] = true;
+            keys[i] = 0;
+        }
+        for (int i = 0; i < n + half; i++) {
+            if (!dead[i]) {
+                live += sizes[i];
+            }
+        }
+        s.close();
+        s.reopen();
+        out("w3.amp_reopen", (double) s.fileBytes() / live);
+        checkLive(s, keys, sizes, dead, label);
+        if (s.canCompact()) {
+            try {
+                t0 = System.nanoTime();
+                s.compact();
+                out("w3.compact_s", (System.nanoTime() - t0) / 1e9);
+                s.close();
+                s.reopen();
+                out("w3.amp_compact", (double) s.fileBytes() / live);
+                checkLive(s, keys, sizes, dead, label);
+            } catch (UnsupportedOperationException e) {
+                note(label + ": compaction unsupported: " + e);
+            }
+        }
+        s.close();
+        delete(dir);
+    }
+
+    private static void checkLive(StoreAdapter s, long[] keys, int[] sizes, boolean[] dead, String label) throws Exception {
+        int step = Math.max(1, keys.length / 2000);
+        for (int i = 0; i < keys.length; i += step) {
+            if (!dead[i]) {
+                Payload.verify(label, keys[i], s.get(keys[i]), i, 0, sizes[i]);
+            }
+        }
+    }
+
+    /** W5 small: a store of {@code small-n} objects of 16–256 B; close + reopen time, heap per object. */
+    private void small(String label) throws Exception {
+        int m = Integer.parseInt(opt.getOrDefault("small-n", "1000000"));
+        int[] sizes = Payload.logUniform(seed + 11, m, 16, 256);
+        long[] keys = new long[m];
+        Path dir = fresh("small");
+        long heap0 = usedHeap();
+        StoreAdapter s = kind.create(dir, storeOptions);
+        writeAll(s, keys, sizes, 0, null);
+        s.durable();
+        if (keep) {
+            Files.writeString(base.resolve("small.key"), Long.toString(keys[0]));
+        }
+        long heap1 = usedHeap();
+        out("small.heap_bpo", Math.max(0.0, (double) (heap1 - heap0) / m));
+        long est = s.bookkeepingEstimate();
+        if (est >= 0) {
+            out("small.est_bpo", (double) est / m);
+        }
+        long[] co = closeReopen(s, Integer.parseInt(opt.getOrDefault("w5-cycles", "5")));
+        out("small.open_ms", co[1] / 1e6);
+        out("small.ms", co[2] / 1e6);
+        spotCheck(s, keys, sizes, label);
+        s.close();
+        if (!keep) {
+            delete(dir);
+        }
+    }
+}
