@@ -225,6 +225,30 @@ public final class ConcurrentStore implements Storer {
         }
     }
 
+    /** As the default, under the object's read lock and a token, without a handle of its own. */
+    @Override
+    public byte[] readBytesFromObj(long id) throws IOException {
+        if (id <= 0) {
+            throw Errors.notFound(id);
+        }
+        enter();
+        try {
+            ObjectLocks.Held lock = locks.readLock(id);
+            try {
+                tokens.acquire();
+                try {
+                    return inner.readBytesFromObj(id);
+                } finally {
+                    tokens.release();
+                }
+            } finally {
+                locks.unlock(lock);
+            }
+        } finally {
+            exit();
+        }
+    }
+
     /** Undoes a half-opened handle, newest first, then counts the call out. */
     private void release(AutoCloseable handle, ObjectLocks.Held lock, boolean tokenHeld, Throwable primary) {
         try {

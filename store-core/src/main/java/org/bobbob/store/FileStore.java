@@ -414,6 +414,22 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         }
     }
 
+    /** As the default, without a handle: one look-up, one copy. */
+    @Override
+    public byte[] readBytesFromObj(long id) throws IOException {
+        Location loc = locateOrThrow(id);
+        byte[] out = new byte[loc.size];
+        tokens.acquire();
+        try {
+            file.readFullyZeroPadded(ByteBuffer.wrap(out), loc.offset);
+        } catch (IOException e) {
+            throw translate(e);
+        } finally {
+            tokens.release();
+        }
+        return out;
+    }
+
     @Override
     public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
         Location[] locs = BatchCheck.validate(ids, data, sizes);

@@ -32,6 +32,7 @@ public final class ChannelStoreFile implements StoreFile {
     private volatile FileChannel channel;
     private FileLock lock;
     private volatile boolean closed;
+    private final MappedReads mapped = new MappedReads();
 
     private ChannelStoreFile(Path path, FileChannel channel, FileLock lock) {
         this.path = path;
@@ -107,6 +108,7 @@ public final class ChannelStoreFile implements StoreFile {
             return;
         }
         boolean interrupted = Thread.interrupted(); // opening must not be interrupted in turn
+        mapped.clear();
         try {
             FileChannel fresh = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             lock = lock(path, fresh);
@@ -123,8 +125,26 @@ public final class ChannelStoreFile implements StoreFile {
         return path;
     }
 
+    /** From the memory maps when they cover the range, else from the channel (see {@link MappedReads}). */
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int n = mapped.read(dst, position);
+        if (n >= 0) {
+            return n;
+        }
+        if (position + dst.remaining() > mapped.limit()) {
+            io(ch -> {
+                mapped.grow(ch, ch.size());
+                return null;
+            });
+            n = mapped.read(dst, position);
+            if (n >= 0) {
+                return n;
+            }
+        }
         return io(ch -> ch.read(dst, position));
     }
 
@@ -140,6 +160,7 @@ public final class ChannelStoreFile implements StoreFile {
 
     @Override
     public void truncate(long size) throws IOException {
+        mapped.shrink(size);
         io(ch -> ch.truncate(size));
     }
 
@@ -158,6 +179,7 @@ public final class ChannelStoreFile implements StoreFile {
             return;
         }
         closed = true;
+        mapped.clear();
         try {
             if (channel.isOpen()) {
                 lock.release();
