@@ -77,6 +77,18 @@ final class SharedStore {
         return --references;
     }
 
+    /** Syncs the store unless it is closed or failed (for the periodic sync). */
+    void sync() throws IOException {
+        if (closed || failure.get() != null || store.isClosed()) {
+            return;
+        }
+        try {
+            store.sync();
+        } catch (org.bobbob.store.StoreClosedException closing) {
+            // closed between the check and the sync: nothing left to do
+        }
+    }
+
     /** Syncs and closes the store (see {@link ConcurrentStore#close()}). Idempotent. */
     void close() throws IOException {
         closed = true;

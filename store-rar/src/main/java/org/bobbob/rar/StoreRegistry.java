@@ -90,6 +90,25 @@ final class StoreRegistry implements StoreRegistryMXBean {
         shared.close();
     }
 
+    /**
+     * Syncs every open store (the periodic sync). The stores are synced outside the registry's
+     * lock, so opens and releases do not wait for the disk; a store closed meanwhile is skipped.
+     * Failures are logged, not thrown: the store is marked failed by the connections that hit it.
+     */
+    void syncAll() {
+        java.util.List<SharedStore> open;
+        synchronized (this) {
+            open = new java.util.ArrayList<>(stores.values());
+        }
+        for (SharedStore shared : open) {
+            try {
+                shared.sync();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "periodic sync of " + shared + " failed; the next one retries", e);
+            }
+        }
+    }
+
     /** Syncs and closes every store (see the class comment). Idempotent; failures are logged. */
     synchronized void close() {
         if (closed) {

@@ -3,11 +3,14 @@ package org.bobbob.rar;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ConfigProperty;
 import jakarta.resource.spi.Connector;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.TransactionSupport.TransactionSupportLevel;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.lang.management.ManagementFactory;
+import java.util.Timer;
+import java.util.TimerTask;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -24,8 +27,13 @@ import javax.transaction.xa.XAResource;
  *       first use.
  *   <li>{@link #stop} syncs and closes every store; handles still open then fail with
  *       {@code StoreClosedException}. Idempotent; it logs and never throws.
- *   <li>Outbound only, {@code NoTransaction}. No configuration of its own: every property is on
- *       the {@link StoreManagedConnectionFactory}.
+ *   <li>Every {@link #getSyncIntervalMillis()} milliseconds (default 1000; 0 = never) a timer from
+ *       the server ({@link BootstrapContext#createTimer()}) syncs every open store, so that a crash
+ *       of the server loses at most about that much work, and space freed by deletes is reused
+ *       without the application calling {@code sync()}. A sync with nothing new to write costs
+ *       nothing.
+ *   <li>Outbound only, {@code NoTransaction}. Every other property is on the
+ *       {@link StoreManagedConnectionFactory}.
  * </ul>
  *
  * <p>Each activation of the RAR (its {@code ironjacamar.xml}, or each {@code resource-adapter}
@@ -50,6 +58,12 @@ public final class StoreResourceAdapter implements ResourceAdapter {
      */
     private volatile StoreRegistry registry;
     private ObjectName mbeanName;
+    private Timer syncTimer;
+    /** Volatile: equals/hashCode read it without the lock (a lock there could deadlock two adapters). */
+    private volatile long syncIntervalMillis = DEFAULT_SYNC_INTERVAL_MILLIS;
+
+    /** How often open stores are synced unless configured otherwise. */
+    static final long DEFAULT_SYNC_INTERVAL_MILLIS = 1000;
 
     /** The JavaBean constructor the server uses. */
     public StoreResourceAdapter() {
@@ -61,7 +75,25 @@ public final class StoreResourceAdapter implements ResourceAdapter {
         this.opener = opener;
     }
 
-    /** Creates the registry and registers its MBean. Returns at once: no file is opened here. */
+    /** Milliseconds between syncs of every open store; 0 turns the periodic sync off. */
+    @ConfigProperty(defaultValue = "1000", description = "Milliseconds between syncs of every open store (0 = only"
+            + " when the application calls sync(), and at close)")
+    public synchronized void setSyncIntervalMillis(Long millis) {
+        if (millis == null || millis < 0) {
+            throw new IllegalArgumentException("[BOB-630] config property 'syncIntervalMillis' must be >= 0, got " + millis);
+        }
+        this.syncIntervalMillis = millis;
+    }
+
+    public Long getSyncIntervalMillis() {
+        return syncIntervalMillis;
+    }
+
+    /**
+     * Creates the registry, registers its MBean and schedules the periodic sync on a timer the
+     * server provides (none without a context, as in plain tests). Returns at once: no file is
+     * opened here.
+     */
     @Override
     public synchronized void start(BootstrapContext context) {
         if (registry != null) {
@@ -70,6 +102,20 @@ public final class StoreResourceAdapter implements ResourceAdapter {
         StoreRegistry created = new StoreRegistry(opener);
         mbeanName = register(created);
         registry = created;
+        if (context != null && syncIntervalMillis > 0) {
+            try {
+                syncTimer = context.createTimer();
+                syncTimer.schedule(new TimerTask() {
+                    @Override
+                    public void run() {
+                        created.syncAll();
+                    }
+                }, syncIntervalMillis, syncIntervalMillis);
+            } catch (jakarta.resource.spi.UnavailableException e) {
+                LOG.log(System.Logger.Level.WARNING, "no timer from the server: stores are synced only when"
+                        + " applications call sync() and at close", e);
+            }
+        }
     }
 
     /** Syncs and closes every store, and unregisters the MBean. Idempotent; never throws. */
@@ -79,6 +125,10 @@ public final class StoreResourceAdapter implements ResourceAdapter {
         registry = null;
         if (stopping == null) {
             return;
+        }
+        if (syncTimer != null) {
+            syncTimer.cancel();
+            syncTimer = null;
         }
         unregister(mbeanName);
         mbeanName = null;
@@ -148,15 +198,15 @@ public final class StoreResourceAdapter implements ResourceAdapter {
         return null;
     }
 
-    /** JavaBean equality over the configuration properties: there are none, so one class, one value. */
+    /** JavaBean equality over the configuration properties. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof StoreResourceAdapter;
+        return o instanceof StoreResourceAdapter other && other.getSyncIntervalMillis() == syncIntervalMillis;
     }
 
     @Override
     public int hashCode() {
-        return StoreResourceAdapter.class.hashCode();
+        return Long.hashCode(syncIntervalMillis) * 31 + StoreResourceAdapter.class.hashCode();
     }
 
     @Override
