@@ -302,6 +302,8 @@ final class Child {
     static long usedHeap() throws InterruptedException {
         for (int i = 0; i < 2; i++) {
             System.gc();
+            // Benchmark code, not a test: give reference processing and concurrent GC work a
+            // moment to finish so the measured heap is settled; there is no event to wait on.
             Thread.sleep(40);
         }
         try {
