@@ -8,6 +8,7 @@ import org.bobbob.store.alloc.ExtentList;
 import org.bobbob.store.alloc.FileSpace;
 import org.bobbob.store.alloc.ObjectAllocator;
 import org.bobbob.store.io.ChannelStoreFile;
+import org.bobbob.store.io.CombiningStoreFile;
 import org.bobbob.store.io.MetaReader;
 import org.bobbob.store.io.StoreFile;
 import org.bobbob.store.lock.DiskTokens;
@@ -71,7 +72,7 @@ public final class BasicStore extends FileStore implements RunAllocator {
 
     static BasicStore open(Path path, OpenMode mode) throws IOException {
         Objects.requireNonNull(path, "path");
-        return new BasicStore(ChannelStoreFile.open(path, mode.mayCreateFile()), mode);
+        return new BasicStore(new CombiningStoreFile(ChannelStoreFile.open(path, mode.mayCreateFile())), mode);
     }
 
     /** Over any {@link StoreFile}: the seam that fault-injection tests use. */

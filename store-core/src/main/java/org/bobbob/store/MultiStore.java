@@ -9,6 +9,7 @@ import org.bobbob.store.alloc.MultiAllocator;
 import org.bobbob.store.alloc.ObjectAllocator;
 import org.bobbob.store.alloc.SizeClasses;
 import org.bobbob.store.io.ChannelStoreFile;
+import org.bobbob.store.io.CombiningStoreFile;
 import org.bobbob.store.io.MetaReader;
 import org.bobbob.store.io.StoreFile;
 import org.bobbob.store.lock.DiskTokens;
@@ -95,7 +96,7 @@ public final class MultiStore extends FileStore {
     static MultiStore open(Path path, int diskTokens, OpenMode mode) throws IOException {
         Objects.requireNonNull(path, "path");
         DiskTokens tokens = DiskTokens.of(diskTokens);
-        return new MultiStore(ChannelStoreFile.open(path, mode.mayCreateFile()), mode, tokens);
+        return new MultiStore(new CombiningStoreFile(ChannelStoreFile.open(path, mode.mayCreateFile())), mode, tokens);
     }
 
     /** Over any {@link StoreFile}: the seam that fault-injection tests use. */

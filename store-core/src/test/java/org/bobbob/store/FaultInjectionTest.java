@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.bobbob.store.io.CombiningStoreFile;
+import org.bobbob.store.io.StoreFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,13 +20,23 @@ import org.junit.jupiter.params.provider.EnumSource;
  * carries on and must end consistent after its next successful sync.
  */
 class FaultInjectionTest {
-    enum Kind { BASIC, MULTI }
+    /** The store, and whether its file goes through the write-combining cache as in production. */
+    enum Kind {
+        BASIC(false), MULTI(false), BASIC_COMBINING(true), MULTI_COMBINING(true);
+
+        final boolean combining;
+
+        Kind(boolean combining) {
+            this.combining = combining;
+        }
+    }
 
     private static final int OPS = 60;
     private static final int IMAGES_PER_POINT = 3;
 
     private static Storer open(Kind kind, SimulatedDisk disk, OpenMode mode) throws IOException {
-        return kind == Kind.BASIC ? BasicStore.open(disk, mode) : MultiStore.open(disk, mode, 0);
+        StoreFile file = kind.combining ? new CombiningStoreFile(disk) : disk;
+        return kind == Kind.BASIC || kind == Kind.BASIC_COMBINING ? BasicStore.open(file, mode) : MultiStore.open(file, mode, 0);
     }
 
     /** Runs the workload until it ends or an I/O error stops it (crash mode); returns the model. */
