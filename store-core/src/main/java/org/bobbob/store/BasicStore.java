@@ -72,7 +72,7 @@ public final class BasicStore extends FileStore implements RunAllocator {
 
     static BasicStore open(Path path, OpenMode mode) throws IOException {
         Objects.requireNonNull(path, "path");
-        return new BasicStore(new CombiningStoreFile(ChannelStoreFile.open(path, mode.mayCreateFile())), mode);
+        return new BasicStore(CombiningStoreFile.over(ChannelStoreFile.open(path, mode.mayCreateFile())), mode);
     }
 
     /** Over any {@link StoreFile}: the seam that fault-injection tests use. */

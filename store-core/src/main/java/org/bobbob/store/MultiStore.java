@@ -96,7 +96,7 @@ public final class MultiStore extends FileStore {
     static MultiStore open(Path path, int diskTokens, OpenMode mode) throws IOException {
         Objects.requireNonNull(path, "path");
         DiskTokens tokens = DiskTokens.of(diskTokens);
-        return new MultiStore(new CombiningStoreFile(ChannelStoreFile.open(path, mode.mayCreateFile())), mode, tokens);
+        return new MultiStore(CombiningStoreFile.over(ChannelStoreFile.open(path, mode.mayCreateFile())), mode, tokens);
     }
 
     /** Over any {@link StoreFile}: the seam that fault-injection tests use. */

@@ -26,10 +26,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ol>
  *   <li>A write smaller than half a chunk is copied into the chunk(s) it falls in; each chunk keeps
  *       one dirty interval. A write that touches or overlaps it widens it. One that leaves a small
- *       gap (objects in slots larger than themselves leave one after each) first copies the gap's
- *       current bytes from the file into the chunk (zeros past the file's end, without a call),
- *       so the widened interval writes them back unchanged; a gap over {@value #MAX_GAP} bytes
- *       writes the interval out and starts a new one.
+ *       gap (objects in slots larger than themselves leave one after each) widens it too when the
+ *       gap lies past where the file ended when the chunk was made: those bytes are zeros in the
+ *       file and in the buffer, so writing them back changes nothing. Any other gap writes the
+ *       interval out and starts a new one. The file is never read into a chunk.
+ *   <li>Only new data is cached: a write that reaches past the file's end (new objects at the
+ *       end, new blocks of slots), or one into a chunk already cached. A write wholly inside the
+ *       file (an overwrite, an object in a reused hole) goes straight through, outside the lock,
+ *       since caching it would evict chunks still being filled.
  *   <li>When {@value #MAX_CHUNKS} chunks (16 MiB) are cached, the least recently written is
  *       written out and its buffer reused: a multi store fills a block per size class at once,
  *       so dozens of chunks are being filled side by side. Larger writes write out the chunks they overlap, then go straight through.
@@ -92,6 +96,14 @@ public final class CombiningStoreFile implements StoreFile {
         this.inner = inner;
     }
 
+    /**
+     * {@code file} behind a combining cache, unless the system property
+     * {@code bobbob.writeCombining} is {@code false} (then every write is its own system call).
+     */
+    public static StoreFile over(StoreFile file) {
+        return Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true")) ? new CombiningStoreFile(file) : file;
+    }
+
     @Override
     public Path path() {
         return inner.path();
@@ -111,34 +123,62 @@ public final class CombiningStoreFile implements StoreFile {
                 return written;
             }
         }
+        boolean direct;
         synchronized (lock) {
-            long pos = position;
-            while (src.hasRemaining()) {
-                long index = pos >>> CHUNK_BITS;
-                int off = (int) (pos & (CHUNK_SIZE - 1));
-                int len = Math.min(src.remaining(), CHUNK_SIZE - off);
-                Chunk c = chunk(index);
-                if (c.hi > c.lo && (off > c.hi || off + len < c.lo)) {
-                    int gapFrom = off > c.hi ? c.hi : off + len;
-                    int gapTo = off > c.hi ? off : c.lo;
-                    if (gapTo - gapFrom <= MAX_GAP) {
-                        fillGap(c, gapFrom, gapTo); // the interval may then cover it
-                    } else {
-                        writeOut(c);
-                    }
-                }
-                src.get(c.buf, off, len);
-                if (c.hi == c.lo) {
-                    c.lo = off;
-                    c.hi = off + len;
-                } else {
-                    c.lo = Math.min(c.lo, off);
-                    c.hi = Math.max(c.hi, off + len);
-                }
-                pos += len;
+            long end = position + n;
+            direct = end <= innerSize() && !touchesCachedChunk(position, end);
+            if (!direct) {
+                copyIn(src, position);
             }
         }
+        if (direct) {
+            // A write wholly inside the file: caching it would only evict chunks still being
+            // filled. It goes straight through, outside the lock, so threads writing different
+            // objects do not wait for each other. A chunk created meanwhile cannot
+            // cover these bytes: it only takes up bytes written to it or known to be zeros (past
+            // the file's end when it was made), and these lie wholly below the file's end.
+            return inner.write(src, position);
+        }
         return n;
+    }
+
+    /** Copies {@code src} into the chunks it falls in. Caller holds {@link #lock}. */
+    private void copyIn(ByteBuffer src, long position) throws IOException {
+        long pos = position;
+        while (src.hasRemaining()) {
+            long index = pos >>> CHUNK_BITS;
+            int off = (int) (pos & (CHUNK_SIZE - 1));
+            int len = Math.min(src.remaining(), CHUNK_SIZE - off);
+            Chunk c = chunk(index);
+            if (c.hi > c.lo && (off > c.hi || off + len < c.lo)) {
+                int gapFrom = off > c.hi ? c.hi : off + len;
+                int gapTo = off > c.hi ? off : c.lo;
+                if (gapFrom < c.validFrom || gapTo - gapFrom > MAX_GAP) {
+                    // The gap may hold bytes of other objects (the file is never read into a chunk:
+                    // a direct write may be landing there): write the interval out, start anew.
+                    writeOut(c);
+                } // else the gap is zeros in the file and in the buffer: the interval may cover it
+            }
+            src.get(c.buf, off, len);
+            if (c.hi == c.lo) {
+                c.lo = off;
+                c.hi = off + len;
+            } else {
+                c.lo = Math.min(c.lo, off);
+                c.hi = Math.max(c.hi, off + len);
+            }
+            pos += len;
+        }
+    }
+
+    /** Whether [from, to) falls in a cached chunk. Caller holds {@link #lock}. */
+    private boolean touchesCachedChunk(long from, long to) {
+        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+            if (order.containsKey(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The cached chunk {@code index}, making room if needed. Caller holds {@link #lock}. */
@@ -158,21 +198,6 @@ public final class CombiningStoreFile implements StoreFile {
         order.put(index, c);
         present.put(index, c);
         return c;
-    }
-
-    /**
-     * Makes the buffer hold the file's bytes [from, to) of the chunk: reads only the part below
-     * {@code validFrom}. Caller holds {@link #lock}.
-     */
-    private void fillGap(Chunk c, int from, int to) throws IOException {
-        if (from >= c.validFrom) {
-            return;
-        }
-        int readTo = Math.min(to, c.validFrom);
-        inner.readFullyZeroPadded(ByteBuffer.wrap(c.buf, from, readTo - from), c.base() + from);
-        if (to >= c.validFrom) {
-            c.validFrom = from;
-        }
     }
 
     private long innerSize() throws IOException {
