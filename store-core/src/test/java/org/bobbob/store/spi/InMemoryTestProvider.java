@@ -30,6 +30,9 @@ public final class InMemoryTestProvider implements StoreProvider {
     public Storer open(StoreUrl url) throws IOException {
         lastUrl = url;
         Path dir = Files.createTempDirectory("bobbob-" + url.location());
-        return BasicStore.create(dir.resolve("store.bob"));
+        Path file = dir.resolve("store.bob");
+        dir.toFile().deleteOnExit(); // runs after the file's, which is registered later
+        file.toFile().deleteOnExit();
+        return BasicStore.create(file);
     }
 }
