@@ -7,7 +7,7 @@ import org.bobbob.store.io.MetadataException;
 /**
  * Objects placed at their exact size straight into the {@link FileSpace}: the id of an object is
  * the file offset of its first byte, so finding it needs only its size, kept in a
- * {@link LongIntHashMap} (id → size). A size-0 object takes one byte, so that ids stay distinct.
+ * {@link SortedLongIntMap} (id → size, about 12 bytes an object). A size-0 object takes one byte, so that ids stay distinct.
  *
  * <p>Runs ({@link #allocateRun}) are one range of the file cut into equal objects.
  *
@@ -19,14 +19,14 @@ import org.bobbob.store.io.MetadataException;
  */
 public final class ExtentAllocator implements ObjectAllocator {
     private final FileSpace space;
-    private final LongIntHashMap sizes;
+    private final SortedLongIntMap sizes;
     private long liveBytes;
 
     public ExtentAllocator(FileSpace space) {
-        this(space, new LongIntHashMap(16));
+        this(space, new SortedLongIntMap());
     }
 
-    private ExtentAllocator(FileSpace space, LongIntHashMap sizes) {
+    private ExtentAllocator(FileSpace space, SortedLongIntMap sizes) {
         this.space = space;
         this.sizes = sizes;
     }
@@ -109,14 +109,12 @@ public final class ExtentAllocator implements ObjectAllocator {
 
     @Override
     public void write(MetaWriter out) {
-        long[] ids = sizes.sortedKeys();
-        out.putVarLong(ids.length);
-        long prevEnd = space.start();
-        for (long id : ids) {
-            int size = sizes.get(id);
-            out.putVarLong(id - prevEnd).putVarLong(size);
-            prevEnd = id + allocatedSize(size);
-        }
+        out.putVarLong(sizes.size());
+        long[] prevEnd = {space.start()};
+        sizes.forEach((id, size) -> {
+            out.putVarLong(id - prevEnd[0]).putVarLong(size);
+            prevEnd[0] = id + allocatedSize(size);
+        });
     }
 
     /**
@@ -125,7 +123,7 @@ public final class ExtentAllocator implements ObjectAllocator {
      */
     public static ExtentAllocator read(MetaReader in, FileSpace space, long end, ExtentList used) {
         long count = in.getVarLong(in.remaining() / 2, "object count");
-        LongIntHashMap sizes = new LongIntHashMap((int) count);
+        SortedLongIntMap sizes = new SortedLongIntMap(); // objects come in offset order: appends
         long prevEnd = space.start();
         long live = 0;
         for (long i = 0; i < count; i++) {
