@@ -7,9 +7,12 @@ import java.util.Arrays;
 /**
  * Builds a metadata record's payload: unsigned LEB128 varints (small numbers, such as the gap
  * between neighbouring objects, take one byte) and little-endian fixed-width words. Reusable:
- * {@link #reset()} keeps the buffer, so a store that syncs often does not reallocate it.
+ * {@link #reset()} keeps a buffer of up to {@value #KEPT_BYTES} bytes, so a small store that syncs
+ * often does not reallocate it; a larger one is dropped by {@link #toRecord()}, which copies the
+ * payload anyway: kept between syncs, it would cost a big store about 4 heap bytes per object.
  */
 public final class MetaWriter {
+    static final int KEPT_BYTES = 64 << 10;
     private byte[] buf = new byte[4096];
     private int len;
 
@@ -60,7 +63,12 @@ public final class MetaWriter {
 
     /** The payload wrapped as a record (magic, length, payload, CRC32C), ready to write. */
     public ByteBuffer toRecord() {
-        return MetaRecord.encode(buf, len);
+        ByteBuffer record = MetaRecord.encode(buf, len);
+        if (buf.length > KEPT_BYTES) {
+            buf = new byte[4096];
+            len = 0;
+        }
+        return record;
     }
 
     static ByteBuffer littleEndian(int capacity) {
