@@ -47,6 +47,8 @@ final class Compare {
               --out=target/bench-compare.txt  the table is also written here
               --timeout-min=60      per child JVM
               --jfr                 record each child with JFR into target/bench-jfr/
+              --child-arg=ARG       one more JVM argument for every child; {store} becomes
+                                    e.g. multi-run1 (for a profiler agent's output file)
             other commands: CoreBench's  all|write|reopen|churn [dir]
             """.formatted(Kind.labels());
 
@@ -233,6 +235,9 @@ final class Compare {
             Files.createDirectories(jfr);
             cmd.add("-XX:StartFlightRecording=filename=" + jfr.resolve(k.label() + "-run" + run + jfrSuffix + ".jfr")
                     + ",settings=profile");
+        }
+        if (opt.containsKey("child-arg")) {
+            cmd.add(opt.get("child-arg").replace("{store}", k.label() + "-run" + run + jfrSuffix));
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -390,6 +390,30 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         }
     }
 
+    /** As the default, without a handle: one allocation, one write; on failure the object is freed. */
+    @Override
+    public long writeNewObjFromBytes(byte[] data) throws IOException {
+        java.util.Objects.requireNonNull(data, "data");
+        checkSize(data.length);
+        checkOpen();
+        tokens.acquire();
+        try {
+            Location loc = allocate(data.length);
+            try {
+                file.writeFully(ByteBuffer.wrap(data), loc.offset);
+            } catch (IOException e) {
+                discard(loc.id, e);
+                throw translate(e);
+            } catch (RuntimeException e) {
+                discard(loc.id, e);
+                throw e;
+            }
+            return loc.id;
+        } finally {
+            tokens.release();
+        }
+    }
+
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
         checkOpen();
