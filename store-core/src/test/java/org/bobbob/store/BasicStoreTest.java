@@ -74,4 +74,36 @@ class BasicStoreTest {
             assertEquals(s, s.unwrap(RunAllocator.class));
         }
     }
+
+    /** The id → size map is sorted pages of 12-byte entries: at most 16 heap bytes an object, churn included. */
+    @Test
+    void bookkeepingStaysUnderSixteenBytesPerObject() throws Exception {
+        Path file = dir.resolve("heap.bob");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        long[] ids = new long[100_000];
+        try (BasicStore s = BasicStore.create(file)) {
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = s.newObj(r.nextInt(2048));
+            }
+            s.sync();
+            assertTrue(perObject(s.stats()) < 16, "after writing: " + s.stats());
+            for (int i = 0; i < ids.length; i += 2) { // delete every other object, refill the holes
+                s.deleteObj(ids[i]);
+            }
+            s.sync();
+            for (int i = 0; i < ids.length; i += 2) {
+                ids[i] = s.newObj(r.nextInt(1024));
+            }
+            s.sync();
+            assertTrue(perObject(s.stats()) < 16, "after churn: " + s.stats());
+        }
+        try (BasicStore s = BasicStore.open(file)) {
+            assertEquals(ids.length, s.stats().objects());
+            assertTrue(perObject(s.stats()) < 16, "after reopen: " + s.stats());
+        }
+    }
+
+    private static double perObject(StoreStats st) {
+        return (double) st.bookkeepingBytes() / st.objects();
+    }
 }

@@ -349,6 +349,90 @@ class ConcurrentStoreTest {
         }
     }
 
+    /**
+     * writeNewObjFromBytes skips the object lock (the id is nobody else's yet) but must still free
+     * what it allocated when the write fails, and leave the gate, tokens and lock table clean.
+     */
+    @Test
+    void aFailedWriteNewObjFromBytesFreesItsObject() throws Exception {
+        BasicStore base = BasicStore.create(dir.resolve("failing.bob"));
+        long kept = base.writeNewObjFromBytes(new byte[] {1, 2, 3});
+        Storer failingWrites = new ForwardingStorer() {
+            @Override
+            protected <T> T call(StoreCall<T> call) throws IOException {
+                return call.apply(base);
+            }
+
+            @Override
+            public ObjectWriter lateWriteNewObj(int size) throws IOException {
+                ObjectWriter w = base.lateWriteNewObj(size);
+                return new ObjectWriter() {
+                    @Override
+                    public long id() {
+                        return w.id();
+                    }
+
+                    @Override
+                    public int size() {
+                        return w.size();
+                    }
+
+                    @Override
+                    public int write(ByteBuffer src) throws IOException {
+                        throw new IOException("disk full");
+                    }
+
+                    @Override
+                    public boolean isOpen() {
+                        return w.isOpen();
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        w.close();
+                    }
+                };
+            }
+
+            @Override
+            public ObjectReader lateReadObj(long id) throws IOException {
+                return base.lateReadObj(id);
+            }
+
+            @Override
+            public ObjectWriter writeToObj(long id) throws IOException {
+                return base.writeToObj(id);
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> capability) throws StoreException {
+                return base.unwrap(capability);
+            }
+
+            @Override
+            public boolean isWrapperFor(Class<?> capability) {
+                return base.isWrapperFor(capability);
+            }
+
+            @Override
+            public void close() throws IOException {
+                base.close();
+            }
+        };
+        try (ConcurrentStore store = ConcurrentStore.wrap(failingWrites, 1)) {
+            StatisticsProvider stats = base.unwrap(StatisticsProvider.class);
+            long before = stats.stats().objects();
+            IOException e = assertThrows(IOException.class, () -> store.writeNewObjFromBytes(new byte[100]));
+            assertEquals("disk full", e.getMessage());
+            assertEquals(before, stats.stats().objects(), "the failed object was freed");
+            assertEquals(0, store.activeOperations());
+            assertEquals(0, store.lockedObjects());
+            // the single disk token came back: a second call gets one too, and fails the same way
+            assertThrows(IOException.class, () -> store.writeNewObjFromBytes(new byte[5]));
+            assertArrayEquals(new byte[] {1, 2, 3}, store.readBytesFromObj(kept));
+        }
+    }
+
     /** Polls a condition that another thread makes true; fails after {@link #WAIT} seconds. */
     private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
