@@ -30,48 +30,65 @@ public final class ExtentList {
         return lengths[i];
     }
 
-    /** Sorts by offset; linear when already sorted, as extents read from a record mostly are. */
+    /**
+     * Sorts by offset: a merge of the list's ascending runs, so linear when already sorted and
+     * {@code O(n log runs)} in general. Extents read from a record come in a few runs (the
+     * objects in offset order, then blocks in number order, which is mostly offset order).
+     */
     public void sortByOffset() {
+        int[] bounds = new int[8];
+        int runs = 0;
+        bounds[0] = 0;
         for (int i = 1; i < size; i++) {
             if (offsets[i - 1] > offsets[i]) {
-                quicksort(0, size - 1);
-                return;
+                if (++runs + 1 >= bounds.length) {
+                    bounds = Arrays.copyOf(bounds, bounds.length * 2);
+                }
+                bounds[runs] = i;
             }
         }
+        if (runs == 0) {
+            return;
+        }
+        bounds[++runs] = size; // runs: bounds[r] .. bounds[r + 1]
+        long[] fromOff = offsets;
+        long[] fromLen = lengths;
+        long[] toOff = new long[offsets.length];
+        long[] toLen = new long[lengths.length];
+        while (runs > 1) {
+            int merged = 0;
+            for (int r = 0; r < runs; r += 2) {
+                int lo = bounds[r];
+                int mid = bounds[Math.min(r + 1, runs)];
+                int hi = bounds[Math.min(r + 2, runs)];
+                merge(fromOff, fromLen, lo, mid, hi, toOff, toLen);
+                bounds[merged++] = lo;
+            }
+            bounds[merged] = size;
+            runs = merged;
+            long[] t = fromOff;
+            fromOff = toOff;
+            toOff = t;
+            t = fromLen;
+            fromLen = toLen;
+            toLen = t;
+        }
+        offsets = fromOff;
+        lengths = fromLen;
     }
 
-    private void quicksort(int lo, int hi) {
-        while (lo < hi) {
-            long pivot = offsets[(lo + hi) >>> 1];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (offsets[i] < pivot) {
-                    i++;
-                }
-                while (offsets[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    swap(i++, j--);
-                }
-            }
-            if (j - lo < hi - i) {
-                quicksort(lo, j);
-                lo = i;
+    /** Merges sorted [lo, mid) and [mid, hi) of the first arrays into the same range of the second. */
+    private static void merge(long[] off, long[] len, int lo, int mid, int hi, long[] toOff, long[] toLen) {
+        int a = lo;
+        int b = mid;
+        for (int k = lo; k < hi; k++) {
+            if (b >= hi || (a < mid && off[a] <= off[b])) {
+                toOff[k] = off[a];
+                toLen[k] = len[a++];
             } else {
-                quicksort(i, hi);
-                hi = j;
+                toOff[k] = off[b];
+                toLen[k] = len[b++];
             }
         }
-    }
-
-    private void swap(int a, int b) {
-        long o = offsets[a];
-        offsets[a] = offsets[b];
-        offsets[b] = o;
-        long l = lengths[a];
-        lengths[a] = lengths[b];
-        lengths[b] = l;
     }
 }

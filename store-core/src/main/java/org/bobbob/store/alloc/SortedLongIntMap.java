@@ -166,7 +166,8 @@ public final class SortedLongIntMap {
 
     private void append(Page last, long key, int value) {
         if (last.count == MAX_PAGE) {
-            last = new Page(MIN_CAPACITY);
+            // Appends that filled a page will most likely fill the next: take it whole at once.
+            last = new Page(MAX_PAGE);
             insertPage(pageCount, last);
         } else if (last.count == last.keys.length) {
             last.resize(grown(last.keys.length));

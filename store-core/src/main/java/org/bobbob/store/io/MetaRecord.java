@@ -64,6 +64,6 @@ public final class MetaRecord {
         if ((int) crc.getValue() != expected) {
             throw new MetadataException("metadata record at " + offset + " fails its checksum");
         }
-        return new MetaReader(in.position(8).limit(8 + payloadLength).slice().order(ByteOrder.LITTLE_ENDIAN));
+        return new MetaReader(in.array(), 8, 8 + payloadLength);
     }
 }
