@@ -498,7 +498,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         long stamp = meta.readLock();
         try {
             return new StoreStats(allocator.liveObjects(), allocator.liveBytes(), space.end(), space.freeBytes(),
-                    space.parkedBytes(), syncs, allocator.footprintBytes());
+                    space.parkedBytes(), syncs, allocator.footprintBytes() + space.footprintBytes());
         } finally {
             meta.unlockRead(stamp);
         }

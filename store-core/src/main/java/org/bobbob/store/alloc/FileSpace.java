@@ -1,9 +1,6 @@
 package org.bobbob.store.alloc;
 
 import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.bobbob.store.io.MetadataException;
 
 /**
@@ -12,10 +9,24 @@ import org.bobbob.store.io.MetadataException;
  *
  * <h2>Algorithm</h2>
  * <ol>
- *   <li>Free ranges ("holes") are kept twice: by offset, to merge a freed range with its
- *       neighbours, and by (length, offset), to find the best fit in O(log holes).
- *   <li>{@link #allocate} takes the smallest hole that fits (splitting off the rest); if none
- *       fits it takes bytes at the end, which moves the end.
+ *   <li>Free ranges ("holes") are kept twice, in {@link SortedLongIntMap}s of offset → length
+ *       (about 12 bytes each, no object per hole): once all together by offset, to merge a freed
+ *       range with its neighbours; once per <em>length class</em>, to find a fit. Length classes
+ *       are four per doubling (lengths 1–3 have one each), so the holes of one class differ in
+ *       length by less than 25 %:
+ *       <pre>
+ *         class(len) = len                                   for len &lt; 4
+ *                    = 4 (h - 1) + ((len &gt;&gt;&gt; (h - 2)) &amp; 3)   for len &gt;= 4, h = floor(log2 len)
+ *       </pre>
+ *   <li>{@link #allocate}{@code (n)} looks at the class of {@code n} first: among its first
+ *       {@value #SCAN} holes in offset order, the smallest that fits (its holes may be shorter
+ *       than {@code n}). Failing that, the lowest hole of the next class that has any: every hole
+ *       there fits, and wastes at most the class's width, which goes back as a smaller hole.
+ *       A bit set of non-empty classes makes that step a few word scans. If no hole fits, the
+ *       bytes come from the end, which moves the end. This is "good fit" as in TLSF allocators:
+ *       close to best fit in space, O(1) in time.
+ *   <li>A hole is at most {@value #MAX_HOLE} bytes (lengths are {@code int}s); a longer free range
+ *       is kept as adjacent holes. Requests longer than that come from the end.
  *   <li>{@link #free} does not make space reusable: it parks the range. The store calls
  *       {@link #releaseFreed} with a {@link #freedMark} taken at a sync once that sync is
  *       durable, so that the last durable state never names bytes that now hold something else.
@@ -32,19 +43,20 @@ import org.bobbob.store.io.MetadataException;
  * <p>Not thread-safe: the store guards it with its metadata lock.
  */
 public final class FileSpace {
-    /** A free range; ordered by length, then offset (the best-fit order). */
-    private record Hole(long length, long offset) implements Comparable<Hole> {
-        @Override
-        public int compareTo(Hole o) {
-            int c = Long.compare(length, o.length);
-            return c != 0 ? c : Long.compare(offset, o.offset);
-        }
-    }
+    /** The longest single hole (1 GiB). */
+    static final int MAX_HOLE = 1 << 30;
+    /** Holes of the request's own class looked at for the best fit. */
+    static final int SCAN = 16;
+    private static final int CLASSES = classOf(MAX_HOLE) + 1;
 
     private final long start;
     private long end;
-    private final TreeMap<Long, Hole> byOffset = new TreeMap<>();
-    private final TreeSet<Hole> bySize = new TreeSet<>();
+    /** Every hole: offset → length. */
+    private final SortedLongIntMap byOffset = new SortedLongIntMap();
+    /** The holes of each length class, offset → length; created when first needed. */
+    private final SortedLongIntMap[] byClass = new SortedLongIntMap[CLASSES];
+    /** Bit {@code c} set: class {@code c} has a hole. */
+    private final long[] nonEmpty = new long[(CLASSES + 63) >>> 6];
     private long freeBytes;
     private boolean lastWasFresh;
     /** Every byte at or past this offset reads as zero (never written since the file was cut). */
@@ -72,7 +84,8 @@ public final class FileSpace {
             throw new MetadataException("allocator end " + end + " lies before the data start " + start);
         }
         byOffset.clear();
-        bySize.clear();
+        Arrays.fill(byClass, null);
+        Arrays.fill(nonEmpty, 0);
         freeBytes = 0;
         parked = 0;
         this.end = end;
@@ -111,22 +124,31 @@ public final class FileSpace {
         return byOffset.size();
     }
 
+    /** Heap bytes of the hole index and the parked list (an estimate for statistics). */
+    public long footprintBytes() {
+        long bytes = byOffset.footprintBytes() + 16L * parkedOffsets.length + 64;
+        for (SortedLongIntMap m : byClass) {
+            if (m != null) {
+                bytes += m.footprintBytes();
+            }
+        }
+        return bytes;
+    }
+
     /** Whether the range returned by the last {@link #allocate} came from the end (reads as zeros). */
     public boolean lastWasFresh() {
         return lastWasFresh;
     }
 
-    /** Takes {@code length > 0} bytes, best fit, and returns their offset. */
+    /** Takes {@code length > 0} bytes, a good fit (see the class comment), and returns their offset. */
     public long allocate(long length) {
         assert length > 0 : "allocate(" + length + ")";
-        Hole hole = bySize.ceiling(new Hole(length, Long.MIN_VALUE));
-        if (hole != null) {
-            removeHole(hole);
-            if (hole.length > length) {
-                addHole(hole.offset + length, hole.length - length);
+        if (length <= MAX_HOLE && byOffset.size() > 0) {
+            long offset = takeHole((int) length);
+            if (offset != Long.MIN_VALUE) {
+                lastWasFresh = false;
+                return offset;
             }
-            lastWasFresh = false;
-            return hole.offset;
         }
         if (end > Long.MAX_VALUE / 2 - length) {
             throw new IllegalStateException("store file would exceed " + (Long.MAX_VALUE / 2) + " bytes");
@@ -178,23 +200,30 @@ public final class FileSpace {
     public void freeNow(long offset, long length) {
         long off = offset;
         long len = length;
-        Map.Entry<Long, Hole> below = byOffset.floorEntry(off);
-        if (below != null) {
-            Hole b = below.getValue();
-            assert b.offset + b.length <= off : "double free of " + off + " (inside hole " + b + ")";
-            if (b.offset + b.length == off) {
-                removeHole(b);
-                off = b.offset;
-                len += b.length;
+        long below = byOffset.floorKey(off);
+        if (below != Long.MIN_VALUE) {
+            int belowLength = byOffset.get(below);
+            assert below + belowLength <= off : "double free of " + off + " (inside hole " + below + "+" + belowLength + ")";
+            if (below + belowLength == off) {
+                removeHole(below, belowLength);
+                off = below;
+                len += belowLength;
             }
         }
-        Hole above = byOffset.get(off + len);
-        if (above != null) {
-            removeHole(above);
-            len += above.length;
+        int aboveLength = byOffset.get(off + len);
+        if (aboveLength >= 0) {
+            removeHole(off + len, aboveLength);
+            len += aboveLength;
         }
         if (off + len == end) {
             end = off;
+            // a free range longer than MAX_HOLE is several holes: drop every one now at the end
+            long last = byOffset.floorKey(end - 1);
+            while (last != Long.MIN_VALUE && last + byOffset.get(last) == end) {
+                removeHole(last, byOffset.get(last));
+                end = last;
+                last = byOffset.floorKey(end - 1);
+            }
         } else {
             addHole(off, len);
         }
@@ -211,17 +240,79 @@ public final class FileSpace {
         zeroFrom = Math.min(zeroFrom, size);
     }
 
-    private void addHole(long offset, long length) {
-        Hole h = new Hole(length, offset);
-        byOffset.put(offset, h);
-        bySize.add(h);
-        freeBytes += length;
+    /** The offset of a hole that fits {@code length}, cut down to it (the rest stays a hole); or MIN_VALUE. */
+    private long takeHole(int length) {
+        int c = classOf(length);
+        long offset = Long.MIN_VALUE;
+        SortedLongIntMap own = byClass[c];
+        if (own != null && own.size() > 0) {
+            offset = own.bestFitAmongFirst(SCAN, length);
+        }
+        if (offset == Long.MIN_VALUE) {
+            int above = nextNonEmpty(c + 1);
+            if (above < 0) {
+                return Long.MIN_VALUE;
+            }
+            offset = byClass[above].firstKey();
+        }
+        int holeLength = byOffset.get(offset);
+        assert holeLength >= length : "hole " + offset + "+" + holeLength + " too short for " + length;
+        removeHole(offset, holeLength);
+        if (holeLength > length) {
+            addHole(offset + length, holeLength - length);
+        }
+        return offset;
     }
 
-    private void removeHole(Hole h) {
-        byOffset.remove(h.offset);
-        bySize.remove(h);
-        freeBytes -= h.length;
+    /** Adds a free range as one hole, or as several of at most {@link #MAX_HOLE} bytes. */
+    private void addHole(long offset, long length) {
+        long off = offset;
+        long left = length;
+        while (left > 0) {
+            int len = (int) Math.min(left, MAX_HOLE);
+            byOffset.put(off, len);
+            int c = classOf(len);
+            SortedLongIntMap m = byClass[c];
+            if (m == null) {
+                m = byClass[c] = new SortedLongIntMap();
+            }
+            m.put(off, len);
+            nonEmpty[c >>> 6] |= 1L << c;
+            freeBytes += len;
+            off += len;
+            left -= len;
+        }
+    }
+
+    private void removeHole(long offset, int length) {
+        byOffset.remove(offset);
+        int c = classOf(length);
+        SortedLongIntMap m = byClass[c];
+        m.remove(offset);
+        if (m.size() == 0) {
+            nonEmpty[c >>> 6] &= ~(1L << c);
+        }
+        freeBytes -= length;
+    }
+
+    /** The first class at or after {@code from} that has a hole, or -1. */
+    private int nextNonEmpty(int from) {
+        for (int w = from >>> 6; w < nonEmpty.length; w++) {
+            long bits = nonEmpty[w] & (w == from >>> 6 ? -1L << from : -1L);
+            if (bits != 0) {
+                return (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
+    }
+
+    /** The length class of {@code length >= 1} (see the class comment). */
+    static int classOf(long length) {
+        if (length < 4) {
+            return (int) length;
+        }
+        int h = 63 - Long.numberOfLeadingZeros(length);
+        return 4 * (h - 1) + (int) ((length >>> (h - 2)) & 3);
     }
 
     @Override

@@ -120,6 +120,61 @@ public final class SortedLongIntMap {
         return lo - 1;
     }
 
+    /** The smallest key; the map must not be empty. */
+    public long firstKey() {
+        if (size == 0) {
+            throw new java.util.NoSuchElementException("empty map");
+        }
+        return pages[0].keys[0];
+    }
+
+    /** Removes every entry. */
+    public void clear() {
+        pages = new Page[4];
+        firstKeys = new long[4];
+        pageCount = 0;
+        size = 0;
+    }
+
+    /** The greatest key at most {@code key}, or {@link Long#MIN_VALUE} if there is none. */
+    public long floorKey(long key) {
+        int p = pageFor(key);
+        if (p < 0) {
+            return Long.MIN_VALUE;
+        }
+        Page page = pages[p];
+        int i = page.search(key);
+        return i >= 0 ? key : page.keys[-i - 2]; // the page's first key is at most key: -i - 2 >= 0
+    }
+
+    /**
+     * Among the first {@code scanLimit} entries in key order, the key of the one with the smallest
+     * value at least {@code min} (the lowest key on a tie), or {@link Long#MIN_VALUE} if none of them
+     * has such a value. A bounded best-fit search.
+     */
+    public long bestFitAmongFirst(int scanLimit, int min) {
+        long bestKey = Long.MIN_VALUE;
+        int bestValue = Integer.MAX_VALUE;
+        int seen = 0;
+        for (int p = 0; p < pageCount; p++) {
+            Page page = pages[p];
+            for (int i = 0; i < page.count; i++) {
+                int v = page.values[i];
+                if (v >= min && v < bestValue) {
+                    bestKey = page.keys[i];
+                    bestValue = v;
+                    if (v == min) {
+                        return bestKey;
+                    }
+                }
+                if (++seen == scanLimit) {
+                    return bestKey;
+                }
+            }
+        }
+        return bestKey;
+    }
+
     /**
      * Sets {@code key} to {@code value}.
      *

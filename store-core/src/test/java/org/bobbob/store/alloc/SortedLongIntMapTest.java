@@ -124,5 +124,28 @@ class SortedLongIntMapTest {
             seen.add(k);
         });
         assertEquals(new ArrayList<>(reference.keySet()), seen);
+        if (!reference.isEmpty()) {
+            assertEquals(reference.firstKey(), map.firstKey());
+            SplittableRandom r = new SplittableRandom(reference.size());
+            for (int i = 0; i < 200; i++) {
+                long probe = reference.firstKey() - 5 + r.nextLong(reference.lastKey() - reference.firstKey() + 10);
+                Long floor = reference.floorKey(probe);
+                assertEquals(floor == null ? Long.MIN_VALUE : floor, map.floorKey(probe), "floorKey " + probe);
+            }
+            int min = r.nextInt(Integer.MAX_VALUE);
+            long best = Long.MIN_VALUE;
+            int bestValue = Integer.MAX_VALUE;
+            int seenCount = 0;
+            for (Map.Entry<Long, Integer> e : reference.entrySet()) {
+                if (seenCount++ == 16) {
+                    break;
+                }
+                if (e.getValue() >= min && e.getValue() < bestValue) {
+                    best = e.getKey();
+                    bestValue = e.getValue();
+                }
+            }
+            assertEquals(best, map.bestFitAmongFirst(16, min));
+        }
     }
 }
