@@ -15,8 +15,9 @@ import org.bobbob.store.lock.DiskTokens;
 
 /**
  * A store with one allocator: every object sits at its exact size in the file (an object's id
- * is its offset), freed holes are reused good-fit (the best of similar lengths, see FileSpace), and {@link #allocateRun} lays objects out back
- * to back for {@link #writeBatchedObjs}.
+ * is its offset), freed holes are reused good-fit (the best of similar lengths, see
+ * {@code FileSpace}), and {@link #allocateRun} lays objects out back to back for
+ * {@link #writeBatchedObjs}.
  *
  * <pre>{@code
  * try (BasicStore store = BasicStore.create(path)) {
