@@ -168,6 +168,7 @@ public final class ChannelStoreFile implements StoreFile {
     public void force() throws IOException {
         io(ch -> {
             ch.force(false);
+            mapped.grow(ch, ch.size(), true); // the file stopped growing for now: map (nearly) all of it
             return null;
         });
     }

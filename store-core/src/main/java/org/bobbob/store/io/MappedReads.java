@@ -17,7 +17,8 @@ import java.nio.channels.FileChannel;
  *   <li>{@link #limit} says how far the maps reach. A read that ends past it asks for a remap,
  *       which happens only when the file has grown by at least 1/8 of what is mapped (or
  *       {@value #MIN_GROWTH} bytes), so a growing file is not remapped on every read; until then
- *       such reads go to the channel ({@link #read} returns -1 and the caller falls back).
+ *       such reads go to the channel ({@link #read} returns -1 and the caller falls back). A sync
+ *       remaps once the file has grown by 1/64, so after one at most that sliver takes that path.
  *   <li>Writes go through the channel; on Linux the page cache is shared, so maps see them.
  *   <li>Before the file is cut, {@link #shrink} pulls the limit back, so reads past the new end go
  *       to the channel (and read end-of-file) instead of touching a page that no longer exists.
@@ -68,10 +69,22 @@ final class MappedReads {
     }
 
     /** Maps up to {@code fileSize} if the file has grown enough since the last map. */
-    synchronized void grow(FileChannel channel, long fileSize) throws IOException {
+    void grow(FileChannel channel, long fileSize) throws IOException {
+        grow(channel, fileSize, false);
+    }
+
+    /**
+     * Maps up to {@code fileSize} if the file has grown enough since the last map: by 1/8 of
+     * what is mapped, or with {@code afterSync} by 1/64. A sync is when the file has stopped
+     * growing for a while, so the smaller step leaves at most a sliver of it to be read through
+     * the channel, while a store that syncs every second does not remap every time (each remap
+     * leaves the old maps to the garbage collector).
+     */
+    synchronized void grow(FileChannel channel, long fileSize, boolean afterSync) throws IOException {
         Maps m = maps;
         long growth = fileSize - m.limit;
-        if (growth <= 0 || growth < Math.min(MIN_GROWTH, Math.max(4096, m.limit >>> 3))) {
+        long step = Math.min(MIN_GROWTH, Math.max(4096, m.limit >>> (afterSync ? 6 : 3)));
+        if (growth <= 0 || growth < step) {
             return;
         }
         int count = (int) ((fileSize + SEGMENT - 1) >>> SEGMENT_BITS);
