@@ -227,25 +227,21 @@ public final class ConcurrentStore implements Storer {
 
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
-        if (id <= 0) {
-            throw Errors.notFound(id);
-        }
-        enter();
-        ObjectLocks.Held lock = null;
-        boolean tokenHeld = false;
-        try {
-            lock = locks.writeLock(id);
-            tokens.acquire();
-            tokenHeld = true;
-            return new LockedWriter(inner.writeToObj(id), lock);
-        } catch (IOException | RuntimeException e) {
-            release(null, lock, tokenHeld, e);
-            throw e;
-        }
+        return openLocked(id, true, lock -> new LockedWriter(inner.writeToObj(id), lock));
     }
 
     @Override
     public ObjectReader lateReadObj(long id) throws IOException {
+        return openLocked(id, false, lock -> new LockedReader(inner.lateReadObj(id), lock));
+    }
+
+    @FunctionalInterface
+    private interface HandleOpener<H> {
+        H open(ObjectLocks.Held lock) throws IOException;
+    }
+
+    /** Counts the call in, takes the object's lock, then a token, then opens the handle; undoes all on failure. */
+    private <H> H openLocked(long id, boolean write, HandleOpener<H> opener) throws IOException {
         if (id <= 0) {
             throw Errors.notFound(id);
         }
@@ -253,10 +249,10 @@ public final class ConcurrentStore implements Storer {
         ObjectLocks.Held lock = null;
         boolean tokenHeld = false;
         try {
-            lock = locks.readLock(id);
+            lock = write ? locks.writeLock(id) : locks.readLock(id);
             tokens.acquire();
             tokenHeld = true;
-            return new LockedReader(inner.lateReadObj(id), lock);
+            return opener.open(lock);
         } catch (IOException | RuntimeException e) {
             release(null, lock, tokenHeld, e);
             throw e;

@@ -307,17 +307,27 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         checkOpen();
         Location loc = allocate(size);
         if (!loc.fresh) {
-            try {
-                writeZeros(loc.offset, loc.size);
-            } catch (IOException e) {
-                discard(loc.id, e);
-                throw translate(e);
-            } catch (RuntimeException e) {
-                discard(loc.id, e);
-                throw e;
-            }
+            fillOrDiscard(loc, () -> writeZeros(loc.offset, loc.size));
         }
         return loc.id;
+    }
+
+    @FunctionalInterface
+    private interface Fill {
+        void run() throws IOException;
+    }
+
+    /** Runs the write that fills a new object; if it fails, frees the object and rethrows. */
+    private void fillOrDiscard(Location loc, Fill fill) throws IOException {
+        try {
+            fill.run();
+        } catch (IOException e) {
+            discard(loc.id, e);
+            throw translate(e);
+        } catch (RuntimeException e) {
+            discard(loc.id, e);
+            throw e;
+        }
     }
 
     private void discard(long id, Throwable primary) {
@@ -399,15 +409,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         tokens.acquire();
         try {
             Location loc = allocate(data.length);
-            try {
-                file.writeFully(ByteBuffer.wrap(data), loc.offset);
-            } catch (IOException e) {
-                discard(loc.id, e);
-                throw translate(e);
-            } catch (RuntimeException e) {
-                discard(loc.id, e);
-                throw e;
-            }
+            fillOrDiscard(loc, () -> file.writeFully(ByteBuffer.wrap(data), loc.offset));
             return loc.id;
         } finally {
             tokens.release();
