@@ -393,7 +393,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         tokens.acquire();
         try {
             Location loc = allocate(size);
-            return new Writer(loc, !loc.fresh);
+            return new Writer(loc, !loc.fresh, loc.clustered);
         } catch (RuntimeException e) {
             tokens.release();
             throw e;
@@ -409,7 +409,13 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         tokens.acquire();
         try {
             Location loc = allocate(data.length);
-            fillOrDiscard(loc, () -> file.writeFully(ByteBuffer.wrap(data), loc.offset));
+            fillOrDiscard(loc, () -> {
+                if (loc.clustered) {
+                    file.writeNewObject(ByteBuffer.wrap(data), loc.offset);
+                } else {
+                    file.writeFully(ByteBuffer.wrap(data), loc.offset);
+                }
+            });
             return loc.id;
         } finally {
             tokens.release();
@@ -421,7 +427,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         checkOpen();
         tokens.acquire();
         try {
-            return new Writer(locateOrThrow(id), false);
+            return new Writer(locateOrThrow(id), false, false);
         } catch (IOException | RuntimeException e) {
             tokens.release();
             throw e;
@@ -754,10 +760,13 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
 
     private final class Writer extends Handle implements ObjectWriter {
         private final boolean zeroTail;
+        /** Writing a just-allocated object among neighbours being filled (a hint for the combining cache). */
+        private final boolean newObject;
 
-        Writer(Location loc, boolean zeroTail) {
+        Writer(Location loc, boolean zeroTail, boolean newObject) {
             super(loc);
             this.zeroTail = zeroTail;
+            this.newObject = newObject;
         }
 
         @Override
@@ -768,7 +777,11 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
                 throw Errors.writeLimit(id, size, position, n);
             }
             try {
-                file.writeFully(src, offset + position);
+                if (newObject) {
+                    file.writeNewObject(src, offset + position);
+                } else {
+                    file.writeFully(src, offset + position);
+                }
             } catch (IOException e) {
                 throw translate(e);
             }

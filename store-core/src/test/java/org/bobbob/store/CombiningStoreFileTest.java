@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.SplittableRandom;
 import org.bobbob.store.io.CombiningStoreFile;
+import org.bobbob.store.io.StoreFile;
 import org.junit.jupiter.api.Test;
 
 /** The write-combining cache reads back exactly what a plain file would, whatever the mix of calls. */
@@ -22,15 +23,24 @@ class CombiningStoreFileTest {
             SimulatedDisk under = new SimulatedDisk();
             CombiningStoreFile cached = new CombiningStoreFile(under);
             long span = 3L << 20; // several chunks, and more than the cache holds
+            long lastPos = 0;
             for (int op = 0; op < 8_000; op++) {
                 int kind = r.nextInt(100);
                 if (kind < 60) {
                     int len = r.nextInt(10) == 0 ? r.nextInt(100_000) : r.nextInt(3000);
-                    long pos = r.nextInt(10) < 7 ? Math.max(0, plain.size() - r.nextInt(200)) : r.nextLong(span);
+                    int where = r.nextInt(10);
+                    long pos = where < 5 ? Math.max(0, plain.size() - r.nextInt(200)) // appends
+                            : where < 8 ? Math.max(0, lastPos + r.nextInt(8192) - 2048) // close to the last write
+                            : r.nextLong(span);
+                    lastPos = pos;
                     byte[] data = new byte[len];
                     r.nextBytes(data);
                     plain.writeFully(ByteBuffer.wrap(data), pos);
-                    cached.writeFully(ByteBuffer.wrap(data), pos);
+                    if (r.nextBoolean()) {
+                        cached.writeNewObject(ByteBuffer.wrap(data), pos); // may load chunks
+                    } else {
+                        cached.writeFully(ByteBuffer.wrap(data), pos);
+                    }
                 } else if (kind < 95) {
                     long pos = r.nextLong(span + 1000);
                     int len = 1 + r.nextInt(r.nextBoolean() ? 200 : 150_000);
@@ -53,6 +63,108 @@ class CombiningStoreFileTest {
             assertArrayEquals(plain.image(), under.image(), "close writes the cache out");
             assertThrows(ClosedChannelException.class, () -> cached.write(ByteBuffer.allocate(1), 0));
             assertTrue(under.mutations() < plain.mutations(), "fewer writes reached the file");
+        }
+    }
+
+    /**
+     * New objects that load chunks, racing overwrites of their neighbours in the same chunks: no
+     * overwrite may be lost to a chunk loaded while it was under way and written out later.
+     */
+    @Test
+    void loadingAChunkNeverLosesAnOverwriteInFlight() throws Exception {
+        int chunks = 8;
+        int objectSize = 512;
+        int perChunk = (1 << 16) / objectSize; // 128 objects a chunk: even ones overwritten, odd ones new
+        for (int round = 0; round < 50; round++) {
+            SimulatedDisk under = new SimulatedDisk(new byte[chunks << 16]);
+            CombiningStoreFile cached = new CombiningStoreFile(new YieldingWrites(under));
+            int versions = 1 + round % 3; // few: a lost last version must not be rewritten later
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    int parity = t; // thread t overwrites even objects whose index / 2 has parity t
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        for (int v = 1; v <= versions; v++) {
+                            for (int o = 0; o < chunks * perChunk; o += 2) {
+                                if ((o / 2) % 2 == parity) {
+                                    cached.writeFully(ByteBuffer.wrap(content(o, v, objectSize)), (long) o * objectSize);
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int o = 1; o < chunks * perChunk; o += 2) { // new objects, one after another
+                        cached.writeNewObject(ByteBuffer.wrap(content(o, 1, objectSize)), (long) o * objectSize);
+                    }
+                    return null;
+                }));
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            cached.force();
+            byte[] image = under.image();
+            for (int o = 0; o < chunks * perChunk; o++) {
+                byte[] expected = content(o, o % 2 == 0 ? versions : 1, objectSize);
+                byte[] actual = java.util.Arrays.copyOfRange(image, o * objectSize, (o + 1) * objectSize);
+                assertArrayEquals(expected, actual, "round " + round + ", object " + o);
+            }
+            cached.close();
+        }
+    }
+
+    private static byte[] content(int object, int version, int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (object * 31 + version * 7 + i);
+        }
+        return b;
+    }
+
+    /** Yields before each write, to widen the window in which a direct write is under way. */
+    private record YieldingWrites(StoreFile disk) implements StoreFile {
+        @Override
+        public java.nio.file.Path path() {
+            return disk.path();
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws java.io.IOException {
+            return disk.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws java.io.IOException {
+            Thread.yield();
+            return disk.write(src, position);
+        }
+
+        @Override
+        public long size() throws java.io.IOException {
+            return disk.size();
+        }
+
+        @Override
+        public void truncate(long size) throws java.io.IOException {
+            disk.truncate(size);
+        }
+
+        @Override
+        public void force() throws java.io.IOException {
+            disk.force();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            disk.close();
         }
     }
 }

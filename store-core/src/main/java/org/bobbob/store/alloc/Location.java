@@ -18,6 +18,12 @@ public final class Location {
      * the file was opened (so they read as zeros and need no zero-filling).
      */
     public boolean fresh;
+    /**
+     * Only meaningful right after an allocation: true when the next allocations of similar sizes
+     * will likely land next to this one (a slot of a block whose free slots are being refilled),
+     * so that writing them may be gathered ({@code StoreFile.writeNewObject}).
+     */
+    public boolean clustered;
 
     @Override
     public String toString() {

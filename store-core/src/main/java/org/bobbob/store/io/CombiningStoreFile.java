@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Gathers small writes into few large ones: a {@link StoreFile} decorator with a small
@@ -29,11 +30,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *       gap (objects in slots larger than themselves leave one after each) widens it too when the
  *       gap lies past where the file ended when the chunk was made: those bytes are zeros in the
  *       file and in the buffer, so writing them back changes nothing. Any other gap writes the
- *       interval out and starts a new one. The file is never read into a chunk.
+ *       interval out and starts a new one. The file is read into a chunk only by a load (3).
  *   <li>Only new data is cached: a write that reaches past the file's end (new objects at the
  *       end, new blocks of slots), or one into a chunk already cached. A write wholly inside the
  *       file (an overwrite, an object in a reused hole) goes straight through, outside the lock,
  *       since caching it would evict chunks still being filled.
+ *   <li>Except for new objects in reused space that come close together: a multi store refills a
+ *       block's free slots one after another, between live objects. A {@link #writeNewObject} into
+ *       a chunk that another recent one went straight to (one of the last {@value #RECENT})
+ *       <em>loads</em> the chunk: its bytes are read from the file, so the dirty interval may then
+ *       widen over any gap, and the block's refill becomes one write instead of hundreds. Loading
+ *       is safe only while no direct write into the chunk is under way (it would read bytes that
+ *       write is about to replace, and write them back later): each direct write counts itself in
+ *       and out of its chunk's stripe of {@link #inFlight} (in under the lock), and a chunk with a
+ *       write in flight is not loaded. Once loaded, later writes see the chunk and join it.
  *   <li>When {@value #MAX_CHUNKS} chunks (16 MiB) are cached, the least recently written is
  *       written out and its buffer reused: a multi store fills a block per size class at once,
  *       so dozens of chunks are being filled side by side. Larger writes write out the chunks they overlap, then go straight through.
@@ -54,6 +64,9 @@ public final class CombiningStoreFile implements StoreFile {
     static final int CHUNK_SIZE = 1 << CHUNK_BITS;
     static final int MAX_CHUNKS = 256;
     static final int MAX_GAP = 8192;
+    /** How many chunks of recent direct new-object writes are remembered. */
+    static final int RECENT = 64;
+    private static final int STRIPES = 1024;
 
     /**
      * One cached chunk: its buffer and its dirty interval [lo, hi), relative to the chunk. From
@@ -91,9 +104,19 @@ public final class CombiningStoreFile implements StoreFile {
     private long innerSize = -1;
     /** Set by close(): later calls fail as a closed channel's would, rather than filling the cache. */
     private volatile boolean closed;
+    /**
+     * Direct writes under way, per stripe of chunk indexes. Counted up under the lock, when the
+     * write is decided; down after it, without the lock. A chunk is loaded (under the lock) only
+     * when its stripe is at zero, so no direct write can land in it unseen.
+     */
+    private final AtomicIntegerArray inFlight = new AtomicIntegerArray(STRIPES);
+    /** Chunks that recent direct new-object writes went to, a ring (guarded by the lock). */
+    private final long[] recentNew = new long[RECENT];
+    private int recentNext;
 
     public CombiningStoreFile(StoreFile inner) {
         this.inner = inner;
+        java.util.Arrays.fill(recentNew, -1);
     }
 
     /**
@@ -113,6 +136,20 @@ public final class CombiningStoreFile implements StoreFile {
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
+        return write(src, position, false);
+    }
+
+    @Override
+    public void writeNewObject(ByteBuffer src, long position) throws IOException {
+        long pos = position;
+        boolean first = true;
+        while (src.hasRemaining()) {
+            pos += write(src, pos, first);
+            first = false;
+        }
+    }
+
+    private int write(ByteBuffer src, long position, boolean newObject) throws IOException {
         checkOpen();
         int n = src.remaining();
         if (n >= CHUNK_SIZE / 2) {
@@ -124,10 +161,12 @@ public final class CombiningStoreFile implements StoreFile {
             }
         }
         boolean direct;
+        long end = position + n;
         synchronized (lock) {
-            long end = position + n;
-            direct = end <= innerSize() && !touchesCachedChunk(position, end);
-            if (!direct) {
+            direct = end <= innerSize() && !touchesCachedChunk(position, end) && !(newObject && loadForNewObject(position, end));
+            if (direct) {
+                countInFlight(position, end, 1);
+            } else {
                 copyIn(src, position);
             }
         }
@@ -136,10 +175,92 @@ public final class CombiningStoreFile implements StoreFile {
             // filled. It goes straight through, outside the lock, so threads writing different
             // objects do not wait for each other. A chunk created meanwhile cannot
             // cover these bytes: it only takes up bytes written to it or known to be zeros (past
-            // the file's end when it was made), and these lie wholly below the file's end.
-            return inner.write(src, position);
+            // the file's end when it was made), and these lie wholly below the file's end; nor
+            // can one be loaded while this write is counted in flight.
+            try {
+                return inner.write(src, position);
+            } finally {
+                countInFlight(position, end, -1);
+            }
         }
         return n;
+    }
+
+    private void countInFlight(long from, long to, int delta) {
+        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+            inFlight.addAndGet(stripe(i), delta);
+        }
+    }
+
+    private static int stripe(long chunkIndex) {
+        return (int) (chunkIndex & (STRIPES - 1));
+    }
+
+    /**
+     * A new object wholly inside the file, in chunks none of which is cached: if a recent direct
+     * new-object write went to each of them, load them and return true (the caller copies in);
+     * otherwise remember them and return false (the caller writes straight through). Caller holds
+     * {@link #lock}.
+     */
+    private boolean loadForNewObject(long from, long to) throws IOException {
+        long first = from >>> CHUNK_BITS;
+        long last = (to - 1) >>> CHUNK_BITS;
+        boolean recent = true;
+        for (long i = first; i <= last && recent; i++) {
+            recent = isRecentNew(i) && inFlight.get(stripe(i)) == 0;
+        }
+        if (!recent) {
+            for (long i = first; i <= last; i++) {
+                if (!isRecentNew(i)) {
+                    recentNew[recentNext] = i;
+                    recentNext = (recentNext + 1) % RECENT;
+                }
+            }
+            return false;
+        }
+        for (long i = first; i <= last; i++) {
+            load(chunk(i));
+        }
+        return true;
+    }
+
+    private boolean isRecentNew(long chunkIndex) {
+        for (long r : recentNew) {
+            if (r == chunkIndex) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reads the chunk's bytes below {@code validFrom} from the file, except its dirty interval
+     * (newer than the file), so that every byte of the buffer is valid. Only while no direct write
+     * into it is in flight. Caller holds {@link #lock}.
+     *
+     * @return whether the chunk is now wholly valid
+     */
+    private boolean load(Chunk c) throws IOException {
+        if (c.validFrom == 0) {
+            return true;
+        }
+        if (inFlight.get(stripe(c.index)) != 0) {
+            return false;
+        }
+        if (c.hi > c.lo) {
+            readInto(c, 0, Math.min(c.lo, c.validFrom));
+            readInto(c, c.hi, c.validFrom);
+        } else {
+            readInto(c, 0, c.validFrom);
+        }
+        c.validFrom = 0;
+        return true;
+    }
+
+    private void readInto(Chunk c, int from, int to) throws IOException {
+        if (to > from) {
+            inner.readFullyZeroPadded(ByteBuffer.wrap(c.buf, from, to - from), c.base() + from);
+        }
     }
 
     /** Copies {@code src} into the chunks it falls in. Caller holds {@link #lock}. */
@@ -153,11 +274,12 @@ public final class CombiningStoreFile implements StoreFile {
             if (c.hi > c.lo && (off > c.hi || off + len < c.lo)) {
                 int gapFrom = off > c.hi ? c.hi : off + len;
                 int gapTo = off > c.hi ? off : c.lo;
-                if (gapFrom < c.validFrom || gapTo - gapFrom > MAX_GAP) {
-                    // The gap may hold bytes of other objects (the file is never read into a chunk:
-                    // a direct write may be landing there): write the interval out, start anew.
+                if (c.validFrom > 0 && (gapFrom < c.validFrom || gapTo - gapFrom > MAX_GAP)) {
+                    // The gap may hold bytes of other objects the buffer does not have (or is
+                    // long): write the interval out and start anew. A loaded chunk (validFrom 0)
+                    // holds every byte, so its interval may cover any gap.
                     writeOut(c);
-                } // else the gap is zeros in the file and in the buffer: the interval may cover it
+                } // else the gap's bytes are in the buffer (loaded, or zeros past the old end)
             }
             src.get(c.buf, off, len);
             if (c.hi == c.lo) {

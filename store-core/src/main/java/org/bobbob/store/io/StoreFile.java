@@ -41,6 +41,16 @@ public interface StoreFile extends Closeable {
     }
 
     /**
+     * As {@link #writeFully}, for the bytes of an object just allocated at {@code position} where
+     * more new objects will likely follow close by (a multi store refills the free slots of one
+     * block after another), so a caching layer may gather them. Overwrites, and new objects in
+     * holes that have no such neighbours, use {@link #writeFully}.
+     */
+    default void writeNewObject(ByteBuffer src, long position) throws IOException {
+        writeFully(src, position);
+    }
+
+    /**
      * Fills {@code dst} from {@code position}; bytes past the end of the file read as zeros
      * (objects allocated at the end of the file may not have been written yet).
      */
