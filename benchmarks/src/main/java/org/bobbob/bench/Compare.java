@@ -49,7 +49,7 @@ final class Compare {
               --jfr                 record each child with JFR into target/bench-jfr/
               --child-arg=ARG       one more JVM argument for every child; {store} becomes
                                     e.g. multi-run1 (for a profiler agent's output file)
-            other commands: CoreBench's  all|write|reopen|churn [dir]
+            other commands: CoreBench's  all|write|reopen|churn|refill [dir]
             """.formatted(Kind.labels());
 
     /** A row of the table. {@code ref}: the RAW column a bobbob store's ratio is taken against. */

@@ -22,9 +22,13 @@ import org.bobbob.store.Storer;
  *   <li>{@code reopen}: close + open of a store of 1 M objects of 16–256 bytes, seconds;
  *   <li>{@code churn}: 100 000 objects log-uniform 16 B–16 KiB, delete a random half, sync,
  *       write as many again, sync: file bytes / live bytes;
- *   <li>{@code bookkeeping}: store heap bytes per object for 1 M small objects.
+ *   <li>{@code bookkeeping}: store heap bytes per object for 1 M small objects;
+ *   <li>{@code refill}: a store of objects of uniform sizes up to 256 B, 1 KiB and 4 KiB; delete
+ *       every other one, sync, then write as many new ones into the freed slots: ns per new
+ *       object (the best of three rounds; the sync after it apart). Run it with
+ *       {@code -Dbobbob.writeCombining=false} in the child to see the refill without gathering.
  * </ul>
- * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn] [dir]}.
+ * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill] [dir]}.
  */
 public final class CoreBench {
     private static final int N_4K = 50_000;
@@ -46,6 +50,11 @@ public final class CoreBench {
                 }
                 if (what.equals("all") || what.equals("churn")) {
                     churn(dir, kind);
+                }
+                if (what.equals("all") || what.equals("refill")) {
+                    for (int maxSize : new int[] {256, 1024, 4096}) {
+                        refill(dir, kind, maxSize);
+                    }
                 }
             }
         } finally {
@@ -70,6 +79,40 @@ public final class CoreBench {
             case "multi" -> MultiStore.open(file, 0);
             default -> MultiStore.openConcurrent(file, 0);
         };
+    }
+
+    /** Deletes every other object, syncs, and times writing as many new ones into the freed slots. */
+    private static void refill(Path dir, String kind, int maxSize) throws IOException {
+        Path file = dir.resolve(kind + "-refill.bob");
+        int n = 4_000_000 / (maxSize / 2) * 8; // about 32 MB of objects whatever the sizes
+        byte[] pool = new byte[maxSize];
+        new SplittableRandom(7).nextBytes(pool);
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            SplittableRandom r = new SplittableRandom(round);
+            try (Storer s = create(kind, file)) {
+                long[] ids = new long[n];
+                for (int i = 0; i < n; i++) {
+                    ids[i] = s.writeNewObjFromBytes(java.util.Arrays.copyOf(pool, 16 + r.nextInt(maxSize - 15)));
+                }
+                s.sync();
+                for (int i = 0; i < n; i += 2) {
+                    s.deleteObj(ids[i]);
+                }
+                s.sync();
+                byte[][] fresh = new byte[n / 2][];
+                for (int i = 0; i < fresh.length; i++) {
+                    fresh[i] = java.util.Arrays.copyOf(pool, 16 + r.nextInt(maxSize - 15));
+                }
+                long t0 = System.nanoTime();
+                for (byte[] data : fresh) {
+                    s.writeNewObjFromBytes(data);
+                }
+                best = Math.min(best, System.nanoTime() - t0);
+                s.sync();
+            }
+        }
+        report(kind, "refill <=" + maxSize + " B ns/obj", String.format(Locale.ROOT, "%.0f", best / (n / 2.0)));
     }
 
     private static void report(String kind, String figure, String value) {

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code compare [options]}: bobbob against its peers, each store in its own JVM ({@link Compare});
  *   <li>{@code child ...}: one store, one run (started by {@code compare}; {@link Child});
- *   <li>anything else ({@code all|write|reopen|churn [dir]}): the store-only {@link CoreBench}.
+ *   <li>anything else ({@code all|write|reopen|churn|refill [dir]}): the store-only {@link CoreBench}.
  * </ul>
  * Maven passes {@code bench.args} as one argument; it is split at blanks here.
  */
