@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       write in flight is not loaded. Once loaded, later writes see the chunk and join it.
  *   <li>When {@value #MAX_CHUNKS} chunks (16 MiB) are cached, the least recently written is
  *       written out and its buffer reused: a multi store fills a block per size class at once,
- *       so dozens of chunks are being filled side by side. Larger writes write out the chunks they overlap, then go straight through.
+ *       so dozens of chunks are being filled side by side. Larger writes write out the chunks
+ *       they overlap, then go straight through.
  *   <li>{@link #force()} writes every chunk out, in file order, then forces the file; so does
  *       {@link #close()}. {@link #truncate} and {@link #size()} see the cached bytes too.
  *   <li>A read that overlaps a cached chunk is served under the cache's lock: the file's bytes,
@@ -116,7 +118,7 @@ public final class CombiningStoreFile implements StoreFile {
 
     public CombiningStoreFile(StoreFile inner) {
         this.inner = inner;
-        java.util.Arrays.fill(recentNew, -1);
+        Arrays.fill(recentNew, -1);
     }
 
     /**
@@ -234,33 +236,14 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     /**
-     * Reads the chunk's bytes below {@code validFrom} from the file, except its dirty interval
-     * (newer than the file), so that every byte of the buffer is valid. Only while no direct write
-     * into it is in flight. Caller holds {@link #lock}.
-     *
-     * @return whether the chunk is now wholly valid
+     * Fills a chunk just made (nothing written to it yet) with the file's bytes below
+     * {@code validFrom}, so that every byte of its buffer is valid. Caller holds {@link #lock} and
+     * has checked that no direct write into the chunk is in flight.
      */
-    private boolean load(Chunk c) throws IOException {
-        if (c.validFrom == 0) {
-            return true;
-        }
-        if (inFlight.get(stripe(c.index)) != 0) {
-            return false;
-        }
-        if (c.hi > c.lo) {
-            readInto(c, 0, Math.min(c.lo, c.validFrom));
-            readInto(c, c.hi, c.validFrom);
-        } else {
-            readInto(c, 0, c.validFrom);
-        }
+    private void load(Chunk c) throws IOException {
+        assert c.hi == c.lo : "loading a chunk that holds writes";
+        inner.readFullyZeroPadded(ByteBuffer.wrap(c.buf, 0, c.validFrom), c.base());
         c.validFrom = 0;
-        return true;
-    }
-
-    private void readInto(Chunk c, int from, int to) throws IOException {
-        if (to > from) {
-            inner.readFullyZeroPadded(ByteBuffer.wrap(c.buf, from, to - from), c.base() + from);
-        }
     }
 
     /** Copies {@code src} into the chunks it falls in. Caller holds {@link #lock}. */
@@ -316,7 +299,7 @@ public final class CombiningStoreFile implements StoreFile {
         byte[] buf = spare.isEmpty() ? new byte[CHUNK_SIZE] : spare.pop();
         c = new Chunk(index, buf);
         c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, innerSize() - c.base()));
-        java.util.Arrays.fill(buf, c.validFrom, CHUNK_SIZE, (byte) 0);
+        Arrays.fill(buf, c.validFrom, CHUNK_SIZE, (byte) 0);
         order.put(index, c);
         present.put(index, c);
         return c;
