@@ -195,7 +195,7 @@ public final class ConcurrentStore implements Storer {
      */
     @Override
     public long writeNewObjFromBytes(byte[] data) throws IOException {
-        java.util.Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(data, "data");
         FileStore.checkSize(data.length);
         enter();
         try {

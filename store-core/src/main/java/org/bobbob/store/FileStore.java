@@ -403,7 +403,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
     /** As the default, without a handle: one allocation, one write; on failure the object is freed. */
     @Override
     public long writeNewObjFromBytes(byte[] data) throws IOException {
-        java.util.Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(data, "data");
         checkSize(data.length);
         checkOpen();
         tokens.acquire();
