@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.bobbob.bench.StoreAdapter.Kind;
 import org.bobbob.bench.StoreAdapter.Kind.Role;
 
@@ -325,8 +327,15 @@ final class Compare {
     }
 
     private void table(StringBuilder sb) {
-        sb.append("\nmedians (better: higher/lower)\n");
-        sb.append(String.format(Locale.ROOT, "%-37s %-6s", "figure", "better"));
+        perStore(sb, "\nmedians (better: higher/lower)\n", "better", f -> f.higherBetter() ? "higher" : "lower",
+                (k, f) -> failures.containsKey(k) ? "FAIL" : num(median(k, f.key())));
+    }
+
+    /** A table with a row per figure that has a value and a column per store. */
+    private void perStore(StringBuilder sb, String title, String secondHeader, Function<Fig, String> second,
+            BiFunction<Kind, Fig, String> cell) {
+        sb.append(title);
+        sb.append(String.format(Locale.ROOT, "%-37s %-6s", "figure", secondHeader));
         for (Kind k : stores) {
             sb.append(String.format(Locale.ROOT, " %12s", k.label()));
         }
@@ -335,9 +344,9 @@ final class Compare {
             if (!anyValue(f)) {
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "%-37s %-6s", f.label(), f.higherBetter() ? "higher" : "lower"));
+            sb.append(String.format(Locale.ROOT, "%-37s %-6s", f.label(), second.apply(f)));
             for (Kind k : stores) {
-                sb.append(String.format(Locale.ROOT, " %12s", failures.containsKey(k) ? "FAIL" : num(median(k, f.key()))));
+                sb.append(String.format(Locale.ROOT, " %12s", cell.apply(k, f)));
             }
             sb.append('\n');
         }
@@ -376,30 +385,16 @@ final class Compare {
     }
 
     private void spread(StringBuilder sb) {
-        sb.append("\nrun-to-run spread: (max - min) / median, %\n");
-        sb.append(String.format(Locale.ROOT, "%-37s %-6s", "figure", ""));
-        for (Kind k : stores) {
-            sb.append(String.format(Locale.ROOT, " %12s", k.label()));
-        }
-        sb.append('\n');
-        for (Fig f : FIGS) {
-            if (!anyValue(f)) {
-                continue;
+        perStore(sb, "\nrun-to-run spread: (max - min) / median, %\n", "", f -> "", (k, f) -> {
+            List<Double> v = failures.containsKey(k) ? null : results.get(k).get(f.key());
+            Double m = median(k, f.key());
+            if (v == null || v.size() < 2 || m == null || m == 0) {
+                return "-";
             }
-            sb.append(String.format(Locale.ROOT, "%-37s %-6s", f.label(), ""));
-            for (Kind k : stores) {
-                List<Double> v = failures.containsKey(k) ? null : results.get(k).get(f.key());
-                Double m = median(k, f.key());
-                String cell = "-";
-                if (v != null && v.size() > 1 && m != null && m != 0) {
-                    double spread = (v.stream().mapToDouble(Double::doubleValue).max().orElse(0)
-                            - v.stream().mapToDouble(Double::doubleValue).min().orElse(0)) / Math.abs(m) * 100;
-                    cell = String.format(Locale.ROOT, "%.0f%%", spread);
-                }
-                sb.append(String.format(Locale.ROOT, " %12s", cell));
-            }
-            sb.append('\n');
-        }
+            double spread = (v.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                    - v.stream().mapToDouble(Double::doubleValue).min().orElse(0)) / Math.abs(m) * 100;
+            return String.format(Locale.ROOT, "%.0f%%", spread);
+        });
     }
 
     private void targets(StringBuilder sb) {
