@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.bobbob.store.alloc.ExtentAllocator;
 import org.bobbob.store.alloc.ExtentList;
+import org.bobbob.store.alloc.RecordIndex;
 import org.bobbob.store.alloc.FileSpace;
 import org.bobbob.store.alloc.ObjectAllocator;
 import org.bobbob.store.io.ChannelStoreFile;
@@ -38,8 +39,8 @@ public final class BasicStore extends FileStore implements RunAllocator {
         }
 
         @Override
-        public ObjectAllocator read(MetaReader in, FileSpace space, long end, ExtentList used) {
-            return ExtentAllocator.read(in, space, end, used);
+        public ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+            return ExtentAllocator.read(in, index, space, end, used);
         }
     };
 
@@ -90,8 +91,8 @@ public final class BasicStore extends FileStore implements RunAllocator {
         if (isClosed()) {
             throw Errors.closed(this);
         }
-        ExtentAllocator extents = (ExtentAllocator) allocator;
-        long[] firstAndFresh = underMetaLock(() -> {
+        long[] firstAndFresh = underMetaLock(allocator -> {
+            ExtentAllocator extents = (ExtentAllocator) allocator;
             long first = extents.allocateRun(size, count);
             return new long[] {first, extents.lastRunWasFresh() ? 1 : 0};
         });

@@ -75,9 +75,9 @@ public final class Errors {
         return new StoreCorruptedException("[BOB-302] " + path + " is not a bobbob store: " + reason);
     }
 
-    public static StoreCorruptedException unsupportedVersion(Path path, int version, int supported) {
+    public static StoreCorruptedException unsupportedVersion(Path path, int version, int oldest, int newest) {
         return new StoreCorruptedException("[BOB-303] store file " + path + " has format version " + version
-                + "; this build reads version " + supported);
+                + "; this build reads versions " + oldest + " to " + newest);
     }
 
     public static StoreCorruptedException wrongKind(Path path, String found, String expected) {

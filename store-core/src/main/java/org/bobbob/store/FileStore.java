@@ -13,6 +13,8 @@ import org.bobbob.store.alloc.ExtentList;
 import org.bobbob.store.alloc.FileSpace;
 import org.bobbob.store.alloc.Location;
 import org.bobbob.store.alloc.ObjectAllocator;
+import org.bobbob.store.alloc.ObjectLocator;
+import org.bobbob.store.alloc.RecordIndex;
 import org.bobbob.store.io.HeaderSlot;
 import org.bobbob.store.io.MetaReader;
 import org.bobbob.store.io.MetaRecord;
@@ -32,9 +34,16 @@ import org.bobbob.store.lock.DiskTokens;
  * record holds the allocator state (live objects only; free space is derived as the gaps).
  * See {@code docs/FORMAT.md}.
  *
+ * <h2>Opening</h2>
+ * A record ends with an index ({@link RecordIndex}), so opening reads the record and its footer
+ * and stops: look-ups are answered from the record in place until the first call that changes the
+ * allocator state (or asks for {@link #stats()}) builds it, once, under the write lock. A sync
+ * with nothing allocated or freed since the open only forces the data: the record still holds.
+ * A record in format 1 has no index and is built at open.
+ *
  * <h2>Commit protocol ({@link #sync()})</h2>
  * <ol>
- *   <li>Under the metadata lock: encode the allocator state, allocate space for the record
+ *   <li>Under the metadata lock: encode the allocator state and its index, allocate space for the record
  *       (the old record stays untouched), note the allocator end and what has been freed so far.
  *   <li>Write the record (and extend the file to the end if it is shorter), then force: data
  *       written before the sync and the record are now durable.
@@ -72,20 +81,42 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
     interface AllocatorFactory {
         ObjectAllocator create(FileSpace space);
 
-        ObjectAllocator read(MetaReader in, FileSpace space, long end, ExtentList used);
+        /**
+         * Reads the allocator parts of a payload in format {@code version}, adding every extent
+         * they name to {@code used}; with an {@code index} (format 2), checks it against them.
+         */
+        ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used);
     }
+
+    /** What a store opened in format 2 builds its allocator from, when it first needs it. */
+    private record Unbuilt(MetaReader parts, RecordIndex index, long end) {}
 
     private final StoreFile file;
     private final Path path;
     private final int kind;
     private final DiskTokens tokens;
-    /** Guards {@link #space}, {@link #allocator}, {@link #primeId} and the current record's extent. */
+    /**
+     * Guards {@link #space}, {@link #allocator}, {@link #unbuilt}, {@link #primeId} and the current
+     * record's extent.
+     */
     private final StampedLock meta = new StampedLock();
     /** Serialises syncs (and close); guards {@link #sequence} and {@link #metaWriter}. */
     private final ReentrantLock syncLock = new ReentrantLock();
     private final MetaWriter metaWriter = new MetaWriter();
+    private final AllocatorFactory factory;
     final FileSpace space;
-    final ObjectAllocator allocator;
+    /**
+     * The allocator state; null while the store answers look-ups from the record it opened
+     * ({@link #unbuilt}). Use {@link #allocator()} under the write lock.
+     */
+    private ObjectAllocator allocator;
+    /** Until {@link #allocator} is built: the record to build it from. */
+    private Unbuilt unbuilt;
+    /**
+     * Answers look-ups: the record's index until the allocator is built, then the allocator.
+     * Volatile: optimistic readers read it without the lock.
+     */
+    private volatile ObjectLocator locator;
     private long primeId;
     private long recordOffset;
     private int recordLength;
@@ -104,17 +135,19 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         this.path = file.path();
         this.kind = kind;
         this.tokens = tokens;
+        this.factory = factory;
         this.space = new FileSpace(HeaderSlot.DATA_START);
         try {
             long size = file.size();
             if (size == 0 && mode.mayCreateFile()) {
                 this.allocator = factory.create(space);
+                this.locator = allocator;
                 dirty = true;
                 commit();
             } else if (mode == OpenMode.CREATE) {
                 throw Errors.exists(path);
             } else {
-                this.allocator = load(size, factory);
+                load(size);
             }
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -128,7 +161,13 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
 
     // ---------------------------------------------------------------- opening
 
-    private ObjectAllocator load(long size, AllocatorFactory factory) throws IOException {
+    /**
+     * Opens the record the newest valid header slot names. Format 2 reads its index footer and
+     * stops there: look-ups are answered from the record in place and the allocator state is
+     * built on first need ({@link #allocator()}), so opening costs the same for any number of
+     * objects. Format 1 has no index and is built at once.
+     */
+    private void load(long size) throws IOException {
         if (size == 0) {
             throw Errors.notAStore(path, "the file is empty");
         }
@@ -146,7 +185,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         if (header == null) {
             for (HeaderSlot.Decoded d : new HeaderSlot.Decoded[] {a, b}) {
                 if (d.status() == HeaderSlot.Status.BAD_VERSION) {
-                    throw Errors.unsupportedVersion(path, d.version(), HeaderSlot.VERSION);
+                    throw Errors.unsupportedVersion(path, d.version(), HeaderSlot.OLDEST_VERSION, HeaderSlot.VERSION);
                 }
             }
             throw Errors.corrupted(path, "both header slots fail their checksum");
@@ -165,30 +204,69 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         try {
             MetaReader in = MetaRecord.read(file, header.recordOffset(), header.recordLength());
             long prime = in.getVarLong();
-            ExtentList used = new ExtentList();
-            ObjectAllocator loaded = factory.read(in, space, header.end(), used);
-            if (in.hasRemaining()) {
-                throw new MetadataException(in.remaining() + " unread bytes at the end of the metadata record");
+            this.recordOffset = header.recordOffset();
+            this.recordLength = header.recordLength();
+            if (header.version() >= 2) {
+                RecordIndex index = RecordIndex.read(in);
+                if (kind == KIND_BASIC && index.blockCount() != 0) {
+                    throw new MetadataException("a basic store's record names " + index.blockCount() + " blocks");
+                }
+                this.unbuilt = new Unbuilt(in, index, header.end());
+                this.locator = index;
+            } else {
+                build(in, header.version(), null, header.end());
             }
-            used.add(header.recordOffset(), recordExtent(header.recordLength()));
-            used.sortByOffset();
-            space.restore(header.end(), used);
-            if (prime != 0 && !loaded.locate(prime, new Location())) {
+            if (prime != 0 && !locator.locate(prime, new Location())) {
                 throw new MetadataException("prime object " + prime + " is not a live object");
             }
             this.primeId = prime;
-            this.recordOffset = header.recordOffset();
-            this.recordLength = header.recordLength();
             this.sequence = header.sequence();
             if (size > header.end()) {
                 // Bytes past the end were written after the last sync and belong to nothing now.
                 // Cutting them keeps the rule that space taken from the end reads as zeros.
                 file.truncate(header.end());
             }
-            return loaded;
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
         }
+    }
+
+    /**
+     * Builds the allocator state and the free space from the current record's parts ({@code in},
+     * just past the prime id), checking that its extents neither overlap nor pass {@code end},
+     * and in format 2 that every index entry matches. Free space is the gaps.
+     */
+    private void build(MetaReader in, int version, RecordIndex index, long end) {
+        ExtentList used = new ExtentList();
+        ObjectAllocator built = factory.read(in, version, index, space, end, used);
+        int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
+        if (in.position() != partsEnd) {
+            throw new MetadataException("the allocator parts end at byte " + in.position() + " of the payload, not at " + partsEnd);
+        }
+        if (index != null) {
+            index.checkTotals(built.liveObjects(), built.liveBytes());
+        }
+        used.add(recordOffset, recordExtent(recordLength));
+        used.sortByOffset();
+        space.restore(end, used);
+        allocator = built;
+        locator = built;
+    }
+
+    /** The allocator state, built first if the store opened lazily. Caller holds the write lock. */
+    private ObjectAllocator allocator() throws StoreCorruptedException {
+        ObjectAllocator a = allocator;
+        if (a != null) {
+            return a;
+        }
+        Unbuilt u = unbuilt;
+        try {
+            build(u.parts().at(u.parts().position()), HeaderSlot.VERSION, u.index(), u.end());
+        } catch (MetadataException e) {
+            throw Errors.corrupted(path, e.getMessage());
+        }
+        unbuilt = null;
+        return allocator;
     }
 
     /** Bytes set aside for a record of {@code length} bytes. */
@@ -244,13 +322,17 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         return e;
     }
 
-    /** Finds a live object; optimistic, falling back to the shared lock if a mutation raced. */
-    private boolean lookup(long id, Location out) {
+    /**
+     * Finds a live object; optimistic, falling back to the shared lock if a mutation raced.
+     *
+     * @throws StoreCorruptedException if the record the store opened holds a bad index entry
+     */
+    private boolean lookup(long id, Location out) throws StoreCorruptedException {
         long stamp = meta.tryOptimisticRead();
         if (stamp != 0) {
             boolean found;
             try {
-                found = allocator.locate(id, out);
+                found = locator.locate(id, out);
             } catch (RuntimeException raced) {
                 found = false;
                 stamp = 0;
@@ -261,7 +343,9 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         }
         stamp = meta.readLock();
         try {
-            return allocator.locate(id, out);
+            return locator.locate(id, out);
+        } catch (MetadataException e) {
+            throw Errors.corrupted(path, e.getMessage());
         } finally {
             meta.unlockRead(stamp);
         }
@@ -276,11 +360,11 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         return loc;
     }
 
-    private Location allocate(int size) {
+    private Location allocate(int size) throws StoreCorruptedException {
         Location loc = new Location();
         long stamp = meta.writeLock();
         try {
-            allocator.allocate(size, loc);
+            allocator().allocate(size, loc);
         } finally {
             meta.unlockWrite(stamp);
         }
@@ -288,12 +372,19 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         return loc;
     }
 
-    /** Runs {@code action} with the allocator state locked exclusively (for subclass extras). */
-    final <T> T underMetaLock(java.util.function.Supplier<T> action) {
+    /** A change to the allocator state beyond the {@link Storer} calls, for subclasses. */
+    @FunctionalInterface
+    interface AllocatorChange<T> {
+        T apply(ObjectAllocator allocator);
+    }
+
+    /** Runs {@code change} with the allocator state locked exclusively (for subclass extras). */
+    final <T> T underMetaLock(AllocatorChange<T> change) throws StoreCorruptedException {
         long stamp = meta.writeLock();
         try {
+            ObjectAllocator a = allocator();
             dirty = true;
-            return action.get();
+            return change.apply(a);
         } finally {
             meta.unlockWrite(stamp);
         }
@@ -343,7 +434,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         checkOpen();
         long stamp = meta.writeLock();
         try {
-            if (!allocator.free(id)) {
+            if (!allocator().free(id)) {
                 throw Errors.notFound(id);
             }
             if (id == primeId) {
@@ -362,6 +453,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         long stamp = meta.writeLock();
         try {
             Location loc = new Location();
+            ObjectAllocator allocator = allocator();
             if (primeId != 0 && allocator.locate(primeId, loc)) {
                 if (loc.size < size) {
                     throw Errors.primeTooSmall(primeId, loc.size, size);
@@ -495,20 +587,35 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
     @Override
     public Optional<ObjectInfo> objectInfo(long id) {
         Location loc = new Location();
-        if (closed || !lookup(id, loc)) {
+        try {
+            if (closed || !lookup(id, loc)) {
+                return Optional.empty();
+            }
+        } catch (StoreCorruptedException e) {
             return Optional.empty();
         }
         return Optional.of(new ObjectInfo(loc.offset, loc.size, loc.allocatedSize));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On a store that opened lazily, builds its allocator state first (once).
+     */
     @Override
     public StoreStats stats() {
-        long stamp = meta.readLock();
+        long stamp = meta.writeLock();
         try {
+            ObjectAllocator allocator;
+            try {
+                allocator = allocator();
+            } catch (StoreCorruptedException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             return new StoreStats(allocator.liveObjects(), allocator.liveBytes(), space.end(), space.freeBytes(),
                     space.parkedBytes(), syncs, allocator.footprintBytes() + space.footprintBytes());
         } finally {
-            meta.unlockRead(stamp);
+            meta.unlockWrite(stamp);
         }
     }
 
@@ -552,15 +659,27 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         long allocatorMark;
         long stamp = meta.writeLock();
         try {
+            if (allocator == null) {
+                // Opened lazily and nothing allocated or freed since: the current record still
+                // holds the state, so only overwritten data needs to reach the disk.
+                meta.unlockWrite(stamp);
+                stamp = 0;
+                forceData();
+                return;
+            }
             metaWriter.reset().putVarLong(primeId);
-            allocator.write(metaWriter);
+            RecordIndex.Builder index = new RecordIndex.Builder();
+            allocator.write(metaWriter, index);
+            index.writeTo(metaWriter, allocator.liveObjects(), allocator.liveBytes());
             record = metaWriter.toRecord();
             newOffset = space.allocate(recordExtent(record.remaining()));
             end = space.end();
             spaceMark = space.freedMark();
             allocatorMark = allocator.freedMark();
         } finally {
-            meta.unlockWrite(stamp);
+            if (stamp != 0) {
+                meta.unlockWrite(stamp);
+            }
         }
         int newLength = record.remaining();
         boolean durable = false;
@@ -605,11 +724,20 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         }
     }
 
+    private void forceData() throws IOException {
+        try {
+            file.force();
+        } catch (IOException e) {
+            dirty = true;
+            throw translate(e);
+        }
+    }
+
     /** Writes slot A then slot B (next two sequence numbers), each forced, naming one record. */
     private void writeHeaders(long offset, int length, long end) throws IOException {
         for (int step = 1; step <= 2; step++) {
             long seq = sequence + step;
-            HeaderSlot slot = new HeaderSlot(kind, seq, offset, length, end);
+            HeaderSlot slot = new HeaderSlot(HeaderSlot.VERSION, kind, seq, offset, length, end);
             file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
             file.force();
         }
@@ -673,6 +801,16 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
             }
         } finally {
             syncLock.unlock();
+        }
+    }
+
+    /** Whether the allocator state is built (false after a lazy open, until the first change). For tests. */
+    boolean allocatorBuilt() {
+        long stamp = meta.readLock();
+        try {
+            return allocator != null;
+        } finally {
+            meta.unlockRead(stamp);
         }
     }
 

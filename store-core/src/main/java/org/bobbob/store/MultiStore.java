@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.bobbob.store.alloc.ExtentList;
 import org.bobbob.store.alloc.FileSpace;
 import org.bobbob.store.alloc.MultiAllocator;
+import org.bobbob.store.alloc.RecordIndex;
 import org.bobbob.store.alloc.ObjectAllocator;
 import org.bobbob.store.alloc.SizeClasses;
 import org.bobbob.store.io.ChannelStoreFile;
@@ -37,8 +38,8 @@ public final class MultiStore extends FileStore {
         }
 
         @Override
-        public ObjectAllocator read(MetaReader in, FileSpace space, long end, ExtentList used) {
-            return MultiAllocator.read(in, space, end, used);
+        public ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+            return MultiAllocator.read(in, version, index, space, end, used);
         }
     };
 

@@ -39,12 +39,15 @@ import org.bobbob.store.io.MetadataException;
  * with no taken slot to the file space at once (no durable state names a live object in it).
  *
  * <h2>Persisted form</h2>
- * Blocks with at least one live slot, each as
+ * Blocks with at least one live slot, in number order, each as
  * <pre>
  *   varint number, varint class, varint offset, varint liveCount,
- *   liveCount × (varint slot gap: slot - previous slot - 1, varint length)
+ *   ceil(slots / 64) × u64 live bitmap (bit s of word s / 64: slot s is live),
+ *   liveCount × u16 length, in slot order
  * </pre>
- * preceded by a varint block count.
+ * preceded by a varint block count, and each named in the {@link RecordIndex}: a slot's length
+ * is found in place from its rank in the bitmap. (Format 1 wrote the slots as varint gaps and
+ * lengths; it is still read.)
  *
  * <p>Not thread-safe: the store guards it with its metadata lock. {@link #locate} tolerates a
  * racing mutation as {@link ObjectAllocator} requires.
@@ -311,7 +314,12 @@ public final class BlockAllocator {
         space.freeNow(b.offset, b.bytes());
     }
 
-    public void write(MetaWriter out) {
+    /** Words of a bitmap of {@code slots} bits. */
+    static int bitmapWords(int slots) {
+        return (slots + 63) >>> 6;
+    }
+
+    public void write(MetaWriter out, RecordIndex.Builder index) {
         int count = 0;
         for (Block b : blocks) {
             if (b != null && b.liveCount > 0) {
@@ -323,24 +331,38 @@ public final class BlockAllocator {
             if (b == null || b.liveCount == 0) {
                 continue;
             }
-            out.putVarLong(b.number).putVarLong(b.sizeClass).putVarLong(b.offset).putVarLong(b.liveCount);
-            int prev = -1;
-            for (int slot = 0; slot < b.slots; slot++) {
-                if (Block.bit(b.live, slot)) {
-                    out.putVarLong(slot - prev - 1).putVarLong(b.lengths[slot]);
-                    prev = slot;
+            out.putVarLong(b.number);
+            index.block(b.number, out.length());
+            out.putVarLong(b.sizeClass).putVarLong(b.offset).putVarLong(b.liveCount);
+            for (long word : b.live) {
+                out.putLong(word);
+            }
+            for (int w = 0; w < b.live.length; w++) {
+                for (long bits = b.live[w]; bits != 0; bits &= bits - 1) {
+                    out.putShort(b.lengths[(w << 6) + Long.numberOfTrailingZeros(bits)]);
                 }
             }
         }
     }
 
-    /** Reads what {@link #write} wrote, adding each block's extent to {@code used}. */
-    public static BlockAllocator read(MetaReader in, FileSpace space, long end, ExtentList used) {
+    /**
+     * Reads what {@link #write} wrote in format {@code version} (1: slots as varint gaps and
+     * lengths; 2: a live bitmap and u16 lengths), adding each block's extent to {@code used}. With
+     * an {@code index}, checks its entries against what it reads.
+     */
+    public static BlockAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
         BlockAllocator a = new BlockAllocator(space);
         long count = in.getVarLong(in.remaining() / 4, "block count");
+        if (index != null) {
+            index.checkBlockCount(count);
+        }
         int maxNumber = -1;
+        int prevNumber = -1;
         for (long i = 0; i < count; i++) {
             int number = in.getVarInt(Integer.MAX_VALUE - 1, "block number");
+            if (index != null) {
+                index.checkBlock(i, number, in.position());
+            }
             int c = in.getVarInt(SizeClasses.count() - 1, "size class");
             long offset = in.getVarLong(end, "block offset");
             Block b = new Block(number, c, offset, false);
@@ -350,19 +372,12 @@ public final class BlockAllocator {
             if (number < a.blocks.length && a.blocks[number] != null) {
                 throw new MetadataException("block number " + number + " appears twice");
             }
-            int live = in.getVarInt(b.slots, "live slot count");
-            int slot = -1;
-            for (int k = 0; k < live; k++) {
-                slot += 1 + in.getVarInt(b.slots, "slot gap");
-                if (slot >= b.slots) {
-                    throw new MetadataException("block " + number + " names slot " + slot + " of " + b.slots);
-                }
-                int length = in.getVarInt(b.slotSize, "object length");
-                Block.set(b.taken, slot);
-                Block.set(b.live, slot);
-                b.lengths[slot] = (char) length;
-                a.liveBytes += length;
+            if (version >= 2 && number <= prevNumber) {
+                throw new MetadataException("block " + number + " after block " + prevNumber + ": not in number order");
             }
+            prevNumber = number;
+            int live = in.getVarInt(b.slots, "live slot count");
+            a.liveBytes += version >= 2 ? readSlots(in, b, live) : readSlotsV1(in, b, live);
             b.takenCount = live;
             b.liveCount = live;
             a.liveObjects += live;
@@ -383,6 +398,52 @@ public final class BlockAllocator {
             }
         }
         return a;
+    }
+
+    /** Format 2: the live bitmap, then one u16 length per live slot in slot order. Returns their sum. */
+    private static long readSlots(MetaReader in, Block b, int live) {
+        int bits = 0;
+        for (int w = 0; w < b.live.length; w++) {
+            long word = in.getLong();
+            b.live[w] = word;
+            b.taken[w] = word;
+            bits += Long.bitCount(word);
+        }
+        int tail = b.slots & 63;
+        if (bits != live || (tail != 0 && b.live[b.live.length - 1] >>> tail != 0)) {
+            throw new MetadataException("block " + b.number + " has a bitmap of " + bits + " live slots of " + b.slots
+                    + " for a live count of " + live);
+        }
+        long bytes = 0;
+        for (int w = 0; w < b.live.length; w++) {
+            for (long word = b.live[w]; word != 0; word &= word - 1) {
+                int length = in.getShort();
+                if (length > b.slotSize) {
+                    throw new MetadataException("object length " + length + " exceeds " + b.slotSize);
+                }
+                b.lengths[(w << 6) + Long.numberOfTrailingZeros(word)] = (char) length;
+                bytes += length;
+            }
+        }
+        return bytes;
+    }
+
+    /** Format 1: {@code live} × (varint slot gap, varint length). Returns the lengths' sum. */
+    private static long readSlotsV1(MetaReader in, Block b, int live) {
+        long bytes = 0;
+        int slot = -1;
+        for (int k = 0; k < live; k++) {
+            slot += 1 + in.getVarInt(b.slots, "slot gap");
+            if (slot >= b.slots) {
+                throw new MetadataException("block " + b.number + " names slot " + slot + " of " + b.slots);
+            }
+            int length = in.getVarInt(b.slotSize, "object length");
+            Block.set(b.taken, slot);
+            Block.set(b.live, slot);
+            b.lengths[slot] = (char) length;
+            bytes += length;
+        }
+        return bytes;
     }
 
     public long liveObjects() {

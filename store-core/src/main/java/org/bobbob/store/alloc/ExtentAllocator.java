@@ -16,6 +16,8 @@ import org.bobbob.store.io.MetadataException;
  *   varint count
  *   count × (varint gap from the previous object's end, varint size)
  * </pre>
+ * with every 32nd object in the {@link RecordIndex}, so that a store can find an object in the
+ * record before it has read this allocator back.
  */
 public final class ExtentAllocator implements ObjectAllocator {
     private final FileSpace space;
@@ -108,28 +110,38 @@ public final class ExtentAllocator implements ObjectAllocator {
     public void releaseFreed(long mark) {}
 
     @Override
-    public void write(MetaWriter out) {
+    public void write(MetaWriter out, RecordIndex.Builder index) {
         out.putVarLong(sizes.size());
-        long[] prevEnd = {space.start()};
+        index.extentCount(sizes.size());
+        long[] prevEndAndCount = {space.start(), 0};
         sizes.forEach((id, size) -> {
-            out.putVarLong(id - prevEnd[0]).putVarLong(size);
-            prevEnd[0] = id + allocatedSize(size);
+            out.putVarLong(id - prevEndAndCount[0]);
+            index.extent(prevEndAndCount[1]++, id, out.length());
+            out.putVarLong(size);
+            prevEndAndCount[0] = id + allocatedSize(size);
         });
     }
 
     /**
      * Reads what {@link #write} wrote, checking that objects lie in order below {@code end}, and
-     * adds each object's extent to {@code used}.
+     * adds each object's extent to {@code used}. With an {@code index} (format 2), checks its
+     * directory entries against what it reads.
      */
-    public static ExtentAllocator read(MetaReader in, FileSpace space, long end, ExtentList used) {
+    public static ExtentAllocator read(MetaReader in, RecordIndex index, FileSpace space, long end, ExtentList used) {
         long count = in.getVarLong(in.remaining() / 2, "object count");
+        if (index != null) {
+            index.checkExtentCount(count);
+        }
         SortedLongIntMap sizes = new SortedLongIntMap(); // objects come in offset order: appends
         long prevEnd = space.start();
         long live = 0;
         for (long i = 0; i < count; i++) {
             long gap = in.getVarLong(end, "gap");
-            int size = in.getVarInt(Integer.MAX_VALUE, "object size");
             long id = prevEnd + gap;
+            if (index != null && i % RecordIndex.EXTENT_STRIDE == 0) {
+                index.checkExtent(i, id, in.position());
+            }
+            int size = in.getVarInt(Integer.MAX_VALUE, "object size");
             int allocated = allocatedSize(size);
             prevEnd = id + allocated;
             if (prevEnd > end || prevEnd < id) {

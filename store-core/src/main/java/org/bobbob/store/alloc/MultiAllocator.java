@@ -23,9 +23,13 @@ public final class MultiAllocator implements ObjectAllocator {
         this.blocks = blocks;
     }
 
-    public static MultiAllocator read(MetaReader in, FileSpace space, long end, ExtentList used) {
-        ExtentAllocator extents = ExtentAllocator.read(in, space, end, used);
-        BlockAllocator blocks = BlockAllocator.read(in, space, end, used);
+    /**
+     * Reads what {@link #write} wrote in format {@code version}; with an {@code index} (format
+     * 2), checks its entries against what it reads.
+     */
+    public static MultiAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+        ExtentAllocator extents = ExtentAllocator.read(in, index, space, end, used);
+        BlockAllocator blocks = BlockAllocator.read(in, version, index, space, end, used);
         return new MultiAllocator(extents, blocks);
     }
 
@@ -59,9 +63,9 @@ public final class MultiAllocator implements ObjectAllocator {
     }
 
     @Override
-    public void write(MetaWriter out) {
-        extents.write(out);
-        blocks.write(out);
+    public void write(MetaWriter out, RecordIndex.Builder index) {
+        extents.write(out, index);
+        blocks.write(out, index);
     }
 
     @Override

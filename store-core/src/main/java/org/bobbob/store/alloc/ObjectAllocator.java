@@ -12,13 +12,10 @@ import org.bobbob.store.io.MetaWriter;
  * makes what was parked before a {@link #freedMark} reusable once the sync that recorded those
  * frees is durable.
  */
-public interface ObjectAllocator {
+public interface ObjectAllocator extends ObjectLocator {
 
     /** Allocates an object of {@code size} bytes and describes it in {@code out}. */
     void allocate(int size, Location out);
-
-    /** Fills {@code out} and returns true if {@code id} is a live object. */
-    boolean locate(long id, Location out);
 
     /** Frees a live object; false if {@code id} is not live. Its space is parked, not reusable yet. */
     boolean free(long id);
@@ -29,8 +26,11 @@ public interface ObjectAllocator {
     /** Makes what was parked before {@code mark} reusable. */
     void releaseFreed(long mark);
 
-    /** Appends this allocator's state (live objects only) to a metadata payload. */
-    void write(MetaWriter out);
+    /**
+     * Appends this allocator's state (live objects only) to a metadata payload, telling
+     * {@code index} where its objects are.
+     */
+    void write(MetaWriter out, RecordIndex.Builder index);
 
     /** Number of live objects. */
     long liveObjects();

@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  * <pre>
  *   offset  size  field
  *   0       8     magic "BOBBOB" 0x00 0x1A
- *   8       4     format version (u32 LE), {@value #VERSION}
+ *   8       4     format version (u32 LE): {@value #VERSION} is written; {@value #OLDEST_VERSION} is read too
  *   12      1     store kind (1 basic, 2 multi)
  *   13      3     zero
  *   16      8     sequence number (u64 LE), grows by one per slot write
@@ -22,14 +22,18 @@ import java.util.zip.CRC32C;
  * </pre>
  * Slot 0 is at file offset 0 and slot 1 at {@value #SLOT_SIZE}; data starts at {@link #DATA_START}.
  *
+ * @param version        the format of the record it names (see docs/FORMAT.md)
  * @param kind           the store kind byte
  * @param sequence       which write this is; the newest valid slot wins
  * @param recordOffset   where the current metadata record lives
  * @param recordLength   its length, framing included
  * @param end            the allocator's end
  */
-public record HeaderSlot(int kind, long sequence, long recordOffset, int recordLength, long end) {
-    public static final int VERSION = 1;
+public record HeaderSlot(int version, int kind, long sequence, long recordOffset, int recordLength, long end) {
+    /** The format every sync writes: the metadata payload ends with an index (docs/FORMAT.md). */
+    public static final int VERSION = 2;
+    /** The oldest format still read; a sync rewrites the store in {@link #VERSION}. */
+    public static final int OLDEST_VERSION = 1;
     public static final int SLOT_SIZE = 512;
     public static final long DATA_START = 2L * SLOT_SIZE;
     static final byte[] MAGIC = {'B', 'O', 'B', 'B', 'O', 'B', 0x00, 0x1A};
@@ -43,7 +47,7 @@ public record HeaderSlot(int kind, long sequence, long recordOffset, int recordL
 
     public ByteBuffer encode() {
         ByteBuffer b = ByteBuffer.allocate(ENCODED).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putInt(VERSION).put((byte) kind).put(new byte[3])
+        b.put(MAGIC).putInt(version).put((byte) kind).put(new byte[3])
                 .putLong(sequence).putLong(recordOffset).putInt(recordLength).putInt(0).putLong(end);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 48);
@@ -75,10 +79,10 @@ public record HeaderSlot(int kind, long sequence, long recordOffset, int recordL
         if ((int) crc.getValue() != b.getInt(48)) {
             return new Decoded(Status.BAD_CHECKSUM, version, null);
         }
-        if (version != VERSION) {
+        if (version < OLDEST_VERSION || version > VERSION) {
             return new Decoded(Status.BAD_VERSION, version, null);
         }
-        HeaderSlot slot = new HeaderSlot(b.get(12) & 0xFF, b.getLong(16), b.getLong(24), b.getInt(32), b.getLong(40));
+        HeaderSlot slot = new HeaderSlot(version, b.get(12) & 0xFF, b.getLong(16), b.getLong(24), b.getInt(32), b.getLong(40));
         return new Decoded(Status.VALID, version, slot);
     }
 }

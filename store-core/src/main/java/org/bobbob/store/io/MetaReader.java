@@ -16,10 +16,32 @@ public final class MetaReader {
 
     /** Reads {@code buf[from, to)}. */
     MetaReader(byte[] buf, int from, int to) {
+        this(buf, from, to, from);
+    }
+
+    private MetaReader(byte[] buf, int from, int to, int pos) {
         this.buf = buf;
         this.start = from;
         this.limit = to;
-        this.pos = from;
+        this.pos = pos;
+    }
+
+    /** A reader of the same payload from {@code position} (payload-relative) to its end. */
+    public MetaReader at(int position) {
+        if (position < 0 || position > limit - start) {
+            throw new MetadataException("position " + position + " lies outside the " + (limit - start) + "-byte payload");
+        }
+        return new MetaReader(buf, start, limit, start + position);
+    }
+
+    /** Where the next read starts, from the start of the payload. */
+    public int position() {
+        return pos - start;
+    }
+
+    /** Bytes in the whole payload. */
+    public int payloadLength() {
+        return limit - start;
     }
 
     public boolean hasRemaining() {
@@ -67,6 +89,49 @@ public final class MetaReader {
 
     public int getVarInt(int max, String what) {
         return (int) getVarLong(max, what);
+    }
+
+    /** A little-endian unsigned 16-bit word. */
+    public int getShort() {
+        need(2);
+        int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8;
+        pos += 2;
+        return v;
+    }
+
+    /** The little-endian unsigned 16-bit word at payload position {@code position}, without moving. */
+    public int shortAt(int position) {
+        int p = checkedAt(position, 2);
+        return (buf[p] & 0xFF) | (buf[p + 1] & 0xFF) << 8;
+    }
+
+    /** The little-endian 32-bit word at payload position {@code position}, without moving. */
+    public int intAt(int position) {
+        int p = checkedAt(position, 4);
+        return (buf[p] & 0xFF) | (buf[p + 1] & 0xFF) << 8 | (buf[p + 2] & 0xFF) << 16 | (buf[p + 3] & 0xFF) << 24;
+    }
+
+    /** The little-endian 64-bit word at payload position {@code position}, without moving. */
+    public long longAt(int position) {
+        int p = checkedAt(position, 8);
+        return (intAt(position) & 0xFFFFFFFFL) | (long) intAt(position + 4) << 32;
+    }
+
+    private int checkedAt(int position, int bytes) {
+        int p = start + position;
+        if (position < 0 || p > limit - bytes) {
+            throw new MetadataException("position " + position + " lies outside the " + (limit - start) + "-byte payload");
+        }
+        return p;
+    }
+
+    public int getInt() {
+        need(4);
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            v |= (buf[pos++] & 0xFF) << (8 * i);
+        }
+        return v;
     }
 
     public long getLong() {

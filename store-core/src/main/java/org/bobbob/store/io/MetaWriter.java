@@ -53,11 +53,35 @@ public final class MetaWriter {
         return this;
     }
 
+    /** A little-endian 16-bit word (the low 16 bits of {@code v}). */
+    public MetaWriter putShort(int v) {
+        ensure(2);
+        buf[len++] = (byte) v;
+        buf[len++] = (byte) (v >>> 8);
+        return this;
+    }
+
+    public MetaWriter putInt(int v) {
+        ensure(4);
+        for (int i = 0; i < 4; i++) {
+            buf[len++] = (byte) (v >>> (8 * i));
+        }
+        return this;
+    }
+
     public MetaWriter putLong(long v) {
         ensure(8);
         for (int i = 0; i < 8; i++) {
             buf[len++] = (byte) (v >>> (8 * i));
         }
+        return this;
+    }
+
+    /** Appends what {@code other} holds. */
+    public MetaWriter append(MetaWriter other) {
+        ensure(other.len);
+        System.arraycopy(other.buf, 0, buf, len, other.len);
+        len += other.len;
         return this;
     }
 

@@ -1,0 +1,354 @@
+package org.bobbob.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import java.util.zip.GZIPInputStream;
+import org.bobbob.store.io.HeaderSlot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The metadata record's formats: format 1 files still open and are rewritten as format 2; a
+ * format-2 store opens without building its allocators and answers every look-up from the record
+ * exactly as the built allocators do; a record whose index disagrees is corrupted, never a wrong
+ * answer that is then written back.
+ */
+class RecordFormatTest {
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("store.bob");
+    }
+
+    // ---------------------------------------------------------------- format 1
+
+    /** The content the format-1 fixtures were written with (see {@code format/*-v1.txt}). */
+    private static byte[] fixtureContent(int i, int size) {
+        byte[] b = new byte[size];
+        for (int j = 0; j < size; j++) {
+            b[j] = (byte) (i * 31 + j * 7 + (j >> 8));
+        }
+        return b;
+    }
+
+    /** Unpacks fixture {@code name} to {@link #file()}; returns id → content from its manifest. */
+    private Map<Long, byte[]> unpackFixture(String name) throws IOException {
+        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("format/" + name + ".bob.gz"))) {
+            Files.copy(in, file());
+        }
+        Map<Long, byte[]> objects = new LinkedHashMap<>();
+        try (InputStream in = getClass().getResourceAsStream("format/" + name + ".txt")) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.trim().split(" ");
+                int index = f[0].equals("prime") ? Integer.parseInt(f[3]) : Integer.parseInt(f[0]);
+                objects.put(Long.parseLong(f[1]), fixtureContent(index, Integer.parseInt(f[2])));
+            }
+        }
+        return objects;
+    }
+
+    private int[] headerVersions() throws IOException {
+        byte[] head = new byte[(int) HeaderSlot.DATA_START];
+        try (var ch = java.nio.channels.FileChannel.open(file())) {
+            ch.read(ByteBuffer.wrap(head), 0);
+        }
+        int[] v = new int[2];
+        for (int slot = 0; slot < 2; slot++) {
+            v[slot] = HeaderSlot.decode(ByteBuffer.wrap(head, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE).slice()).version();
+        }
+        return v;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
+    void aFormat1StoreOpensAndItsNextSyncRewritesItInFormat2(StoreKind kind) throws Exception {
+        Map<Long, byte[]> objects = unpackFixture(kind.name().toLowerCase() + "-v1");
+        assertArrayEquals(new int[] {1, 1}, headerVersions());
+        long added;
+        try (Storer s = kind.open(file())) {
+            assertTrue(((FileStore) s).allocatorBuilt(), "format 1 has no index: built at open");
+            verify(s, objects);
+            byte[] fresh = TestBytes.of(77, 3000);
+            added = s.writeNewObjFromBytes(fresh);
+            long gone = objects.keySet().iterator().next();
+            s.deleteObj(gone);
+            objects.remove(gone);
+            objects.put(added, fresh);
+        }
+        assertArrayEquals(new int[] {2, 2}, headerVersions());
+        try (Storer s = kind.open(file())) {
+            assertFalse(((FileStore) s).allocatorBuilt());
+            verify(s, objects);
+        }
+    }
+
+    // ---------------------------------------------------------------- lazy open
+
+    /** A store with live, deleted, reused, empty and large objects and a prime object; returns id → content. */
+    private Map<Long, byte[]> populate(StoreKind kind, long seed, List<Long> everIssued) throws IOException {
+        Map<Long, byte[]> live = new LinkedHashMap<>();
+        SplittableRandom r = new SplittableRandom(seed);
+        try (Storer s = kind.create(file())) {
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 2500; i++) {
+                    int size = r.nextInt(20) == 0 ? 0 : (int) Math.exp(r.nextDouble() * Math.log(20_000));
+                    byte[] b = TestBytes.of(seed * 100_000 + round * 10_000 + i, size);
+                    long id = s.writeNewObjFromBytes(b);
+                    live.put(id, b);
+                    everIssued.add(id);
+                }
+                List<Long> ids = new ArrayList<>(live.keySet());
+                for (int i = 0; i < ids.size(); i += 5) {
+                    s.deleteObj(ids.get(i));
+                    live.remove(ids.get(i));
+                }
+                s.sync(); // deleted space becomes reusable: the next round refills holes and slots
+            }
+            long prime = s.primeObject(100);
+            try (ObjectWriter w = s.writeToObj(prime)) {
+                w.write(ByteBuffer.wrap(TestBytes.filled(100, (byte) 9)));
+            }
+            live.put(prime, TestBytes.filled(100, (byte) 9));
+            everIssued.add(prime);
+        }
+        return live;
+    }
+
+    /** Ids worth asking about: every id ever issued, its neighbours, other slots, and nonsense. */
+    private static List<Long> probes(List<Long> everIssued, long seed) {
+        List<Long> p = new ArrayList<>();
+        for (long id : everIssued) {
+            p.add(id);
+            p.add(id + 1);
+            p.add(id - 1);
+            p.add(id ^ 0x3FF); // another slot of the same block, for slot ids
+            p.add(id + (1L << 10)); // the same slot of the next block
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < 2000; i++) {
+            p.add(r.nextLong());
+            p.add(r.nextLong(1L << 62) | (1L << 62));
+            p.add(r.nextLong(300_000_000L));
+        }
+        p.addAll(List.of(0L, -1L, 1L, 1023L, 1024L, 1025L, 1L << 62, (1L << 62) | 1023, Long.MAX_VALUE, Long.MIN_VALUE));
+        return p;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
+    void aReopenedStoreAnswersFromItsRecordExactlyAsItsBuiltAllocatorDoes(StoreKind kind) throws Exception {
+        List<Long> issued = new ArrayList<>();
+        Map<Long, byte[]> live = populate(kind, 11, issued);
+        List<Long> probes = probes(issued, 12);
+        try (Storer s = kind.open(file())) {
+            FileStore fs = (FileStore) s;
+            assertFalse(fs.allocatorBuilt(), "opening reads the record's index only");
+            Map<Long, Optional<ObjectInfo>> fromRecord = new HashMap<>();
+            for (long id : probes) {
+                fromRecord.put(id, fs.objectInfo(id));
+            }
+            verify(s, live);
+            long liveFound = fromRecord.values().stream().filter(Optional::isPresent).count();
+            assertTrue(liveFound >= live.size(), liveFound + " of " + live.size());
+            assertFalse(fs.allocatorBuilt(), "reads do not build the allocator");
+
+            StoreStats stats = fs.stats(); // builds it
+            assertTrue(fs.allocatorBuilt());
+            assertEquals(live.size(), stats.objects());
+            assertEquals(live.values().stream().mapToLong(b -> b.length).sum(), stats.liveBytes());
+            for (long id : probes) {
+                assertEquals(fromRecord.get(id), fs.objectInfo(id), "object " + id);
+            }
+            verify(s, live);
+        }
+    }
+
+    @Test
+    void overwritesKeepTheStoreLazyAndTheFirstChangeBuildsIt() throws Exception {
+        List<Long> issued = new ArrayList<>();
+        Map<Long, byte[]> live = populate(StoreKind.MULTI, 21, issued);
+        List<Long> ids = new ArrayList<>(live.keySet());
+        long small = ids.stream().filter(id -> id > 0 && (id & (1L << 62)) != 0 && live.get(id).length > 10).findFirst().orElseThrow();
+        long large = ids.stream().filter(id -> live.get(id).length > 5000).findFirst().orElseThrow();
+        byte[] headBefore = headerBytes();
+        try (Storer s = StoreKind.MULTI.open(file())) {
+            for (long id : new long[] {small, large}) {
+                byte[] b = TestBytes.of(id, live.get(id).length);
+                try (ObjectWriter w = s.writeToObj(id)) {
+                    w.write(ByteBuffer.wrap(b));
+                }
+                live.put(id, b);
+            }
+            s.sync();
+            assertFalse(((FileStore) s).allocatorBuilt());
+            assertArrayEquals(headBefore, headerBytes(), "no new record for overwrites alone");
+        }
+        try (Storer s = StoreKind.MULTI.open(file())) {
+            verify(s, live);
+            s.deleteObj(small);
+            assertTrue(((FileStore) s).allocatorBuilt());
+            live.remove(small);
+        }
+        try (Storer s = StoreKind.MULTI.open(file())) {
+            verify(s, live);
+            assertFalse(((FileStore) s).objectInfo(small).isPresent());
+        }
+    }
+
+    private byte[] headerBytes() throws IOException {
+        byte[] all = Files.readAllBytes(file());
+        return java.util.Arrays.copyOf(all, (int) HeaderSlot.DATA_START);
+    }
+
+    // ---------------------------------------------------------------- a bad index
+
+    /** Edits the current record's payload of the closed store in place and fixes its checksum. */
+    private void editPayload(Consumer<ByteBuffer> edit) throws IOException {
+        byte[] all = Files.readAllBytes(file());
+        HeaderSlot newest = null;
+        for (int slot = 0; slot < 2; slot++) {
+            HeaderSlot h = HeaderSlot.decode(ByteBuffer.wrap(all, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE).slice()).slot();
+            if (h != null && (newest == null || h.sequence() > newest.sequence())) {
+                newest = h;
+            }
+        }
+        int at = (int) newest.recordOffset();
+        int payload = newest.recordLength() - 12;
+        edit.accept(ByteBuffer.wrap(all, at + 8, payload).slice().order(ByteOrder.LITTLE_ENDIAN));
+        CRC32C crc = new CRC32C();
+        crc.update(all, at, 8 + payload);
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(at + 8 + payload, (int) crc.getValue());
+        Files.write(file(), all);
+    }
+
+    private static final int FOOTER = 32;
+
+    @ParameterizedTest
+    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
+    void anIndexFooterThatIsNotOneIsCorruptedAtOpen(StoreKind kind) throws Exception {
+        populate(kind, 31, new ArrayList<>());
+        editPayload(p -> p.putInt(p.limit() - 4, 0x12345678));
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> kind.open(file()));
+        assertTrue(e.getMessage().contains("index footer has bad magic"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
+    void anIndexThatDisagreesWithTheRecordFailsTheFirstChangeAndTheFileIsLeftAsItWas(StoreKind kind) throws Exception {
+        Map<Long, byte[]> live = populate(kind, 41, new ArrayList<>());
+        editPayload(p -> p.putLong(p.limit() - FOOTER + 8, p.getLong(p.limit() - FOOTER + 8) + 1)); // live bytes
+        byte[] crafted = Files.readAllBytes(file());
+        long victim = live.keySet().iterator().next();
+        try (Storer s = kind.open(file())) {
+            verify(s, live); // the look-ups do not depend on the totals
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> s.deleteObj(victim));
+            assertTrue(e.getMessage().contains("its index says"), e.getMessage());
+            assertThrows(StoreCorruptedException.class, () -> s.writeNewObjFromBytes(new byte[10]));
+            assertTrue(((FileStore) s).objectInfo(victim).isPresent());
+        }
+        assertArrayEquals(crafted, Files.readAllBytes(file()), "nothing was written");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
+    void anIndexEntryPointingOutsideTheRecordIsCorruptedNotAWrongRead(StoreKind kind) throws Exception {
+        Map<Long, byte[]> live = populate(kind, 51, new ArrayList<>());
+        int[] indexAt = new int[1];
+        editPayload(p -> {
+            indexAt[0] = p.getInt(p.limit() - FOOTER + 16);
+            p.putInt(indexAt[0] + 8, p.limit() + 100); // the first extent entry's position
+        });
+        long firstExtent = live.keySet().stream().filter(id -> id > 0 && (id & (1L << 62)) == 0).min(Long::compare).orElseThrow();
+        // Found at open if the prime object's look-up passes that entry, else at the read.
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> {
+            try (Storer s = kind.open(file())) {
+                s.readBytesFromObj(firstExtent);
+            }
+        });
+        assertTrue(e.getMessage().contains("outside"), e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- threads
+
+    @Test
+    void readersRacingTheBuildOfALazilyOpenedStoreAlwaysReadTheirObjects() throws Exception {
+        List<Long> issued = new ArrayList<>();
+        Map<Long, byte[]> live = populate(StoreKind.MULTI, 61, issued);
+        List<Long> ids = new ArrayList<>(live.keySet());
+        List<Long> read = ids.subList(0, ids.size() / 2);
+        List<Long> deleted = new ArrayList<>(ids.subList(ids.size() / 2, ids.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 12; round++) {
+                try (Storer s = StoreKind.CONCURRENT_MULTI.open(file())) {
+                    CyclicBarrier start = new CyclicBarrier(4);
+                    List<Future<Integer>> readers = new ArrayList<>();
+                    for (int t = 0; t < 3; t++) {
+                        int seed = round * 10 + t;
+                        readers.add(pool.submit(() -> {
+                            SplittableRandom r = new SplittableRandom(seed);
+                            start.await();
+                            for (int i = 0; i < 1500; i++) {
+                                long id = read.get(r.nextInt(read.size()));
+                                assertArrayEquals(live.get(id), s.readBytesFromObj(id), "object " + id);
+                            }
+                            return 1500;
+                        }));
+                    }
+                    long gone = deleted.remove(deleted.size() - 1);
+                    Future<Long> writer = pool.submit(() -> {
+                        start.await();
+                        s.deleteObj(gone); // the first change: builds the allocator under the readers
+                        return s.writeNewObjFromBytes(TestBytes.of(gone, 500));
+                    });
+                    for (Future<Integer> f : readers) {
+                        assertEquals(1500, f.get());
+                    }
+                    long added = writer.get();
+                    live.remove(gone);
+                    live.put(added, TestBytes.of(gone, 500));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Storer s = StoreKind.MULTI.open(file())) {
+            verify(s, live);
+        }
+    }
+
+    private static void verify(Storer s, Map<Long, byte[]> objects) throws IOException {
+        for (Map.Entry<Long, byte[]> e : objects.entrySet()) {
+            assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "object " + e.getKey());
+        }
+    }
+}
