@@ -226,11 +226,16 @@ final class Child {
      * object can be read, delete them.
      */
     private void cold() throws Exception {
-        // load the store's classes and native code first (a tiny store elsewhere): what is timed
-        // is opening the data with cold JIT, not the library's one-time start
+        // load the store's classes and native code first (a tiny store elsewhere, created and
+        // opened again, so that the open path's classes are loaded too): what is timed is opening
+        // the data with cold JIT, not the library's one-time start
         Path lib = fresh("library");
         StoreAdapter tiny = kind.create(lib, storeOptions);
-        tiny.get(tiny.put(Payload.content(0, 0, 64)));
+        long tinyKey = tiny.put(Payload.content(0, 0, 64));
+        tiny.durable();
+        tiny.close();
+        tiny = kind.open(lib, storeOptions);
+        tiny.get(tinyKey);
         tiny.close();
         delete(lib);
         for (String name : new String[] {"main", "small"}) {
