@@ -453,13 +453,13 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         long stamp = meta.writeLock();
         try {
             Location loc = new Location();
-            ObjectAllocator allocator = allocator();
-            if (primeId != 0 && allocator.locate(primeId, loc)) {
+            if (primeId != 0 && locator.locate(primeId, loc)) { // no need to build the allocator
                 if (loc.size < size) {
                     throw Errors.primeTooSmall(primeId, loc.size, size);
                 }
                 return primeId;
             }
+            ObjectAllocator allocator = allocator();
             allocator.allocate(size, loc);
             dirty = true;
             if (!loc.fresh) {
@@ -600,23 +600,33 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
     /**
      * {@inheritDoc}
      *
-     * <p>On a store that opened lazily, builds its allocator state first (once).
+     * <p>On a store that opened lazily, builds its allocator state first (once); if its record
+     * turns out to be corrupted, throws {@link java.io.UncheckedIOException} wrapping the
+     * {@link StoreCorruptedException}.
      */
     @Override
     public StoreStats stats() {
-        long stamp = meta.writeLock();
+        long stamp = meta.readLock();
         try {
-            ObjectAllocator allocator;
-            try {
-                allocator = allocator();
-            } catch (StoreCorruptedException e) {
-                throw new java.io.UncheckedIOException(e);
+            if (allocator != null) {
+                return statsOf(allocator);
             }
-            return new StoreStats(allocator.liveObjects(), allocator.liveBytes(), space.end(), space.freeBytes(),
-                    space.parkedBytes(), syncs, allocator.footprintBytes() + space.footprintBytes());
+        } finally {
+            meta.unlockRead(stamp);
+        }
+        stamp = meta.writeLock();
+        try {
+            return statsOf(allocator());
+        } catch (StoreCorruptedException e) {
+            throw new java.io.UncheckedIOException(e);
         } finally {
             meta.unlockWrite(stamp);
         }
+    }
+
+    private StoreStats statsOf(ObjectAllocator allocator) {
+        return new StoreStats(allocator.liveObjects(), allocator.liveBytes(), space.end(), space.freeBytes(),
+                space.parkedBytes(), syncs, allocator.footprintBytes() + space.footprintBytes());
     }
 
     @Override

@@ -193,14 +193,16 @@ class RecordFormatTest {
     }
 
     @Test
-    void overwritesKeepTheStoreLazyAndTheFirstChangeBuildsIt() throws Exception {
+    void overwritesAndThePrimeObjectKeepTheStoreLazyAndTheFirstChangeBuildsIt() throws Exception {
         List<Long> issued = new ArrayList<>();
         Map<Long, byte[]> live = populate(StoreKind.MULTI, 21, issued);
         List<Long> ids = new ArrayList<>(live.keySet());
         long small = ids.stream().filter(id -> id > 0 && (id & (1L << 62)) != 0 && live.get(id).length > 10).findFirst().orElseThrow();
         long large = ids.stream().filter(id -> live.get(id).length > 5000).findFirst().orElseThrow();
+        long prime = issued.get(issued.size() - 1);
         byte[] headBefore = headerBytes();
         try (Storer s = StoreKind.MULTI.open(file())) {
+            assertEquals(prime, s.primeObject(100), "an existing prime object is found without building");
             for (long id : new long[] {small, large}) {
                 byte[] b = TestBytes.of(id, live.get(id).length);
                 try (ObjectWriter w = s.writeToObj(id)) {
