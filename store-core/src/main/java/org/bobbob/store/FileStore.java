@@ -737,6 +737,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
     private void forceData() throws IOException {
         try {
             file.force();
+            syncs++;
         } catch (IOException e) {
             dirty = true;
             throw translate(e);
