@@ -109,16 +109,6 @@ public final class RecordIndex implements ObjectLocator {
         return new RecordIndex(payload, liveObjects, liveBytes, indexAt, extents, blocks);
     }
 
-    /** Live objects, as the footer says. */
-    public long liveObjects() {
-        return liveObjects;
-    }
-
-    /** Sum of live objects' sizes, as the footer says. */
-    public long liveBytes() {
-        return liveBytes;
-    }
-
     /** Blocks, as the footer says (0 for a basic store). */
     public int blockCount() {
         return blockCount;
@@ -127,11 +117,6 @@ public final class RecordIndex implements ObjectLocator {
     /** Where the index starts: the parts end here. */
     public int indexPosition() {
         return indexAt;
-    }
-
-    /** Heap bytes held: the record's payload. */
-    public long footprintBytes() {
-        return 64L + payload.payloadLength();
     }
 
     @Override
