@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 import java.util.zip.GZIPInputStream;
 import org.bobbob.store.io.HeaderSlot;
 import org.junit.jupiter.api.Test;
@@ -233,26 +231,11 @@ class RecordFormatTest {
 
     // ---------------------------------------------------------------- a bad index
 
-    /** Edits the current record's payload of the closed store in place and fixes its checksum. */
     private void editPayload(Consumer<ByteBuffer> edit) throws IOException {
-        byte[] all = Files.readAllBytes(file());
-        HeaderSlot newest = null;
-        for (int slot = 0; slot < 2; slot++) {
-            HeaderSlot h = HeaderSlot.decode(ByteBuffer.wrap(all, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE).slice()).slot();
-            if (h != null && (newest == null || h.sequence() > newest.sequence())) {
-                newest = h;
-            }
-        }
-        int at = (int) newest.recordOffset();
-        int payload = newest.recordLength() - 12;
-        edit.accept(ByteBuffer.wrap(all, at + 8, payload).slice().order(ByteOrder.LITTLE_ENDIAN));
-        CRC32C crc = new CRC32C();
-        crc.update(all, at, 8 + payload);
-        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(at + 8 + payload, (int) crc.getValue());
-        Files.write(file(), all);
+        RecordEdits.editPayload(file(), edit);
     }
 
-    private static final int FOOTER = 32;
+    private static final int FOOTER = RecordEdits.FOOTER;
 
     @ParameterizedTest
     @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
@@ -267,7 +250,7 @@ class RecordFormatTest {
     @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
     void anIndexThatDisagreesWithTheRecordFailsTheFirstChangeAndTheFileIsLeftAsItWas(StoreKind kind) throws Exception {
         Map<Long, byte[]> live = populate(kind, 41, new ArrayList<>());
-        editPayload(p -> p.putLong(p.limit() - FOOTER + 8, p.getLong(p.limit() - FOOTER + 8) + 1)); // live bytes
+        editPayload(p -> p.putLong(p.limit() - FOOTER + RecordEdits.FOOTER_LIVE_BYTES, p.getLong(p.limit() - FOOTER + RecordEdits.FOOTER_LIVE_BYTES) + 1));
         byte[] crafted = Files.readAllBytes(file());
         long victim = live.keySet().iterator().next();
         try (Storer s = kind.open(file())) {

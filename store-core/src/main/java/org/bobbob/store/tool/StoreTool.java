@@ -14,7 +14,8 @@ import org.bobbob.store.Storer;
 /**
  * A command-line tool: {@code java -jar store-core.jar <command>}.
  * <ul>
- *   <li>{@code info <url>}: open a store read-write and print its usage figures;
+ *   <li>{@code info <url>}: open a store read-write and print its usage figures; this builds
+ *       its allocator state, so every object and index entry of its record is checked;
  *   <li>{@code demo <file>}: write, read, overwrite, delete and reopen a few objects in a multi
  *       store at {@code file}, printing what happens.
  * </ul>
@@ -50,8 +51,13 @@ public final class StoreTool {
         }
     }
 
-    private static void print(PrintStream out, Storer store) throws StoreException {
-        StoreStats s = store.unwrap(StatisticsProvider.class).stats();
+    private static void print(PrintStream out, Storer store) throws IOException {
+        StoreStats s;
+        try {
+            s = store.unwrap(StatisticsProvider.class).stats(); // builds the allocator state: checks the whole record
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
         out.printf("objects %d, live bytes %d, file bytes %d, free %d, bookkeeping %d bytes%n",
                 s.objects(), s.liveBytes(), s.fileBytes(), s.freeBytes(), s.bookkeepingBytes());
     }
