@@ -43,6 +43,11 @@ class FaultInjectionTest {
     private static DurabilityModel run(Storer s, long seed, boolean crash) throws IOException {
         DurabilityModel model = new DurabilityModel();
         model.synced(); // the empty store is durable: created before the workload
+        return run(s, seed, crash, model);
+    }
+
+    /** The workload on a store whose durable state {@code model} describes. */
+    private static DurabilityModel run(Storer s, long seed, boolean crash, DurabilityModel model) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         long seeds = 1;
         for (int op = 0; op < OPS; op++) {
@@ -111,6 +116,83 @@ class FaultInjectionTest {
                 }
             }
             assertTrue(checked > total, "too few objects checked: " + checked);
+        }
+    }
+
+    /** A store after a workload (seed), synced and closed on {@code disk}; returns its model. */
+    private static DurabilityModel populated(Kind kind, long seed, SimulatedDisk disk) throws IOException {
+        try (Storer s = open(kind, disk, OpenMode.CREATE)) {
+            DurabilityModel model = run(s, seed, false);
+            s.sync();
+            model.synced();
+            return model;
+        }
+    }
+
+    /**
+     * The same crash points in a workload on a reopened store: it starts answering from its record
+     * (nothing built), the first allocation or delete builds its allocator state, and a sync with
+     * only overwrites before that forces the data without writing a record.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aCrashAtEveryMutationOfAReopenedStoreReopensAtTheLastSync(Kind kind) throws Exception {
+        long seed = 5;
+        SimulatedDisk first = new SimulatedDisk();
+        populated(kind, seed, first);
+        byte[] start = first.image();
+        long total;
+        SimulatedDisk counting = new SimulatedDisk(start);
+        try (Storer s = open(kind, counting, OpenMode.OPEN)) {
+            assertTrue(!((FileStore) s).allocatorBuilt(), "a reopened store starts from its record");
+            DurabilityModel model = populated(kind, seed, new SimulatedDisk());
+            assertTrue(overwriteThenSync(s, model));
+            assertTrue(!((FileStore) s).allocatorBuilt(), "overwrites and their sync build nothing");
+            run(s, seed + 1, true, model);
+        }
+        total = counting.mutations();
+        int checked = 0;
+        for (long n = 1; n <= total; n++) {
+            DurabilityModel model = populated(kind, seed, new SimulatedDisk());
+            SimulatedDisk disk = new SimulatedDisk(start);
+            disk.failAt(n, true);
+            Storer s = open(kind, disk, OpenMode.OPEN);
+            if (overwriteThenSync(s, model)) {
+                run(s, seed + 1, true, model);
+            }
+            Random images = new Random(seed * 1_000_003 + n);
+            for (int i = 0; i < IMAGES_PER_POINT; i++) {
+                String context = kind + " reopened, crash at mutation " + n + "/" + total + ", image " + i;
+                try (Storer after = open(kind, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN)) {
+                    checked += model.verify(after, context);
+                    after.writeNewObjFromBytes(new byte[100]);
+                    after.sync();
+                }
+            }
+        }
+        assertTrue(checked > total, "too few objects checked: " + checked);
+    }
+
+    /** Overwrites the three lowest live objects, then syncs; false if an I/O error stopped it. */
+    private static boolean overwriteThenSync(Storer s, DurabilityModel model) {
+        List<Long> live = new ArrayList<>(model.liveIds());
+        live.sort(null);
+        try {
+            for (int i = 0; i < Math.min(3, live.size()); i++) {
+                long id = live.get(i);
+                model.overwriting(id, 10_000 + i, true);
+                try {
+                    s.writeBytesToObj(id, TestBytes.of(10_000 + i, model.sizeOf(id)));
+                } catch (IOException e) {
+                    model.overwriteFailed(id);
+                    throw e;
+                }
+            }
+            s.sync();
+            model.synced();
+            return true;
+        } catch (IOException crashed) {
+            return false;
         }
     }
 
