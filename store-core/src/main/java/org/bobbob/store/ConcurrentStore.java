@@ -28,7 +28,8 @@ import org.bobbob.store.lock.ObjectLocks;
  *       every open handle on that object.
  *   <li><b>One global lock</b> around allocator changes only ({@code newObj}, {@code lateWriteNewObj}'s
  *       allocation, {@code deleteObj}, {@code primeObject}, {@code allocateRun}); never held while
- *       a handle reads or writes data.
+ *       a handle reads or writes data. {@code writeNewObjFromBytes} on a {@link BasicStore} or
+ *       {@link MultiStore} does without it: those guard their allocators themselves.
  *   <li><b>Disk tokens</b> ({@code diskTokens > 0}) cap the number of Late handles open at once.
  *       A token is taken after the object lock, never while waiting for one, and returned when the
  *       handle closes. {@code newObj} takes none.
@@ -56,6 +57,12 @@ public final class ConcurrentStore implements Storer {
     private final DiskTokens tokens;
     private final ObjectLocks locks = new ObjectLocks();
     private final ReentrantLock allocationLock = new ReentrantLock();
+    /**
+     * The inner store when it is a {@link FileStore}, which guards its allocator with a lock of
+     * its own held only for the allocation itself: a new object written in one call then needs
+     * neither the global lock nor a handle (see {@link #writeNewObjFromBytes}).
+     */
+    private final FileStore fileStore;
     private final Duration closeTimeout;
     /** Calls in progress plus open handles; {@link #close()} waits for it to reach 0. */
     private final AtomicInteger active = new AtomicInteger();
@@ -69,6 +76,7 @@ public final class ConcurrentStore implements Storer {
         this.inner = inner;
         this.tokens = tokens;
         this.closeTimeout = closeTimeout;
+        this.fileStore = inner instanceof FileStore f ? f : null;
     }
 
     /**
@@ -202,6 +210,11 @@ public final class ConcurrentStore implements Storer {
             // A token first: waiting for one holds no lock (tokens come after any object lock).
             tokens.acquire();
             try {
+                if (fileStore != null) {
+                    // One allocation under the file store's own lock, one write, the object freed
+                    // if the write fails: no other caller can know the id before this returns.
+                    return fileStore.writeNewObjFromBytes(data);
+                }
                 ObjectWriter w = allocating(() -> inner.lateWriteNewObj(data.length));
                 try (w) {
                     ByteBuffers.writeFully(w, ByteBuffer.wrap(data));
