@@ -89,7 +89,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
     }
 
     /** What a store opened in format 2 builds its allocator from, when it first needs it. */
-    private record Unbuilt(MetaReader parts, RecordIndex index, long end) {}
+    private record Unbuilt(MetaReader parts, int version, RecordIndex index, long end) {}
 
     private final StoreFile file;
     private final Path path;
@@ -211,7 +211,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
                 if (kind == KIND_BASIC && index.blockCount() != 0) {
                     throw new MetadataException("a basic store's record names " + index.blockCount() + " blocks");
                 }
-                this.unbuilt = new Unbuilt(in, index, header.end());
+                this.unbuilt = new Unbuilt(in, header.version(), index, header.end());
                 this.locator = index;
             } else {
                 build(in, header.version(), null, header.end());
@@ -261,7 +261,7 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         }
         Unbuilt u = unbuilt;
         try {
-            build(u.parts().at(u.parts().position()), HeaderSlot.VERSION, u.index(), u.end());
+            build(u.parts().at(u.parts().position()), u.version(), u.index(), u.end());
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
         }
