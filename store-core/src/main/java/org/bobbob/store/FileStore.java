@@ -3,6 +3,8 @@ package org.bobbob.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -173,23 +175,11 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
         }
         ByteBuffer head = ByteBuffer.allocate((int) HeaderSlot.DATA_START);
         file.readFullyZeroPadded(head, 0);
-        HeaderSlot.Decoded a = HeaderSlot.decode(head.duplicate().position(0).limit(HeaderSlot.SLOT_SIZE).slice());
-        HeaderSlot.Decoded b = HeaderSlot.decode(head.duplicate().position(HeaderSlot.SLOT_SIZE).slice());
-        if (a.status() == HeaderSlot.Status.BAD_MAGIC && b.status() == HeaderSlot.Status.BAD_MAGIC) {
-            throw Errors.notAStore(path, "no header slot has the bobbob magic");
-        }
+        HeaderSlot.Decoded[] slots = decodeSlots(path, head);
         if (size < HeaderSlot.DATA_START) {
             throw Errors.corrupted(path, "truncated to " + size + " bytes; the header alone needs " + HeaderSlot.DATA_START);
         }
-        HeaderSlot header = newest(a, b);
-        if (header == null) {
-            for (HeaderSlot.Decoded d : new HeaderSlot.Decoded[] {a, b}) {
-                if (d.status() == HeaderSlot.Status.BAD_VERSION) {
-                    throw Errors.unsupportedVersion(path, d.version(), HeaderSlot.OLDEST_VERSION, HeaderSlot.VERSION);
-                }
-            }
-            throw Errors.corrupted(path, "both header slots fail their checksum");
-        }
+        HeaderSlot header = newestValid(path, slots);
         if (header.kind() != kind) {
             throw Errors.wrongKind(path, kindName(header.kind()), kindName(kind));
         }
@@ -272,6 +262,52 @@ abstract sealed class FileStore implements Storer, ObjectInfoProvider, Statistic
     /** Bytes set aside for a record of {@code length} bytes. */
     static long recordExtent(int length) {
         return (length + RECORD_GRANULE - 1L) / RECORD_GRANULE * RECORD_GRANULE;
+    }
+
+    /**
+     * The kind ({@code "basic"} or {@code "multi"}) of the store file at {@code path}, read from
+     * its newest valid header slot without opening the store (and without taking its lock).
+     *
+     * @throws StoreException BOB-203 if the file does not exist, BOB-302 if it is not a store,
+     *     BOB-303 if its version is unknown, BOB-301 if both slots fail their checksum
+     */
+    static String kindOf(Path path) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate((int) HeaderSlot.DATA_START);
+        try (FileChannel ch = FileChannel.open(path)) {
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // positional reads until the header is in or the file ends
+            }
+        } catch (NoSuchFileException e) {
+            throw Errors.missing(path);
+        }
+        if (head.position() == 0) {
+            throw Errors.notAStore(path, "the file is empty");
+        }
+        return kindName(newestValid(path, decodeSlots(path, head.clear())).kind());
+    }
+
+    /** Decodes both header slots from the first {@link HeaderSlot#DATA_START} bytes of a file. */
+    private static HeaderSlot.Decoded[] decodeSlots(Path path, ByteBuffer head) throws StoreCorruptedException {
+        HeaderSlot.Decoded a = HeaderSlot.decode(head.duplicate().position(0).limit(HeaderSlot.SLOT_SIZE).slice());
+        HeaderSlot.Decoded b = HeaderSlot.decode(head.duplicate().position(HeaderSlot.SLOT_SIZE).slice());
+        if (a.status() == HeaderSlot.Status.BAD_MAGIC && b.status() == HeaderSlot.Status.BAD_MAGIC) {
+            throw Errors.notAStore(path, "no header slot has the bobbob magic");
+        }
+        return new HeaderSlot.Decoded[] {a, b};
+    }
+
+    /** The valid slot with the higher sequence; with none valid, why not. */
+    private static HeaderSlot newestValid(Path path, HeaderSlot.Decoded[] slots) throws StoreCorruptedException {
+        HeaderSlot header = newest(slots[0], slots[1]);
+        if (header == null) {
+            for (HeaderSlot.Decoded d : slots) {
+                if (d.status() == HeaderSlot.Status.BAD_VERSION) {
+                    throw Errors.unsupportedVersion(path, d.version(), HeaderSlot.OLDEST_VERSION, HeaderSlot.VERSION);
+                }
+            }
+            throw Errors.corrupted(path, "both header slots fail their checksum");
+        }
+        return header;
     }
 
     private static HeaderSlot newest(HeaderSlot.Decoded a, HeaderSlot.Decoded b) {

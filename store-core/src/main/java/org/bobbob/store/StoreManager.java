@@ -1,6 +1,7 @@
 package org.bobbob.store;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,18 @@ public final class StoreManager {
         return parsed.concurrent() && !(store instanceof ConcurrentStore)
                 ? ConcurrentStore.wrap(store, parsed.diskTokens())
                 : store;
+    }
+
+    /**
+     * The kind of the store file at {@code file} ({@code "basic"} or {@code "multi"}), read from
+     * its header without opening it, so that a tool given a bare path can build its URL. Takes no
+     * lock and changes nothing.
+     *
+     * @throws StoreException BOB-203 if the file does not exist, BOB-302 if it is not a bobbob
+     *     store, BOB-303 if its format version is unknown, BOB-301 if its header is damaged
+     */
+    public static String kindOf(Path file) throws IOException {
+        return FileStore.kindOf(Objects.requireNonNull(file, "file"));
     }
 
     /** The kinds that providers on the class path offer, sorted. */

@@ -2,9 +2,9 @@ package org.bobbob.store.tool;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Properties;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
@@ -14,14 +14,17 @@ import org.bobbob.store.Storer;
 /**
  * A command-line tool: {@code java -jar store-core.jar <command>}.
  * <ul>
- *   <li>{@code info <url>}: open a store read-write and print its usage figures; this builds
- *       its allocator state, so every object and index entry of its record is checked;
- *   <li>{@code demo <file>}: write, read, overwrite, delete and reopen a few objects in a multi
- *       store at {@code file}, printing what happens.
+ *   <li>{@code info <store>}: open an existing store and print its usage figures; this builds
+ *       its allocator state, so every object and index entry of its record is checked. The
+ *       store is a URL ({@code bobbob:multi:/path?...}) or a bare file path, whose kind is read
+ *       from the file's header.
  * </ul>
- * Exit status 0 on success, 1 on a store error, 2 on bad usage.
+ * No command creates, deletes or truncates a file: the tool never opens a store that does not
+ * exist. Exit status 0 on success, 1 on a store error, 2 on bad usage.
  */
 public final class StoreTool {
+    static final String USAGE = "usage: java -jar store-core.jar info <store-url | store-file>";
+
     private StoreTool() {}
 
     public static void main(String[] args) {
@@ -29,18 +32,12 @@ public final class StoreTool {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length != 2 || !(args[0].equals("info") || args[0].equals("demo"))) {
-            err.println("usage: StoreTool info <store-url> | demo <file>");
+        if (args.length != 2 || !args[0].equals("info")) {
+            err.println(USAGE);
             return 2;
         }
-        try {
-            if (args[0].equals("info")) {
-                try (Storer store = StoreManager.open(args[1] + (args[1].contains("?") ? "&" : "?") + "create=false")) {
-                    print(out, store);
-                }
-            } else {
-                demo(Path.of(args[1]), out);
-            }
+        try (Storer store = openExisting(args[1])) {
+            print(out, store);
             return 0;
         } catch (StoreException e) {
             err.println(e.getMessage());
@@ -51,43 +48,26 @@ public final class StoreTool {
         }
     }
 
+    /**
+     * Opens the store {@code arg} names, refusing to create it. {@code create=false} travels in
+     * the properties, not the URL, so an error quotes only what the user typed.
+     */
+    static Storer openExisting(String arg) throws IOException {
+        String url = arg.startsWith(StoreManager.SCHEME) ? arg
+                : StoreManager.SCHEME + StoreManager.kindOf(Path.of(arg)) + ":" + arg;
+        Properties options = new Properties();
+        options.setProperty("create", "false");
+        return StoreManager.open(url, options);
+    }
+
     private static void print(PrintStream out, Storer store) throws IOException {
         StoreStats s;
         try {
             s = store.unwrap(StatisticsProvider.class).stats(); // builds the allocator state: checks the whole record
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         out.printf("objects %d, live bytes %d, file bytes %d, free %d, bookkeeping %d bytes%n",
                 s.objects(), s.liveBytes(), s.fileBytes(), s.freeBytes(), s.bookkeepingBytes());
-    }
-
-    private static void demo(Path file, PrintStream out) throws IOException {
-        Files.deleteIfExists(file);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        String url = "bobbob:multi:" + file.toAbsolutePath() + "?diskTokens=4";
-        long hello;
-        long root;
-        try (Storer store = StoreManager.open(url)) {
-            out.println("opened " + url);
-            hello = store.writeNewObjFromBytes("hello, blobs".getBytes(StandardCharsets.UTF_8));
-            long big = store.writeNewObjFromBytes(new byte[1 << 20]);
-            root = store.primeObject(16);
-            store.writeBytesToObj(root, java.nio.ByteBuffer.allocate(16).putLong(hello).putLong(big).array());
-            out.println("wrote object " + hello + " (12 bytes) and " + big + " (1 MiB); prime object " + root);
-            store.deleteObj(big);
-            out.println("deleted " + big);
-            print(out, store);
-        }
-        try (Storer store = StoreManager.open(url + "&create=false")) {
-            long again = store.primeObject(16);
-            long first = java.nio.ByteBuffer.wrap(store.readBytesFromObj(again)).getLong();
-            out.println("reopened: prime object " + again + " points at " + first + ": \""
-                    + new String(store.readBytesFromObj(first), StandardCharsets.UTF_8) + "\"");
-            print(out, store);
-        }
     }
 }
