@@ -14,6 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityPart;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.Storer;
@@ -36,6 +38,8 @@ import org.bobbob.store.Storer;
 @RequestScoped
 public class BlobResource {
     static final int CHUNK = 64 * 1024;
+    /** The form field a multipart upload carries its file in. */
+    static final String FORM_FIELD = "file";
 
     @Inject
     Storer storer;
@@ -71,10 +75,33 @@ public class BlobResource {
                 size = spool.size();
             }
         }
-        recent.add(id, name == null ? "" : name, size);
+        return created(id, name == null ? "" : name, size, uri);
+    }
+
+    private Response created(long id, String name, long size, UriInfo uri) {
+        recent.add(id, name, size);
         URI location = uri.getAbsolutePathBuilder().path(Long.toString(id)).build();
         String json = Json.createObjectBuilder().add("id", Long.toString(id)).add("size", size).build().toString();
         return Response.created(location).entity(json).build();
+    }
+
+    /**
+     * A new blob from the part named {@code file} of an HTML form or {@code curl -F file=@x}
+     * upload: the part's bytes are stored, not the MIME envelope, under the part's file name.
+     * Its size is unknown until it ends, so it is spooled to a temporary file first.
+     */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response createFromForm(List<EntityPart> parts, @Context UriInfo uri) throws IOException {
+        EntityPart file = parts.stream().filter(p -> p.getName().equals(FORM_FIELD)).findFirst()
+                .orElseThrow(() -> new BadInput(400, "a multipart/form-data upload needs a part named '" + FORM_FIELD
+                        + "' (curl -F " + FORM_FIELD + "=@photo.jpg); or send the bytes as the body: "
+                        + "curl --data-binary @photo.jpg -H 'X-Filename: photo.jpg'"));
+        try (InputStream content = file.getContent(); Spool spool = Spool.of(content); InputStream in = spool.open()) {
+            long id = writeNew(in, spool.size());
+            return created(id, file.getFileName().orElse(""), spool.size(), uri);
+        }
     }
 
     /** The blob's bytes, streamed, with {@code Content-Length}. */

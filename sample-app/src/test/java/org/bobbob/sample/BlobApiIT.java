@@ -107,6 +107,39 @@ class BlobApiIT {
     }
 
     @Test
+    void unknownPathsAndMethodsUnderApiAreJsonErrors() throws Exception {
+        assertError(404, send(to(base(), "api/nope")));
+        assertError(404, send(to(base(), "api/blobs/1/extra")));
+        HttpResponse<byte[]> notAllowed = send(to(base(), "api/store").DELETE());
+        assertError(405, notAllowed);
+        assertTrue(notAllowed.headers().firstValue("Allow").orElse("").contains("GET"), notAllowed.headers().toString());
+    }
+
+    @Test
+    void aMultipartUploadStoresTheFilePartNotTheEnvelope() throws Exception {
+        byte[] file = bytes(4, 1_000_000);
+        String boundary = "----bobbob" + file.length;
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        HttpResponse<byte[]> created = send(to(base(), "api/blobs").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        assertEquals(201, created.statusCode(), text(created));
+        assertTrue(text(created).contains("\"size\":1000000"), text(created));
+        assertArrayEquals(file, send(to(base(), "api/blobs/" + Http.id(created))).body());
+        assertTrue(text(send(to(base(), "api/blobs"))).contains("\"name\":\"photo.jpg\""));
+
+        String noFile = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--" + boundary + "--\r\n";
+        HttpResponse<byte[]> refused = send(to(base(), "api/blobs").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(noFile)));
+        assertError(400, refused);
+        assertTrue(text(refused).contains("needs a part named 'file'"), text(refused));
+    }
+
+    @Test
     void emptyAndChunkedBodies() throws Exception {
         long empty = post(base(), new byte[0]);
         HttpResponse<byte[]> r = send(to(base(), "api/blobs/" + empty));
