@@ -23,6 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bobbob.store.support.ForwardingHandle;
+import org.bobbob.store.support.ForwardingObjectWriter;
+import org.bobbob.store.support.HandleHooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -461,33 +464,12 @@ class ConcurrentStoreTest {
 
             @Override
             public ObjectWriter lateWriteNewObj(int size) throws IOException {
-                ObjectWriter w = base.lateWriteNewObj(size);
-                return new ObjectWriter() {
+                return new ForwardingObjectWriter(base.lateWriteNewObj(size), new HandleHooks() {
                     @Override
-                    public long id() {
-                        return w.id();
-                    }
-
-                    @Override
-                    public int size() {
-                        return w.size();
-                    }
-
-                    @Override
-                    public int write(ByteBuffer src) throws IOException {
+                    public void beforeCall(ForwardingHandle<?> handle) throws IOException {
                         throw new IOException("disk full");
                     }
-
-                    @Override
-                    public boolean isOpen() {
-                        return w.isOpen();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        w.close();
-                    }
-                };
+                });
             }
 
             @Override
