@@ -12,6 +12,7 @@ import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
+import org.bobbob.store.support.CapabilityProxy;
 
 /**
  * The {@link Storer} that {@code @Inject Storer} and {@code @Inject @Store("name") Storer} give:
@@ -32,9 +33,8 @@ import org.bobbob.store.Storer;
  *   <li>{@link #close()} throws {@link UnsupportedOperationException}: the container owns this
  *       object and the store behind it (as with a container-managed {@code EntityManager}). It
  *       closes nothing and the facade stays usable.
- *   <li>{@link #unwrap} gives capability views whose calls take a connection each
- *       ({@link CapabilityCall}); never a {@code Storer}, so nothing reached through it can close the
- *       shared store.
+ *   <li>{@link #unwrap} gives capability views whose calls take a connection each; never a
+ *       {@code Storer}, so nothing reached through it can close the shared store.
  *   <li>Errors: the store's own ({@code ObjectNotFoundException}, ...), plus {@code StoreException}s
  *       {@code [BOB-707]}..{@code [BOB-711]} naming the configuration key when no connection can be
  *       had, and {@code StoreClosedException} once the container has shut down.
@@ -84,23 +84,28 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
 
     @Override
     public ObjectWriter lateWriteNewObj(int size) throws IOException {
-        return late((s, lease) -> new LeasedHandle.Writer(s.lateWriteNewObj(size), lease));
+        return late((s, lease) -> LeasedHandle.writer(s.lateWriteNewObj(size), lease));
     }
 
     @Override
     public ObjectReader lateReadObj(long id) throws IOException {
-        return late((s, lease) -> new LeasedHandle.Reader(s.lateReadObj(id), lease));
+        return late((s, lease) -> LeasedHandle.reader(s.lateReadObj(id), lease));
     }
 
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
-        return late((s, lease) -> new LeasedHandle.Writer(s.writeToObj(id), lease));
+        return late((s, lease) -> LeasedHandle.writer(s.writeToObj(id), lease));
     }
 
     /**
      * This facade for {@code Storer}/{@code Object}; for an interface the store offers that is not
      * a {@code Storer} (e.g. {@code StatisticsProvider}), a view whose every call takes its own
-     * connection (see {@link CapabilityCall}).
+     * connection, unwraps {@code capability} on it, calls it and gives the connection back; so it
+     * can be kept in any bean, like this facade, and never holds a connection between calls. A
+     * capability whose results stay tied to the connection that made them cannot be used this
+     * way; the built-in ones return values ({@code StoreStats}, {@code ObjectInfo},
+     * {@code AllocatedRun}). A failure to get a connection is thrown as is where the method
+     * declares it (e.g. {@code IOException}), else as an {@link IllegalStateException}.
      *
      * @throws org.bobbob.store.UnsupportedCapabilityException for classes, {@code Storer}s and
      *     interfaces the store does not offer
@@ -112,10 +117,14 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
         if (capability.isInstance(this)) {
             return capability.cast(this);
         }
-        if (!offerable(capability) || !storeOffers(capability)) {
+        if (!CapabilityProxy.offerable(capability) || !storeOffers(capability)) {
             throw Errors.unsupported(this, capability);
         }
-        return CapabilityCall.view(capability, source, description);
+        return CapabilityProxy.of(capability, call -> {
+            try (ConnectionSource.Lease lease = source.acquire()) {
+                return call.on(lease.storer().unwrap(capability));
+            }
+        }, () -> capability.getSimpleName() + " of " + description);
     }
 
     /** As {@link #unwrap}; false also when no connection can be had to ask the store. */
@@ -128,7 +137,7 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
             return true;
         }
         try {
-            return offerable(capability) && storeOffers(capability);
+            return CapabilityProxy.offerable(capability) && storeOffers(capability);
         } catch (StoreException e) {
             return false;
         }
@@ -138,10 +147,6 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
         try (ConnectionSource.Lease lease = source.acquire()) {
             return lease.storer().isWrapperFor(capability);
         }
-    }
-
-    private static boolean offerable(Class<?> capability) {
-        return capability.isInterface() && !Storer.class.isAssignableFrom(capability);
     }
 
     /**
