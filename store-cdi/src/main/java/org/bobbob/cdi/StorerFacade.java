@@ -5,14 +5,13 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
-import java.util.Objects;
 import org.bobbob.store.Errors;
-import org.bobbob.store.ForwardingStorer;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.support.CapabilityProxy;
+import org.bobbob.store.support.ForwardingStorer;
 
 /**
  * The {@link Storer} that {@code @Inject Storer} and {@code @Inject @Store("name") Storer} give:
@@ -97,27 +96,23 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
         return late((s, lease) -> LeasedHandle.writer(s.writeToObj(id), lease));
     }
 
+    // ---------------------------------------------------------------- capabilities: ForwardingStorer's rule
+
     /**
-     * This facade for {@code Storer}/{@code Object}; for an interface the store offers that is not
-     * a {@code Storer} (e.g. {@code StatisticsProvider}), a view whose every call takes its own
-     * connection, unwraps {@code capability} on it, calls it and gives the connection back; so it
-     * can be kept in any bean, like this facade, and never holds a connection between calls. A
-     * capability whose results stay tied to the connection that made them cannot be used this
-     * way; the built-in ones return values ({@code StoreStats}, {@code ObjectInfo},
-     * {@code AllocatedRun}). A failure to get a connection is thrown as is where the method
-     * declares it (e.g. {@code IOException}), else as an {@link IllegalStateException}.
+     * A view whose every call takes its own connection, unwraps {@code capability} on it, calls
+     * it and gives the connection back; so it can be kept in any bean, like this facade, and
+     * never holds a connection between calls. A capability whose results stay tied to the
+     * connection that made them cannot be used this way; the built-in ones return values
+     * ({@code StoreStats}, {@code ObjectInfo}, {@code AllocatedRun}). A failure to get a
+     * connection is thrown as is where the method declares it (e.g. {@code IOException}), else as
+     * an {@link IllegalStateException}.
      *
-     * @throws org.bobbob.store.UnsupportedCapabilityException for classes, {@code Storer}s and
-     *     interfaces the store does not offer
+     * @throws org.bobbob.store.UnsupportedCapabilityException if the store does not offer it
      * @throws StoreException if no connection can be had to ask the store
      */
     @Override
-    public <T> T unwrap(Class<T> capability) throws StoreException {
-        Objects.requireNonNull(capability, "capability");
-        if (capability.isInstance(this)) {
-            return capability.cast(this);
-        }
-        if (!CapabilityProxy.offerable(capability) || !storeOffers(capability)) {
+    protected <T> T view(Class<T> capability) throws StoreException {
+        if (!askStore(capability)) {
             throw Errors.unsupported(this, capability);
         }
         return CapabilityProxy.of(capability, call -> {
@@ -127,23 +122,17 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
         }, () -> capability.getSimpleName() + " of " + description);
     }
 
-    /** As {@link #unwrap}; false also when no connection can be had to ask the store. */
+    /** False also when no connection can be had to ask the store. */
     @Override
-    public boolean isWrapperFor(Class<?> capability) {
-        if (capability == null) {
-            return false;
-        }
-        if (capability.isInstance(this)) {
-            return true;
-        }
+    protected boolean storeOffers(Class<?> capability) {
         try {
-            return CapabilityProxy.offerable(capability) && storeOffers(capability);
+            return askStore(capability);
         } catch (StoreException e) {
             return false;
         }
     }
 
-    private boolean storeOffers(Class<?> capability) throws StoreException {
+    private boolean askStore(Class<?> capability) throws StoreException {
         try (ConnectionSource.Lease lease = source.acquire()) {
             return lease.storer().isWrapperFor(capability);
         }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectWriter;
+import org.bobbob.store.support.ForwardingStorer;
 import org.bobbob.store.support.HandleHooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -480,16 +481,6 @@ class ConcurrentStoreTest {
             @Override
             public ObjectWriter writeToObj(long id) throws IOException {
                 return base.writeToObj(id);
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> capability) throws StoreException {
-                return base.unwrap(capability);
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> capability) {
-                return base.isWrapperFor(capability);
             }
 
             @Override

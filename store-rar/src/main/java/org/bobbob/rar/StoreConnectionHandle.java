@@ -1,15 +1,13 @@
 package org.bobbob.rar;
 
 import java.io.IOException;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bobbob.store.Errors;
-import org.bobbob.store.ForwardingStorer;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.support.CapabilityProxy;
+import org.bobbob.store.support.ForwardingStorer;
 
 /**
  * The {@link StoreConnection} applications hold: a thin facade that checks the handle is open,
@@ -68,28 +66,21 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
         return late.writer(call(s -> s.writeToObj(id)));
     }
 
+    // ---------------------------------------------------------------- capabilities: ForwardingStorer's rule
+
+    @Override
+    protected void checkOpen() throws StoreClosedException {
+        owner();
+    }
+
     /**
-     * This handle for {@code StoreConnection}/{@code Storer}/{@code Object}; for another interface
-     * the shared store offers (e.g. {@code StatisticsProvider}), a view of that interface only that
-     * works while this handle is open: afterwards its methods throw {@link StoreClosedException}
-     * where they declare it, else {@link IllegalStateException}. Never the store itself or another
-     * {@code Storer}.
-     *
-     * @throws org.bobbob.store.UnsupportedCapabilityException for classes, {@code Storer}s and
-     *     interfaces the store does not offer
-     * @throws StoreClosedException if this handle or the store is closed
+     * A view of the shared store's {@code capability} that works while this handle is open;
+     * afterwards its methods throw {@link StoreClosedException} where they declare it, else
+     * {@link IllegalStateException}.
      */
     @Override
-    public <T> T unwrap(Class<T> capability) throws StoreException {
-        Objects.requireNonNull(capability, "capability");
-        if (capability.isInstance(this)) {
-            return capability.cast(this);
-        }
-        StoreManagedConnection mc = owner();
-        if (!CapabilityProxy.offerable(capability)) {
-            throw Errors.unsupported(this, capability);
-        }
-        T target = mc.store().unwrap(capability);
+    protected <T> T view(Class<T> capability) throws StoreException {
+        T target = owner().store().unwrap(capability);
         return CapabilityProxy.of(capability, call -> {
             if (!isOpen()) {
                 throw RarErrors.handleClosed();
@@ -99,16 +90,10 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
     }
 
     @Override
-    public boolean isWrapperFor(Class<?> capability) {
-        if (capability == null) {
-            return false;
-        }
-        if (capability.isInstance(this)) {
-            return true;
-        }
+    protected boolean storeOffers(Class<?> capability) {
         StoreManagedConnection mc = owner.get();
         try {
-            return mc != null && CapabilityProxy.offerable(capability) && mc.store().isWrapperFor(capability);
+            return mc != null && mc.store().isWrapperFor(capability);
         } catch (StoreClosedException e) {
             return false;
         }

@@ -63,7 +63,7 @@ public final class CapabilityProxy {
      * Whether a facade in front of a shared store may offer {@code capability} as a view: an
      * interface that is not a {@link Storer} (through a {@code Storer}, or a class, the caller
      * could reach and close the shared store). The one rule of {@code unwrap}/{@code isWrapperFor}
-     * for such facades.
+     * for such facades; see {@link ForwardingStorer#unwrap}.
      */
     public static boolean offerable(Class<?> capability) {
         return capability.isInterface() && !Storer.class.isAssignableFrom(capability);

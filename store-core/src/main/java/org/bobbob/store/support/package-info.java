@@ -11,6 +11,9 @@
  *       <td>a Late handle in front of another: refuses calls once closed, closes its delegate once,
  *       and runs {@link org.bobbob.store.support.HandleHooks} (a gate before each call, a say over
  *       each failure, a release at close)</td></tr>
+ *   <tr><td>{@link org.bobbob.store.support.ForwardingStorer}</td>
+ *       <td>a {@code Storer} whose plain calls each run on a store chosen per call, with the
+ *       {@code unwrap}/{@code isWrapperFor} rule of facades</td></tr>
  *   <tr><td>{@link org.bobbob.store.support.CapabilityProxy}</td>
  *       <td>a view of one capability interface that cannot be cast to the store behind it, with
  *       the rule for what such a facade may offer</td></tr>
