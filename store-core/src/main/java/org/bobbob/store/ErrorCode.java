@@ -24,7 +24,8 @@ public enum ErrorCode {
     WRITE_LIMIT_EXCEEDED(102, "a write would pass the end of the object; nothing was written",
             "write at most size() bytes; for more data, write a new object of the size you need"),
     PRIME_TOO_SMALL(103, "primeObject(size) asked for more bytes than the prime object has",
-            "ask for the size the prime object was made with, or less; keep larger root data in an object it points to"),
+            "ask for the size the prime object was made with, or less; keep larger root data in an object it"
+            + " points to"),
     NOT_ADJACENT(104, "writeBatchedObjs ids are not back to back in the file",
             "allocate the ids with RunAllocator.allocateRun (BasicStore), or write the objects one by one"),
     SPACE_EXHAUSTED(105, "the file would pass its maximum size",

@@ -55,7 +55,10 @@ public final class CapabilityProxy {
     /** One call of a capability method, to be run on the capability object. */
     @FunctionalInterface
     public interface Call<T> {
-        /** Calls the method on {@code capability}; its exception comes wrapped in the {@code InvocationTargetException}. */
+        /**
+         * Calls the method on {@code capability}; what the method throws comes wrapped in the
+         * {@code InvocationTargetException}.
+         */
         Object on(T capability) throws InvocationTargetException;
     }
 

@@ -51,7 +51,7 @@ public abstract sealed class ForwardingHandle<H extends Channel> implements Chan
     private final HandleHooks hooks;
     private final long id;
     private final int size;
-    /** Set once, through {@link #CLOSED}; read plainly (volatile) by calls, {@link #isOpen()} and {@link #toString()}. */
+    /** Set once, through {@link #CLOSED}; read (volatile) by calls, {@link #isOpen()} and {@link #toString()}. */
     private volatile boolean closed;
 
     ForwardingHandle(H delegate, long id, int size, HandleHooks hooks) {
@@ -77,7 +77,7 @@ public abstract sealed class ForwardingHandle<H extends Channel> implements Chan
         return !closed && delegate.isOpen();
     }
 
-    /** One read or write of the delegate: {@link ForwardingObjectReader} and {@link ForwardingObjectWriter} pass theirs. */
+    /** One read or write of the delegate, as the subclasses pass it ({@code ObjectReader::read}, ...). */
     @FunctionalInterface
     interface Transfer<H> {
         int apply(H delegate, ByteBuffer buffer) throws IOException;

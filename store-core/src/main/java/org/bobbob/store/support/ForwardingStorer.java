@@ -114,7 +114,7 @@ public abstract class ForwardingStorer implements Storer {
         return view(capability);
     }
 
-    /** True for a type this object is, and for an offerable interface {@link #storeOffers} says yes to; null is false. */
+    /** True for a type this object is, and for an offerable interface that {@link #storeOffers}; false for null. */
     @Override
     public boolean isWrapperFor(Class<?> capability) {
         if (capability == null) {
