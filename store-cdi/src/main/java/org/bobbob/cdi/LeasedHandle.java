@@ -1,106 +1,42 @@
 package org.bobbob.cdi;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channel;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.support.ForwardingHandle;
+import org.bobbob.store.support.ForwardingObjectReader;
+import org.bobbob.store.support.ForwardingObjectWriter;
+import org.bobbob.store.support.HandleHooks;
 
 /**
  * A Late handle ({@link ObjectWriter} or {@link ObjectReader}) opened through the injected
  * {@code Storer}: it holds the connection it was opened on until it is closed, then closes the
  * store's handle (the finisher: object lock, disk token) and gives the connection back, in that
- * order, even if the finisher fails. As in store-core: one thread at a time, {@code close()} from
- * any thread, idempotent.
+ * order, even if the finisher fails. The handles are store-core's forwarding handles with these
+ * hooks: one thread at a time, {@code close()} from any thread, idempotent.
  *
  * <p>A handle that is never closed keeps its pooled connection; in a server the pool reports it
  * (and may reclaim it at the end of the request), so always use try-with-resources.
  */
-abstract sealed class LeasedHandle implements Channel permits LeasedHandle.Writer, LeasedHandle.Reader {
-    private final Channel inner;
+final class LeasedHandle implements HandleHooks {
     private final ConnectionSource.Lease lease;
-    /** Set by the first close; closes may race (any thread may close a handle). */
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LeasedHandle(Channel inner, ConnectionSource.Lease lease) {
-        this.inner = inner;
+    private LeasedHandle(ConnectionSource.Lease lease) {
         this.lease = lease;
     }
 
+    /** {@code writer}, holding {@code lease} until it is closed. */
+    static ObjectWriter writer(ObjectWriter writer, ConnectionSource.Lease lease) {
+        return new ForwardingObjectWriter(writer, new LeasedHandle(lease));
+    }
+
+    /** {@code reader}, holding {@code lease} until it is closed. */
+    static ObjectReader reader(ObjectReader reader, ConnectionSource.Lease lease) {
+        return new ForwardingObjectReader(reader, new LeasedHandle(lease));
+    }
+
+    /** The store's handle is closed (its close runs once): give the connection back. */
     @Override
-    public final boolean isOpen() {
-        return !closed.get() && inner.isOpen();
-    }
-
-    /** Closes the store's handle, then gives the connection back. Idempotent. */
-    @Override
-    public final void close() throws IOException {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            inner.close();
-        } finally {
-            lease.close();
-        }
-    }
-
-    static final class Writer extends LeasedHandle implements ObjectWriter {
-        private final ObjectWriter writer;
-
-        Writer(ObjectWriter writer, ConnectionSource.Lease lease) {
-            super(writer, lease);
-            this.writer = writer;
-        }
-
-        @Override
-        public long id() {
-            return writer.id();
-        }
-
-        @Override
-        public int size() {
-            return writer.size();
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return writer.write(src);
-        }
-
-        @Override
-        public String toString() {
-            return writer.toString();
-        }
-    }
-
-    static final class Reader extends LeasedHandle implements ObjectReader {
-        private final ObjectReader reader;
-
-        Reader(ObjectReader reader, ConnectionSource.Lease lease) {
-            super(reader, lease);
-            this.reader = reader;
-        }
-
-        @Override
-        public long id() {
-            return reader.id();
-        }
-
-        @Override
-        public int size() {
-            return reader.size();
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return reader.read(dst);
-        }
-
-        @Override
-        public String toString() {
-            return reader.toString();
-        }
+    public void closed(ForwardingHandle<?> handle) {
+        lease.close();
     }
 }

@@ -5,13 +5,13 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
-import java.util.Objects;
 import org.bobbob.store.Errors;
-import org.bobbob.store.ForwardingStorer;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
+import org.bobbob.store.support.CapabilityProxy;
+import org.bobbob.store.support.ForwardingStorer;
 
 /**
  * The {@link Storer} that {@code @Inject Storer} and {@code @Inject @Store("name") Storer} give:
@@ -32,9 +32,8 @@ import org.bobbob.store.Storer;
  *   <li>{@link #close()} throws {@link UnsupportedOperationException}: the container owns this
  *       object and the store behind it (as with a container-managed {@code EntityManager}). It
  *       closes nothing and the facade stays usable.
- *   <li>{@link #unwrap} gives capability views whose calls take a connection each
- *       ({@link CapabilityCall}); never a {@code Storer}, so nothing reached through it can close the
- *       shared store.
+ *   <li>{@link #unwrap} gives capability views whose calls take a connection each; never a
+ *       {@code Storer}, so nothing reached through it can close the shared store.
  *   <li>Errors: the store's own ({@code ObjectNotFoundException}, ...), plus {@code StoreException}s
  *       {@code [BOB-707]}..{@code [BOB-711]} naming the configuration key when no connection can be
  *       had, and {@code StoreClosedException} once the container has shut down.
@@ -84,64 +83,59 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
 
     @Override
     public ObjectWriter lateWriteNewObj(int size) throws IOException {
-        return late((s, lease) -> new LeasedHandle.Writer(s.lateWriteNewObj(size), lease));
+        return late((s, lease) -> LeasedHandle.writer(s.lateWriteNewObj(size), lease));
     }
 
     @Override
     public ObjectReader lateReadObj(long id) throws IOException {
-        return late((s, lease) -> new LeasedHandle.Reader(s.lateReadObj(id), lease));
+        return late((s, lease) -> LeasedHandle.reader(s.lateReadObj(id), lease));
     }
 
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
-        return late((s, lease) -> new LeasedHandle.Writer(s.writeToObj(id), lease));
+        return late((s, lease) -> LeasedHandle.writer(s.writeToObj(id), lease));
     }
 
+    // ---------------------------------------------------------------- capabilities: ForwardingStorer's rule
+
     /**
-     * This facade for {@code Storer}/{@code Object}; for an interface the store offers that is not
-     * a {@code Storer} (e.g. {@code StatisticsProvider}), a view whose every call takes its own
-     * connection (see {@link CapabilityCall}).
+     * A view whose every call takes its own connection, unwraps {@code capability} on it, calls
+     * it and gives the connection back; so it can be kept in any bean, like this facade, and
+     * never holds a connection between calls. A capability whose results stay tied to the
+     * connection that made them cannot be used this way; the built-in ones return values
+     * ({@code StoreStats}, {@code ObjectInfo}, {@code AllocatedRun}). A failure to get a
+     * connection is thrown as is where the method declares it (e.g. {@code IOException}), else as
+     * an {@link IllegalStateException}.
      *
-     * @throws org.bobbob.store.UnsupportedCapabilityException for classes, {@code Storer}s and
-     *     interfaces the store does not offer
+     * @throws org.bobbob.store.UnsupportedCapabilityException if the store does not offer it
      * @throws StoreException if no connection can be had to ask the store
      */
     @Override
-    public <T> T unwrap(Class<T> capability) throws StoreException {
-        Objects.requireNonNull(capability, "capability");
-        if (capability.isInstance(this)) {
-            return capability.cast(this);
-        }
-        if (!offerable(capability) || !storeOffers(capability)) {
+    protected <T> T view(Class<T> capability) throws StoreException {
+        if (!askStore(capability)) {
             throw Errors.unsupported(this, capability);
         }
-        return CapabilityCall.view(capability, source, description);
+        return CapabilityProxy.of(capability, call -> {
+            try (ConnectionSource.Lease lease = source.acquire()) {
+                return call.on(lease.storer().unwrap(capability));
+            }
+        }, () -> capability.getSimpleName() + " of " + description);
     }
 
-    /** As {@link #unwrap}; false also when no connection can be had to ask the store. */
+    /** False also when no connection can be had to ask the store. */
     @Override
-    public boolean isWrapperFor(Class<?> capability) {
-        if (capability == null) {
-            return false;
-        }
-        if (capability.isInstance(this)) {
-            return true;
-        }
+    protected boolean storeOffers(Class<?> capability) {
         try {
-            return offerable(capability) && storeOffers(capability);
+            return askStore(capability);
         } catch (StoreException e) {
             return false;
         }
     }
 
-    private boolean storeOffers(Class<?> capability) throws StoreException {
+    private boolean askStore(Class<?> capability) throws StoreException {
         try (ConnectionSource.Lease lease = source.acquire()) {
             return lease.storer().isWrapperFor(capability);
         }
-    }
-
-    private static boolean offerable(Class<?> capability) {
-        return capability.isInterface() && !Storer.class.isAssignableFrom(capability);
     }
 
     /**

@@ -28,8 +28,9 @@
  *       MicroProfile Config or system properties</td></tr>
  *   <tr><td>{@code StorerFacade}</td><td>the injected {@code Storer}: one connection per call</td></tr>
  *   <tr><td>{@code JndiSource}, {@code EmbeddedSource}</td><td>where connections come from</td></tr>
- *   <tr><td>{@code LeasedHandle}, {@code CapabilityCall}</td><td>Late handles and capability views that
- *       hold a connection exactly as long as they must</td></tr>
+ *   <tr><td>{@code LeasedHandle}</td><td>the hooks of Late handles that hold their connection until
+ *       closed (capability views, one connection per call, are made in {@code StorerFacade}); both are
+ *       built from {@code org.bobbob.store.support}</td></tr>
  *   <tr><td>{@code CdiErrors}, {@link org.bobbob.cdi.StoreConfigurationException}</td><td>every error,
  *       {@code [BOB-7xx]}, naming the key to fix</td></tr>
  * </table>

@@ -7,10 +7,13 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bobbob.store.lock.DiskTokens;
 import org.bobbob.store.lock.ObjectLocks;
+import org.bobbob.store.support.ForwardingHandle;
+import org.bobbob.store.support.ForwardingObjectReader;
+import org.bobbob.store.support.ForwardingObjectWriter;
+import org.bobbob.store.support.HandleHooks;
 
 /**
  * Makes any {@link Storer} safe for any mix of threads.
@@ -188,7 +191,7 @@ public final class ConcurrentStore implements Storer {
             lock = locks.writeLock(w.id());
             tokens.acquire();
             tokenHeld = true;
-            return new LockedWriter(w, lock);
+            return locked(w, lock);
         } catch (IOException | RuntimeException e) {
             release(w, lock, tokenHeld, e);
             throw e;
@@ -240,12 +243,12 @@ public final class ConcurrentStore implements Storer {
 
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
-        return openLocked(id, true, lock -> new LockedWriter(inner.writeToObj(id), lock));
+        return openLocked(id, true, lock -> locked(inner.writeToObj(id), lock));
     }
 
     @Override
     public ObjectReader lateReadObj(long id) throws IOException {
-        return openLocked(id, false, lock -> new LockedReader(inner.lateReadObj(id), lock));
+        return openLocked(id, false, lock -> locked(inner.lateReadObj(id), lock));
     }
 
     @FunctionalInterface
@@ -455,89 +458,31 @@ public final class ConcurrentStore implements Storer {
 
     // ---------------------------------------------------------------- handles
 
-    /** Idempotent release of a handle's inner handle, token, lock and gate count. */
-    private abstract class Locked {
-        private static final AtomicIntegerFieldUpdater<Locked> CLOSED =
-                AtomicIntegerFieldUpdater.newUpdater(Locked.class, "closedFlag");
-        private final AutoCloseable handle;
+    /**
+     * What a handle holds besides its inner handle: its object's lock, a disk token and its count
+     * in {@link #active}. Released once, when the handle closes (after the inner handle's
+     * finisher, whether that failed or not).
+     */
+    private final class Held implements HandleHooks {
         private final ObjectLocks.Held lock;
-        private final int size;
-        private volatile int closedFlag;
 
-        Locked(AutoCloseable handle, ObjectLocks.Held lock, int size) {
-            this.handle = handle;
+        Held(ObjectLocks.Held lock) {
             this.lock = lock;
-            this.size = size;
-        }
-
-        public long id() {
-            return lock.id();
-        }
-
-        public int size() {
-            return size;
-        }
-
-        void checkUsable() throws StoreClosedException {
-            if (closedFlag != 0) {
-                throw Errors.closed("handle of object " + lock.id());
-            }
-        }
-
-        public boolean isOpen() {
-            return closedFlag == 0;
-        }
-
-        public void close() throws IOException {
-            if (!CLOSED.compareAndSet(this, 0, 1)) {
-                return;
-            }
-            try {
-                handle.close();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e);
-            } finally {
-                tokens.release();
-                locks.unlock(lock);
-                exit();
-            }
         }
 
         @Override
-        public String toString() {
-            return "Locked" + handle;
+        public void closed(ForwardingHandle<?> handle) {
+            tokens.release();
+            locks.unlock(lock);
+            exit();
         }
     }
 
-    private final class LockedWriter extends Locked implements ObjectWriter {
-        private final ObjectWriter w;
-
-        LockedWriter(ObjectWriter w, ObjectLocks.Held lock) {
-            super(w, lock, w.size());
-            this.w = w;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            checkUsable();
-            return w.write(src);
-        }
+    private ObjectWriter locked(ObjectWriter w, ObjectLocks.Held lock) {
+        return new ForwardingObjectWriter(w, new Held(lock));
     }
 
-    private final class LockedReader extends Locked implements ObjectReader {
-        private final ObjectReader r;
-
-        LockedReader(ObjectReader r, ObjectLocks.Held lock) {
-            super(r, lock, r.size());
-            this.r = r;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            checkUsable();
-            return r.read(dst);
-        }
+    private ObjectReader locked(ObjectReader r, ObjectLocks.Held lock) {
+        return new ForwardingObjectReader(r, new Held(lock));
     }
 }

@@ -3,8 +3,9 @@ package org.bobbob.store;
 import java.nio.file.Path;
 
 /**
- * Every store error is made here, so each has one code and one wording. The table of codes is
- * {@code docs/ERRORS.md}; keep the two in step.
+ * Every store error is made here, so each has one code and one wording. The codes are
+ * {@link ErrorCode}'s entries, listed in {@code docs/ERRORS.md} (a test keeps the two in step);
+ * each exception's message starts with its code and {@code code()} returns it.
  */
 public final class Errors {
     private Errors() {}
@@ -13,84 +14,86 @@ public final class Errors {
         String why = id == 0 ? "id 0 belongs to the store itself"
                 : id < 0 ? "ids are never negative"
                 : "no live object has this id (never allocated, or deleted)";
-        return new ObjectNotFoundException(id, "[BOB-101] object " + id + " not found: " + why);
+        return new ObjectNotFoundException(ErrorCode.OBJECT_NOT_FOUND, id, "object " + id + " not found: " + why);
     }
 
     public static WriteLimitExceededException writeLimit(long id, int size, long position, int attempted) {
-        return new WriteLimitExceededException("[BOB-102] write of " + attempted + " bytes at position "
-                + position + " would pass the end of object " + id + " (size " + size + "); nothing written");
+        return new WriteLimitExceededException(ErrorCode.WRITE_LIMIT_EXCEEDED, "write of " + attempted
+                + " bytes at position " + position + " would pass the end of object " + id + " (size " + size
+                + "); nothing written");
     }
 
     public static StoreException primeTooSmall(long id, int has, int asked) {
-        return new StoreException("[BOB-103] prime object " + id + " has " + has
+        return new StoreException(ErrorCode.PRIME_TOO_SMALL, "prime object " + id + " has " + has
                 + " bytes, smaller than the " + asked + " asked for");
     }
 
     public static StoreException notAdjacent(long previous, long next) {
-        return new StoreException("[BOB-104] objects " + previous + " and " + next
+        return new StoreException(ErrorCode.NOT_ADJACENT, "objects " + previous + " and " + next
                 + " are not adjacent in the file; writeBatchedObjs needs a run (see RunAllocator)");
     }
 
     public static StoreException spaceExhausted(long wanted) {
-        return new StoreException("[BOB-105] cannot allocate " + wanted + " bytes: store file would exceed its maximum size");
+        return new StoreException(ErrorCode.SPACE_EXHAUSTED, "cannot allocate " + wanted
+                + " bytes: store file would exceed its maximum size");
     }
 
     public static StoreClosedException closed(Object what) {
-        return new StoreClosedException("[BOB-201] " + what + " is closed");
+        return new StoreClosedException(ErrorCode.CLOSED, what + " is closed");
     }
 
     public static StoreClosedException closed(Object what, Throwable cause) {
-        return new StoreClosedException("[BOB-201] " + what + " is closed", cause);
+        return new StoreClosedException(ErrorCode.CLOSED, what + " is closed", cause);
     }
 
     public static StoreException locked(Path path) {
-        return new StoreException("[BOB-202] store file " + path
+        return new StoreException(ErrorCode.LOCKED, "store file " + path
                 + " is already open (locked by this or another process)");
     }
 
     public static StoreException missing(Path path) {
-        return new StoreException("[BOB-203] store file " + path + " does not exist");
+        return new StoreException(ErrorCode.FILE_MISSING, "store file " + path + " does not exist");
     }
 
     public static StoreException missingDirectory(Path path) {
-        return new StoreException("[BOB-203] cannot create store file " + path + ": directory "
+        return new StoreException(ErrorCode.FILE_MISSING, "cannot create store file " + path + ": directory "
                 + path.toAbsolutePath().getParent() + " does not exist");
     }
 
     public static StoreException exists(Path path) {
-        return new StoreException("[BOB-204] store file " + path
+        return new StoreException(ErrorCode.FILE_EXISTS, "store file " + path
                 + " already exists and is not empty; open it instead of creating it");
     }
 
     public static StoreException closeTimedOut(Object what, int openHandles) {
-        return new StoreException("[BOB-205] " + what + " closed with " + openHandles
+        return new StoreException(ErrorCode.CLOSE_TIMED_OUT, what + " closed with " + openHandles
                 + " handles still open after the close timeout; they now fail with StoreClosedException");
     }
 
     public static StoreCorruptedException corrupted(Path path, String reason) {
-        return new StoreCorruptedException("[BOB-301] store file " + path + " is corrupted: " + reason);
+        return new StoreCorruptedException(ErrorCode.CORRUPTED, "store file " + path + " is corrupted: " + reason);
     }
 
     public static StoreCorruptedException notAStore(Path path, String reason) {
-        return new StoreCorruptedException("[BOB-302] " + path + " is not a bobbob store: " + reason);
+        return new StoreCorruptedException(ErrorCode.NOT_A_STORE, path + " is not a bobbob store: " + reason);
     }
 
     public static StoreCorruptedException unsupportedVersion(Path path, int version, int oldest, int newest) {
-        return new StoreCorruptedException("[BOB-303] store file " + path + " has format version " + version
-                + "; this build reads versions " + oldest + " to " + newest);
+        return new StoreCorruptedException(ErrorCode.UNSUPPORTED_VERSION, "store file " + path
+                + " has format version " + version + "; this build reads versions " + oldest + " to " + newest);
     }
 
     public static StoreCorruptedException wrongKind(Path path, String found, String expected) {
-        return new StoreCorruptedException("[BOB-304] store file " + path + " holds a " + found
+        return new StoreCorruptedException(ErrorCode.WRONG_KIND, "store file " + path + " holds a " + found
                 + " store, not a " + expected + " store");
     }
 
     public static UnsupportedCapabilityException unsupported(Object store, Class<?> capability) {
-        return new UnsupportedCapabilityException("[BOB-401] " + store.getClass().getSimpleName()
+        return new UnsupportedCapabilityException(ErrorCode.UNSUPPORTED_CAPABILITY, store.getClass().getSimpleName()
                 + " does not support " + capability.getName());
     }
 
     public static StoreException badUrl(String url, String problem) {
-        return new StoreException("[BOB-501] bad store URL '" + url + "': " + problem);
+        return new StoreException(ErrorCode.BAD_URL, "bad store URL '" + url + "': " + problem);
     }
 }

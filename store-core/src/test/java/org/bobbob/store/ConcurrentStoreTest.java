@@ -23,6 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bobbob.store.support.ForwardingHandle;
+import org.bobbob.store.support.ForwardingObjectWriter;
+import org.bobbob.store.support.ForwardingStorer;
+import org.bobbob.store.support.HandleHooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -461,33 +465,12 @@ class ConcurrentStoreTest {
 
             @Override
             public ObjectWriter lateWriteNewObj(int size) throws IOException {
-                ObjectWriter w = base.lateWriteNewObj(size);
-                return new ObjectWriter() {
+                return new ForwardingObjectWriter(base.lateWriteNewObj(size), new HandleHooks() {
                     @Override
-                    public long id() {
-                        return w.id();
-                    }
-
-                    @Override
-                    public int size() {
-                        return w.size();
-                    }
-
-                    @Override
-                    public int write(ByteBuffer src) throws IOException {
+                    public void beforeCall(ForwardingHandle<?> handle) throws IOException {
                         throw new IOException("disk full");
                     }
-
-                    @Override
-                    public boolean isOpen() {
-                        return w.isOpen();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        w.close();
-                    }
-                };
+                });
             }
 
             @Override
@@ -498,16 +481,6 @@ class ConcurrentStoreTest {
             @Override
             public ObjectWriter writeToObj(long id) throws IOException {
                 return base.writeToObj(id);
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> capability) throws StoreException {
-                return base.unwrap(capability);
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> capability) {
-                return base.isWrapperFor(capability);
             }
 
             @Override

@@ -1,17 +1,13 @@
 package org.bobbob.rar;
 
 import java.io.IOException;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bobbob.store.Errors;
-import org.bobbob.store.ForwardingStorer;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreException;
-import org.bobbob.store.Storer;
+import org.bobbob.store.support.CapabilityProxy;
+import org.bobbob.store.support.ForwardingStorer;
 
 /**
  * The {@link StoreConnection} applications hold: a thin facade that checks the handle is open,
@@ -19,17 +15,15 @@ import org.bobbob.store.Storer;
  * them. See {@link StoreConnection} for the guarantees.
  *
  * <p>Thread-safety: the owner is an atomic reference, because {@code close()} (the application,
- * any thread), {@code cleanup()} and {@code associateConnection()} (the server) race on it. Late
- * handles are added to {@link #late} <em>before</em> the owner is re-checked, and invalidation
- * clears the owner before it closes {@link #late}; so either the invalidation sees a new Late
- * handle, or the opener sees the handle closed, and no Late handle outlives its connection
- * handle.
+ * any thread), {@code cleanup()} and {@code associateConnection()} (the server) race on it.
+ * Invalidation clears the owner before it closes the Late handles ({@link LateHandles} says why
+ * none outlives its connection handle).
  */
 final class StoreConnectionHandle extends ForwardingStorer implements StoreConnection {
     /** The managed connection this handle belongs to; null once closed or invalidated. */
     private final AtomicReference<StoreManagedConnection> owner;
     /** Late handles opened through this handle and not yet closed. */
-    private final Set<LateHandle> late = ConcurrentHashMap.newKeySet();
+    private final LateHandles late = new LateHandles(this);
 
     StoreConnectionHandle(StoreManagedConnection owner) {
         this.owner = new AtomicReference<>(owner);
@@ -55,72 +49,54 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
         }
     }
 
-    private <H extends LateHandle> H track(H handle) throws StoreClosedException {
-        late.add(handle);
-        if (owner.get() == null) { // invalidated meanwhile: do not leak the object lock
-            handle.closeQuietly();
-            throw RarErrors.handleClosed();
-        }
-        return handle;
-    }
-
     // ---------------------------------------------------------------- Storer
 
     @Override
     public ObjectWriter lateWriteNewObj(int size) throws IOException {
-        return track(new LateHandle.Writer(this, call(s -> s.lateWriteNewObj(size))));
+        return late.writer(call(s -> s.lateWriteNewObj(size)));
     }
 
     @Override
     public ObjectReader lateReadObj(long id) throws IOException {
-        return track(new LateHandle.Reader(this, call(s -> s.lateReadObj(id))));
+        return late.reader(call(s -> s.lateReadObj(id)));
     }
 
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
-        return track(new LateHandle.Writer(this, call(s -> s.writeToObj(id))));
+        return late.writer(call(s -> s.writeToObj(id)));
+    }
+
+    // ---------------------------------------------------------------- capabilities: ForwardingStorer's rule
+
+    @Override
+    protected void checkOpen() throws StoreClosedException {
+        owner();
     }
 
     /**
-     * This handle for {@code StoreConnection}/{@code Storer}/{@code Object}; for another interface
-     * the shared store offers (e.g. {@code StatisticsProvider}), a view of that interface only
-     * (see {@link CapabilityView}). Never the store itself or another {@code Storer}.
-     *
-     * @throws org.bobbob.store.UnsupportedCapabilityException for classes, {@code Storer}s and
-     *     interfaces the store does not offer
-     * @throws StoreClosedException if this handle or the store is closed
+     * A view of the shared store's {@code capability} that works while this handle is open;
+     * afterwards its methods throw {@link StoreClosedException} where they declare it, else
+     * {@link IllegalStateException}.
      */
     @Override
-    public <T> T unwrap(Class<T> capability) throws StoreException {
-        Objects.requireNonNull(capability, "capability");
-        if (capability.isInstance(this)) {
-            return capability.cast(this);
-        }
-        StoreManagedConnection mc = owner();
-        if (!offerable(capability)) {
-            throw Errors.unsupported(this, capability);
-        }
-        return CapabilityView.of(capability, mc.store().unwrap(capability), this);
+    protected <T> T view(Class<T> capability) throws StoreException {
+        T target = owner().store().unwrap(capability);
+        return CapabilityProxy.of(capability, call -> {
+            if (!isOpen()) {
+                throw RarErrors.handleClosed();
+            }
+            return call.on(target);
+        }, () -> "View[" + target + "]");
     }
 
     @Override
-    public boolean isWrapperFor(Class<?> capability) {
-        if (capability == null) {
-            return false;
-        }
-        if (capability.isInstance(this)) {
-            return true;
-        }
+    protected boolean storeOffers(Class<?> capability) {
         StoreManagedConnection mc = owner.get();
         try {
-            return mc != null && offerable(capability) && mc.store().isWrapperFor(capability);
+            return mc != null && mc.store().isWrapperFor(capability);
         } catch (StoreClosedException e) {
             return false;
         }
-    }
-
-    private static boolean offerable(Class<?> capability) {
-        return capability.isInterface() && !Storer.class.isAssignableFrom(capability);
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -137,7 +113,7 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
         if (mc == null) {
             return;
         }
-        IOException failure = closeLateHandles();
+        IOException failure = late.closeAll();
         if (failure != null) {
             mc.reportCloseFailure(this, failure);
         }
@@ -149,7 +125,7 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
      * event is fired. Returns the failure of closing its Late handles, or null.
      */
     IOException invalidate(StoreManagedConnection from) {
-        return owner.compareAndSet(from, null) ? closeLateHandles() : null;
+        return owner.compareAndSet(from, null) ? late.closeAll() : null;
     }
 
     /**
@@ -166,34 +142,12 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
         return previous;
     }
 
-    /** A Late handle was closed by its user. */
-    void forget(LateHandle handle) {
-        late.remove(handle);
-    }
-
     /** A Late handle's call failed with {@code e}: tell the managed connection (see {@link Faults}). */
     void reportFailure(IOException e) {
         StoreManagedConnection mc = owner.get();
         if (mc != null) {
             mc.reportFailure(this, e);
         }
-    }
-
-    /** Closes every open Late handle; returns the first failure (later ones suppressed), or null. */
-    private IOException closeLateHandles() {
-        IOException failure = null;
-        for (LateHandle handle : late) {
-            IOException e = handle.closeQuietly();
-            if (e == null) {
-                continue;
-            }
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
-        }
-        return failure;
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class StoreResourceAdapter implements ResourceAdapter {
             + " when the application calls sync(), and at close)")
     public synchronized void setSyncIntervalMillis(Long millis) {
         if (millis == null || millis < 0) {
-            throw new IllegalArgumentException("[BOB-630] config property 'syncIntervalMillis' must be >= 0, got " + millis);
+            throw RarErrors.badSyncInterval(millis);
         }
         this.syncIntervalMillis = millis;
     }

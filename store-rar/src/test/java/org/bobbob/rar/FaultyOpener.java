@@ -1,13 +1,16 @@
 package org.bobbob.rar;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
+import org.bobbob.store.support.ForwardingHandle;
+import org.bobbob.store.support.ForwardingObjectReader;
+import org.bobbob.store.support.ForwardingStorer;
+import org.bobbob.store.support.HandleHooks;
 
 /**
  * Opens real stores whose calls, and whose readers' reads, throw {@link #failWith} once it is
@@ -30,35 +33,24 @@ final class FaultyOpener implements StoreOpener {
         }
     }
 
-    private final class Faulty implements Storer {
+    /** The plain calls and Late-handle opens check first; so do the readers' reads. */
+    private final class Faulty extends ForwardingStorer {
         private final Storer inner;
+        private final HandleHooks faultyReads = new HandleHooks() {
+            @Override
+            public void beforeCall(ForwardingHandle<?> handle) throws IOException {
+                check();
+            }
+        };
 
         Faulty(Storer inner) {
             this.inner = inner;
         }
 
         @Override
-        public long newObj(int size) throws IOException {
+        protected <T> T call(StoreCall<T> call) throws IOException {
             check();
-            return inner.newObj(size);
-        }
-
-        @Override
-        public void deleteObj(long id) throws IOException {
-            check();
-            inner.deleteObj(id);
-        }
-
-        @Override
-        public long primeObject(int size) throws IOException {
-            check();
-            return inner.primeObject(size);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            check();
-            inner.sync();
+            return call.apply(inner);
         }
 
         @Override
@@ -68,53 +60,17 @@ final class FaultyOpener implements StoreOpener {
 
         @Override
         public ObjectWriter lateWriteNewObj(int size) throws IOException {
-            check();
-            return inner.lateWriteNewObj(size);
+            return call(s -> s.lateWriteNewObj(size));
         }
 
         @Override
         public ObjectReader lateReadObj(long id) throws IOException {
-            check();
-            ObjectReader r = inner.lateReadObj(id);
-            return new ObjectReader() {
-                @Override
-                public long id() {
-                    return r.id();
-                }
-
-                @Override
-                public int size() {
-                    return r.size();
-                }
-
-                @Override
-                public int read(ByteBuffer dst) throws IOException {
-                    check();
-                    return r.read(dst);
-                }
-
-                @Override
-                public boolean isOpen() {
-                    return r.isOpen();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    r.close();
-                }
-            };
+            return new ForwardingObjectReader(call(s -> s.lateReadObj(id)), faultyReads);
         }
 
         @Override
         public ObjectWriter writeToObj(long id) throws IOException {
-            check();
-            return inner.writeToObj(id);
-        }
-
-        @Override
-        public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
-            check();
-            inner.writeBatchedObjs(ids, data, sizes);
+            return call(s -> s.writeToObj(id));
         }
 
         @Override

@@ -1,0 +1,94 @@
+package org.bobbob.rar;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bobbob.store.ObjectReader;
+import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.support.ForwardingHandle;
+import org.bobbob.store.support.ForwardingObjectReader;
+import org.bobbob.store.support.ForwardingObjectWriter;
+import org.bobbob.store.support.HandleHooks;
+
+/**
+ * The Late handles ({@link ObjectWriter}, {@link ObjectReader}) opened through one connection
+ * handle, and their hooks: each is tracked until it is closed, so that closing or invalidating the
+ * connection handle closes it too (releasing its object lock and disk token), and its fatal I/O
+ * errors are reported to the connection before they are thrown. The handles themselves are
+ * store-core's forwarding handles: one thread at a time, {@code close()} from any thread,
+ * idempotent.
+ *
+ * <p>Thread-safety: a handle is added to {@link #open} <em>before</em> the connection handle is
+ * re-checked, and invalidation clears the connection handle's owner before it closes
+ * {@link #open}; so either the invalidation sees a new Late handle, or the opener sees the
+ * connection handle closed, and no Late handle outlives its connection handle.
+ */
+final class LateHandles implements HandleHooks {
+    private final StoreConnectionHandle connection;
+    private final Set<ForwardingHandle<?>> open = ConcurrentHashMap.newKeySet();
+
+    LateHandles(StoreConnectionHandle connection) {
+        this.connection = connection;
+    }
+
+    /** {@code writer}, tracked until it is closed. */
+    ObjectWriter writer(ObjectWriter writer) throws StoreClosedException {
+        return add(new ForwardingObjectWriter(writer, this));
+    }
+
+    /** {@code reader}, tracked until it is closed. */
+    ObjectReader reader(ObjectReader reader) throws StoreClosedException {
+        return add(new ForwardingObjectReader(reader, this));
+    }
+
+    private <H extends ForwardingHandle<?>> H add(H handle) throws StoreClosedException {
+        open.add(handle);
+        if (!connection.isOpen()) { // invalidated meanwhile: do not leak the object lock
+            StoreClosedException closed = RarErrors.handleClosed();
+            try {
+                handle.close();
+            } catch (IOException e) {
+                closed.addSuppressed(e);
+            }
+            throw closed;
+        }
+        return handle;
+    }
+
+    /**
+     * Closes every open Late handle; returns the first failure (later ones suppressed), or null.
+     * Called once the connection handle is closed, so nothing is reported to the connection.
+     */
+    IOException closeAll() {
+        IOException failure = null;
+        for (ForwardingHandle<?> handle : open) {
+            try {
+                handle.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    /** Reports {@code failure} to the connection (see {@link Faults}) and returns it, to be thrown. */
+    @Override
+    public IOException failed(ForwardingHandle<?> handle, IOException failure) {
+        connection.reportFailure(failure);
+        return failure;
+    }
+
+    @Override
+    public void closed(ForwardingHandle<?> handle) {
+        open.remove(handle);
+    }
+}
