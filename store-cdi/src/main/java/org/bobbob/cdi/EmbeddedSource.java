@@ -2,7 +2,7 @@ package org.bobbob.cdi;
 
 import java.io.IOException;
 import org.bobbob.store.ConcurrentStore;
-import org.bobbob.store.Errors;
+import org.bobbob.store.support.Errors;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.naming.Reference;
 import org.bobbob.rar.StoreConnection;
 import org.bobbob.rar.StoreConnectionFactory;
-import org.bobbob.store.Errors;
+import org.bobbob.store.support.Errors;
 import org.bobbob.store.Storer;
 
 /**

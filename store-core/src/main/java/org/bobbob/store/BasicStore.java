@@ -1,18 +1,20 @@
 package org.bobbob.store;
 
+import org.bobbob.store.support.Errors;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.bobbob.store.alloc.ExtentAllocator;
-import org.bobbob.store.alloc.ExtentList;
-import org.bobbob.store.alloc.RecordIndex;
-import org.bobbob.store.alloc.FileSpace;
-import org.bobbob.store.alloc.ObjectAllocator;
-import org.bobbob.store.io.ChannelStoreFile;
-import org.bobbob.store.io.CombiningStoreFile;
-import org.bobbob.store.io.MetaReader;
-import org.bobbob.store.io.StoreFile;
-import org.bobbob.store.lock.DiskTokens;
+import org.bobbob.store.internal.alloc.ExtentAllocator;
+import org.bobbob.store.internal.alloc.ExtentList;
+import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.ObjectAllocator;
+import org.bobbob.store.internal.io.ChannelStoreFile;
+import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.format.MetaReader;
+import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.internal.engine.DiskTokens;
 
 /**
  * A store with one allocator: every object sits at its exact size in the file (an object's id

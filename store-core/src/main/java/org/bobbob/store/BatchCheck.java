@@ -1,8 +1,10 @@
 package org.bobbob.store;
 
+import org.bobbob.store.support.Errors;
+
 import java.util.Arrays;
 import java.util.Objects;
-import org.bobbob.store.alloc.Location;
+import org.bobbob.store.internal.alloc.Location;
 
 /** The argument and placement checks of {@link Storer#writeBatchedObjs}, shared by every store. */
 final class BatchCheck {

@@ -1,5 +1,7 @@
 package org.bobbob.store;
 
+import org.bobbob.store.support.Errors;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -8,8 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import org.bobbob.store.lock.DiskTokens;
-import org.bobbob.store.lock.ObjectLocks;
+import org.bobbob.store.internal.engine.DiskTokens;
+import org.bobbob.store.internal.engine.ObjectLocks;
 import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectReader;
 import org.bobbob.store.support.ForwardingObjectWriter;

@@ -1,5 +1,7 @@
 package org.bobbob.store;
 
+import org.bobbob.store.support.Errors;
+
 import java.util.Optional;
 
 /**

@@ -1,5 +1,7 @@
 package org.bobbob.store;
 
+import org.bobbob.store.support.Errors;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -11,19 +13,19 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
-import org.bobbob.store.alloc.ExtentList;
-import org.bobbob.store.alloc.FileSpace;
-import org.bobbob.store.alloc.Location;
-import org.bobbob.store.alloc.ObjectAllocator;
-import org.bobbob.store.alloc.ObjectLocator;
-import org.bobbob.store.alloc.RecordIndex;
-import org.bobbob.store.io.HeaderSlot;
-import org.bobbob.store.io.MetaReader;
-import org.bobbob.store.io.MetaRecord;
-import org.bobbob.store.io.MetaWriter;
-import org.bobbob.store.io.MetadataException;
-import org.bobbob.store.io.StoreFile;
-import org.bobbob.store.lock.DiskTokens;
+import org.bobbob.store.internal.alloc.ExtentList;
+import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.Location;
+import org.bobbob.store.internal.alloc.ObjectAllocator;
+import org.bobbob.store.internal.alloc.ObjectLocator;
+import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.MetaReader;
+import org.bobbob.store.internal.format.MetaRecord;
+import org.bobbob.store.internal.format.MetaWriter;
+import org.bobbob.store.internal.format.MetadataException;
+import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.internal.engine.DiskTokens;
 
 /**
  * The engine shared by {@link BasicStore} and {@link MultiStore}: the file, its header, the

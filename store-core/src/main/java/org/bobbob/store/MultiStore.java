@@ -3,21 +3,21 @@ package org.bobbob.store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.bobbob.store.alloc.ExtentList;
-import org.bobbob.store.alloc.FileSpace;
-import org.bobbob.store.alloc.MultiAllocator;
-import org.bobbob.store.alloc.RecordIndex;
-import org.bobbob.store.alloc.ObjectAllocator;
-import org.bobbob.store.alloc.SizeClasses;
-import org.bobbob.store.io.ChannelStoreFile;
-import org.bobbob.store.io.CombiningStoreFile;
-import org.bobbob.store.io.MetaReader;
-import org.bobbob.store.io.StoreFile;
-import org.bobbob.store.lock.DiskTokens;
+import org.bobbob.store.internal.alloc.ExtentList;
+import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.MultiAllocator;
+import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.alloc.ObjectAllocator;
+import org.bobbob.store.internal.alloc.SizeClasses;
+import org.bobbob.store.internal.io.ChannelStoreFile;
+import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.format.MetaReader;
+import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.internal.engine.DiskTokens;
 
 /**
  * A space-efficient store for many small objects: each object up to
- * {@value org.bobbob.store.alloc.SizeClasses#MAX_SLOT_SIZE} bytes goes to a slot of the smallest
+ * {@value org.bobbob.store.internal.alloc.SizeClasses#MAX_SLOT_SIZE} bytes goes to a slot of the smallest
  * of 33 size classes (four per doubling, at most 25% waste) in blocks of slots; larger objects are
  * placed at their exact size. Bookkeeping is a few bytes per object (bitmaps and slot lengths).
  *

@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
-import org.bobbob.store.io.HeaderSlot;
+import org.bobbob.store.internal.format.HeaderSlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.SplittableRandom;
-import org.bobbob.store.io.CombiningStoreFile;
-import org.bobbob.store.io.StoreFile;
+import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.api.Test;
 
 /** The write-combining cache reads back exactly what a plain file would, whatever the mix of calls. */

@@ -1,5 +1,7 @@
 package org.bobbob.store;
 
+import org.bobbob.store.support.Errors;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
-import org.bobbob.store.io.CombiningStoreFile;
-import org.bobbob.store.io.StoreFile;
+import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -186,7 +186,7 @@ class MultiStoreTest {
         SplittableRandom r = new SplittableRandom(17);
         Map<Long, byte[]> live = new LinkedHashMap<>();
         int n = 20_000;
-        try (MultiStore s = MultiStore.open(new org.bobbob.store.io.CombiningStoreFile(disk), OpenMode.CREATE, 0)) {
+        try (MultiStore s = MultiStore.open(new org.bobbob.store.internal.io.CombiningStoreFile(disk), OpenMode.CREATE, 0)) {
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 byte[] data = TestBytes.of(i, 16 + r.nextInt(240));
@@ -213,7 +213,7 @@ class MultiStoreTest {
             }
         }
         disk.reopen();
-        try (MultiStore s = MultiStore.open(new org.bobbob.store.io.CombiningStoreFile(disk), OpenMode.OPEN, 0)) {
+        try (MultiStore s = MultiStore.open(new org.bobbob.store.internal.io.CombiningStoreFile(disk), OpenMode.OPEN, 0)) {
             for (Map.Entry<Long, byte[]> e : live.entrySet()) {
                 assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "after reopen");
             }

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
-import org.bobbob.store.io.HeaderSlot;
+import org.bobbob.store.internal.format.HeaderSlot;
 
 /** Test helper: edits a closed store's current metadata record, as a bug or a tool might. */
 public final class RecordEdits {

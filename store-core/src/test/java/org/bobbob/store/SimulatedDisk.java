@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.bobbob.store.io.StoreFile;
+import org.bobbob.store.internal.io.StoreFile;
 
 /**
  * An in-memory {@link StoreFile} that knows which writes are durable. Writes since the last

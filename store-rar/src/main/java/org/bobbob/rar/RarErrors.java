@@ -7,7 +7,7 @@ import jakarta.resource.spi.InvalidPropertyException;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.bobbob.store.ErrorCode;
-import org.bobbob.store.Errors;
+import org.bobbob.store.support.Errors;
 import org.bobbob.store.StoreClosedException;
 
 /**

@@ -2,7 +2,7 @@ package org.bobbob.store.spi;
 
 import java.io.IOException;
 import org.bobbob.store.BasicStore;
-import org.bobbob.store.Errors;
+import org.bobbob.store.support.Errors;
 import org.bobbob.store.Storer;
 
 /** The {@code bobbob:basic:<path>} kind: a {@link BasicStore}. */

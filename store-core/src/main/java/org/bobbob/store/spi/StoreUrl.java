@@ -4,7 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.bobbob.store.Errors;
+import org.bobbob.store.support.Errors;
 import org.bobbob.store.StoreException;
 
 /**

@@ -6,7 +6,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.util.Objects;
-import org.bobbob.store.Errors;
 import org.bobbob.store.StoreClosedException;
 
 /**

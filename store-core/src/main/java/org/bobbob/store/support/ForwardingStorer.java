@@ -2,7 +2,6 @@ package org.bobbob.store.support;
 
 import java.io.IOException;
 import java.util.Objects;
-import org.bobbob.store.Errors;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;

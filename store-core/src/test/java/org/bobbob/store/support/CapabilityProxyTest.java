@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bobbob.store.AllocatedRun;
-import org.bobbob.store.Errors;
 import org.bobbob.store.ObjectInfo;
 import org.bobbob.store.ObjectInfoProvider;
 import org.bobbob.store.RunAllocator;

@@ -1,0 +1,91 @@
+package org.bobbob.store.internal.alloc;
+
+
+import org.bobbob.store.internal.format.MetaReader;
+import org.bobbob.store.internal.format.MetaWriter;
+
+/**
+ * The multi store's allocator: objects up to {@link SizeClasses#MAX_SLOT_SIZE} bytes go to a
+ * {@link BlockAllocator} slot of their size class, larger ones to an {@link ExtentAllocator}
+ * at their exact size. Both draw on one {@link FileSpace}. An id's tag bit says which holds it.
+ *
+ * <p>Persisted form: the extent allocator's part, then the block allocator's.
+ */
+public final class MultiAllocator implements ObjectAllocator {
+    private final ExtentAllocator extents;
+    private final BlockAllocator blocks;
+
+    public MultiAllocator(FileSpace space) {
+        this(new ExtentAllocator(space), new BlockAllocator(space));
+    }
+
+    private MultiAllocator(ExtentAllocator extents, BlockAllocator blocks) {
+        this.extents = extents;
+        this.blocks = blocks;
+    }
+
+    /**
+     * Reads what {@link #write} wrote in format {@code version}; with an {@code index} (format
+     * 2), checks its entries against what it reads.
+     */
+    public static MultiAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+        ExtentAllocator extents = ExtentAllocator.read(in, index, space, end, used);
+        BlockAllocator blocks = BlockAllocator.read(in, version, index, space, end, used);
+        return new MultiAllocator(extents, blocks);
+    }
+
+    @Override
+    public void allocate(int size, Location out) {
+        if (size <= SizeClasses.MAX_SLOT_SIZE) {
+            blocks.allocate(size, out);
+        } else {
+            extents.allocate(size, out);
+        }
+    }
+
+    @Override
+    public boolean locate(long id, Location out) {
+        return BlockAllocator.owns(id) ? blocks.locate(id, out) : extents.locate(id, out);
+    }
+
+    @Override
+    public boolean free(long id) {
+        return BlockAllocator.owns(id) ? blocks.free(id) : extents.free(id);
+    }
+
+    @Override
+    public long freedMark() {
+        return blocks.freedMark();
+    }
+
+    @Override
+    public void releaseFreed(long mark) {
+        blocks.releaseFreed(mark);
+    }
+
+    @Override
+    public void write(MetaWriter out, RecordIndex.Builder index) {
+        extents.write(out, index);
+        blocks.write(out, index);
+    }
+
+    @Override
+    public long liveObjects() {
+        return extents.liveObjects() + blocks.liveObjects();
+    }
+
+    @Override
+    public long liveBytes() {
+        return extents.liveBytes() + blocks.liveBytes();
+    }
+
+    @Override
+    public long footprintBytes() {
+        return extents.footprintBytes() + blocks.footprintBytes();
+    }
+
+    @Override
+    public String toString() {
+        return "MultiAllocator[" + blocks + ", extents=" + extents.liveObjects() + "]";
+    }
+}

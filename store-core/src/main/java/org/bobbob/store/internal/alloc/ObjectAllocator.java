@@ -1,0 +1,44 @@
+package org.bobbob.store.internal.alloc;
+
+
+import org.bobbob.store.internal.format.MetaWriter;
+
+/**
+ * Maps object ids to places in the file and hands out new ones. One per store; the store
+ * guards it with its metadata lock (mutations exclusive; {@link #locate} may also run under an
+ * optimistic read, so it must neither loop forever nor index out of bounds when a mutation races
+ * it: it may then return a wrong answer, which the store discards).
+ *
+ * <p>Freed space is not reusable at once: {@link #free} parks it, and {@link #releaseFreed}
+ * makes what was parked before a {@link #freedMark} reusable once the sync that recorded those
+ * frees is durable.
+ */
+public interface ObjectAllocator extends ObjectLocator {
+
+    /** Allocates an object of {@code size} bytes and describes it in {@code out}. */
+    void allocate(int size, Location out);
+
+    /** Frees a live object; false if {@code id} is not live. Its space is parked, not reusable yet. */
+    boolean free(long id);
+
+    /** A mark covering everything this allocator has parked so far (beyond what {@link FileSpace} parks). */
+    long freedMark();
+
+    /** Makes what was parked before {@code mark} reusable. */
+    void releaseFreed(long mark);
+
+    /**
+     * Appends this allocator's state (live objects only) to a metadata payload, telling
+     * {@code index} where its objects are.
+     */
+    void write(MetaWriter out, RecordIndex.Builder index);
+
+    /** Number of live objects. */
+    long liveObjects();
+
+    /** Sum of the live objects' sizes. */
+    long liveBytes();
+
+    /** Heap bytes this allocator holds for its bookkeeping (an estimate from array sizes). */
+    long footprintBytes();
+}

@@ -1,0 +1,380 @@
+package org.bobbob.store.internal.alloc;
+
+/**
+ * A sorted map from {@code long} keys to non-negative {@code int} values, about 12 bytes an
+ * entry: the id → size map of the {@link ExtentAllocator}, where ids are file offsets.
+ *
+ * <h2>Why not a hash map</h2>
+ * An open-addressing table of {@code long} key and value pairs costs 16 bytes a slot, and with
+ * its power-of-two capacity kept at most 3/4 full it costs 21–43 bytes an entry (42 at 100 000
+ * entries). Ids here are offsets handed out mostly in rising order (a growing file), and the
+ * metadata record is written and read in offset order, so a sorted layout is both denser and
+ * cheaper to build: loading a store is appending.
+ *
+ * <h2>Layout</h2>
+ * Entries are kept in key order in <em>pages</em> of at most {@value #MAX_PAGE} entries, each a
+ * {@code long[]} of keys and an {@code int[]} of values. {@code firstKeys[p]} is page
+ * {@code p}'s smallest key.
+ * <pre>
+ *   firstKeys: [  k0  |  k2048  |  k4096  ]        binary search: the last page whose first key <= key
+ *   pages:     [page0 |  page1  |  page2  ]        binary search inside that page
+ * </pre>
+ * <ol>
+ *   <li><b>Append</b> (a key above every key, the common case): into the last page, growing its
+ *       arrays by half; a full last page starts a new one. A store filled in file order therefore
+ *       holds full pages: 12 bytes an entry plus the last page's slack.
+ *   <li><b>Insert</b> in the middle (an object in a reused hole): shift the page's tail up by one;
+ *       a full page is first split in two halves, each trimmed to its entries plus some room.
+ *   <li><b>Remove</b>: shift the tail down. An empty page is dropped; a page below a quarter full
+ *       is merged into a neighbour when both fit in half a page, and its arrays shrink when a
+ *       quarter used, so churn cannot leave the map much larger than its entries.
+ * </ol>
+ * Lookups cost two binary searches, about {@code log2(n)} probes.
+ *
+ * <p>Not thread-safe: the store mutates it under its allocation lock. A reader racing a writer
+ * (the store's optimistic reads) may see a wrong answer or a {@link RuntimeException} such as
+ * {@link ArrayIndexOutOfBoundsException}, but never loops forever: every search is bounded by
+ * the length of an array it holds. The store validates its optimistic stamp afterwards and
+ * retries under the lock.
+ */
+public final class SortedLongIntMap {
+    /** Most entries in one page. 2048 × 12 B = 24 KiB: a shift moves at most that. */
+    static final int MAX_PAGE = 2048;
+    private static final int MIN_CAPACITY = 16;
+
+    /** Receives the entries in key order. */
+    @FunctionalInterface
+    public interface EntryConsumer {
+        void accept(long key, int value);
+    }
+
+    private static final class Page {
+        long[] keys;
+        int[] values;
+        int count;
+
+        Page(int capacity) {
+            keys = new long[capacity];
+            values = new int[capacity];
+        }
+
+        void resize(int capacity) {
+            keys = java.util.Arrays.copyOf(keys, capacity);
+            values = java.util.Arrays.copyOf(values, capacity);
+        }
+
+        /** Index of {@code key}, or {@code -(insertion point) - 1}. */
+        int search(long key) {
+            long[] k = keys;
+            int lo = 0;
+            int hi = Math.min(count, k.length) - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                long m = k[mid];
+                if (m < key) {
+                    lo = mid + 1;
+                } else if (m > key) {
+                    hi = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -(lo + 1);
+        }
+    }
+
+    private Page[] pages = new Page[4];
+    private long[] firstKeys = new long[4];
+    private int pageCount;
+    private int size;
+
+    /** Entries in the map. */
+    public int size() {
+        return size;
+    }
+
+    /** The value for {@code key}, or -1. */
+    public int get(long key) {
+        int p = pageFor(key);
+        if (p < 0) {
+            return -1;
+        }
+        Page page = pages[p];
+        int i = page.search(key);
+        return i >= 0 ? page.values[i] : -1;
+    }
+
+    /** The last page whose first key is at most {@code key}, or -1 if there is none. */
+    private int pageFor(long key) {
+        long[] f = firstKeys;
+        int lo = 0;
+        int hi = Math.min(pageCount, f.length) - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (f[mid] <= key) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo - 1;
+    }
+
+    /** The smallest key; the map must not be empty. */
+    public long firstKey() {
+        if (size == 0) {
+            throw new java.util.NoSuchElementException("empty map");
+        }
+        return pages[0].keys[0];
+    }
+
+    /** Removes every entry. */
+    public void clear() {
+        pages = new Page[4];
+        firstKeys = new long[4];
+        pageCount = 0;
+        size = 0;
+    }
+
+    /** The greatest key at most {@code key}, or {@link Long#MIN_VALUE} if there is none. */
+    public long floorKey(long key) {
+        int p = pageFor(key);
+        if (p < 0) {
+            return Long.MIN_VALUE;
+        }
+        Page page = pages[p];
+        int i = page.search(key);
+        return i >= 0 ? key : page.keys[-i - 2]; // the page's first key is at most key: -i - 2 >= 0
+    }
+
+    /**
+     * Among the first {@code scanLimit} entries in key order, the key of the one with the smallest
+     * value at least {@code min} (the lowest key on a tie), or {@link Long#MIN_VALUE} if none of them
+     * has such a value. A bounded best-fit search.
+     */
+    public long bestFitAmongFirst(int scanLimit, int min) {
+        long bestKey = Long.MIN_VALUE;
+        int bestValue = Integer.MAX_VALUE;
+        int seen = 0;
+        for (int p = 0; p < pageCount; p++) {
+            Page page = pages[p];
+            for (int i = 0; i < page.count; i++) {
+                int v = page.values[i];
+                if (v >= min && v < bestValue) {
+                    bestKey = page.keys[i];
+                    bestValue = v;
+                    if (v == min) {
+                        return bestKey;
+                    }
+                }
+                if (++seen == scanLimit) {
+                    return bestKey;
+                }
+            }
+        }
+        return bestKey;
+    }
+
+    /**
+     * Sets {@code key} to {@code value}.
+     *
+     * @return the old value, or -1 if the key was absent
+     */
+    public int put(long key, int value) {
+        assert value >= 0 : "put(" + key + ", " + value + ")";
+        if (pageCount == 0) {
+            insertPage(0, new Page(MIN_CAPACITY));
+        }
+        Page last = pages[pageCount - 1];
+        if (last.count > 0 && key > last.keys[last.count - 1]) {
+            append(last, key, value);
+            return -1;
+        }
+        int p = Math.max(0, pageFor(key));
+        Page page = pages[p];
+        int i = page.search(key);
+        if (i >= 0) {
+            int old = page.values[i];
+            page.values[i] = value;
+            return old;
+        }
+        int at = -i - 1;
+        if (page.count == MAX_PAGE) {
+            Page upper = split(p);
+            if (at > page.count) {
+                page = upper;
+                at -= pages[p].count;
+                p++;
+            }
+        } else if (page.count == page.keys.length) {
+            page.resize(grown(page.keys.length));
+        }
+        System.arraycopy(page.keys, at, page.keys, at + 1, page.count - at);
+        System.arraycopy(page.values, at, page.values, at + 1, page.count - at);
+        page.keys[at] = key;
+        page.values[at] = value;
+        page.count++;
+        firstKeys[p] = page.keys[0];
+        size++;
+        return -1;
+    }
+
+    private void append(Page last, long key, int value) {
+        if (last.count == MAX_PAGE) {
+            // Appends that filled a page will most likely fill the next: take it whole at once.
+            last = new Page(MAX_PAGE);
+            insertPage(pageCount, last);
+        } else if (last.count == last.keys.length) {
+            last.resize(grown(last.keys.length));
+        }
+        last.keys[last.count] = key;
+        last.values[last.count] = value;
+        if (last.count == 0) {
+            firstKeys[pageCount - 1] = key;
+        }
+        last.count++;
+        size++;
+    }
+
+    private static int grown(int capacity) {
+        return Math.min(MAX_PAGE, capacity + (capacity >> 1) + MIN_CAPACITY);
+    }
+
+    /** Moves the upper half of full page {@code p} into a new page after it; returns that page. */
+    private Page split(int p) {
+        Page page = pages[p];
+        int keep = page.count / 2;
+        int moved = page.count - keep;
+        Page upper = new Page(moved + moved / 4);
+        System.arraycopy(page.keys, keep, upper.keys, 0, moved);
+        System.arraycopy(page.values, keep, upper.values, 0, moved);
+        upper.count = moved;
+        page.count = keep;
+        page.resize(keep + keep / 4 + 1);
+        insertPage(p + 1, upper);
+        return upper;
+    }
+
+    private void insertPage(int at, Page page) {
+        if (pageCount == pages.length) {
+            pages = java.util.Arrays.copyOf(pages, pageCount * 2);
+            firstKeys = java.util.Arrays.copyOf(firstKeys, pageCount * 2);
+        }
+        System.arraycopy(pages, at, pages, at + 1, pageCount - at);
+        System.arraycopy(firstKeys, at, firstKeys, at + 1, pageCount - at);
+        pages[at] = page;
+        firstKeys[at] = page.count > 0 ? page.keys[0] : Long.MIN_VALUE;
+        pageCount++;
+    }
+
+    private void removePage(int at) {
+        System.arraycopy(pages, at + 1, pages, at, pageCount - at - 1);
+        System.arraycopy(firstKeys, at + 1, firstKeys, at, pageCount - at - 1);
+        pageCount--;
+        pages[pageCount] = null;
+    }
+
+    /**
+     * Removes {@code key}.
+     *
+     * @return its value, or -1 if it was absent
+     */
+    public int remove(long key) {
+        int p = pageFor(key);
+        if (p < 0) {
+            return -1;
+        }
+        Page page = pages[p];
+        int i = page.search(key);
+        if (i < 0) {
+            return -1;
+        }
+        int old = page.values[i];
+        System.arraycopy(page.keys, i + 1, page.keys, i, page.count - i - 1);
+        System.arraycopy(page.values, i + 1, page.values, i, page.count - i - 1);
+        page.count--;
+        size--;
+        if (page.count == 0) {
+            removePage(p);
+            return old;
+        }
+        firstKeys[p] = page.keys[0];
+        if (page.count < MAX_PAGE / 4 && !mergeIntoNeighbour(p) && page.count < page.keys.length / 4) {
+            page.resize(Math.max(MIN_CAPACITY, page.count * 2));
+        }
+        return old;
+    }
+
+    /** Merges sparse page {@code p} with a neighbour if both fit in half a page. */
+    private boolean mergeIntoNeighbour(int p) {
+        int lower = p > 0 && pages[p - 1].count + pages[p].count <= MAX_PAGE / 2 ? p - 1
+                : p + 1 < pageCount && pages[p].count + pages[p + 1].count <= MAX_PAGE / 2 ? p : -1;
+        if (lower < 0) {
+            return false;
+        }
+        Page a = pages[lower];
+        Page b = pages[lower + 1];
+        int total = a.count + b.count;
+        if (a.keys.length < total) {
+            a.resize(total + total / 4);
+        }
+        System.arraycopy(b.keys, 0, a.keys, a.count, b.count);
+        System.arraycopy(b.values, 0, a.values, a.count, b.count);
+        a.count = total;
+        removePage(lower + 1);
+        return true;
+    }
+
+    /** Calls {@code action} for every entry, in key order. */
+    public void forEach(EntryConsumer action) {
+        for (int p = 0; p < pageCount; p++) {
+            Page page = pages[p];
+            for (int i = 0; i < page.count; i++) {
+                action.accept(page.keys[i], page.values[i]);
+            }
+        }
+    }
+
+    /** Heap bytes held: object headers, arrays and their slack. */
+    public long footprintBytes() {
+        long bytes = 32 + 16 + pages.length * 4L + 16 + firstKeys.length * 8L;
+        for (int p = 0; p < pageCount; p++) {
+            Page page = pages[p];
+            bytes += 24 + 16 + page.keys.length * 8L + 16 + page.values.length * 4L;
+        }
+        return bytes;
+    }
+
+    /** Checks the invariants (for tests and assertions): sorted, page sizes, first keys, count. */
+    boolean checkInvariants() {
+        int total = 0;
+        long prev = Long.MIN_VALUE;
+        boolean any = false;
+        for (int p = 0; p < pageCount; p++) {
+            Page page = pages[p];
+            if (page.count <= 0 || page.count > MAX_PAGE || page.count > page.keys.length || page.keys.length != page.values.length) {
+                throw new AssertionError("page " + p + " holds " + page.count + " of " + page.keys.length);
+            }
+            if (firstKeys[p] != page.keys[0]) {
+                throw new AssertionError("page " + p + " first key " + firstKeys[p] + " but holds " + page.keys[0]);
+            }
+            for (int i = 0; i < page.count; i++) {
+                if (any && page.keys[i] <= prev) {
+                    throw new AssertionError("key " + page.keys[i] + " after " + prev);
+                }
+                prev = page.keys[i];
+                any = true;
+            }
+            total += page.count;
+        }
+        if (total != size) {
+            throw new AssertionError("size " + size + " but pages hold " + total);
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "SortedLongIntMap[" + size + " entries in " + pageCount + " pages, " + footprintBytes() + " bytes]";
+    }
+}

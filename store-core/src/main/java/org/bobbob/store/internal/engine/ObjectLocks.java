@@ -1,0 +1,100 @@
+package org.bobbob.store.internal.engine;
+
+import java.io.InterruptedIOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * Per-object read/write locks that hold memory only for objects someone holds or waits for.
+ *
+ * <h2>Why this shape</h2>
+ * <ul>
+ *   <li>A Late handle holds its object's lock from open to close, and may be closed by another
+ *       thread than the one that opened it, so the lock must not be owned by a thread:
+ *       {@link StampedLock}, not {@code ReentrantReadWriteLock}.
+ *   <li>An entry counts its holders and waiters ({@code refs}). It is created and counted up
+ *       inside {@link ConcurrentHashMap#compute}, and counted down (and removed at zero) the
+ *       same way, so the count changes atomically with the entry's presence in the map: a
+ *       thread can never lock an entry that another thread has already removed (the flaw of
+ *       the Go original's lock map, which removed records still in use).
+ *   <li>Striped locks would also bound memory, but two objects sharing a stripe would then
+ *       exclude each other, and deleting one object while holding a handle on its stripe-mate
+ *       would deadlock.
+ * </ul>
+ * Thread-safe.
+ */
+public final class ObjectLocks {
+    private static final class Entry {
+        final StampedLock lock = new StampedLock();
+        /** Holders plus waiters; only read or written inside the map's compute functions. */
+        int refs;
+    }
+
+    private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
+
+    /** A held lock: pass it back to {@link #unlock}. Not reusable. */
+    public static final class Held {
+        final long id;
+        final Entry entry;
+        final long stamp;
+        final boolean write;
+
+        Held(long id, Entry entry, long stamp, boolean write) {
+            this.id = id;
+            this.entry = entry;
+            this.stamp = stamp;
+            this.write = write;
+        }
+
+        public long id() {
+            return id;
+        }
+    }
+
+    private Entry ref(long id) {
+        return entries.compute(id, (k, e) -> {
+            Entry entry = e == null ? new Entry() : e;
+            entry.refs++;
+            return entry;
+        });
+    }
+
+    private void unref(long id) {
+        entries.computeIfPresent(id, (k, e) -> --e.refs == 0 ? null : e);
+    }
+
+    /** Takes object {@code id}'s lock shared, waiting for any writer. */
+    public Held readLock(long id) throws InterruptedIOException {
+        return lock(id, false);
+    }
+
+    /** Takes object {@code id}'s lock exclusive, waiting for every holder. */
+    public Held writeLock(long id) throws InterruptedIOException {
+        return lock(id, true);
+    }
+
+    private Held lock(long id, boolean write) throws InterruptedIOException {
+        Entry e = ref(id);
+        try {
+            long stamp = write ? e.lock.writeLockInterruptibly() : e.lock.readLockInterruptibly();
+            return new Held(id, e, stamp, write);
+        } catch (InterruptedException ie) {
+            unref(id);
+            Thread.currentThread().interrupt();
+            InterruptedIOException ex = new InterruptedIOException("interrupted while waiting for the lock of object " + id);
+            ex.initCause(ie);
+            throw ex;
+        }
+    }
+
+    /** Releases a lock from {@link #readLock} or {@link #writeLock}; call once per lock. */
+    public void unlock(Held held) {
+        held.entry.lock.unlock(held.stamp);
+        unref(held.id);
+    }
+
+    /** Objects with a holder or a waiter right now (the table's size). */
+    public int activeEntries() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,71 @@
+package org.bobbob.store.internal.format;
+
+import org.bobbob.store.internal.io.StoreFile;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The framing of a metadata record, the store's allocator state at one sync:
+ * <pre>
+ *   offset  size  field
+ *   0       4     magic "BOBR" (0x52424F42 little-endian)
+ *   4       4     payload length P (u32 LE)
+ *   8       P     payload (written by the store; see docs/FORMAT.md)
+ *   8+P     4     CRC32C of bytes [0, 8+P) (u32 LE)
+ * </pre>
+ * A record is written to space the allocator set aside for it, and becomes current only when a
+ * header slot that names it (offset, length) is durable.
+ */
+public final class MetaRecord {
+    static final int MAGIC = 0x52424F42;
+    /** Bytes a record adds around its payload. */
+    public static final int FRAMING = 12;
+
+    private MetaRecord() {}
+
+    static ByteBuffer encode(byte[] payload, int len) {
+        ByteBuffer out = ByteBuffer.allocate(FRAMING + len).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(MAGIC).putInt(len).put(payload, 0, len);
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, 8 + len);
+        out.putInt((int) crc.getValue());
+        return out.flip();
+    }
+
+    /**
+     * Reads and checks the record at {@code offset} of {@code length} bytes.
+     *
+     * @throws MetadataException if the magic, length or checksum is wrong
+     */
+    public static MetaReader read(StoreFile file, long offset, int length) throws IOException {
+        if (length < FRAMING) {
+            throw new MetadataException("metadata record length " + length + " is too small");
+        }
+        ByteBuffer in = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (in.hasRemaining()) {
+            if (file.read(in, offset + in.position()) < 0) {
+                throw new MetadataException("metadata record at " + offset + " runs past the end of the file");
+            }
+        }
+        in.flip();
+        int magic = in.getInt(0);
+        int payloadLength = in.getInt(4);
+        if (magic != MAGIC) {
+            throw new MetadataException("metadata record at " + offset + " has bad magic 0x" + Integer.toHexString(magic));
+        }
+        if (payloadLength != length - FRAMING) {
+            throw new MetadataException("metadata record at " + offset + " says " + payloadLength
+                    + " payload bytes, header says " + (length - FRAMING));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(in.array(), 0, 8 + payloadLength);
+        int expected = in.getInt(8 + payloadLength);
+        if ((int) crc.getValue() != expected) {
+            throw new MetadataException("metadata record at " + offset + " fails its checksum");
+        }
+        return new MetaReader(in.array(), 8, 8 + payloadLength);
+    }
+}

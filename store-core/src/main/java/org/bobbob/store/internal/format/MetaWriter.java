@@ -1,0 +1,101 @@
+package org.bobbob.store.internal.format;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Builds a metadata record's payload: unsigned LEB128 varints (small numbers, such as the gap
+ * between neighbouring objects, take one byte) and little-endian fixed-width words. Reusable:
+ * {@link #reset()} keeps a buffer of up to {@value #KEPT_BYTES} bytes, so a small store that syncs
+ * often does not reallocate it; a larger one is dropped by {@link #toRecord()}, which copies the
+ * payload anyway: kept between syncs, it would cost a big store about 4 heap bytes per object.
+ */
+public final class MetaWriter {
+    static final int KEPT_BYTES = 64 << 10;
+    private byte[] buf = new byte[4096];
+    private int len;
+
+    public MetaWriter reset() {
+        len = 0;
+        return this;
+    }
+
+    public int length() {
+        return len;
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            long want = Math.max((long) buf.length * 2, (long) len + more);
+            if (want > Integer.MAX_VALUE - 64) {
+                throw new IllegalStateException("metadata record larger than 2 GiB");
+            }
+            buf = Arrays.copyOf(buf, (int) want);
+        }
+    }
+
+    public MetaWriter putByte(int b) {
+        ensure(1);
+        buf[len++] = (byte) b;
+        return this;
+    }
+
+    /** An unsigned varint; {@code v} must not be negative. */
+    public MetaWriter putVarLong(long v) {
+        assert v >= 0 : "negative varint " + v;
+        ensure(10);
+        while ((v & ~0x7FL) != 0) {
+            buf[len++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[len++] = (byte) v;
+        return this;
+    }
+
+    /** A little-endian 16-bit word (the low 16 bits of {@code v}). */
+    public MetaWriter putShort(int v) {
+        ensure(2);
+        buf[len++] = (byte) v;
+        buf[len++] = (byte) (v >>> 8);
+        return this;
+    }
+
+    public MetaWriter putInt(int v) {
+        ensure(4);
+        for (int i = 0; i < 4; i++) {
+            buf[len++] = (byte) (v >>> (8 * i));
+        }
+        return this;
+    }
+
+    public MetaWriter putLong(long v) {
+        ensure(8);
+        for (int i = 0; i < 8; i++) {
+            buf[len++] = (byte) (v >>> (8 * i));
+        }
+        return this;
+    }
+
+    /** Appends what {@code other} holds. */
+    public MetaWriter append(MetaWriter other) {
+        ensure(other.len);
+        System.arraycopy(other.buf, 0, buf, len, other.len);
+        len += other.len;
+        return this;
+    }
+
+    /** The payload wrapped as a record (magic, length, payload, CRC32C), ready to write. */
+    public ByteBuffer toRecord() {
+        ByteBuffer record = MetaRecord.encode(buf, len);
+        if (buf.length > KEPT_BYTES) {
+            buf = new byte[4096];
+            len = 0;
+        }
+        return record;
+    }
+
+    static ByteBuffer littleEndian(int capacity) {
+        return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}

@@ -1,0 +1,197 @@
+package org.bobbob.store.internal.io;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.bobbob.store.support.Errors;
+
+/**
+ * A {@link StoreFile} over a {@link FileChannel}, holding an exclusive lock on the file for as
+ * long as it is open, so that a second open of the same file, from this JVM or another process,
+ * fails at once.
+ *
+ * <h2>Interrupts</h2>
+ * A {@code FileChannel} closes itself when a thread blocked in it is interrupted, failing every
+ * other thread's I/O: one cancelled request would take the whole store down. So, as H2's
+ * {@code FilePathRetryOnInterrupt} does, this class reopens the channel (and re-takes the lock)
+ * when that happens: the interrupted thread's call fails with {@link InterruptedIOException}
+ * (its interrupt status kept), and other threads whose calls failed with the close retry them
+ * on the new channel. Positional reads and writes are idempotent, so a retry is safe.
+ */
+public final class ChannelStoreFile implements StoreFile {
+    private final Path path;
+    /** Replaced (under {@code this}) only when an interrupt closed it; read without a lock. */
+    private volatile FileChannel channel;
+    private FileLock lock;
+    private volatile boolean closed;
+    private final MappedReads mapped = new MappedReads();
+
+    private ChannelStoreFile(Path path, FileChannel channel, FileLock lock) {
+        this.path = path;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens (and with {@code create}, creates if missing) the file read-write and locks it.
+     *
+     * @throws org.bobbob.store.StoreException naming the path if it is missing or already locked
+     */
+    public static ChannelStoreFile open(Path path, boolean create) throws IOException {
+        FileChannel channel;
+        try {
+            channel = create
+                    ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)
+                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw create ? Errors.missingDirectory(path) : Errors.missing(path);
+        }
+        return new ChannelStoreFile(path, channel, lock(path, channel));
+    }
+
+    private static FileLock lock(Path path, FileChannel channel) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw Errors.locked(path);
+        }
+        return lock;
+    }
+
+    @FunctionalInterface
+    private interface ChannelOp<T> {
+        T run(FileChannel ch) throws IOException;
+    }
+
+    private <T> T io(ChannelOp<T> op) throws IOException {
+        while (true) {
+            FileChannel ch = channel;
+            try {
+                return op.run(ch);
+            } catch (ClosedByInterruptException e) {
+                reopen(ch);
+                InterruptedIOException ie = new InterruptedIOException("interrupted during I/O on " + path);
+                ie.initCause(e);
+                throw ie;
+            } catch (ClosedChannelException e) { // includes AsynchronousCloseException
+                if (closed) {
+                    throw e;
+                }
+                reopen(ch); // another thread's interrupt closed it: retry on the new channel
+            }
+        }
+    }
+
+    /** Replaces {@code broken} with a fresh channel, unless another thread already did. */
+    private synchronized void reopen(FileChannel broken) throws IOException {
+        if (closed || channel != broken) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted(); // opening must not be interrupted in turn
+        mapped.clear();
+        try {
+            FileChannel fresh = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            lock = lock(path, fresh);
+            channel = fresh;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public Path path() {
+        return path;
+    }
+
+    /** From the memory maps when they cover the range, else from the channel (see {@link MappedReads}). */
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int n = mapped.read(dst, position);
+        if (n >= 0) {
+            return n;
+        }
+        if (position + dst.remaining() > mapped.limit()) {
+            io(ch -> {
+                mapped.grow(ch, ch.size());
+                return null;
+            });
+            n = mapped.read(dst, position);
+            if (n >= 0) {
+                return n;
+            }
+        }
+        return io(ch -> ch.read(dst, position));
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        return io(ch -> ch.write(src, position));
+    }
+
+    @Override
+    public long size() throws IOException {
+        return io(FileChannel::size);
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+        mapped.shrink(size);
+        io(ch -> ch.truncate(size));
+    }
+
+    @Override
+    public void force() throws IOException {
+        io(ch -> {
+            ch.force(false);
+            mapped.grow(ch, ch.size(), true); // the file stopped growing for now: map (nearly) all of it
+            return null;
+        });
+    }
+
+    /** Releases the lock and closes the channel; idempotent. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        mapped.clear();
+        try {
+            if (channel.isOpen()) {
+                lock.release();
+            }
+        } finally {
+            channel.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelStoreFile[" + path + "]";
+    }
+}

@@ -1,0 +1,481 @@
+package org.bobbob.store.internal.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * Gathers small writes into few large ones: a {@link StoreFile} decorator with a small
+ * write-back cache of {@value #CHUNK_SIZE}-byte chunks of the file.
+ *
+ * <h2>Why</h2>
+ * A store writes each object with its own positional write, and most objects are small: the
+ * system call, not the copy, is the cost. New objects of one size class fill a block slot after
+ * slot, and new large objects go to the end of the file one after another, so consecutive writes
+ * usually continue where an earlier one stopped. Gathering them turns thousands of calls into a
+ * few 64 KiB writes.
+ *
+ * <h2>How</h2>
+ * <ol>
+ *   <li>A write smaller than half a chunk is copied into the chunk(s) it falls in; each chunk keeps
+ *       one dirty interval. A write that touches or overlaps it widens it. One that leaves a small
+ *       gap (objects in slots larger than themselves leave one after each) widens it too when the
+ *       gap lies past where the file ended when the chunk was made: those bytes are zeros in the
+ *       file and in the buffer, so writing them back changes nothing. Any other gap writes the
+ *       interval out and starts a new one. The file is read into a chunk only by a load (3).
+ *   <li>Only new data is cached: a write that reaches past the file's end (new objects at the
+ *       end, new blocks of slots), or one into a chunk already cached. A write wholly inside the
+ *       file (an overwrite, an object in a reused hole) goes straight through, outside the lock,
+ *       since caching it would evict chunks still being filled.
+ *   <li>Except for new objects in reused space that come close together: a multi store refills a
+ *       block's free slots one after another, between live objects. A {@link #writeNewObject} into
+ *       a chunk that another recent one went straight to (one of the last {@value #RECENT})
+ *       <em>loads</em> the chunk: its bytes are read from the file, so the dirty interval may then
+ *       widen over any gap, and the block's refill becomes one write instead of hundreds. Loading
+ *       is safe only while no direct write into the chunk is under way (it would read bytes that
+ *       write is about to replace, and write them back later): each direct write counts itself in
+ *       and out of its chunk's stripe of {@link #inFlight} (in under the lock), and a chunk with a
+ *       write in flight is not loaded. Once loaded, later writes see the chunk and join it.
+ *   <li>When {@value #MAX_CHUNKS} chunks (16 MiB) are cached, the least recently written is
+ *       written out and its buffer reused: a multi store fills a block per size class at once,
+ *       so dozens of chunks are being filled side by side. Larger writes write out the chunks
+ *       they overlap, then go straight through.
+ *   <li>{@link #force()} writes every chunk out, in file order, then forces the file; so does
+ *       {@link #close()}. {@link #truncate} and {@link #size()} see the cached bytes too.
+ *   <li>A read that overlaps a cached chunk is served under the cache's lock: the file's bytes,
+ *       then the dirty intervals laid over them. A read that overlaps none goes straight to the
+ *       file, without the lock: a chunk leaves the cache only after its bytes are in the file.
+ * </ol>
+ * What the cache holds is lost by a crash, as page-cache writes are lost by a power failure: the
+ * store's promise is only for what a sync covered, and a sync forces the cache first.
+ *
+ * <p>Thread-safe. One lock guards the cache; it is held for copies into chunk buffers and for
+ * writing chunks out, never for a read that misses the cache.
+ */
+public final class CombiningStoreFile implements StoreFile {
+    static final int CHUNK_BITS = 16;
+    static final int CHUNK_SIZE = 1 << CHUNK_BITS;
+    static final int MAX_CHUNKS = 256;
+    static final int MAX_GAP = 8192;
+    /** How many chunks of recent direct new-object writes are remembered. */
+    static final int RECENT = 64;
+    private static final int STRIPES = 1024;
+
+    /**
+     * One cached chunk: its buffer and its dirty interval [lo, hi), relative to the chunk. From
+     * {@code validFrom} on, the buffer holds what the file holds (or newer, dirty bytes): the part
+     * of a chunk past the file's end starts as zeros, so a gap there needs no read.
+     */
+    private static final class Chunk {
+        final long index;
+        final byte[] buf;
+        int lo;
+        int hi;
+        int validFrom;
+
+        Chunk(long index, byte[] buf) {
+            this.index = index;
+            this.buf = buf;
+        }
+
+        long base() {
+            return index << CHUNK_BITS;
+        }
+    }
+
+    private final StoreFile inner;
+    private final Object lock = new Object();
+    /** Present chunks by index, for the lock-free "does a read touch the cache" check. */
+    private final ConcurrentHashMap<Long, Chunk> present = new ConcurrentHashMap<>();
+    /** The same chunks, least recently written first (guarded by {@link #lock}). */
+    private final LinkedHashMap<Long, Chunk> order = new LinkedHashMap<>(MAX_CHUNKS * 2, 0.75f, true);
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    /**
+     * The file's own length as this object last set or saw it (every write to the file goes through
+     * here): bytes at or past it read as zeros, so a gap there needs no read. Guarded by the lock.
+     */
+    private long innerSize = -1;
+    /** Set by close(): later calls fail as a closed channel's would, rather than filling the cache. */
+    private volatile boolean closed;
+    /**
+     * Direct writes under way, per stripe of chunk indexes. Counted up under the lock, when the
+     * write is decided; down after it, without the lock. A chunk is loaded (under the lock) only
+     * when its stripe is at zero, so no direct write can land in it unseen.
+     */
+    private final AtomicIntegerArray inFlight = new AtomicIntegerArray(STRIPES);
+    /** Chunks that recent direct new-object writes went to, a ring (guarded by the lock). */
+    private final long[] recentNew = new long[RECENT];
+    private int recentNext;
+
+    public CombiningStoreFile(StoreFile inner) {
+        this.inner = inner;
+        Arrays.fill(recentNew, -1);
+    }
+
+    /**
+     * {@code file} behind a combining cache, unless the system property
+     * {@code bobbob.writeCombining} is {@code false} (then every write is its own system call).
+     */
+    public static StoreFile over(StoreFile file) {
+        return Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true")) ? new CombiningStoreFile(file) : file;
+    }
+
+    @Override
+    public Path path() {
+        return inner.path();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        return write(src, position, false);
+    }
+
+    @Override
+    public void writeNewObject(ByteBuffer src, long position) throws IOException {
+        long pos = position;
+        boolean first = true;
+        while (src.hasRemaining()) {
+            pos += write(src, pos, first);
+            first = false;
+        }
+    }
+
+    private int write(ByteBuffer src, long position, boolean newObject) throws IOException {
+        checkOpen();
+        int n = src.remaining();
+        if (n >= CHUNK_SIZE / 2) {
+            synchronized (lock) {
+                flushRange(position, position + n);
+                int written = inner.write(src, position);
+                innerSize = Math.max(innerSize(), position + written);
+                return written;
+            }
+        }
+        boolean direct;
+        long end = position + n;
+        synchronized (lock) {
+            direct = end <= innerSize() && !touchesCachedChunk(position, end) && !(newObject && loadForNewObject(position, end));
+            if (direct) {
+                countInFlight(position, end, 1);
+            } else {
+                copyIn(src, position);
+            }
+        }
+        if (direct) {
+            // A write wholly inside the file: caching it would only evict chunks still being
+            // filled. It goes straight through, outside the lock, so threads writing different
+            // objects do not wait for each other. A chunk created meanwhile cannot
+            // cover these bytes: it only takes up bytes written to it or known to be zeros (past
+            // the file's end when it was made), and these lie wholly below the file's end; nor
+            // can one be loaded while this write is counted in flight.
+            try {
+                return inner.write(src, position);
+            } finally {
+                countInFlight(position, end, -1);
+            }
+        }
+        return n;
+    }
+
+    private void countInFlight(long from, long to, int delta) {
+        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+            inFlight.addAndGet(stripe(i), delta);
+        }
+    }
+
+    private static int stripe(long chunkIndex) {
+        return (int) (chunkIndex & (STRIPES - 1));
+    }
+
+    /**
+     * A new object wholly inside the file, in chunks none of which is cached: if a recent direct
+     * new-object write went to each of them, load them and return true (the caller copies in);
+     * otherwise remember them and return false (the caller writes straight through). Caller holds
+     * {@link #lock}.
+     */
+    private boolean loadForNewObject(long from, long to) throws IOException {
+        long first = from >>> CHUNK_BITS;
+        long last = (to - 1) >>> CHUNK_BITS;
+        boolean recent = true;
+        for (long i = first; i <= last && recent; i++) {
+            recent = isRecentNew(i) && inFlight.get(stripe(i)) == 0;
+        }
+        if (!recent) {
+            for (long i = first; i <= last; i++) {
+                if (!isRecentNew(i)) {
+                    recentNew[recentNext] = i;
+                    recentNext = (recentNext + 1) % RECENT;
+                }
+            }
+            return false;
+        }
+        for (long i = first; i <= last; i++) {
+            load(chunk(i));
+        }
+        return true;
+    }
+
+    private boolean isRecentNew(long chunkIndex) {
+        for (long r : recentNew) {
+            if (r == chunkIndex) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Fills a chunk just made (nothing written to it yet) with the file's bytes below
+     * {@code validFrom}, so that every byte of its buffer is valid. Caller holds {@link #lock} and
+     * has checked that no direct write into the chunk is in flight.
+     */
+    private void load(Chunk c) throws IOException {
+        assert c.hi == c.lo : "loading a chunk that holds writes";
+        inner.readFullyZeroPadded(ByteBuffer.wrap(c.buf, 0, c.validFrom), c.base());
+        c.validFrom = 0;
+    }
+
+    /** Copies {@code src} into the chunks it falls in. Caller holds {@link #lock}. */
+    private void copyIn(ByteBuffer src, long position) throws IOException {
+        long pos = position;
+        while (src.hasRemaining()) {
+            long index = pos >>> CHUNK_BITS;
+            int off = (int) (pos & (CHUNK_SIZE - 1));
+            int len = Math.min(src.remaining(), CHUNK_SIZE - off);
+            Chunk c = chunk(index);
+            if (c.hi > c.lo && (off > c.hi || off + len < c.lo)) {
+                int gapFrom = off > c.hi ? c.hi : off + len;
+                int gapTo = off > c.hi ? off : c.lo;
+                if (c.validFrom > 0 && (gapFrom < c.validFrom || gapTo - gapFrom > MAX_GAP)) {
+                    // The gap may hold bytes of other objects the buffer does not have (or is
+                    // long): write the interval out and start anew. A loaded chunk (validFrom 0)
+                    // holds every byte, so its interval may cover any gap.
+                    writeOut(c);
+                } // else the gap's bytes are in the buffer (loaded, or zeros past the old end)
+            }
+            src.get(c.buf, off, len);
+            if (c.hi == c.lo) {
+                c.lo = off;
+                c.hi = off + len;
+            } else {
+                c.lo = Math.min(c.lo, off);
+                c.hi = Math.max(c.hi, off + len);
+            }
+            pos += len;
+        }
+    }
+
+    /** Whether [from, to) falls in a cached chunk. Caller holds {@link #lock}. */
+    private boolean touchesCachedChunk(long from, long to) {
+        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+            if (order.containsKey(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The cached chunk {@code index}, making room if needed. Caller holds {@link #lock}. */
+    private Chunk chunk(long index) throws IOException {
+        Chunk c = order.get(index);
+        if (c != null) {
+            return c;
+        }
+        if (order.size() >= MAX_CHUNKS) {
+            Chunk oldest = order.values().iterator().next();
+            evict(oldest);
+        }
+        byte[] buf = spare.isEmpty() ? new byte[CHUNK_SIZE] : spare.pop();
+        c = new Chunk(index, buf);
+        c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, innerSize() - c.base()));
+        Arrays.fill(buf, c.validFrom, CHUNK_SIZE, (byte) 0);
+        order.put(index, c);
+        present.put(index, c);
+        return c;
+    }
+
+    private long innerSize() throws IOException {
+        if (innerSize < 0) {
+            innerSize = inner.size();
+        }
+        return innerSize;
+    }
+
+    /** Writes the chunk's dirty interval to the file. Caller holds {@link #lock}. */
+    private void writeOut(Chunk c) throws IOException {
+        if (c.hi > c.lo) {
+            inner.writeFully(ByteBuffer.wrap(c.buf, c.lo, c.hi - c.lo), c.base() + c.lo);
+            innerSize = Math.max(innerSize(), c.base() + c.hi);
+            c.lo = 0;
+            c.hi = 0;
+        }
+    }
+
+    /** Writes the chunk out, then drops it (its bytes are in the file first). Caller holds {@link #lock}. */
+    private void evict(Chunk c) throws IOException {
+        writeOut(c);
+        order.remove(c.index);
+        present.remove(c.index);
+        spare.push(c.buf);
+    }
+
+    /** Writes out and drops the chunks that overlap [from, to). Caller holds {@link #lock}. */
+    private void flushRange(long from, long to) throws IOException {
+        if (order.isEmpty()) {
+            return;
+        }
+        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+            Chunk c = order.get(i);
+            if (c != null) {
+                evict(c);
+            }
+        }
+    }
+
+    /**
+     * Writes every chunk out, in file order, and drops them and their buffers: between syncs the
+     * cache holds up to 16 MiB; after one, nothing. Caller holds {@link #lock}.
+     */
+    private void flushAll() throws IOException {
+        List<Chunk> all = new ArrayList<>(order.values());
+        all.sort(Comparator.comparingLong(c -> c.index));
+        for (Chunk c : all) {
+            evict(c);
+        }
+        spare.clear();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        checkOpen();
+        int n = dst.remaining();
+        if (n == 0 || !touchesCache(position, n)) {
+            return inner.read(dst, position);
+        }
+        synchronized (lock) {
+            long end = sizeLocked();
+            if (position >= end) {
+                return -1;
+            }
+            int len = (int) Math.min(n, end - position);
+            int start = dst.position();
+            ByteBuffer view = dst.slice(start, len);
+            inner.readFullyZeroPadded(view, position);
+            for (long i = position >>> CHUNK_BITS; i <= (position + len - 1) >>> CHUNK_BITS; i++) {
+                Chunk c = order.get(i);
+                if (c == null || c.hi == c.lo) {
+                    continue;
+                }
+                long from = Math.max(position, c.base() + c.lo);
+                long to = Math.min(position + len, c.base() + c.hi);
+                if (from < to) {
+                    dst.put(start + (int) (from - position), c.buf, (int) (from - c.base()), (int) (to - from));
+                }
+            }
+            dst.position(start + len);
+            return len;
+        }
+    }
+
+    private void checkOpen() throws java.nio.channels.ClosedChannelException {
+        if (closed) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+    }
+
+    private boolean touchesCache(long position, int n) {
+        if (present.isEmpty()) {
+            return false;
+        }
+        for (long i = position >>> CHUNK_BITS; i <= (position + n - 1) >>> CHUNK_BITS; i++) {
+            if (present.containsKey(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- the rest
+
+    @Override
+    public long size() throws IOException {
+        synchronized (lock) {
+            return sizeLocked();
+        }
+    }
+
+    private long sizeLocked() throws IOException {
+        long size = innerSize();
+        for (Map.Entry<Long, Chunk> e : order.entrySet()) {
+            Chunk c = e.getValue();
+            if (c.hi > c.lo) {
+                size = Math.max(size, c.base() + c.hi);
+            }
+        }
+        return size;
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+        synchronized (lock) {
+            flushAll();
+            inner.truncate(size);
+            innerSize = Math.min(innerSize(), size);
+        }
+    }
+
+    @Override
+    public void force() throws IOException {
+        synchronized (lock) {
+            flushAll();
+        }
+        inner.force();
+    }
+
+    /** Writes the cache out, then closes the file; the file is closed even if that fails. */
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                flushAll();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        try {
+            inner.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CombiningStoreFile[" + inner + "]";
+    }
+}

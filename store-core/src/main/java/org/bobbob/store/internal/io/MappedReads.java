@@ -1,0 +1,112 @@
+package org.bobbob.store.internal.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Serves positional reads from read-only memory maps of the file, so a read is one copy from
+ * the page cache instead of a system call.
+ *
+ * <h2>How</h2>
+ * <ul>
+ *   <li>The file is mapped in segments of {@value #SEGMENT_BITS}-bit size (1 GiB; a
+ *       {@code MappedByteBuffer} holds at most 2 GiB), never past the file's size at the time of
+ *       mapping: a map past the end would fault on access.
+ *   <li>{@link #limit} says how far the maps reach. A read that ends past it asks for a remap,
+ *       which happens only when the file has grown by at least 1/8 of what is mapped (or
+ *       {@value #MIN_GROWTH} bytes), so a growing file is not remapped on every read; until then
+ *       such reads go to the channel ({@link #read} returns -1 and the caller falls back). A sync
+ *       remaps once the file has grown by 1/64, so after one at most that sliver takes that path.
+ *   <li>Writes go through the channel; on Linux the page cache is shared, so maps see them.
+ *   <li>Before the file is cut, {@link #shrink} pulls the limit back, so reads past the new end go
+ *       to the channel (and read end-of-file) instead of touching a page that no longer exists.
+ *       Old maps are released by the garbage collector.
+ * </ul>
+ * Thread-safe: {@link #maps} is replaced whole and published through a volatile field.
+ */
+final class MappedReads {
+    static final int SEGMENT_BITS = 30;
+    private static final long SEGMENT = 1L << SEGMENT_BITS;
+    private static final long MIN_GROWTH = 64L << 20;
+
+    /** The maps and how far they reach; immutable once published. */
+    private record Maps(MappedByteBuffer[] segments, long limit) {}
+
+    private static final Maps NONE = new Maps(new MappedByteBuffer[0], 0);
+
+    private volatile Maps maps = NONE;
+
+    /** How far the maps reach. */
+    long limit() {
+        return maps.limit;
+    }
+
+    /**
+     * Copies {@code dst.remaining()} bytes from {@code position} if the maps cover them.
+     *
+     * @return the bytes copied, or -1 if the maps do not cover the range (read from the channel)
+     */
+    int read(ByteBuffer dst, long position) {
+        Maps m = maps;
+        int n = dst.remaining();
+        if (position < 0 || position + n > m.limit) {
+            return -1;
+        }
+        long pos = position;
+        int left = n;
+        while (left > 0) {
+            MappedByteBuffer seg = m.segments[(int) (pos >>> SEGMENT_BITS)];
+            int inSeg = (int) (pos & (SEGMENT - 1));
+            int chunk = Math.min(left, seg.limit() - inSeg);
+            dst.put(dst.position(), seg, inSeg, chunk);
+            dst.position(dst.position() + chunk);
+            pos += chunk;
+            left -= chunk;
+        }
+        return n;
+    }
+
+    /** Maps up to {@code fileSize} if the file has grown enough since the last map. */
+    void grow(FileChannel channel, long fileSize) throws IOException {
+        grow(channel, fileSize, false);
+    }
+
+    /**
+     * Maps up to {@code fileSize} if the file has grown enough since the last map: by 1/8 of
+     * what is mapped, or with {@code afterSync} by 1/64. A sync is when the file has stopped
+     * growing for a while, so the smaller step leaves at most a sliver of it to be read through
+     * the channel, while a store that syncs every second does not remap every time (each remap
+     * leaves the old maps to the garbage collector).
+     */
+    synchronized void grow(FileChannel channel, long fileSize, boolean afterSync) throws IOException {
+        Maps m = maps;
+        long growth = fileSize - m.limit;
+        long step = Math.min(MIN_GROWTH, Math.max(4096, m.limit >>> (afterSync ? 6 : 3)));
+        if (growth <= 0 || growth < step) {
+            return;
+        }
+        int count = (int) ((fileSize + SEGMENT - 1) >>> SEGMENT_BITS);
+        MappedByteBuffer[] segments = java.util.Arrays.copyOf(m.segments, count);
+        int firstToMap = (int) (m.limit >>> SEGMENT_BITS); // the last, partial segment is mapped again
+        for (int i = firstToMap; i < count; i++) {
+            long start = (long) i << SEGMENT_BITS;
+            segments[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(SEGMENT, fileSize - start));
+        }
+        maps = new Maps(segments, fileSize);
+    }
+
+    /** Called before the file is cut to {@code size}: reads past it leave the maps. */
+    synchronized void shrink(long size) {
+        Maps m = maps;
+        if (size < m.limit) {
+            maps = size == 0 ? NONE : new Maps(m.segments, size);
+        }
+    }
+
+    /** Forgets every map (the channel was replaced, or closed). */
+    synchronized void clear() {
+        maps = NONE;
+    }
+}

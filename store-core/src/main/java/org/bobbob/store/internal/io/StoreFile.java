@@ -1,0 +1,70 @@
+package org.bobbob.store.internal.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * The one seam through which a store touches its file: positional reads and writes, size,
+ * truncate and force. Production code uses {@link ChannelStoreFile}; tests substitute files that
+ * drop, reorder or tear unsynced writes, or fail the N-th operation, to check the durability
+ * promise at every failure point.
+ *
+ * <p>Implementations must be safe for concurrent positional reads and writes from many threads,
+ * as {@link java.nio.channels.FileChannel} is.
+ */
+public interface StoreFile extends Closeable {
+
+    /** The file's path, for messages. */
+    Path path();
+
+    /** Reads into {@code dst} from {@code position}; -1 at end of file. May read fewer bytes. */
+    int read(ByteBuffer dst, long position) throws IOException;
+
+    /** Writes from {@code src} at {@code position}. May write fewer bytes. */
+    int write(ByteBuffer src, long position) throws IOException;
+
+    long size() throws IOException;
+
+    void truncate(long size) throws IOException;
+
+    /** Makes every write done so far durable (data only, like {@code force(false)}). */
+    void force() throws IOException;
+
+    /** Writes all of {@code src} at {@code position}. */
+    default void writeFully(ByteBuffer src, long position) throws IOException {
+        long pos = position;
+        while (src.hasRemaining()) {
+            pos += write(src, pos);
+        }
+    }
+
+    /**
+     * As {@link #writeFully}, for the bytes of an object just allocated at {@code position} where
+     * more new objects will likely follow close by (a multi store refills the free slots of one
+     * block after another), so a caching layer may gather them. Overwrites, and new objects in
+     * holes that have no such neighbours, use {@link #writeFully}.
+     */
+    default void writeNewObject(ByteBuffer src, long position) throws IOException {
+        writeFully(src, position);
+    }
+
+    /**
+     * Fills {@code dst} from {@code position}; bytes past the end of the file read as zeros
+     * (objects allocated at the end of the file may not have been written yet).
+     */
+    default void readFullyZeroPadded(ByteBuffer dst, long position) throws IOException {
+        long pos = position;
+        while (dst.hasRemaining()) {
+            int n = read(dst, pos);
+            if (n < 0) {
+                while (dst.hasRemaining()) {
+                    dst.put((byte) 0);
+                }
+                return;
+            }
+            pos += n;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package org.bobbob.store.internal.alloc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bobbob.store.internal.format.MetadataException;
+import org.junit.jupiter.api.Test;
+
+class FileSpaceTest {
+    @Test
+    void bestFitSplitsAndMergesAndTheEndMovesBack() {
+        FileSpace s = new FileSpace(100);
+        long a = s.allocate(10);
+        assertTrue(s.lastWasFresh());
+        long b = s.allocate(20);
+        long c = s.allocate(30);
+        assertEquals(160, s.end());
+        s.free(a, 10);
+        s.free(b, 20);
+        assertEquals(0, s.freeBytes(), "parked, not reusable");
+        assertEquals(160, s.allocate(5), "parked space is not handed out");
+        s.releaseFreed(s.freedMark());
+        assertEquals(1, s.holes(), "neighbours merged");
+        assertEquals(30, s.freeBytes());
+        assertEquals(a, s.allocate(25));
+        assertFalse(s.lastWasFresh(), "a hole may hold old bytes");
+        s.freeNow(165 - 5, 5); // the 5 bytes at the end: the end moves back
+        s.freeNow(c, 30);
+        assertEquals(125, s.end(), "the freed tail merged with the last hole and the end moved back");
+        assertEquals(0, s.holes());
+    }
+
+    @Test
+    void freshOnlyPastWhatWasEverWritten() {
+        FileSpace s = new FileSpace(0);
+        long a = s.allocate(100);
+        s.freeNow(a, 100);
+        assertEquals(0, s.end());
+        s.allocate(50);
+        assertFalse(s.lastWasFresh(), "bytes below the old end were written before");
+        s.truncated(50);
+        s.allocate(10);
+        assertTrue(s.lastWasFresh(), "the file was cut there");
+    }
+
+    @Test
+    void randomWorkloadNeverHandsOutAByteTwice() {
+        SplittableRandom r = new SplittableRandom(3);
+        FileSpace s = new FileSpace(0);
+        BitSet used = new BitSet();
+        List<long[]> live = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            if (live.isEmpty() || r.nextInt(5) < 3) {
+                int len = 1 + r.nextInt(300);
+                long off = s.allocate(len);
+                assertTrue(used.get((int) off, (int) off + len).isEmpty(), "overlap at " + off);
+                used.set((int) off, (int) off + len);
+                live.add(new long[] {off, len});
+            } else {
+                long[] x = live.remove(r.nextInt(live.size()));
+                s.free(x[0], x[1]);
+                used.clear((int) x[0], (int) (x[0] + x[1]));
+            }
+            if (i % 50 == 0) {
+                s.releaseFreed(s.freedMark());
+            }
+        }
+        s.releaseFreed(s.freedMark());
+        long liveBytes = live.stream().mapToLong(x -> x[1]).sum();
+        assertEquals(s.end(), liveBytes + s.freeBytes(), "every byte below the end is live or free");
+    }
+
+    @Test
+    void restoreDerivesHolesAndRejectsOverlaps() {
+        ExtentList used = new ExtentList();
+        used.add(300, 50);
+        used.add(100, 100);
+        used.sortByOffset();
+        FileSpace s = new FileSpace(100);
+        s.restore(400, used);
+        assertEquals(100, s.freeBytes(), "the gap 200..300; the tail 350..400 is no hole");
+        assertEquals(350, s.end());
+        ExtentList bad = new ExtentList();
+        bad.add(100, 60);
+        bad.add(150, 10);
+        assertThrows(MetadataException.class, () -> new FileSpace(100).restore(400, bad));
+        ExtentList outside = new ExtentList();
+        outside.add(390, 20);
+        assertThrows(MetadataException.class, () -> new FileSpace(100).restore(400, outside));
+    }
+
+    /**
+     * Against a model that knows every byte: allocations never overlap live bytes, free bytes are
+     * exactly the bytes below the end that are neither live nor parked, and no free byte lies
+     * just below the end (a free tail moves the end back).
+     */
+    @Test
+    void agreesWithAByteModelUnderMixedSizesAndReleases() {
+        for (long seed = 1; seed <= 4; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            FileSpace s = new FileSpace(0);
+            BitSet live = new BitSet();
+            BitSet parked = new BitSet();
+            List<long[]> objects = new ArrayList<>();
+            List<long[]> parkedRanges = new ArrayList<>();
+            for (int i = 0; i < 30_000; i++) {
+                int op = r.nextInt(10);
+                if (objects.isEmpty() || op < 5) {
+                    // log-uniform lengths 1 .. 64 Ki: many classes, exact and inexact fits
+                    int len = (int) Math.max(1, Math.exp(r.nextDouble() * Math.log(65_536)));
+                    long off = s.allocate(len);
+                    assertTrue(live.get((int) off, (int) off + len).isEmpty(), "overlaps live bytes at " + off);
+                    assertTrue(parked.get((int) off, (int) off + len).isEmpty(), "hands out parked bytes at " + off);
+                    live.set((int) off, (int) off + len);
+                    objects.add(new long[] {off, len});
+                } else if (op < 9) {
+                    long[] x = objects.remove(r.nextInt(objects.size()));
+                    live.clear((int) x[0], (int) (x[0] + x[1]));
+                    if (r.nextInt(4) == 0) {
+                        s.freeNow(x[0], x[1]);
+                    } else {
+                        s.free(x[0], x[1]);
+                        parked.set((int) x[0], (int) (x[0] + x[1]));
+                        parkedRanges.add(x);
+                    }
+                } else {
+                    s.releaseFreed(s.freedMark());
+                    parked.clear();
+                    parkedRanges.clear();
+                }
+                if (i % 1000 == 0 || i == 29_999) {
+                    long end = s.end();
+                    BitSet taken = (BitSet) live.clone();
+                    taken.or(parked);
+                    assertTrue(taken.length() <= end, "a live or parked byte past the end " + end);
+                    long free = end - taken.cardinality();
+                    assertEquals(free, s.freeBytes(), "seed " + seed + " step " + i);
+                    assertTrue(end == 0 || taken.get((int) end - 1), "the byte below the end is free, so the end should have moved back");
+                }
+            }
+        }
+    }
+
+    /** A free range longer than the longest hole is kept as several, all reused, and dropped at the end. */
+    @Test
+    void rangesLongerThanTheLongestHoleAreSplitAndStillMergeAway() {
+        long big = 3L * FileSpace.MAX_HOLE + 123;
+        FileSpace s = new FileSpace(0);
+        long a = s.allocate(big);
+        long b = s.allocate(10);
+        s.freeNow(a, big);
+        assertEquals(big, s.freeBytes());
+        assertEquals(4, s.holes(), "three whole holes and a short one");
+        long c = s.allocate(FileSpace.MAX_HOLE);
+        assertTrue(c >= a && c + FileSpace.MAX_HOLE <= a + big, "taken from the free range");
+        assertEquals(big + 10, s.end());
+        s.freeNow(c, FileSpace.MAX_HOLE);
+        s.freeNow(b, 10);
+        assertEquals(0, s.end(), "everything free: every hole went with the end");
+        assertEquals(0, s.holes());
+        assertEquals(0, s.freeBytes());
+    }
+
+    @Test
+    void lengthClassesAreFourPerDoubling() {
+        assertEquals(1, FileSpace.classOf(1));
+        assertEquals(3, FileSpace.classOf(3));
+        assertEquals(4, FileSpace.classOf(4));
+        assertEquals(7, FileSpace.classOf(7));
+        assertEquals(8, FileSpace.classOf(8));
+        assertEquals(8, FileSpace.classOf(9));
+        assertEquals(9, FileSpace.classOf(10));
+        for (long len = 4; len < (1L << 31); len = len * 5 / 4 + 1) {
+            assertTrue(FileSpace.classOf(len) <= FileSpace.classOf(len + 1), "monotone at " + len);
+        }
+    }
+
+    /** Holes live in sorted arrays, not an object or two each: a few dozen bytes a hole, not ~120. */
+    @Test
+    void aHoleCostsAFewDozenHeapBytes() {
+        SplittableRandom r = new SplittableRandom(9);
+        FileSpace s = new FileSpace(0);
+        long[] offsets = new long[100_000];
+        int[] lengths = new int[offsets.length];
+        for (int i = 0; i < offsets.length; i++) {
+            lengths[i] = 1 + r.nextInt(4096);
+            offsets[i] = s.allocate(lengths[i]);
+        }
+        for (int i = 0; i < offsets.length; i += 2) { // every other one: 50 000 holes, freed in random order
+            int k = r.nextInt(offsets.length / 2) * 2;
+            if (lengths[k] > 0) {
+                s.freeNow(offsets[k], lengths[k]);
+                lengths[k] = 0;
+            }
+        }
+        for (int i = 0; i < 20_000; i++) { // reuse some, splitting many
+            s.allocate(1 + r.nextInt(2048));
+        }
+        double perHole = (double) s.footprintBytes() / s.holes();
+        assertTrue(s.holes() > 20_000, "holes " + s.holes());
+        assertTrue(perHole < 48, "bytes per hole " + perHole);
+    }
+}

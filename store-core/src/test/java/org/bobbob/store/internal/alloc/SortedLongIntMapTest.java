@@ -1,0 +1,151 @@
+package org.bobbob.store.internal.alloc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class SortedLongIntMapTest {
+    /** Puts, removes and lookups against a TreeMap, with key ranges that force splits and merges. */
+    @Test
+    void agreesWithTreeMapUnderRandomPutsAndRemoves() {
+        for (long seed = 1; seed <= 6; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            SortedLongIntMap map = new SortedLongIntMap();
+            TreeMap<Long, Integer> reference = new TreeMap<>();
+            long next = 1 + r.nextInt(1000);
+            int keyRange = seed % 2 == 0 ? 5_000 : 50_000;
+            for (int i = 0; i < 200_000; i++) {
+                int op = r.nextInt(10);
+                if (op < 3) { // append above every key, as a growing file does
+                    next += 1 + r.nextInt(4096);
+                    int value = r.nextInt(Integer.MAX_VALUE);
+                    assertEquals(-1, map.put(next, value));
+                    reference.put(next, value);
+                } else if (op < 6) {
+                    long key = r.nextInt(keyRange) * 7L - 3_000;
+                    int value = r.nextInt(Integer.MAX_VALUE);
+                    Integer old = reference.put(key, value);
+                    assertEquals(old == null ? -1 : old, map.put(key, value), "put " + key);
+                } else {
+                    long key = r.nextBoolean() && !reference.isEmpty()
+                            ? reference.ceilingKey(r.nextLong(Math.max(1, reference.lastKey())))
+                            : r.nextInt(keyRange) * 7L - 3_000;
+                    Integer old = reference.remove(key);
+                    assertEquals(old == null ? -1 : old, map.remove(key), "remove " + key);
+                }
+                if (i % 20_000 == 0) {
+                    assertSame(reference, map);
+                }
+            }
+            assertSame(reference, map);
+            assertEquals(-1, map.get(Long.MAX_VALUE));
+            assertEquals(-1, map.get(Long.MIN_VALUE));
+        }
+    }
+
+    @Test
+    void emptiesAndRefills() {
+        SortedLongIntMap map = new SortedLongIntMap();
+        for (long k = 1; k <= 10_000; k++) {
+            map.put(k * 3, (int) k);
+        }
+        for (long k = 1; k <= 10_000; k++) {
+            assertEquals((int) k, map.remove(k * 3));
+        }
+        assertEquals(0, map.size());
+        assertEquals(-1, map.get(3));
+        map.put(5, 7);
+        assertEquals(7, map.get(5));
+        assertTrue(map.checkInvariants());
+    }
+
+    /** Offsets handed out in rising order fill whole pages: 12 bytes an entry plus little slack. */
+    @Test
+    void appendedEntriesCostAboutTwelveBytes() {
+        SortedLongIntMap map = new SortedLongIntMap();
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            map.put(1024 + i * 100L, i);
+        }
+        double perEntry = map.footprintBytes() / (double) n;
+        assertTrue(perEntry < 12.5, "bytes per entry " + perEntry);
+    }
+
+    /** Churn (delete a random half, insert as many in the gaps) keeps the map near its entries' size. */
+    @Test
+    void churnKeepsTheMapDense() {
+        SplittableRandom r = new SplittableRandom(7);
+        SortedLongIntMap map = new SortedLongIntMap();
+        int n = 100_000;
+        List<Long> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long key = 1024 + i * 100L;
+            map.put(key, i);
+            keys.add(key);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < n / 2; i++) {
+                int at = r.nextInt(keys.size());
+                long key = keys.get(at);
+                keys.set(at, keys.get(keys.size() - 1));
+                keys.remove(keys.size() - 1);
+                assertTrue(map.remove(key) >= 0);
+            }
+            for (int i = 0; i < n / 2; i++) {
+                long key;
+                do {
+                    key = 1024 + r.nextLong(n * 100L);
+                } while (map.get(key) >= 0);
+                map.put(key, i);
+                keys.add(key);
+            }
+        }
+        assertTrue(map.checkInvariants());
+        assertEquals(n, map.size());
+        double perEntry = map.footprintBytes() / (double) n;
+        assertTrue(perEntry < 20, "bytes per entry after churn " + perEntry);
+    }
+
+    private static void assertSame(TreeMap<Long, Integer> reference, SortedLongIntMap map) {
+        assertTrue(map.checkInvariants());
+        assertEquals(reference.size(), map.size());
+        for (Map.Entry<Long, Integer> e : reference.entrySet()) {
+            assertEquals(e.getValue(), map.get(e.getKey()), "get " + e.getKey());
+        }
+        List<Long> seen = new ArrayList<>();
+        map.forEach((k, v) -> {
+            assertEquals(reference.get(k), v);
+            seen.add(k);
+        });
+        assertEquals(new ArrayList<>(reference.keySet()), seen);
+        if (!reference.isEmpty()) {
+            assertEquals(reference.firstKey(), map.firstKey());
+            SplittableRandom r = new SplittableRandom(reference.size());
+            for (int i = 0; i < 200; i++) {
+                long probe = reference.firstKey() - 5 + r.nextLong(reference.lastKey() - reference.firstKey() + 10);
+                Long floor = reference.floorKey(probe);
+                assertEquals(floor == null ? Long.MIN_VALUE : floor, map.floorKey(probe), "floorKey " + probe);
+            }
+            int min = r.nextInt(Integer.MAX_VALUE);
+            long best = Long.MIN_VALUE;
+            int bestValue = Integer.MAX_VALUE;
+            int seenCount = 0;
+            for (Map.Entry<Long, Integer> e : reference.entrySet()) {
+                if (seenCount++ == 16) {
+                    break;
+                }
+                if (e.getValue() >= min && e.getValue() < bestValue) {
+                    best = e.getKey();
+                    bestValue = e.getValue();
+                }
+            }
+            assertEquals(best, map.bestFitAmongFirst(16, min));
+        }
+    }
+}
