@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -25,40 +24,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.OperateOnDeployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The REST API of the deployed app, from a client: every endpoint and every error case, many
  * clients at once, and a 200 MiB body through a server with a 384 MiB heap (the build's server
  * configuration, standalone-bobbob.xml, lifts Undertow's 10 MiB max-post-size).
  */
-@ExtendWith(ArquillianExtension.class)
-class BlobApiIT {
-
-    @Deployment(name = "rar", order = 1, testable = false)
-    static ResourceAdapterArchive rar() {
-        return Http.rar();
-    }
-
-    @Deployment(name = "war", order = 2, testable = false)
-    static WebArchive war() {
-        return Http.war();
-    }
-
-    @ArquillianResource
-    @OperateOnDeployment("war")
-    URL url;
-
-    private URI base() throws Exception {
-        return url.toURI();
-    }
+class BlobApiIT extends DeployedApp {
 
     private static byte[] bytes(long seed, int size) {
         byte[] b = new byte[size];

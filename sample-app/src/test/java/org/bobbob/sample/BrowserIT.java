@@ -4,20 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.OperateOnDeployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -33,22 +25,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code target/screenshots/}. Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}
  * (packages chromium and chromium-driver; {@code .ci/run} installs them).
  */
-@ExtendWith(ArquillianExtension.class)
-class BrowserIT {
-
-    @Deployment(name = "rar", order = 1, testable = false)
-    static ResourceAdapterArchive rar() {
-        return Http.rar();
-    }
-
-    @Deployment(name = "war", order = 2, testable = false)
-    static WebArchive war() {
-        return Http.war();
-    }
-
-    @ArquillianResource
-    @OperateOnDeployment("war")
-    URL url;
+class BrowserIT extends DeployedApp {
 
     @Test
     void uploadSeeItListedDownloadItCompareBytes() throws Exception {

@@ -291,7 +291,8 @@ public final class SampleServer {
         }
     }
 
-    private static boolean answers(int port) {
+    /** Whether something accepts connections on {@code port} of 127.0.0.1 (a running server). */
+    static boolean answers(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             return true;

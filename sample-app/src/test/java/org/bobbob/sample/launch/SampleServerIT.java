@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,8 +108,8 @@ class SampleServerIT {
         assertTrue(first.process().toHandle().destroy());
         assertTrue(first.process().waitFor(120, TimeUnit.SECONDS), "the launcher ends");
         jvms.get(0).onExit().get(60, TimeUnit.SECONDS);
-        assertFalse(answers(HTTP), "port " + HTTP + " is free");
-        assertFalse(answers(9990 + OFFSET), "the management port is free");
+        assertFalse(SampleServer.answers(HTTP), "port " + HTTP + " is free");
+        assertFalse(SampleServer.answers(9990 + OFFSET), "the management port is free");
         String out = first.output();
         assertTrue(out.contains("WFLYSRV0050"), "WildFly stopped gracefully:\n" + out);
         assertFalse(out.contains("\u001B"), "no colour codes in output that is not a terminal");
@@ -198,14 +197,5 @@ class SampleServerIT {
 
     private static HttpResponse<Void> get(String path) throws Exception {
         return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + path)).build(), HttpResponse.BodyHandlers.discarding());
-    }
-
-    private static boolean answers(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
