@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.bobbob.store.spi.InMemoryTestProvider;
+import org.bobbob.store.spi.StoreProvider;
 import org.bobbob.store.spi.StoreUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,5 +168,19 @@ class StoreManagerTest {
                 0, true, true);
         assertTrue(assertThrows(StoreException.class, () -> StoreManager.open(badKey)).getMessage()
                 .contains("unknown key 'cache'"));
+    }
+
+    @Test
+    void aBrokenProviderEntryIsSkippedNotFatal() throws Exception {
+        Path services = Files.createDirectories(dir.resolve("cp/META-INF/services"));
+        Files.writeString(services.resolve(StoreProvider.class.getName()), "no.such.Provider\n");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader broken = new URLClassLoader(new URL[] {dir.resolve("cp").toUri().toURL()}, before)) {
+            Thread.currentThread().setContextClassLoader(broken);
+            assertEquals(List.of("basic", "multi", "test-temp"), StoreManager.kinds());
+            StoreManager.open(url("multi", "")).close();
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
     }
 }
