@@ -1,31 +1,32 @@
 package org.bobbob.bench;
 
 import java.nio.file.Path;
-import org.bobbob.store.BasicStore;
-import org.bobbob.store.MultiStore;
 import org.bobbob.store.StatisticsProvider;
+import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
 
-/** bobbob basic, multi and concurrent multi, through the public {@link Storer} API. */
+/**
+ * bobbob basic, multi and concurrent multi, through the public {@link Storer} API, opened by
+ * {@link StoreManager} from {@code bobbob:<kind>:<file>?concurrent=..&create=..}: the bare store
+ * for the single-threaded contenders, a {@code ConcurrentStore} for {@link Contender#CONC_MULTI}.
+ */
 final class BobbobAdapter implements StoreAdapter {
-    private final Kind kind;
+    private final Contender contender;
     private final Path dir;
     private final Path file;
     private Storer store;
 
-    BobbobAdapter(Kind kind, Path dir, boolean create) throws Exception {
-        this.kind = kind;
+    BobbobAdapter(Contender contender, Path dir, boolean create) throws Exception {
+        this.contender = contender;
         this.dir = dir;
         this.file = dir.resolve("store.bob");
-        if (create) {
-            this.store = switch (kind) {
-                case BASIC -> BasicStore.create(file);
-                case MULTI -> MultiStore.create(file, 0);
-                default -> MultiStore.createConcurrent(file, 0);
-            };
-        } else {
-            reopen();
-        }
+        this.store = StoreManager.open(url(contender, file, create));
+    }
+
+    /** The URL of {@code contender}'s store in {@code file}; {@code create=false}: it must exist. */
+    static String url(Contender contender, Path file, boolean create) {
+        return StoreManager.SCHEME + contender.storeKind() + ":" + file + "?concurrent=" + contender.threadSafe()
+                + "&create=" + create;
     }
 
     @Override
@@ -60,11 +61,7 @@ final class BobbobAdapter implements StoreAdapter {
 
     @Override
     public void reopen() throws Exception {
-        store = switch (kind) {
-            case BASIC -> BasicStore.open(file);
-            case MULTI -> MultiStore.open(file, 0);
-            default -> MultiStore.openConcurrent(file, 0);
-        };
+        store = StoreManager.open(url(contender, file, false));
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.bobbob.bench.StoreAdapter.Kind;
 
 /**
  * One store, one run, in its own JVM: the workloads of docs/BENCHMARKS.md, each figure printed
@@ -26,7 +25,7 @@ final class Child {
     private static final long CHUNK_BYTES = 32L << 20;
     private static final double MIB = 1 << 20;
 
-    private final Kind kind;
+    private final Contender contender;
     private final Map<String, String> opt;
     private final int n;
     private final long seed;
@@ -37,7 +36,7 @@ final class Child {
 
     private Child(Map<String, String> opt) {
         this.opt = opt;
-        this.kind = Kind.of(req(opt, "store"));
+        this.contender = Contender.of(req(opt, "store"));
         this.n = Integer.parseInt(opt.getOrDefault("n", "100000"));
         this.seed = Long.parseLong(opt.getOrDefault("seed", "42"));
         this.base = Path.of(req(opt, "dir"));
@@ -106,12 +105,12 @@ final class Child {
             cold();
             return;
         }
-        String label = kind.label();
+        String label = contender.label();
         // Warm-up: the same calls on a small store (also close + reopen), so the JIT has compiled the paths.
         int warm = Math.min(n, Integer.parseInt(opt.getOrDefault("warmup-n", "20000")));
         if (warm > 0) {
             Path wdir = fresh("warmup");
-            StoreAdapter s = kind.create(wdir, storeOptions);
+            StoreAdapter s = contender.create(wdir, storeOptions);
             int[] sizes = Payload.logUniform(seed ^ 0x5EED, warm, Payload.MIN, Payload.MAX);
             long[] keys = new long[warm];
             writeAll(s, keys, sizes, 0, null);
@@ -146,7 +145,7 @@ final class Child {
             // W1 always runs here: the others read the store it writes
             Path dir = fresh("main");
             long heap0 = wants("heap") ? usedHeap() : 0;
-            StoreAdapter s = kind.create(dir, storeOptions);
+            StoreAdapter s = contender.create(dir, storeOptions);
             // W1: write all, then durable (timed apart)
             long tWrite = writeAll(s, keys, sizes, 0, null);
             if (keep) {
@@ -195,7 +194,7 @@ final class Child {
                 int ops = Integer.parseInt(opt.getOrDefault("w4-ops", String.valueOf(4L * n)));
                 for (String t : opt.getOrDefault("threads", "1,2,4").split(",")) {
                     int threads = Integer.parseInt(t.trim());
-                    if (threads > 1 && !kind.threadSafe()) {
+                    if (threads > 1 && !contender.threadSafe()) {
                         continue;
                     }
                     double opsPerSec = mixed(s, keys, sizes, threads, ops, label);
@@ -230,11 +229,11 @@ final class Child {
         // opened again, so that the open path's classes are loaded too): what is timed is opening
         // the data with cold JIT, not the library's one-time start
         Path lib = fresh("library");
-        StoreAdapter tiny = kind.create(lib, storeOptions);
+        StoreAdapter tiny = contender.create(lib, storeOptions);
         long tinyKey = tiny.put(Payload.content(0, 0, 64));
         tiny.durable();
         tiny.close();
-        tiny = kind.open(lib, storeOptions);
+        tiny = contender.open(lib, storeOptions);
         tiny.get(tinyKey);
         tiny.close();
         delete(lib);
@@ -244,13 +243,13 @@ final class Child {
                 continue;
             }
             long t0 = System.nanoTime();
-            StoreAdapter s = kind.open(dir, storeOptions);
+            StoreAdapter s = contender.open(dir, storeOptions);
             long t1 = System.nanoTime();
             out((name.equals("main") ? "w5" : "small") + ".cold_ms", (t1 - t0) / 1e6);
             long key = Long.parseLong(Files.readString(base.resolve(name + ".key")).trim());
             int size = name.equals("main") ? Payload.logUniform(seed, 1, Payload.MIN, Payload.MAX)[0]
                     : Payload.logUniform(seed + 11, 1, 16, 256)[0];
-            Payload.verifyIndex(kind.label(), key, s.get(key), 0, size);
+            Payload.verifyIndex(contender.label(), key, s.get(key), 0, size);
             s.close();
         }
         delete(base);
@@ -434,7 +433,7 @@ final class Child {
      */
     private void churn(int[] sizes0, String label) throws Exception {
         Path dir = fresh("churn");
-        StoreAdapter s = kind.create(dir, storeOptions);
+        StoreAdapter s = contender.create(dir, storeOptions);
         int half = n / 2;
         int[] sizes = java.util.Arrays.copyOf(sizes0, n + half);
         int[] fresh = Payload.logUniform(seed + 7, half, Payload.MIN, Payload.MAX);
@@ -505,7 +504,7 @@ final class Child {
         long[] keys = new long[m];
         Path dir = fresh("small");
         long heap0 = usedHeap();
-        StoreAdapter s = kind.create(dir, storeOptions);
+        StoreAdapter s = contender.create(dir, storeOptions);
         writeAll(s, keys, sizes, 0, null);
         s.durable();
         if (keep) {

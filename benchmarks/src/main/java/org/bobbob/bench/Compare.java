@@ -17,8 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import org.bobbob.bench.StoreAdapter.Kind;
-import org.bobbob.bench.StoreAdapter.Kind.Role;
+import org.bobbob.bench.Contender.Role;
 
 /**
  * The comparison of the issue "Benchmarks against the stores users would pick instead": every
@@ -52,40 +51,40 @@ final class Compare {
               --child-arg=ARG       one more JVM argument for every child; {store} becomes
                                     e.g. multi-run1 (for a profiler agent's output file)
             other commands: CoreBench's  all|write|reopen|churn|refill [dir]
-            """.formatted(Kind.labels());
+            """.formatted(Contender.labels());
 
     /** A row of the table. {@code ref}: the RAW column a bobbob store's ratio is taken against. */
-    record Fig(String key, String label, boolean higherBetter, Kind ref) {}
+    record Fig(String key, String label, boolean higherBetter, Contender ref) {}
 
     static final List<Fig> FIGS = List.of(
-            new Fig("w1.ops", "W1 write ops/s (excl. durable)", true, Kind.RAW_BUFFERED),
-            new Fig("w1.mbs", "W1 write MB/s (excl. durable)", true, Kind.RAW_BUFFERED),
-            new Fig("w1.durable_ms", "W1 durable step ms", false, Kind.RAW_BUFFERED),
-            new Fig("w1.ops_d", "W1 write+durable ops/s", true, Kind.RAW_BUFFERED),
-            new Fig("w1.mbs_d", "W1 write+durable MB/s", true, Kind.RAW_BUFFERED),
-            new Fig("w2.ops", "W2 random read ops/s", true, Kind.RAW_PWRITE),
-            new Fig("w2.mbs", "W2 random read MB/s", true, Kind.RAW_PWRITE),
-            new Fig("w3.ops", "W3 churn ops/s", true, Kind.RAW_BUFFERED),
-            new Fig("w3.amp_reopen", "W3 space amp, after reopen", false, Kind.RAW_BUFFERED),
+            new Fig("w1.ops", "W1 write ops/s (excl. durable)", true, Contender.RAW_BUFFERED),
+            new Fig("w1.mbs", "W1 write MB/s (excl. durable)", true, Contender.RAW_BUFFERED),
+            new Fig("w1.durable_ms", "W1 durable step ms", false, Contender.RAW_BUFFERED),
+            new Fig("w1.ops_d", "W1 write+durable ops/s", true, Contender.RAW_BUFFERED),
+            new Fig("w1.mbs_d", "W1 write+durable MB/s", true, Contender.RAW_BUFFERED),
+            new Fig("w2.ops", "W2 random read ops/s", true, Contender.RAW_PWRITE),
+            new Fig("w2.mbs", "W2 random read MB/s", true, Contender.RAW_PWRITE),
+            new Fig("w3.ops", "W3 churn ops/s", true, Contender.RAW_BUFFERED),
+            new Fig("w3.amp_reopen", "W3 space amp, after reopen", false, Contender.RAW_BUFFERED),
             new Fig("w3.amp_compact", "W3 space amp, after compaction", false, null),
             new Fig("w3.compact_s", "W3 compaction s", false, null),
-            new Fig("w4.t1.ops", "W4 50/50 ops/s, 1 thread", true, Kind.RAW_PWRITE),
-            new Fig("w4.t2.ops", "W4 50/50 ops/s, 2 threads", true, Kind.RAW_PWRITE),
-            new Fig("w4.t4.ops", "W4 50/50 ops/s, 4 threads", true, Kind.RAW_PWRITE),
-            new Fig("w5.ms", "W5 close+reopen ms", false, Kind.RAW_BUFFERED),
-            new Fig("w5.open_ms", "W5 reopen only ms", false, Kind.RAW_BUFFERED),
-            new Fig("w5.cold_ms", "W5 open in a fresh JVM ms", false, Kind.RAW_BUFFERED),
-            new Fig("small.ms", "W5 small objs close+reopen ms", false, Kind.RAW_BUFFERED),
-            new Fig("small.cold_ms", "W5 small objs open, fresh JVM ms", false, Kind.RAW_BUFFERED),
-            new Fig("heap.bpo", "heap bookkeeping B/obj (measured)", false, Kind.RAW_BUFFERED),
+            new Fig("w4.t1.ops", "W4 50/50 ops/s, 1 thread", true, Contender.RAW_PWRITE),
+            new Fig("w4.t2.ops", "W4 50/50 ops/s, 2 threads", true, Contender.RAW_PWRITE),
+            new Fig("w4.t4.ops", "W4 50/50 ops/s, 4 threads", true, Contender.RAW_PWRITE),
+            new Fig("w5.ms", "W5 close+reopen ms", false, Contender.RAW_BUFFERED),
+            new Fig("w5.open_ms", "W5 reopen only ms", false, Contender.RAW_BUFFERED),
+            new Fig("w5.cold_ms", "W5 open in a fresh JVM ms", false, Contender.RAW_BUFFERED),
+            new Fig("small.ms", "W5 small objs close+reopen ms", false, Contender.RAW_BUFFERED),
+            new Fig("small.cold_ms", "W5 small objs open, fresh JVM ms", false, Contender.RAW_BUFFERED),
+            new Fig("heap.bpo", "heap bookkeeping B/obj (measured)", false, Contender.RAW_BUFFERED),
             new Fig("heap.est_bpo", "  StoreStats.bookkeepingBytes B/obj", false, null),
-            new Fig("small.heap_bpo", "heap B/obj, small objs (measured)", false, Kind.RAW_BUFFERED),
+            new Fig("small.heap_bpo", "heap B/obj, small objs (measured)", false, Contender.RAW_BUFFERED),
             new Fig("small.est_bpo", "  StoreStats estimate B/obj, small", false, null));
 
-    /** A target of the issue. {@code vs}: "peer", a RAW kind's label, or "abs" for an absolute bound. */
-    record Target(String text, String fig, String vs, double bound, boolean atLeast, List<Kind> stores) {}
+    /** A target of the issue. {@code vs}: "peer", a RAW contender's label, or "abs" for an absolute bound. */
+    record Target(String text, String fig, String vs, double bound, boolean atLeast, List<Contender> stores) {}
 
-    private static final List<Kind> BOB = List.of(Kind.BASIC, Kind.MULTI, Kind.CONC_MULTI);
+    private static final List<Contender> BOB = List.of(Contender.BASIC, Contender.MULTI, Contender.CONC_MULTI);
 
     static final List<Target> TARGETS = List.of(
             new Target("W1 write incl. durable >= 1.0x best peer", "w1.ops_d", "peer", 1.0, true, BOB),
@@ -93,33 +92,33 @@ final class Compare {
             new Target("W2 random read >= 1.0x best peer", "w2.ops", "peer", 1.0, true, BOB),
             new Target("W3 churn >= 3x best peer", "w3.ops", "peer", 3.0, true, BOB),
             new Target("W3 space amp <= 1.15 (multi)", "w3.amp_reopen", "abs", 1.15, false,
-                    List.of(Kind.MULTI, Kind.CONC_MULTI)),
-            new Target("W4 2 threads >= 1.0x best peer", "w4.t2.ops", "peer", 1.0, true, List.of(Kind.CONC_MULTI)),
-            new Target("W4 4 threads >= 1.0x best peer", "w4.t4.ops", "peer", 1.0, true, List.of(Kind.CONC_MULTI)),
+                    List.of(Contender.MULTI, Contender.CONC_MULTI)),
+            new Target("W4 2 threads >= 1.0x best peer", "w4.t2.ops", "peer", 1.0, true, List.of(Contender.CONC_MULTI)),
+            new Target("W4 4 threads >= 1.0x best peer", "w4.t4.ops", "peer", 1.0, true, List.of(Contender.CONC_MULTI)),
             new Target("W5 close+reopen <= best peer", "w5.ms", "peer", 1.0, false, BOB),
             new Target("W5 open in a fresh JVM <= best peer", "w5.cold_ms", "peer", 1.0, false, BOB),
-            new Target("W5 1M small objs close+reopen < 300 ms", "small.ms", "abs", 300, false, List.of(Kind.MULTI)),
+            new Target("W5 1M small objs close+reopen < 300 ms", "small.ms", "abs", 300, false, List.of(Contender.MULTI)),
             new Target("W5 1M small objs open, fresh JVM < 300 ms", "small.cold_ms", "abs", 300, false,
-                    List.of(Kind.MULTI)),
+                    List.of(Contender.MULTI)),
             new Target("bookkeeping heap <= 16 B/object", "heap.bpo", "abs", 16, false, BOB));
 
     private final Map<String, String> opt;
-    private final List<Kind> stores = new ArrayList<>();
+    private final List<Contender> stores = new ArrayList<>();
     /** store -> figure -> values of the runs. */
-    private final Map<Kind, Map<String, List<Double>>> results = new LinkedHashMap<>();
-    private final Map<Kind, String> failures = new LinkedHashMap<>();
+    private final Map<Contender, Map<String, List<Double>>> results = new LinkedHashMap<>();
+    private final Map<Contender, String> failures = new LinkedHashMap<>();
 
     private Compare(Map<String, String> opt) {
         this.opt = opt;
         String list = opt.getOrDefault("stores", "all");
         if (list.equals("all")) {
-            stores.addAll(Arrays.asList(Kind.values()));
+            stores.addAll(Arrays.asList(Contender.values()));
         } else {
             for (String s : list.split(",")) {
-                stores.add(Kind.of(s.trim()));
+                stores.add(Contender.of(s.trim()));
             }
         }
-        for (Kind k : stores) {
+        for (Contender k : stores) {
             results.put(k, new LinkedHashMap<>());
         }
     }
@@ -140,7 +139,7 @@ final class Compare {
         String loadBefore = loadAverage();
         long t0 = System.nanoTime();
         for (int r = 1; r <= runs; r++) {
-            for (Kind k : stores) {
+            for (Contender k : stores) {
                 if (failures.containsKey(k)) {
                     continue;
                 }
@@ -188,7 +187,7 @@ final class Compare {
 
     // ---------------------------------------------------------------- children
 
-    private void runChild(Kind k, int run, int runs, Path dir) throws Exception {
+    private void runChild(Contender k, int run, int runs, Path dir) throws Exception {
         Path storeDir = dir.resolve(k.label() + "-run" + run);
         String smallStores = opt.getOrDefault("small-stores", "multi");
         boolean small = smallStores.equals("all") || Arrays.asList(smallStores.split(",")).contains(k.label());
@@ -224,7 +223,7 @@ final class Compare {
     }
 
     /** Runs one child JVM; its figures go to {@link #results}; false (and a failure noted) if it fails. */
-    private boolean spawn(Kind k, int run, Path storeDir, List<String> args, String jfrSuffix) throws Exception {
+    private boolean spawn(Contender k, int run, Path storeDir, List<String> args, String jfrSuffix) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + opt.getOrDefault("xmx", "2g"));
@@ -275,7 +274,7 @@ final class Compare {
 
     // ---------------------------------------------------------------- figures
 
-    private Double median(Kind k, String fig) {
+    private Double median(Contender k, String fig) {
         if (failures.containsKey(k)) {
             return null;
         }
@@ -288,10 +287,10 @@ final class Compare {
     }
 
     /** The best peer's store for a figure, or null. */
-    private Kind bestPeer(String fig, boolean higherBetter) {
-        Kind best = null;
+    private Contender bestPeer(String fig, boolean higherBetter) {
+        Contender best = null;
         Double bv = null;
-        for (Kind k : stores) {
+        for (Contender k : stores) {
             Double v = k.role() == Role.PEER ? median(k, fig) : null;
             if (v != null && (bv == null || (higherBetter ? v > bv : v < bv))) {
                 best = k;
@@ -318,7 +317,7 @@ final class Compare {
     }
 
     private boolean anyValue(Fig f) {
-        for (Kind k : stores) {
+        for (Contender k : stores) {
             if (median(k, f.key()) != null) {
                 return true;
             }
@@ -333,10 +332,10 @@ final class Compare {
 
     /** A table with a row per figure that has a value and a column per store. */
     private void perStore(StringBuilder sb, String title, String secondHeader, Function<Fig, String> second,
-            BiFunction<Kind, Fig, String> cell) {
+            BiFunction<Contender, Fig, String> cell) {
         sb.append(title);
         sb.append(String.format(Locale.ROOT, "%-37s %-6s", "figure", secondHeader));
-        for (Kind k : stores) {
+        for (Contender k : stores) {
             sb.append(String.format(Locale.ROOT, " %12s", k.label()));
         }
         sb.append('\n');
@@ -345,7 +344,7 @@ final class Compare {
                 continue;
             }
             sb.append(String.format(Locale.ROOT, "%-37s %-6s", f.label(), second.apply(f)));
-            for (Kind k : stores) {
+            for (Contender k : stores) {
                 sb.append(String.format(Locale.ROOT, " %12s", cell.apply(k, f)));
             }
             sb.append('\n');
@@ -353,13 +352,13 @@ final class Compare {
     }
 
     private void ratios(StringBuilder sb) {
-        List<Kind> bob = stores.stream().filter(k -> k.role() == Role.BOBBOB).toList();
+        List<Contender> bob = stores.stream().filter(k -> k.role() == Role.BOBBOB).toList();
         if (bob.isEmpty()) {
             return;
         }
         sb.append("\nratios: bobbob / reference (RAW = the RAW column named; peer = the best of mvstore, mapdb, lmdb in this run)\n");
         sb.append(String.format(Locale.ROOT, "%-37s %-13s %-9s", "figure", "RAW ref", "best peer"));
-        for (Kind k : bob) {
+        for (Contender k : bob) {
             sb.append(String.format(Locale.ROOT, " %16s %16s", k.label() + "/RAW", k.label() + "/peer"));
         }
         sb.append('\n');
@@ -371,12 +370,12 @@ final class Compare {
             if (!bobHas) {
                 continue;
             }
-            Kind peer = bestPeer(f.key(), f.higherBetter());
+            Contender peer = bestPeer(f.key(), f.higherBetter());
             Double rawV = f.ref() != null && stores.contains(f.ref()) ? median(f.ref(), f.key()) : null;
             Double peerV = peer == null ? null : median(peer, f.key());
             sb.append(String.format(Locale.ROOT, "%-37s %-13s %-9s", f.label(),
                     rawV == null ? "-" : f.ref().label(), peer == null ? "-" : peer.label()));
-            for (Kind k : bob) {
+            for (Contender k : bob) {
                 Double v = median(k, f.key());
                 sb.append(String.format(Locale.ROOT, " %16s %16s", ratio(v, rawV), ratio(v, peerV)));
             }
@@ -408,7 +407,7 @@ final class Compare {
         int met = 0;
         int missed = 0;
         for (Target t : TARGETS) {
-            for (Kind k : t.stores()) {
+            for (Contender k : t.stores()) {
                 if (!stores.contains(k)) {
                     continue;
                 }
@@ -420,11 +419,11 @@ final class Compare {
                     refName = "";
                 } else if (t.vs().equals("peer")) {
                     Fig f = FIGS.stream().filter(x -> x.key().equals(t.fig())).findFirst().orElseThrow();
-                    Kind p = bestPeer(t.fig(), f.higherBetter());
+                    Contender p = bestPeer(t.fig(), f.higherBetter());
                     ref = p == null ? null : median(p, t.fig());
                     refName = p == null ? "" : " of " + p.label();
                 } else {
-                    Kind raw = Kind.of(t.vs());
+                    Contender raw = Contender.of(t.vs());
                     ref = stores.contains(raw) ? median(raw, t.fig()) : null;
                     refName = " of " + raw.label();
                 }

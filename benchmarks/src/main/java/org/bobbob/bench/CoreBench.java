@@ -7,10 +7,9 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.bobbob.store.BasicStore;
 import org.bobbob.store.ConcurrentStore;
-import org.bobbob.store.MultiStore;
 import org.bobbob.store.StatisticsProvider;
+import org.bobbob.store.StoreManager;
 import org.bobbob.store.StoreStats;
 import org.bobbob.store.Storer;
 
@@ -66,19 +65,18 @@ public final class CoreBench {
 
     static Storer create(String kind, Path file) throws IOException {
         Files.deleteIfExists(file);
-        return switch (kind) {
-            case "basic" -> BasicStore.create(file);
-            case "multi" -> MultiStore.create(file, 0);
-            default -> MultiStore.createConcurrent(file, 0);
-        };
+        return StoreManager.open(url(kind, file, true));
     }
 
     static Storer open(String kind, Path file) throws IOException {
-        return switch (kind) {
-            case "basic" -> BasicStore.open(file);
-            case "multi" -> MultiStore.open(file, 0);
-            default -> MultiStore.openConcurrent(file, 0);
-        };
+        return StoreManager.open(url(kind, file, false));
+    }
+
+    /** {@code basic} and {@code multi} bare; {@code concurrent-multi} a multi store in a {@code ConcurrentStore}. */
+    private static String url(String kind, Path file, boolean create) {
+        boolean concurrent = kind.startsWith("concurrent-");
+        return StoreManager.SCHEME + kind.replace("concurrent-", "") + ":" + file + "?concurrent=" + concurrent
+                + "&create=" + create;
     }
 
     /** Deletes every other object, syncs, and times writing as many new ones into the freed slots. */

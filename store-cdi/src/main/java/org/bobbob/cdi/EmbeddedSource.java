@@ -1,20 +1,23 @@
 package org.bobbob.cdi;
 
 import java.io.IOException;
-import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.support.Errors;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
+import org.bobbob.store.spi.StoreUrl;
 
 /**
- * One store opened from a URL with {@link StoreManager#open(String)} on first use, shared by every
- * injected {@code Storer} of that name in this container, and closed (synced first) when the
- * container shuts down. Outside an application server this replaces the resource adapter.
+ * One store opened from a URL on first use, shared by every injected {@code Storer} of that name
+ * in this container, and closed (synced first) when the container shuts down. Outside an
+ * application server this replaces the resource adapter.
  *
- * <p>The store must be a {@link ConcurrentStore} (the URL default {@code concurrent=true}), because
- * every thread uses it. A failed open is not remembered: the next call tries again (the file may
- * have been unlocked meanwhile).
+ * <p>The URL is parsed with {@link StoreManager#parse(String)} (the same checks as every module
+ * that names a store by URL) and the parsed {@link StoreUrl} opened with
+ * {@link StoreManager#open(StoreUrl)}. It must be concurrent (the URL default
+ * {@code concurrent=true}), because every thread uses the store: {@code concurrent=false} is
+ * refused before anything is opened. A failed open is not remembered: the next call tries again
+ * (the file may have been unlocked meanwhile, a provider deployed).
  *
  * <p>Thread-safe. The open store is published through a volatile field, so {@link #acquire()}
  * takes no lock once it is open; opening and closing happen under this object's monitor, so a
@@ -44,20 +47,20 @@ final class EmbeddedSource implements ConnectionSource {
         if (store != null) {
             return store;
         }
-        Storer opened;
+        StoreUrl url;
         try {
-            opened = StoreManager.open(settings.target());
-        } catch (IOException e) {
+            url = StoreManager.parse(settings.target());
+        } catch (StoreException e) {
             throw CdiErrors.openFailed(settings, e);
         }
-        if (!(opened instanceof ConcurrentStore)) {
-            try {
-                opened.close();
-            } catch (IOException | RuntimeException e) {
-                System.getLogger(EmbeddedSource.class.getName()).log(System.Logger.Level.WARNING,
-                        "closing the refused store " + settings + " failed", e);
-            }
+        if (!url.concurrent()) {
             throw CdiErrors.notConcurrent(settings);
+        }
+        Storer opened;
+        try {
+            opened = StoreManager.open(url);
+        } catch (IOException e) {
+            throw CdiErrors.openFailed(settings, e);
         }
         store = opened;
         return opened;

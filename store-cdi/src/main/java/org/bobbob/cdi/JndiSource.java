@@ -11,7 +11,7 @@ import org.bobbob.store.StoreException;
  * Connections from the resource adapter's {@link StoreConnectionFactory}, looked up in JNDI on
  * first use (not at deployment: the adapter may bind it after the application's CDI container has
  * booted). A failed lookup is not remembered; the next call tries again. This is the only class
- * that links against {@code org.bobbob.rar}: it is created only for {@link StoreSettings.Kind#JNDI}
+ * that links against {@code org.bobbob.rar}: it is created only for {@link StoreSettings.Source#JNDI}
  * stores, after {@link StoreSettings} has checked that the adapter's classes are visible, so
  * embedded stores work without them.
  *

@@ -23,15 +23,16 @@ import org.bobbob.store.StoreManager;
  * ({@code org.bobbob.rar}); their absence is reported here, at deployment, not at first use.
  *
  * @param name the store's name
- * @param kind where connections come from
- * @param target the JNDI name or the store URL
+ * @param source where connections come from
+ * @param target the JNDI name, or the store URL (parsed with {@code StoreManager.parse} when the
+ *     store is first used, so that a provider missing now may still come)
  * @param key the configuration key {@code target} came from (or would have: the default JNDI name)
  * @param configured whether {@code key} was set, rather than defaulted
  */
-record StoreSettings(String name, Kind kind, String target, String key, boolean configured) {
+record StoreSettings(String name, Source source, String target, String key, boolean configured) {
 
     /** Where a store's connections come from. */
-    enum Kind {
+    enum Source {
         /** A {@code StoreConnectionFactory} from JNDI: pooled connections, one per operation. */
         JNDI,
         /** A store this module opens from a URL and closes at container shutdown. */
@@ -76,13 +77,13 @@ record StoreSettings(String name, Kind kind, String target, String key, boolean 
             if (!url.get().startsWith(StoreManager.SCHEME)) {
                 throw CdiErrors.notAUrl(urlKey, url.get(), config);
             }
-            return new StoreSettings(name, Kind.EMBEDDED, url.get(), urlKey, true);
+            return new StoreSettings(name, Source.EMBEDDED, url.get(), urlKey, true);
         }
         StoreSettings settings;
         if (jndi.isPresent()) {
-            settings = new StoreSettings(name, Kind.JNDI, jndi.get(), jndiKey, true);
+            settings = new StoreSettings(name, Source.JNDI, jndi.get(), jndiKey, true);
         } else if (Store.DEFAULT.equals(name)) {
-            settings = new StoreSettings(name, Kind.JNDI, DEFAULT_JNDI, jndiKey, false);
+            settings = new StoreSettings(name, Source.JNDI, DEFAULT_JNDI, jndiKey, false);
         } else {
             throw CdiErrors.notConfigured(name, config);
         }
@@ -112,7 +113,7 @@ record StoreSettings(String name, Kind kind, String target, String key, boolean 
 
     /** A new source of connections for this store; it opens or looks up nothing yet. */
     ConnectionSource newSource() {
-        return kind == Kind.JNDI ? new JndiSource(this) : new EmbeddedSource(this);
+        return source == Source.JNDI ? new JndiSource(this) : new EmbeddedSource(this);
     }
 
     /** E.g. {@code store 'orders' (bobbob.store.orders.jndi=java:/bobbob/Orders)}, for messages. */

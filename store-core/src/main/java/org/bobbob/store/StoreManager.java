@@ -5,11 +5,13 @@ import org.bobbob.store.support.Errors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,12 +37,19 @@ import org.bobbob.store.spi.StoreUrl;
  * </table>
  * Keys may also come from the {@code Properties}; a key in the URL wins. A malformed URL, an
  * unknown kind, an unknown key or a bad value is a {@link StoreException} naming the URL and the
- * problem. Thread-safe.
+ * problem.
+ *
+ * <p>{@link #parse(String, Properties)} checks a URL the same way without opening anything, and
+ * gives the {@link StoreUrl} that {@link #open(StoreUrl)} opens: for code that must know which
+ * store a URL names (its kind, its location) before, or instead of, opening it. Thread-safe.
  */
 public final class StoreManager {
     /** The scheme every store URL starts with. */
     public static final String SCHEME = "bobbob:";
     static final Set<String> COMMON_KEYS = Set.of("diskTokens", "concurrent", "create");
+    /** Broken service entries skipped per class loader before giving up on it (the iterator moves on after each). */
+    private static final int MAX_PROVIDER_ERRORS = 16;
+    private static final System.Logger LOG = System.getLogger(StoreManager.class.getName());
 
     private StoreManager() {}
 
@@ -53,16 +62,57 @@ public final class StoreManager {
     public static Storer open(String url, Properties info) throws IOException {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(info, "info");
-        String kind = kindOf(url);
-        StoreProvider provider = provider(url, kind);
-        StoreUrl parsed = parse(url, info, provider.extraKeys());
+        StoreProvider provider = provider(url, kindOf(url));
+        return open(parse(url, info, provider.extraKeys()), provider);
+    }
+
+    /**
+     * Opens the store a parsed URL names, as {@link #open(String, Properties)} would open the URL
+     * it came from: the provider of {@link StoreUrl#kind()} opens it, and with
+     * {@link StoreUrl#concurrent()} the result is wrapped in a {@link ConcurrentStore} that
+     * applies {@link StoreUrl#diskTokens()}. The typed fields of {@code url} are what counts;
+     * {@link StoreUrl#options()} must hold only keys the provider accepts (a {@code StoreUrl}
+     * made by {@link #parse} always does).
+     *
+     * @throws StoreException BOB-501 naming {@link StoreUrl#url()} if no provider offers the kind
+     *     or an option is unknown to it; else what the provider throws
+     */
+    public static Storer open(StoreUrl url) throws IOException {
+        Objects.requireNonNull(url, "url");
+        StoreProvider provider = provider(url.url(), url.kind());
+        checkKeys(url.url(), url.options().keySet(), provider.extraKeys());
+        return open(url, provider);
+    }
+
+    private static Storer open(StoreUrl parsed, StoreProvider provider) throws IOException {
         Storer store = provider.open(parsed);
         if (store == null) {
-            throw Errors.badUrl(url, "provider " + provider.getClass().getName() + " returned no store");
+            throw Errors.badUrl(parsed.url(), "provider " + provider.getClass().getName() + " returned no store");
         }
         return parsed.concurrent() && !(store instanceof ConcurrentStore)
                 ? ConcurrentStore.wrap(store, parsed.diskTokens())
                 : store;
+    }
+
+    /** Parses {@code url} without opening anything: {@link #parse(String, Properties)} with no defaults. */
+    public static StoreUrl parse(String url) throws StoreException {
+        return parse(url, new Properties());
+    }
+
+    /**
+     * Parses {@code url}, with defaults for its keys from {@code info}, exactly as
+     * {@link #open(String, Properties)} does before it opens: a provider must offer the kind,
+     * every key must be a common one or one of the provider's {@link StoreProvider#extraKeys()},
+     * and the common keys' values must be valid. Opens, creates and locks nothing; whether the
+     * location exists (or is a store) is found out only by {@link #open(StoreUrl)}.
+     *
+     * @throws StoreException BOB-501 naming {@code url} and the problem
+     */
+    public static StoreUrl parse(String url, Properties info) throws StoreException {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(info, "info");
+        StoreProvider provider = provider(url, kindOf(url));
+        return parse(url, info, provider.extraKeys());
     }
 
     /**
@@ -102,7 +152,7 @@ public final class StoreManager {
     }
 
     /** Parses {@code url}; keys in {@code info} are defaults for keys missing from the URL. */
-    static StoreUrl parse(String url, Properties info, Set<String> extraKeys) throws StoreException {
+    private static StoreUrl parse(String url, Properties info, Set<String> extraKeys) throws StoreException {
         String kind = kindOf(url);
         String rest = url.substring(SCHEME.length() + kind.length() + 1);
         int q = rest.indexOf('?');
@@ -129,17 +179,21 @@ public final class StoreManager {
                 options.put(key, pair.substring(eq + 1));
             }
         }
-        for (String key : options.keySet()) {
+        checkKeys(url, options.keySet(), extraKeys);
+        int diskTokens = intOption(url, options, "diskTokens", 0);
+        boolean concurrent = boolOption(url, options, "concurrent", true);
+        boolean create = boolOption(url, options, "create", true);
+        return new StoreUrl(url, kind, location, options, diskTokens, concurrent, create);
+    }
+
+    private static void checkKeys(String url, Set<String> keys, Set<String> extraKeys) throws StoreException {
+        for (String key : keys) {
             if (!COMMON_KEYS.contains(key) && !extraKeys.contains(key)) {
                 Set<String> known = new TreeSet<>(COMMON_KEYS);
                 known.addAll(extraKeys);
                 throw Errors.badUrl(url, "unknown key '" + key + "' (known: " + String.join(", ", known) + ")");
             }
         }
-        int diskTokens = intOption(url, options, "diskTokens", 0);
-        boolean concurrent = boolOption(url, options, "concurrent", true);
-        boolean create = boolOption(url, options, "create", true);
-        return new StoreUrl(url, kind, location, options, diskTokens, concurrent, create);
     }
 
     private static int intOption(String url, Map<String, String> options, String key, int dflt) throws StoreException {
@@ -180,7 +234,13 @@ public final class StoreManager {
         throw Errors.badUrl(url, "no provider for kind '" + kind + "' (known: " + String.join(", ", kinds()) + ")");
     }
 
-    /** Providers visible to the thread's context class loader, then to this class's loader. */
+    /**
+     * Providers visible to the thread's context class loader, then to this class's loader (which
+     * is how a resource adapter finds the provider jars packed beside store-core in its archive,
+     * whatever the calling application's loader). A listed provider that cannot be loaded, or
+     * that implements another copy of {@link StoreProvider} (an application that packs its own
+     * store-core), is skipped with a warning rather than failing every open.
+     */
     private static List<StoreProvider> providers() {
         List<StoreProvider> found = new ArrayList<>();
         Set<String> classes = new TreeSet<>();
@@ -189,9 +249,19 @@ public final class StoreManager {
             if (cl == null) {
                 continue;
             }
-            for (StoreProvider p : ServiceLoader.load(StoreProvider.class, cl)) {
-                if (classes.add(p.getClass().getName())) {
-                    found.add(p);
+            Iterator<StoreProvider> it = ServiceLoader.load(StoreProvider.class, cl).iterator();
+            for (int errors = 0; errors < MAX_PROVIDER_ERRORS; ) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    StoreProvider p = it.next();
+                    if (classes.add(p.getClass().getName())) {
+                        found.add(p);
+                    }
+                } catch (ServiceConfigurationError e) {
+                    errors++;
+                    LOG.log(System.Logger.Level.WARNING, "skipping a store provider listed for " + cl, e);
                 }
             }
         }

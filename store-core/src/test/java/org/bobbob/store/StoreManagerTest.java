@@ -2,14 +2,21 @@ package org.bobbob.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.bobbob.store.spi.InMemoryTestProvider;
+import org.bobbob.store.spi.StoreProvider;
+import org.bobbob.store.spi.StoreUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,7 +108,9 @@ class StoreManagerTest {
                     c[0] + " -> " + e.getMessage());
             assertTrue(e.getMessage().startsWith("[BOB-501]"), e.getMessage());
         }
-        assertThrows(NullPointerException.class, () -> StoreManager.open(null));
+        assertThrows(NullPointerException.class, () -> StoreManager.open((String) null));
+        assertThrows(NullPointerException.class, () -> StoreManager.open((StoreUrl) null));
+        assertThrows(NullPointerException.class, () -> StoreManager.parse(null));
     }
 
     @Test
@@ -116,5 +125,62 @@ class StoreManagerTest {
         }
         StoreException e = assertThrows(StoreException.class, () -> StoreManager.open("bobbob:test-temp:x?colour=red"));
         assertTrue(e.getMessage().contains("label"), "lists the provider's own keys: " + e.getMessage());
+    }
+
+    @Test
+    void parseChecksLikeOpenButOpensNothing() throws Exception {
+        Properties info = new Properties();
+        info.setProperty("diskTokens", "5");
+        StoreUrl parsed = StoreManager.parse(url("multi", "?create=false"), info);
+        assertEquals("multi", parsed.kind());
+        assertEquals(dir.resolve("multi.bob").toString(), parsed.location());
+        assertEquals(5, parsed.diskTokens(), "from the properties");
+        assertFalse(parsed.create());
+        assertTrue(parsed.concurrent());
+        assertFalse(Files.exists(dir.resolve("multi.bob")), "parse opens and creates nothing");
+
+        StoreException kind = assertThrows(StoreException.class, () -> StoreManager.parse("bobbob:nosuch:x"));
+        assertTrue(kind.getMessage().startsWith("[BOB-501]") && kind.getMessage().contains("bobbob:nosuch:x")
+                && kind.getMessage().contains("no provider for kind 'nosuch'"), kind.getMessage());
+        StoreException key = assertThrows(StoreException.class, () -> StoreManager.parse("bobbob:test-temp:x?colour=red"));
+        assertTrue(key.getMessage().contains("unknown key 'colour'"), key.getMessage());
+        assertEquals("hello", StoreManager.parse("bobbob:test-temp:x?label=hello").option("label").orElseThrow());
+        assertThrows(StoreException.class, () -> StoreManager.parse(url("basic", "?diskTokens=-2")));
+    }
+
+    @Test
+    void aParsedUrlOpensAsTheUrlWould() throws Exception {
+        StoreUrl parsed = StoreManager.parse(url("basic", "?diskTokens=3"));
+        long id;
+        try (Storer s = StoreManager.open(parsed)) {
+            assertEquals(3, assertInstanceOf(ConcurrentStore.class, s).diskTokens().limit());
+            id = s.writeNewObjFromBytes(new byte[] {4});
+        }
+        StoreUrl moved = new StoreUrl(parsed.url(), parsed.kind(), parsed.location(), Map.of(), 0, false, false);
+        try (Storer s = StoreManager.open(moved)) {
+            assertInstanceOf(BasicStore.class, s, "the typed fields count");
+            assertArrayEquals(new byte[] {4}, s.readBytesFromObj(id));
+        }
+        StoreUrl unknown = new StoreUrl("made by hand", "nosuch", "x", Map.of(), 0, true, true);
+        StoreException e = assertThrows(StoreException.class, () -> StoreManager.open(unknown));
+        assertTrue(e.getMessage().contains("made by hand") && e.getMessage().contains("nosuch"), e.getMessage());
+        StoreUrl badKey = new StoreUrl("by hand", "multi", dir.resolve("k.bob").toString(), Map.of("cache", "1"),
+                0, true, true);
+        assertTrue(assertThrows(StoreException.class, () -> StoreManager.open(badKey)).getMessage()
+                .contains("unknown key 'cache'"));
+    }
+
+    @Test
+    void aBrokenProviderEntryIsSkippedNotFatal() throws Exception {
+        Path services = Files.createDirectories(dir.resolve("cp/META-INF/services"));
+        Files.writeString(services.resolve(StoreProvider.class.getName()), "no.such.Provider\n");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader broken = new URLClassLoader(new URL[] {dir.resolve("cp").toUri().toURL()}, before)) {
+            Thread.currentThread().setContextClassLoader(broken);
+            assertEquals(List.of("basic", "multi", "test-temp"), StoreManager.kinds());
+            StoreManager.open(url("multi", "")).close();
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
     }
 }

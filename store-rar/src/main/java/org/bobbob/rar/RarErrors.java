@@ -6,6 +6,7 @@ import jakarta.resource.spi.IllegalStateException;
 import jakarta.resource.spi.InvalidPropertyException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.bobbob.store.ErrorCode;
 import org.bobbob.store.support.Errors;
 import org.bobbob.store.StoreClosedException;
@@ -24,13 +25,14 @@ final class RarErrors {
     private RarErrors() {}
 
     static InvalidPropertyException pathMissing() {
-        return property(ErrorCode.RAR_PATH_MISSING, "path", "config property 'path' is required: the store file,"
-                + " absolute or relative to " + StorePaths.BASE_DIR_PROPERTY);
+        return property(ErrorCode.RAR_PATH_MISSING, "path", "config property 'path' or 'url' is required: the store"
+                + " file (absolute or relative to " + StorePaths.BASE_DIR_PROPERTY + "), or a store URL such as"
+                + " bobbob:multi:blobs/main.bob");
     }
 
-    static InvalidPropertyException badKind(String kind) {
+    static InvalidPropertyException badKind(String kind, List<String> known) {
         return property(ErrorCode.RAR_BAD_KIND, "kind", "config property 'kind' is '" + kind
-                + "'; expected basic or multi");
+                + "'; no store provider offers it (known: " + String.join(", ", known) + ")");
     }
 
     static InvalidPropertyException badDiskTokens(int diskTokens) {
@@ -38,61 +40,77 @@ final class RarErrors {
                 + "; it must be >= 0 (0 = unlimited)");
     }
 
-    static InvalidPropertyException pathInvalid(String path, RuntimeException cause) {
-        InvalidPropertyException e = property(ErrorCode.RAR_PATH_INVALID, "path", "config property 'path' ('" + path
-                + "') is not a valid path: " + cause.getMessage());
-        e.initCause(cause);
-        return e;
+    /** {@code property} is {@code path}, or {@code url} for the location of a file kind's URL. */
+    static InvalidPropertyException pathInvalid(String property, String path, String reason) {
+        return property(ErrorCode.RAR_PATH_INVALID, property, "config property '" + property + "' ('" + path
+                + "') is not a valid path: " + reason);
     }
 
-    static InvalidPropertyException pathEscapes(String path, Path base) {
-        return property(ErrorCode.RAR_PATH_ESCAPES, "path", "config property 'path' ('" + path + "') leads outside "
-                + base + " (" + StorePaths.BASE_DIR_PROPERTY + "); use an absolute path to put a store elsewhere");
+    static InvalidPropertyException pathEscapes(String property, String path, Path base) {
+        return property(ErrorCode.RAR_PATH_ESCAPES, property, "config property '" + property + "' ('" + path
+                + "') leads outside " + base + " (" + StorePaths.BASE_DIR_PROPERTY + "); use an absolute path to put"
+                + " a store elsewhere");
     }
 
-    static InvalidPropertyException pathIsDirectory(String path, Path resolved) {
-        return property(ErrorCode.RAR_PATH_IS_DIRECTORY, "path", "config property 'path' ('" + path
+    static InvalidPropertyException pathIsDirectory(String property, String path, Path resolved) {
+        return property(ErrorCode.RAR_PATH_IS_DIRECTORY, property, "config property '" + property + "' ('" + path
                 + "') names the directory " + resolved + "; it must name the store file");
     }
 
-    static InvalidPropertyException pathDoesNotExist(String path, Path resolved) {
-        return property(ErrorCode.RAR_PATH_DOES_NOT_EXIST, "path", "config property 'path' ('" + path
-                + "'): store file " + resolved + " does not exist, and config property 'create' is false");
+    static InvalidPropertyException pathDoesNotExist(String property, String path, Path resolved) {
+        return property(ErrorCode.RAR_PATH_DOES_NOT_EXIST, property, "config property '" + property + "' ('" + path
+                + "'): store file " + resolved + " does not exist, and create is false");
     }
 
-    static InvalidPropertyException cannotCreateDirectory(String path, Path dir, IOException cause) {
-        InvalidPropertyException e = property(ErrorCode.RAR_CANNOT_CREATE_DIRECTORY, "path", "config property"
-                + " 'path' ('" + path + "'): cannot create directory " + dir + ": " + cause);
+    static InvalidPropertyException cannotCreateDirectory(String property, String path, Path dir, IOException cause) {
+        InvalidPropertyException e = property(ErrorCode.RAR_CANNOT_CREATE_DIRECTORY, property, "config property '"
+                + property + "' ('" + path + "'): cannot create directory " + dir + ": " + cause);
         e.initCause(cause);
         return e;
     }
 
-    static ResourceException openFailed(StoreSpec spec, IOException cause) {
-        return resource(ErrorCode.RAR_OPEN_FAILED, "config property 'path': cannot open the " + spec.kind().label()
-                + " store " + spec.path() + ": " + cause.getMessage(), cause);
+    /** {@code other} is the property set beside {@code url}: {@code path} or {@code kind}. */
+    static InvalidPropertyException urlAndPath(String url, String other) {
+        return property(ErrorCode.RAR_URL_AND_PATH, "url", "config property 'url' ('" + url + "') is set together"
+                + " with config property '" + other + "'; give either url alone (it names the kind), or path with kind");
     }
 
-    static ResourceException kindConflict(StoreSpec wanted, StoreKind open) {
-        return property(ErrorCode.RAR_KIND_CONFLICT, "kind", "config property 'kind' is " + wanted.kind().label()
-                + ", but store " + wanted.path() + " is already open as a " + open.label()
+    /** {@code reason} is store-core's message, or the adapter's own; {@code cause} may be null. */
+    static InvalidPropertyException badUrl(String url, String reason, Throwable cause) {
+        InvalidPropertyException e = property(ErrorCode.RAR_BAD_URL, "url", "config property 'url' ('" + url
+                + "') cannot be used: " + reason);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    static ResourceException openFailed(StoreTarget target, IOException cause) {
+        return resource(ErrorCode.RAR_OPEN_FAILED, "config property '" + target.property() + "': cannot open the "
+                + target.kind() + " store " + target.key() + ": " + cause.getMessage(), cause);
+    }
+
+    static ResourceException kindConflict(StoreTarget wanted, String open) {
+        return property(ErrorCode.RAR_KIND_CONFLICT, "kind", "config property 'kind' is " + wanted.kind()
+                + ", but store " + wanted.key() + " is already open as a " + open
                 + " store by another connection definition");
     }
 
-    static ResourceException diskTokensConflict(StoreSpec wanted, int open) {
+    static ResourceException diskTokensConflict(StoreTarget wanted, int open) {
         return property(ErrorCode.RAR_DISK_TOKENS_CONFLICT, "diskTokens", "config property 'diskTokens' is "
-                + wanted.diskTokens() + ", but store " + wanted.path() + " is already open with diskTokens=" + open
+                + wanted.diskTokens() + ", but store " + wanted.key() + " is already open with diskTokens=" + open
                 + " by another connection definition; give both the same value");
     }
 
-    static ResourceException storeFailed(Path path, int references, IOException failure) {
-        return resource(ErrorCode.RAR_STORE_FAILED, "store " + path + " failed (" + failure.getMessage()
+    static ResourceException storeFailed(String store, int references, IOException failure) {
+        return resource(ErrorCode.RAR_STORE_FAILED, "store " + store + " failed (" + failure.getMessage()
                 + "); it is reopened once its " + references + " managed connections are destroyed", failure);
     }
 
-    static StoreClosedException storeUnusable(Path path, IOException failure) {
+    static StoreClosedException storeUnusable(String store, IOException failure) {
         return failure == null
-                ? Errors.closed("shared store " + path)
-                : Errors.closed("shared store " + path + ", which failed: " + failure.getMessage() + ",", failure);
+                ? Errors.closed("shared store " + store)
+                : Errors.closed("shared store " + store + ", which failed: " + failure.getMessage() + ",", failure);
     }
 
     static IllegalStateException notAssociated() {

@@ -15,7 +15,7 @@ import org.bobbob.store.StoreClosedException;
  * Thread-safe.
  */
 final class SharedStore {
-    private final StoreSpec spec;
+    private final StoreTarget target;
     private final ConcurrentStore store;
     /** Managed connections holding this store. Guarded by the owning registry's monitor. */
     private int references;
@@ -24,13 +24,13 @@ final class SharedStore {
     /** The first fatal error reported, or null. */
     private final AtomicReference<IOException> failure = new AtomicReference<>();
 
-    SharedStore(StoreSpec spec, ConcurrentStore store) {
-        this.spec = spec;
+    SharedStore(StoreTarget target, ConcurrentStore store) {
+        this.target = target;
         this.store = store;
     }
 
-    StoreSpec spec() {
-        return spec;
+    StoreTarget target() {
+        return target;
     }
 
     /**
@@ -41,14 +41,14 @@ final class SharedStore {
     ConcurrentStore store() throws StoreClosedException {
         IOException failed = failure.get();
         if (closed || failed != null) {
-            throw RarErrors.storeUnusable(spec.path(), failed);
+            throw RarErrors.storeUnusable(target.key(), failed);
         }
         return store;
     }
 
-    /** Open, not failed, and its file still exists (was not deleted or moved under it). */
+    /** Open, not failed, and its file (if it has one) still exists: was not deleted or moved under it. */
     boolean isUsable() {
-        return !closed && failure.get() == null && Files.exists(spec.path());
+        return !closed && failure.get() == null && (target.file() == null || Files.exists(target.file()));
     }
 
     /** Marks the store failed; the first failure is kept. */
@@ -73,7 +73,7 @@ final class SharedStore {
 
     /** Drops one reference; returns how many are left. */
     int releaseOne() {
-        assert references > 0 : "released more often than retained: " + spec.path();
+        assert references > 0 : "released more often than retained: " + target.key();
         return --references;
     }
 
@@ -98,7 +98,7 @@ final class SharedStore {
 
     @Override
     public String toString() {
-        return "SharedStore[" + spec.path() + ", " + spec.kind().label() + ", references=" + references
+        return "SharedStore[" + target.key() + ", " + target.kind() + ", references=" + references
                 + (closed ? ", closed" : failure.get() != null ? ", failed" : "") + "]";
     }
 }

@@ -158,7 +158,7 @@ final class StoreManagedConnection implements ManagedConnection {
      */
     ConcurrentStore store() throws StoreClosedException {
         if (destroyed.get()) {
-            throw RarErrors.storeUnusable(shared.spec().path(), null);
+            throw RarErrors.storeUnusable(shared.target().key(), null);
         }
         return shared.store();
     }
@@ -195,9 +195,9 @@ final class StoreManagedConnection implements ManagedConnection {
         return !destroyed.get() && shared.isUsable();
     }
 
-    /** Whether this live connection can serve {@code spec}: same path and kind. */
-    boolean serves(StoreSpec spec) {
-        return !destroyed.get() && shared.spec().sameStore(spec);
+    /** Whether this live connection can serve {@code target}: same store and kind. */
+    boolean serves(StoreTarget target) {
+        return !destroyed.get() && shared.target().sameStore(target);
     }
 
     /** Handles open now (for tests and toString). */
@@ -269,6 +269,6 @@ final class StoreManagedConnection implements ManagedConnection {
     @Override
     public String toString() {
         return "StoreManagedConnection@" + Integer.toHexString(System.identityHashCode(this)) + "["
-                + shared.spec().path() + ", handles=" + handles.size() + (destroyed.get() ? ", destroyed" : "") + "]";
+                + shared.target().key() + ", handles=" + handles.size() + (destroyed.get() ? ", destroyed" : "") + "]";
     }
 }

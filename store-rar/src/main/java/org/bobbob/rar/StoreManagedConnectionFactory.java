@@ -11,10 +11,17 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import javax.security.auth.Subject;
+import org.bobbob.store.StoreException;
+import org.bobbob.store.StoreManager;
+import org.bobbob.store.spi.StoreUrl;
 
 /**
  * One connection definition: which store its connections use, and how to open it.
@@ -22,26 +29,40 @@ import javax.security.auth.Subject;
  * <table>
  *   <caption>Config properties</caption>
  *   <tr><th>property</th><th>type</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code path}</td><td>String</td><td>(required)</td><td>the store file; relative paths
+ *   <tr><td>{@code url}</td><td>String</td><td></td><td>the store, as a store URL
+ *       {@code bobbob:<kind>:<location>[?key=value&...]} of any registered provider; exactly one
+ *       of {@code url} and {@code path} is given</td></tr>
+ *   <tr><td>{@code path}</td><td>String</td><td></td><td>shorthand: the store file; relative paths
  *       resolve against {@code jboss.server.data.dir} and must stay inside it</td></tr>
- *   <tr><td>{@code kind}</td><td>String</td><td>{@code multi}</td><td>{@code basic} or {@code multi}</td></tr>
+ *   <tr><td>{@code kind}</td><td>String</td><td>{@code multi}</td><td>with {@code path}: the
+ *       provider's kind, {@code basic}, {@code multi} or another registered one</td></tr>
  *   <tr><td>{@code diskTokens}</td><td>Integer</td><td>0</td><td>most Late handles doing I/O at
- *       once on the store; 0 = unlimited</td></tr>
- *   <tr><td>{@code create}</td><td>Boolean</td><td>true</td><td>create the store if the file is
- *       missing; {@code false}: it must exist</td></tr>
+ *       once on the store; 0 = unlimited (with {@code url}: unless the URL says)</td></tr>
+ *   <tr><td>{@code create}</td><td>Boolean</td><td>true</td><td>create the store if it is
+ *       missing; {@code false}: it must exist (with {@code url}: unless the URL says)</td></tr>
  * </table>
+ *
+ * <h2>Which store</h2>
+ * Both forms become one parsed URL ({@link StoreUrl}, checked by {@link StoreManager#parse}):
+ * {@code path} and {@code kind} build {@code bobbob:<kind>:<canonical path>?diskTokens=..&create=..};
+ * a {@code url} is parsed with {@code diskTokens} and {@code create} as defaults for keys it does
+ * not give. For the file kinds ({@code basic}, {@code multi}) the URL's location is resolved like
+ * {@code path} (relative to {@code jboss.server.data.dir}, see {@link StorePaths}), so both forms
+ * name one file alike; any other kind's location is the provider's business. The store is opened
+ * through {@link StoreManager#open(StoreUrl)}, always concurrent: a {@code concurrent=false} URL is
+ * refused.
  *
  * <h2>Contract</h2>
  * <ul>
  *   <li>The configuration is checked when the server associates the factory with the adapter,
  *       that is at deployment: a bad value fails the deployment with an
  *       {@code InvalidPropertyException} whose message names the property.
- *   <li>Every managed connection for the same canonical path, from any factory of the same
- *       adapter, shares one store (see {@link StoreRegistry}); {@link #matchManagedConnections}
- *       accepts a connection to the same path and kind.
+ *   <li>Every managed connection for the same store ({@link StoreTarget#key()}), from any factory of
+ *       the same adapter, shares one store (see {@link StoreRegistry});
+ *       {@link #matchManagedConnections} accepts a connection to the same store and kind.
  *   <li>{@link #getInvalidConnections} reports connections whose store is closed, failed, or whose
  *       file is gone, so the pool's validation (on match, or in the background) replaces them.
- *   <li>A JavaBean: {@code equals}/{@code hashCode} cover the four properties. Serializable; the
+ *   <li>A JavaBean: {@code equals}/{@code hashCode} cover the five properties. Serializable; the
  *       adapter association and log writer are transient and nothing here refers to an open store.
  *   <li>Configure before use, then treat as read-only; after that it is safe from any thread.
  * </ul>
@@ -54,29 +75,44 @@ import javax.security.auth.Subject;
 public final class StoreManagedConnectionFactory
         implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory {
     private static final long serialVersionUID = 1L;
+    /** The kind {@code path} opens when {@code kind} is not set. */
+    static final String DEFAULT_KIND = StoreTarget.MULTI;
 
-    @ConfigProperty(description = "The store file: absolute, or relative to jboss.server.data.dir")
+    @ConfigProperty(description = "The store as a URL, bobbob:<kind>:<location>[?key=value&...] (instead of path)")
+    private String url;
+
+    @ConfigProperty(description = "The store file: absolute, or relative to jboss.server.data.dir (instead of url)")
     private String path;
 
-    @ConfigProperty(defaultValue = StoreKind.DEFAULT, description = "basic or multi")
-    private String kind = StoreKind.DEFAULT;
+    /** No default value in the annotation: a server would then set it, and it could not be told from a set one. */
+    @ConfigProperty(description = "With path: the provider's kind, basic, multi (the default) or another")
+    private String kind;
 
     @ConfigProperty(defaultValue = "0", description = "Most Late handles doing I/O at once; 0 = unlimited")
     private Integer diskTokens = 0;
 
-    @ConfigProperty(defaultValue = "true", description = "Create the store if the file is missing")
+    @ConfigProperty(defaultValue = "true", description = "Create the store if it is missing")
     private Boolean create = Boolean.TRUE;
 
     /** A {@link StoreResourceAdapter}, checked by {@link #setResourceAdapter}. */
     private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     /** The checked configuration, computed on first need; reset by every setter. */
-    private transient volatile StoreSpec spec;
+    private transient volatile StoreTarget target;
 
     /** The JavaBean constructor the server uses. */
     public StoreManagedConnectionFactory() {}
 
     // ---------------------------------------------------------------- config properties
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+        target = null;
+    }
 
     public String getPath() {
         return path;
@@ -84,7 +120,7 @@ public final class StoreManagedConnectionFactory
 
     public void setPath(String path) {
         this.path = path;
-        spec = null;
+        target = null;
     }
 
     public String getKind() {
@@ -93,7 +129,7 @@ public final class StoreManagedConnectionFactory
 
     public void setKind(String kind) {
         this.kind = kind;
-        spec = null;
+        target = null;
     }
 
     public Integer getDiskTokens() {
@@ -102,7 +138,7 @@ public final class StoreManagedConnectionFactory
 
     public void setDiskTokens(Integer diskTokens) {
         this.diskTokens = diskTokens;
-        spec = null;
+        target = null;
     }
 
     public Boolean getCreate() {
@@ -111,28 +147,78 @@ public final class StoreManagedConnectionFactory
 
     public void setCreate(Boolean create) {
         this.create = create;
-        spec = null;
+        target = null;
     }
 
     /**
-     * The checked configuration (see {@link StorePaths} for {@code path}). With
-     * {@code create=true} this creates the store's directory.
+     * The checked configuration: which store, and its key (see the class comment). With
+     * {@code create=true} this creates a store file's directory.
      *
      * @throws jakarta.resource.spi.InvalidPropertyException naming the property at fault
      */
-    StoreSpec spec() throws ResourceException {
-        StoreSpec s = spec;
-        if (s == null) {
-            StoreKind k = StoreKind.parse(kind);
+    StoreTarget target() throws ResourceException {
+        StoreTarget t = target;
+        if (t == null) {
             int tokens = diskTokens == null ? 0 : diskTokens;
             if (tokens < 0) {
                 throw RarErrors.badDiskTokens(tokens);
             }
             boolean mayCreate = create == null || create;
-            s = new StoreSpec(StorePaths.canonical(path, StorePaths.baseDirectory(), mayCreate), k, tokens, mayCreate);
-            spec = s;
+            t = isSet(url) ? fromUrl(url.trim(), tokens, mayCreate) : fromPath(tokens, mayCreate);
+            target = t;
         }
-        return s;
+        return t;
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /** {@code url}, with {@code diskTokens} and {@code create} as defaults for its keys. */
+    private StoreTarget fromUrl(String url, int tokens, boolean mayCreate) throws ResourceException {
+        if (path != null || kind != null) {
+            throw RarErrors.urlAndPath(url, path != null ? "path" : "kind");
+        }
+        Properties defaults = new Properties();
+        defaults.setProperty("diskTokens", Integer.toString(tokens));
+        defaults.setProperty("create", Boolean.toString(mayCreate));
+        StoreUrl parsed;
+        try {
+            parsed = StoreManager.parse(url, defaults);
+        } catch (StoreException e) {
+            throw RarErrors.badUrl(url, e.getMessage(), e);
+        }
+        if (!parsed.concurrent()) {
+            throw RarErrors.badUrl(url, "concurrent=false: the adapter shares one store among all its connections,"
+                    + " so it always opens it concurrent", null);
+        }
+        if (!StoreTarget.FILE_KINDS.contains(parsed.kind())) {
+            String key = StoreManager.SCHEME + parsed.kind() + ":" + parsed.location();
+            return new StoreTarget("url", key, null, parsed);
+        }
+        Path file = StorePaths.canonical("url", parsed.location(), StorePaths.baseDirectory(), parsed.create());
+        StoreUrl resolved = new StoreUrl(parsed.url(), parsed.kind(), file.toString(), parsed.options(),
+                parsed.diskTokens(), parsed.concurrent(), parsed.create());
+        return new StoreTarget("url", file.toString(), file, resolved);
+    }
+
+    /** The shorthand: {@code bobbob:<kind>:<canonical path>?diskTokens=..&create=..}. */
+    private StoreTarget fromPath(int tokens, boolean mayCreate) throws ResourceException {
+        String k = kind == null ? DEFAULT_KIND : kind.trim().toLowerCase(Locale.ROOT);
+        List<String> known = StoreManager.kinds();
+        if (!known.contains(k)) {
+            throw RarErrors.badKind(kind, known);
+        }
+        Path file = StorePaths.canonical("path", path, StorePaths.baseDirectory(), mayCreate);
+        if (file.toString().indexOf('?') >= 0) {
+            throw RarErrors.pathInvalid("path", path, "a store path may not contain '?' (it starts a URL's keys)");
+        }
+        String built = StoreManager.SCHEME + k + ":" + file + "?diskTokens=" + tokens + "&create=" + mayCreate;
+        try {
+            return new StoreTarget("path", file.toString(), file, StoreManager.parse(built));
+        } catch (StoreException e) {
+            throw RarErrors.pathInvalid("path", path, e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- ResourceAdapterAssociation
@@ -157,7 +243,7 @@ public final class StoreManagedConnectionFactory
         if (resourceAdapter != null && resourceAdapter != ours) {
             throw RarErrors.otherAdapter();
         }
-        spec();
+        target();
         resourceAdapter = ours;
     }
 
@@ -180,7 +266,7 @@ public final class StoreManagedConnectionFactory
     }
 
     /**
-     * A new managed connection holding a reference to the shared store of this definition's path,
+     * A new managed connection holding a reference to the shared store of this definition,
      * opening the store if it is the first. {@code subject} and {@code info} are ignored (there is
      * no per-user state), so servers may pass null for both.
      *
@@ -193,15 +279,15 @@ public final class StoreManagedConnectionFactory
             throw RarErrors.notAssociated();
         }
         StoreRegistry registry = adapter.registry();
-        return new StoreManagedConnection(registry, registry.acquire(spec()));
+        return new StoreManagedConnection(registry, registry.acquire(target()));
     }
 
-    /** The first candidate that is a live connection to the same path and kind, else null. */
+    /** The first candidate that is a live connection to the same store and kind, else null. */
     @Override
     @SuppressWarnings("rawtypes")
     public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        StoreSpec wanted = spec();
+        StoreTarget wanted = target();
         for (Object candidate : candidates) {
             if (candidate instanceof StoreManagedConnection mc && mc.serves(wanted)) {
                 return mc;
@@ -238,6 +324,7 @@ public final class StoreManagedConnectionFactory
     @Override
     public boolean equals(Object o) {
         return o instanceof StoreManagedConnectionFactory other
+                && Objects.equals(url, other.url)
                 && Objects.equals(path, other.path)
                 && Objects.equals(kind, other.kind)
                 && Objects.equals(diskTokens, other.diskTokens)
@@ -246,12 +333,12 @@ public final class StoreManagedConnectionFactory
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, kind, diskTokens, create);
+        return Objects.hash(url, path, kind, diskTokens, create);
     }
 
     @Override
     public String toString() {
-        return "StoreManagedConnectionFactory[path=" + path + ", kind=" + kind + ", diskTokens=" + diskTokens
+        return "StoreManagedConnectionFactory[url=" + url + ", path=" + path + ", kind=" + kind + ", diskTokens=" + diskTokens
                 + ", create=" + create + "]";
     }
 }

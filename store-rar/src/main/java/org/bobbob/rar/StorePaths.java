@@ -7,7 +7,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * Turns the {@code path} config property into the canonical path of a store file.
+ * Turns the {@code path} config property, or the location of a {@code url} of a file kind
+ * ({@code basic}, {@code multi}), into the canonical path of a store file.
  *
  * <ol>
  *   <li>A relative path is resolved against the base directory: the
@@ -20,7 +21,8 @@ import java.nio.file.Path;
  *       the file name when the file does not exist yet. Symbolic links and {@code a/../a}
  *       spellings of one file so give one key, so they share one store.
  * </ol>
- * Every failure is an {@link InvalidPropertyException} naming the property. Stateless.
+ * Every failure is an {@link InvalidPropertyException} naming the property ({@code path} or
+ * {@code url}). Stateless.
  */
 final class StorePaths {
     /** The system property WildFly sets to {@code standalone/data}. */
@@ -41,6 +43,15 @@ final class StorePaths {
      * @param create whether a missing file (and its directories) may be created
      */
     static Path canonical(String configured, Path base, boolean create) throws InvalidPropertyException {
+        return canonical("path", configured, base, create);
+    }
+
+    /**
+     * Resolves and checks {@code configured}, the value (or the URL's location) of config
+     * property {@code property}.
+     */
+    static Path canonical(String property, String configured, Path base, boolean create)
+            throws InvalidPropertyException {
         if (configured == null || configured.isBlank()) {
             throw RarErrors.pathMissing();
         }
@@ -48,7 +59,7 @@ final class StorePaths {
         try {
             given = Path.of(configured.trim());
         } catch (InvalidPathException e) {
-            throw RarErrors.pathInvalid(configured, e);
+            throw RarErrors.pathInvalid(property, configured, e.getMessage());
         }
         Path resolved;
         if (given.isAbsolute()) {
@@ -56,14 +67,14 @@ final class StorePaths {
         } else {
             resolved = base.resolve(given).normalize();
             if (!resolved.startsWith(base)) {
-                throw RarErrors.pathEscapes(configured, base);
+                throw RarErrors.pathEscapes(property, configured, base);
             }
         }
         if (Files.isDirectory(resolved)) {
-            throw RarErrors.pathIsDirectory(configured, resolved);
+            throw RarErrors.pathIsDirectory(property, configured, resolved);
         }
         if (!create && !Files.exists(resolved)) {
-            throw RarErrors.pathDoesNotExist(configured, resolved);
+            throw RarErrors.pathDoesNotExist(property, configured, resolved);
         }
         Path dir = resolved.getParent();
         try {
@@ -73,7 +84,7 @@ final class StorePaths {
             Files.createDirectories(dir);
             return dir.toRealPath().resolve(resolved.getFileName());
         } catch (IOException e) {
-            throw RarErrors.cannotCreateDirectory(configured, dir, e);
+            throw RarErrors.cannotCreateDirectory(property, configured, dir, e);
         }
     }
 }

@@ -2,19 +2,21 @@ package org.bobbob.rar;
 
 import jakarta.resource.ResourceException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.Storer;
 
 /**
- * The open stores of one {@link StoreResourceAdapter}: one {@link ConcurrentStore} per canonical
- * path, shared by every managed connection for that path, from any connection definition.
+ * The open stores of one {@link StoreResourceAdapter}: one {@link ConcurrentStore} per
+ * {@linkplain StoreTarget#key() store key} (the canonical path of a store file; the kind and
+ * location of any other provider's store), shared by every managed connection for that key, from
+ * any connection definition.
  *
  * <ul>
- *   <li>{@link #acquire} opens the store on first use and counts a reference; a later acquire
- *       of the same path must ask for the same kind and disk tokens.
+ *   <li>{@link #acquire} opens the store on first use, through the {@link StoreOpener} (every
+ *       registered provider), and counts a reference; a later acquire of the same key must ask
+ *       for the same kind and disk tokens.
  *   <li>{@link #release} drops a reference; the last one syncs and closes the store, so the
  *       file and its lock are free again (for a redeploy, or another process).
  *   <li>{@link #close} (adapter stop) syncs and closes every store whatever its count; handles
@@ -25,14 +27,14 @@ import org.bobbob.store.Storer;
  *
  * <p>Thread-safe. One monitor guards the map and the counts; opening and closing happen under
  * it, so an acquire never races the close of the same file (its lock would refuse the open).
- * That serialises opens of different paths too, which is rare enough not to matter.
+ * That serialises opens of different stores too, which is rare enough not to matter.
  */
 final class StoreRegistry implements StoreRegistryMXBean {
     private static final System.Logger LOG = System.getLogger(StoreRegistry.class.getName());
 
     private final StoreOpener opener;
     /** Guarded by {@code this}. */
-    private final Map<Path, SharedStore> stores = new HashMap<>();
+    private final Map<String, SharedStore> stores = new HashMap<>();
     /** Guarded by {@code this}. */
     private boolean closed;
 
@@ -41,39 +43,42 @@ final class StoreRegistry implements StoreRegistryMXBean {
     }
 
     /**
-     * Returns the shared store for {@code spec}, opening it if needed, and counts one reference
+     * Returns the shared store for {@code target}, opening it if needed, and counts one reference
      * that the caller must {@link #release}.
      *
      * @throws ResourceException naming the property at fault: the store cannot be opened, is open
      *     with another kind or disk-token count, or has failed; or the registry is closed
      */
-    synchronized SharedStore acquire(StoreSpec spec) throws ResourceException {
+    synchronized SharedStore acquire(StoreTarget target) throws ResourceException {
         if (closed) {
             throw RarErrors.notStarted();
         }
-        SharedStore shared = stores.get(spec.path());
+        SharedStore shared = stores.get(target.key());
         if (shared == null) {
-            shared = new SharedStore(spec, open(spec));
-            stores.put(spec.path(), shared);
-        } else if (shared.spec().kind() != spec.kind()) {
-            throw RarErrors.kindConflict(spec, shared.spec().kind());
-        } else if (shared.spec().diskTokens() != spec.diskTokens()) {
-            throw RarErrors.diskTokensConflict(spec, shared.spec().diskTokens());
+            shared = new SharedStore(target, open(target));
+            stores.put(target.key(), shared);
+        } else if (!shared.target().kind().equals(target.kind())) {
+            throw RarErrors.kindConflict(target, shared.target().kind());
+        } else if (shared.target().diskTokens() != target.diskTokens()) {
+            throw RarErrors.diskTokensConflict(target, shared.target().diskTokens());
         } else if (shared.failure() != null) {
-            throw RarErrors.storeFailed(spec.path(), shared.references(), shared.failure());
+            throw RarErrors.storeFailed(target.key(), shared.references(), shared.failure());
         }
         shared.retain();
         return shared;
     }
 
-    private ConcurrentStore open(StoreSpec spec) throws ResourceException {
-        Storer engine;
+    /** Opens the store; disk tokens are applied once, by the {@code ConcurrentStore} layer. */
+    private ConcurrentStore open(StoreTarget target) throws ResourceException {
+        Storer opened;
         try {
-            engine = opener.open(spec);
+            opened = opener.open(target.url());
         } catch (IOException e) {
-            throw RarErrors.openFailed(spec, e);
+            throw RarErrors.openFailed(target, e);
         }
-        return ConcurrentStore.wrap(engine, spec.diskTokens());
+        return opened instanceof ConcurrentStore concurrent
+                ? concurrent
+                : ConcurrentStore.wrap(opened, target.diskTokens());
     }
 
     /**
@@ -83,10 +88,10 @@ final class StoreRegistry implements StoreRegistryMXBean {
      * @throws IOException if the final sync or close fails (the store is closed all the same)
      */
     synchronized void release(SharedStore shared) throws IOException {
-        if (stores.get(shared.spec().path()) != shared || shared.releaseOne() > 0) {
+        if (stores.get(shared.target().key()) != shared || shared.releaseOne() > 0) {
             return;
         }
-        stores.remove(shared.spec().path());
+        stores.remove(shared.target().key());
         shared.close();
     }
 
@@ -135,12 +140,12 @@ final class StoreRegistry implements StoreRegistryMXBean {
 
     @Override
     public synchronized String[] getPaths() {
-        return stores.keySet().stream().map(Path::toString).sorted().toArray(String[]::new);
+        return stores.keySet().stream().sorted().toArray(String[]::new);
     }
 
     @Override
     public synchronized int referenceCount(String path) {
-        SharedStore shared = stores.get(Path.of(path));
+        SharedStore shared = stores.get(path);
         return shared == null ? 0 : shared.references();
     }
 

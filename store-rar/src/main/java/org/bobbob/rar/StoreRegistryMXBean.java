@@ -11,12 +11,15 @@ public interface StoreRegistryMXBean {
     /** An {@code ObjectName} pattern matching every adapter's registry. */
     String QUERY = "org.bobbob:type=StoreRegistry,*";
 
-    /** Stores open now; one per canonical path, however many connection definitions use it. */
+    /** Stores open now; one per store key (see {@link #getPaths()}), however many connection definitions use it. */
     int getOpenStores();
 
-    /** The canonical paths of the open stores, sorted. */
+    /**
+     * The keys of the open stores, sorted: the canonical path of a {@code basic} or {@code multi}
+     * store file; {@code bobbob:<kind>:<location>} of any other provider's store.
+     */
     String[] getPaths();
 
-    /** Managed connections sharing the store at canonical {@code path}; 0 if it is not open. */
+    /** Managed connections sharing the store with key {@code path} (see {@link #getPaths()}); 0 if it is not open. */
     int referenceCount(String path);
 }

@@ -18,8 +18,8 @@ import javax.transaction.xa.XAResource;
 
 /**
  * The bobbob resource adapter: owns the {@link StoreRegistry} that its connection definitions
- * share, so that every managed connection for one path, from any connection definition of this
- * adapter, uses one open store.
+ * share, so that every managed connection for one store (one file, or one location of another
+ * provider's kind), from any connection definition of this adapter, uses one open store.
  *
  * <ul>
  *   <li>{@link #start} creates the registry and registers its MBean
@@ -67,7 +67,7 @@ public final class StoreResourceAdapter implements ResourceAdapter {
 
     /** The JavaBean constructor the server uses. */
     public StoreResourceAdapter() {
-        this(StoreOpener.ENGINES);
+        this(StoreOpener.PROVIDERS);
     }
 
     /** With another way of opening stores (tests inject failures here). */

@@ -8,7 +8,7 @@ final class Adapters {
     private Adapters() {}
 
     static StoreResourceAdapter started() {
-        return started(StoreOpener.ENGINES);
+        return started(StoreOpener.PROVIDERS);
     }
 
     static StoreResourceAdapter started(StoreOpener opener) {

@@ -7,6 +7,7 @@ import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
+import org.bobbob.store.spi.StoreUrl;
 import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectReader;
 import org.bobbob.store.support.ForwardingStorer;
@@ -14,16 +15,19 @@ import org.bobbob.store.support.HandleHooks;
 
 /**
  * Opens real stores whose calls, and whose readers' reads, throw {@link #failWith} once it is
- * set: the file system failing under a running store. Counts opens.
+ * set: the file system failing under a running store. Counts opens. The engine is opened bare
+ * ({@code concurrent=false}) so that the registry's {@code ConcurrentStore} goes around the
+ * faults, as it goes around a file system's.
  */
 final class FaultyOpener implements StoreOpener {
     final AtomicReference<IOException> failWith = new AtomicReference<>();
     final AtomicInteger opens = new AtomicInteger();
 
     @Override
-    public Storer open(StoreSpec spec) throws IOException {
+    public Storer open(StoreUrl url) throws IOException {
         opens.incrementAndGet();
-        return new Faulty(ENGINES.open(spec));
+        StoreUrl bare = new StoreUrl(url.url(), url.kind(), url.location(), url.options(), 0, false, url.create());
+        return new Faulty(PROVIDERS.open(bare));
     }
 
     private void check() throws IOException {

@@ -7,24 +7,28 @@ import jakarta.resource.ResourceException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.bobbob.store.ErrorCode;
+import org.bobbob.store.spi.StoreUrl;
 import org.junit.jupiter.api.Test;
 
 /** Every adapter error carries its {@link ErrorCode}: at the start of the message and as the error code. */
 class RarErrorsTest {
     private static final Path PATH = Path.of("/data/x.bob").toAbsolutePath();
-    private static final StoreSpec SPEC = new StoreSpec(PATH, StoreKind.MULTI, 0, true);
+    private static final StoreTarget TARGET = new StoreTarget("path", PATH.toString(), PATH,
+            new StoreUrl("bobbob:multi:" + PATH, "multi", PATH.toString(), Map.of(), 0, true, true));
 
     @Test
     void everyResourceExceptionCarriesItsCodeAsTheErrorCode() {
         IOException io = new IOException("disk on fire");
         List<ResourceException> made = List.of(
-                RarErrors.pathMissing(), RarErrors.badKind("fancy"), RarErrors.badDiskTokens(-1),
-                RarErrors.pathInvalid("\0", new IllegalArgumentException("NUL")), RarErrors.pathEscapes("..", PATH),
-                RarErrors.pathIsDirectory("d", PATH), RarErrors.pathDoesNotExist("p", PATH),
-                RarErrors.cannotCreateDirectory("p", PATH, io), RarErrors.openFailed(SPEC, io),
-                RarErrors.kindConflict(SPEC, StoreKind.BASIC), RarErrors.diskTokensConflict(SPEC, 4),
-                RarErrors.storeFailed(PATH, 2, io), RarErrors.notAssociated(), RarErrors.otherAdapter(),
+                RarErrors.pathMissing(), RarErrors.badKind("fancy", List.of("basic", "multi")),
+                RarErrors.badDiskTokens(-1), RarErrors.pathInvalid("path", "\0", "NUL"),
+                RarErrors.pathEscapes("path", "..", PATH), RarErrors.pathIsDirectory("url", "d", PATH),
+                RarErrors.pathDoesNotExist("path", "p", PATH), RarErrors.cannotCreateDirectory("path", "p", PATH, io),
+                RarErrors.openFailed(TARGET, io), RarErrors.kindConflict(TARGET, "basic"),
+                RarErrors.diskTokensConflict(TARGET, 4), RarErrors.urlAndPath("bobbob:multi:x", "path"),
+                RarErrors.badUrl("bobbob:nosuch:x", "no provider", null), RarErrors.storeFailed(PATH.toString(), 2, io), RarErrors.notAssociated(), RarErrors.otherAdapter(),
                 RarErrors.notStarted(), RarErrors.destroyed("mc"), RarErrors.notOurHandle(null),
                 RarErrors.noTransactions(), RarErrors.noInbound(), RarErrors.wrongAdapter(null),
                 RarErrors.cleanupFailed("mc", io), RarErrors.closeFailed("store", io));
@@ -48,6 +52,6 @@ class RarErrorsTest {
     @Test
     void aClosedHandleIsStoreCoresClosedCode() {
         assertEquals(ErrorCode.CLOSED, RarErrors.handleClosed().code());
-        assertEquals(ErrorCode.CLOSED, RarErrors.storeUnusable(PATH, null).code());
+        assertEquals(ErrorCode.CLOSED, RarErrors.storeUnusable(PATH.toString(), null).code());
     }
 }

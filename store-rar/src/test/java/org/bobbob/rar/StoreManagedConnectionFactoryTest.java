@@ -17,8 +17,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import nl.jqno.equalsverifier.EqualsVerifier;
 import nl.jqno.equalsverifier.Warning;
+import org.bobbob.store.spi.StoreUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +29,16 @@ class StoreManagedConnectionFactoryTest {
     Path dir;
 
     @Test
-    void equalityCoversExactlyTheFourConfigProperties() {
+    void equalityCoversExactlyTheFiveConfigProperties() {
         EqualsVerifier.forClass(StoreManagedConnectionFactory.class)
                 .suppress(Warning.NONFINAL_FIELDS)
-                .withPrefabValues(StoreSpec.class,
-                        new StoreSpec(Path.of("/a.bob"), StoreKind.BASIC, 0, true),
-                        new StoreSpec(Path.of("/b.bob"), StoreKind.MULTI, 1, false))
+                .withPrefabValues(StoreTarget.class,
+                        new StoreTarget("path", "/a.bob", Path.of("/a.bob"),
+                                new StoreUrl("bobbob:basic:/a.bob", "basic", "/a.bob", Map.of(), 0, true, true)),
+                        new StoreTarget("url", "bobbob:x:y", null,
+                                new StoreUrl("bobbob:x:y", "x", "y", Map.of(), 1, true, false)))
                 .withPrefabValues(PrintWriter.class, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
-                .withIgnoredFields("resourceAdapter", "logWriter", "spec")
+                .withIgnoredFields("resourceAdapter", "logWriter", "target")
                 .verify();
     }
 
@@ -63,11 +67,13 @@ class StoreManagedConnectionFactoryTest {
     }
 
     @Test
-    void kindIgnoresCaseAndBlanks() throws ResourceException {
+    void kindIgnoresCaseAndBlanks() throws Exception {
         StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
         mcf.setPath(dir.resolve("a.bob").toString());
         mcf.setKind(" Basic ");
-        assertEquals(StoreKind.BASIC, mcf.spec().kind());
+        assertEquals("basic", mcf.target().kind());
+        assertEquals("bobbob:basic:" + dir.toRealPath().resolve("a.bob") + "?diskTokens=0&create=true",
+                mcf.target().url().url(), "the shorthand builds the URL");
     }
 
     @Test
@@ -139,7 +145,7 @@ class StoreManagedConnectionFactoryTest {
         try {
             StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
             mcf.setPath("bobbob/default.bob");
-            assertEquals(dir.toRealPath().resolve("bobbob/default.bob"), mcf.spec().path());
+            assertEquals(dir.toRealPath().resolve("bobbob/default.bob"), mcf.target().file());
         } finally {
             if (before == null) {
                 System.clearProperty(StorePaths.BASE_DIR_PROPERTY);

@@ -1,0 +1,52 @@
+package org.bobbob.rar;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import org.bobbob.store.spi.StoreUrl;
+
+/**
+ * Which store a connection definition names, once its configuration is checked: the parsed URL
+ * that the registry opens, and the key under which definitions share one open store.
+ *
+ * <ul>
+ *   <li>For the file kinds ({@value #BASIC} and {@value #MULTI}) the key is the canonical path of
+ *       the file ({@link StorePaths}), and {@link StoreUrl#location()} is that path: every
+ *       spelling of one file, through {@code path} or {@code url}, is one store, and a second
+ *       kind on it is a conflict, not a second open.
+ *   <li>For any other provider's kind the location is opaque: the key is
+ *       {@code bobbob:<kind>:<location>} as written, and there is no file.
+ * </ul>
+ *
+ * @param property the config property the store came from ({@code url} or {@code path}), for messages
+ * @param key      the registry's key (see above)
+ * @param file     the canonical store file, or null for a kind that is not a file kind
+ * @param url      what {@link StoreOpener} opens; {@link StoreUrl#concurrent()} is always true
+ */
+record StoreTarget(String property, String key, Path file, StoreUrl url) {
+    static final String BASIC = "basic";
+    static final String MULTI = "multi";
+    /** The kinds whose location is a file path that the adapter canonicalises. */
+    static final Set<String> FILE_KINDS = Set.of(BASIC, MULTI);
+
+    StoreTarget {
+        Objects.requireNonNull(property, "property");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(url, "url");
+        assert file == null || file.isAbsolute() : "not canonical: " + file;
+        assert url.concurrent() : url;
+    }
+
+    String kind() {
+        return url.kind();
+    }
+
+    int diskTokens() {
+        return url.diskTokens();
+    }
+
+    /** Whether connections for {@code other} can use a connection for this target: same store and kind. */
+    boolean sameStore(StoreTarget other) {
+        return key.equals(other.key) && kind().equals(other.kind());
+    }
+}

@@ -1,0 +1,187 @@
+package org.bobbob.rar;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ManagedConnection;
+import java.nio.file.Path;
+import java.util.Set;
+import org.bobbob.rar.testprovider.CountingTestProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code url} config property: the same stores as {@code path}, and any registered provider's. */
+class UrlConfigTest {
+    @TempDir
+    Path dir;
+    StoreResourceAdapter adapter;
+    StoreRegistry registry;
+    private String baseBefore;
+
+    @BeforeEach
+    void start() throws ResourceException {
+        baseBefore = System.getProperty(StorePaths.BASE_DIR_PROPERTY);
+        System.setProperty(StorePaths.BASE_DIR_PROPERTY, dir.toString());
+        adapter = Adapters.started();
+        registry = adapter.registry();
+    }
+
+    @AfterEach
+    void stop() {
+        adapter.stop();
+        if (baseBefore == null) {
+            System.clearProperty(StorePaths.BASE_DIR_PROPERTY);
+        } else {
+            System.setProperty(StorePaths.BASE_DIR_PROPERTY, baseBefore);
+        }
+    }
+
+    private StoreManagedConnectionFactory byUrl(String url) throws ResourceException {
+        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
+        mcf.setUrl(url);
+        mcf.setResourceAdapter(adapter);
+        return mcf;
+    }
+
+    private StoreManagedConnectionFactory byPath(String path, String kind) throws ResourceException {
+        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
+        mcf.setPath(path);
+        mcf.setKind(kind);
+        mcf.setResourceAdapter(adapter);
+        return mcf;
+    }
+
+    private InvalidPropertyException rejected(StoreManagedConnectionFactory mcf) {
+        return assertThrows(InvalidPropertyException.class, () -> mcf.setResourceAdapter(adapter));
+    }
+
+    private static void assertNames(String property, String code, Exception e) {
+        assertTrue(e.getMessage().startsWith("[" + code + "] config property '" + property + "'"), e.getMessage());
+    }
+
+    @Test
+    void aUrlAndAPathNamingOneFileShareOneStore() throws Exception {
+        StoreConnectionFactory byPath = Adapters.pooled(byPath("blobs/s.bob", "multi"), new FakePool());
+        StoreConnectionFactory relative = Adapters.pooled(byUrl("bobbob:multi:blobs/s.bob"), new FakePool());
+        StoreConnectionFactory absolute = Adapters.pooled(
+                byUrl("bobbob:multi:" + dir.resolve("blobs/x/../s.bob") + "?diskTokens=0"), new FakePool());
+
+        long id;
+        try (StoreConnection c = byPath.getConnection()) {
+            id = c.writeNewObjFromBytes("one store".getBytes(UTF_8));
+        }
+        for (StoreConnectionFactory f : new StoreConnectionFactory[] {relative, absolute}) {
+            try (StoreConnection c = f.getConnection()) {
+                assertArrayEquals("one store".getBytes(UTF_8), c.readBytesFromObj(id)); // no sync: same open store
+            }
+        }
+        String file = dir.toRealPath().resolve("blobs/s.bob").toString();
+        assertArrayEquals(new String[] {file}, registry.getPaths());
+        assertEquals(3, registry.referenceCount(file), "one pooled connection from each definition");
+    }
+
+    @Test
+    void theUrlOfAFileKindMayNotLeaveTheDataDirectory() {
+        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
+        mcf.setUrl("bobbob:basic:../outside.bob");
+        assertNames("url", "BOB-604", rejected(mcf));
+    }
+
+    @Test
+    void urlTogetherWithPathOrKindIsRejected() {
+        StoreManagedConnectionFactory withPath = new StoreManagedConnectionFactory();
+        withPath.setUrl("bobbob:multi:a.bob");
+        withPath.setPath("a.bob");
+        InvalidPropertyException e = rejected(withPath);
+        assertNames("url", "BOB-613", e);
+        assertTrue(e.getMessage().contains("'path'"), e.getMessage());
+
+        StoreManagedConnectionFactory withKind = new StoreManagedConnectionFactory();
+        withKind.setUrl("bobbob:multi:a.bob");
+        withKind.setKind("multi");
+        assertTrue(rejected(withKind).getMessage().contains("'kind'"));
+    }
+
+    @Test
+    void anUnknownKindInTheUrlIsRejectedNamingTheUrl() {
+        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
+        mcf.setUrl("bobbob:nosuch:a.bob");
+        InvalidPropertyException e = rejected(mcf);
+        assertNames("url", "BOB-614", e);
+        assertTrue(e.getMessage().contains("bobbob:nosuch:a.bob") && e.getMessage().contains("[BOB-501]")
+                && e.getMessage().contains("no provider for kind 'nosuch'"), e.getMessage());
+
+        StoreManagedConnectionFactory key = new StoreManagedConnectionFactory();
+        key.setUrl("bobbob:multi:a.bob?cache=big");
+        assertTrue(rejected(key).getMessage().contains("unknown key 'cache'"));
+    }
+
+    @Test
+    void aUrlThatIsNotConcurrentIsRejected() {
+        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
+        mcf.setUrl("bobbob:multi:a.bob?concurrent=false");
+        InvalidPropertyException e = rejected(mcf);
+        assertNames("url", "BOB-614", e);
+        assertTrue(e.getMessage().contains("concurrent=false"), e.getMessage());
+    }
+
+    @Test
+    void theDiskTokensAndCreatePropertiesAreDefaultsTheUrlOverrides() throws Exception {
+        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
+        mcf.setUrl("bobbob:multi:a.bob");
+        mcf.setDiskTokens(3);
+        assertEquals(3, mcf.target().diskTokens());
+        mcf.setUrl("bobbob:multi:a.bob?diskTokens=2");
+        assertEquals(2, mcf.target().diskTokens());
+        mcf.setUrl("bobbob:multi:missing.bob");
+        mcf.setCreate(false);
+        assertNames("url", "BOB-606", rejected(mcf));
+    }
+
+    @Test
+    void aProviderFoundThroughServiceLoaderServesTheAdapter() throws Exception {
+        int opens = CountingTestProvider.OPENS.get();
+        long calls = CountingTestProvider.CALLS.get();
+        String url = "bobbob:" + CountingTestProvider.KIND + ":scratch?diskTokens=2";
+        StoreManagedConnectionFactory a = byUrl(url);
+        StoreManagedConnectionFactory b = byUrl(url);
+        ManagedConnection ma = a.createManagedConnection(null, null);
+        ManagedConnection mb = b.createManagedConnection(null, null);
+        try (StoreConnection ca = (StoreConnection) ma.getConnection(null, null);
+                StoreConnection cb = (StoreConnection) mb.getConnection(null, null)) {
+            long id = ca.writeNewObjFromBytes(new byte[] {4, 2});
+            assertArrayEquals(new byte[] {4, 2}, cb.readBytesFromObj(id));
+        }
+        assertEquals(opens + 1, CountingTestProvider.OPENS.get(), "both definitions share one store");
+        assertEquals(calls + 2, CountingTestProvider.CALLS.get(), "the write and the read went through the provider");
+        assertEquals("scratch", CountingTestProvider.lastUrl.location(), "the location is the provider's, untouched");
+        assertArrayEquals(new String[] {"bobbob:" + CountingTestProvider.KIND + ":scratch"}, registry.getPaths());
+        assertEquals(2, ((StoreManagedConnection) ma).store().diskTokens().limit(),
+                "the URL's disk tokens, applied by the one ConcurrentStore");
+
+        assertSame(ma, a.matchManagedConnections(Set.of(ma), null, null));
+        StoreManagedConnectionFactory other = byUrl("bobbob:" + CountingTestProvider.KIND + ":other?diskTokens=2");
+        assertNull(other.matchManagedConnections(Set.of(ma, mb), null, null), "another location is another store");
+        ma.destroy();
+        mb.destroy();
+        assertEquals(0, registry.getOpenStores());
+    }
+
+    @Test
+    void thePathShorthandTakesAnyProvidersKind() throws Exception {
+        int opens = CountingTestProvider.OPENS.get();
+        ManagedConnection mc = byPath("p.bob", " Test-Counting ").createManagedConnection(null, null);
+        assertEquals(opens + 1, CountingTestProvider.OPENS.get());
+        assertEquals(dir.toRealPath().resolve("p.bob").toString(), CountingTestProvider.lastUrl.location());
+        mc.destroy();
+    }
+}
