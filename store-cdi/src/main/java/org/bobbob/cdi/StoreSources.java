@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.bobbob.store.support.Failures;
 
 /**
  * The stores of one CDI container: one {@link StorerFacade} (and so one {@link ConnectionSource})
@@ -97,11 +98,7 @@ final class StoreSources {
             } catch (IOException | RuntimeException e) {
                 IOException wrapped = e instanceof IOException io ? io
                         : new IOException("closing " + facade.source() + " failed", e);
-                if (failure == null) {
-                    failure = wrapped;
-                } else {
-                    failure.addSuppressed(wrapped);
-                }
+                failure = Failures.keepFirst(failure, wrapped);
             }
         }
         if (failure != null) {

@@ -10,6 +10,7 @@ import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectReader;
 import org.bobbob.store.support.ForwardingObjectWriter;
 import org.bobbob.store.support.HandleHooks;
+import org.bobbob.store.support.Failures;
 
 /**
  * The Late handles ({@link ObjectWriter}, {@link ObjectReader}) opened through one connection
@@ -61,19 +62,7 @@ final class LateHandles implements HandleHooks {
      * Called once the connection handle is closed, so nothing is reported to the connection.
      */
     IOException closeAll() {
-        IOException failure = null;
-        for (ForwardingHandle<?> handle : open) {
-            try {
-                handle.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        return failure;
+        return Failures.closeAll(open);
     }
 
     int size() {

@@ -19,6 +19,7 @@ import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.support.Failures;
 
 /**
  * One pooled connection: a reference to a {@link SharedStore} plus the handles the server has
@@ -99,14 +100,7 @@ final class StoreManagedConnection implements ManagedConnection {
         IOException failure = null;
         for (StoreConnectionHandle handle : handles) {
             handles.remove(handle);
-            IOException e = handle.invalidate(this);
-            if (e != null) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
+            failure = Failures.keepFirst(failure, handle.invalidate(this));
         }
         if (failure != null) {
             if (Faults.isFatal(failure)) {

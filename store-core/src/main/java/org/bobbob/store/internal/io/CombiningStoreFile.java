@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.bobbob.store.support.Failures;
 
 /**
  * Gathers small writes into few large ones: a {@link StoreFile} decorator with a small
@@ -463,11 +464,7 @@ public final class CombiningStoreFile implements StoreFile {
         try {
             inner.close();
         } catch (IOException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
+            failure = Failures.keepFirst(failure, e);
         }
         if (failure != null) {
             throw failure;
