@@ -15,6 +15,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import org.bobbob.store.internal.engine.Engines;
 import org.bobbob.store.spi.StoreProvider;
 import org.bobbob.store.spi.StoreUrl;
 
@@ -124,7 +125,7 @@ public final class StoreManager {
      *     store, BOB-303 if its format version is unknown, BOB-301 if its header is damaged
      */
     public static String kindOf(Path file) throws IOException {
-        return FileStore.kindOf(Objects.requireNonNull(file, "file"));
+        return Engines.kindOf(Objects.requireNonNull(file, "file"));
     }
 
     /** The kinds that providers on the class path offer, sorted. */

@@ -38,9 +38,9 @@ class BadInputTest {
     }
 
     /** A store holding a few objects, closed; returns id → content. */
-    private Map<Long, byte[]> populate(StoreKind kind) throws IOException {
+    private Map<Long, byte[]> populate(TestStores stores) throws IOException {
         Map<Long, byte[]> objects = new LinkedHashMap<>();
-        try (Storer s = kind.create(file())) {
+        try (Storer s = stores.create(file())) {
             for (int i = 0; i < 30; i++) {
                 byte[] data = TestBytes.of(i, 10 + i * 397);
                 objects.put(s.writeNewObjFromBytes(data), data);
@@ -55,19 +55,19 @@ class BadInputTest {
         }
     }
 
-    private void reopenAndVerify(StoreKind kind, Map<Long, byte[]> objects) throws IOException {
-        try (Storer s = kind.open(file())) {
+    private void reopenAndVerify(TestStores stores, Map<Long, byte[]> objects) throws IOException {
+        try (Storer s = stores.open(file())) {
             verify(s, objects);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void badCallsThrowTheirExceptionAndChangeNothing(StoreKind kind) throws Exception {
-        Map<Long, byte[]> objects = populate(kind);
+    @EnumSource(TestStores.class)
+    void badCallsThrowTheirExceptionAndChangeNothing(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = populate(stores);
         long someId = objects.keySet().iterator().next();
         long deleted;
-        try (Storer s = kind.open(file())) {
+        try (Storer s = stores.open(file())) {
             deleted = s.writeNewObjFromBytes(new byte[] {1, 2, 3});
             s.deleteObj(deleted);
             Map<String, Executable> illegal = new LinkedHashMap<>();
@@ -96,12 +96,12 @@ class BadInputTest {
             assertThrows(WriteLimitExceededException.class, () -> s.writeBytesToObj(someId, new byte[11]));
             verify(s, objects);
         }
-        reopenAndVerify(kind, objects);
+        reopenAndVerify(stores, objects);
     }
 
     @Test
     void batchedWriteOfObjectsNotAdjacentIsRefused() throws Exception {
-        try (BasicStore s = BasicStore.create(file())) {
+        try (Storer s = BasicStore.create(file())) {
             long a = s.writeNewObjFromBytes(new byte[4]);
             s.writeNewObjFromBytes(new byte[4]);
             long c = s.writeNewObjFromBytes(new byte[4]);
@@ -113,10 +113,10 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void useAfterCloseIsStoreClosed(StoreKind kind) throws Exception {
-        Map<Long, byte[]> objects = populate(kind);
-        Storer s = kind.open(file());
+    @EnumSource(TestStores.class)
+    void useAfterCloseIsStoreClosed(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = populate(stores);
+        Storer s = stores.open(file());
         long id = objects.keySet().iterator().next();
         ObjectWriter w = s.writeToObj(id);
         w.close();
@@ -126,7 +126,7 @@ class BadInputTest {
         assertThrows(StoreClosedException.class, () -> s.writeToObj(id));
         assertThrows(StoreClosedException.class, () -> s.lateWriteNewObj(1));
         assertThrows(StoreClosedException.class, () -> s.writeBatchedObjs(new long[0], new byte[0], new int[0]));
-        reopenAndVerify(kind, objects);
+        reopenAndVerify(stores, objects);
     }
 
     @Test
@@ -134,8 +134,8 @@ class BadInputTest {
         byte[] noise = new byte[8192];
         new SplittableRandom(42).nextBytes(noise);
         Files.write(file(), noise);
-        for (StoreKind kind : StoreKind.values()) {
-            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> kind.open(file()));
+        for (TestStores stores : TestStores.values()) {
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()));
             assertTrue(e.getMessage().contains("BOB-302") && e.getMessage().contains(file().toString()), e.getMessage());
         }
         assertArrayEquals(noise, Files.readAllBytes(file()), "a failed open writes nothing");
@@ -152,24 +152,24 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void aTruncatedFileIsCorrupted(StoreKind kind) throws Exception {
-        Map<Long, byte[]> objects = populate(kind);
+    @EnumSource(TestStores.class)
+    void aTruncatedFileIsCorrupted(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = populate(stores);
         byte[] whole = Files.readAllBytes(file());
         for (int length : new int[] {whole.length / 2, 700, 10}) {
             Files.write(file(), java.util.Arrays.copyOf(whole, length));
-            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> kind.open(file()));
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()));
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
             assertReleased();
         }
         Files.write(file(), whole);
-        reopenAndVerify(kind, objects);
+        reopenAndVerify(stores, objects);
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void aFlippedByteInTheMetadataRecordIsCorrupted(StoreKind kind) throws Exception {
-        Map<Long, byte[]> objects = populate(kind);
+    @EnumSource(TestStores.class)
+    void aFlippedByteInTheMetadataRecordIsCorrupted(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = populate(stores);
         byte[] whole = Files.readAllBytes(file());
         HeaderSlot header = HeaderSlot.decode(ByteBuffer.wrap(whole)).slot();
         assertNotNull(header);
@@ -179,37 +179,37 @@ class BadInputTest {
             int at = (int) header.recordOffset() + r.nextInt(header.recordLength());
             bad[at] ^= (byte) (1 << r.nextInt(8));
             Files.write(file(), bad);
-            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> kind.open(file()),
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()),
                     "flip at byte " + at);
             assertTrue(e.getMessage().contains(file().toString()), e.getMessage());
             assertArrayEquals(bad, Files.readAllBytes(file()), "a failed open writes nothing");
         }
         Files.write(file(), whole);
-        reopenAndVerify(kind, objects);
+        reopenAndVerify(stores, objects);
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void aDamagedHeaderSlotFallsBackToTheOtherWhichNamesTheSameState(StoreKind kind) throws Exception {
-        Map<Long, byte[]> objects = populate(kind);
+    @EnumSource(TestStores.class)
+    void aDamagedHeaderSlotFallsBackToTheOtherWhichNamesTheSameState(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = populate(stores);
         byte[] whole = Files.readAllBytes(file());
         for (int slot = 0; slot < 2; slot++) {
             byte[] bad = whole.clone();
             bad[slot * HeaderSlot.SLOT_SIZE + 20] ^= 0x10; // inside the sequence number: checksum fails
             Files.write(file(), bad);
-            reopenAndVerify(kind, objects);
+            reopenAndVerify(stores, objects);
         }
         byte[] both = whole.clone();
         both[20] ^= 0x10;
         both[HeaderSlot.SLOT_SIZE + 20] ^= 0x10;
         Files.write(file(), both);
-        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> kind.open(file()));
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()));
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
     }
 
     @Test
     void anUnknownFormatVersionIsReportedAsSuch() throws Exception {
-        Map<Long, byte[]> objects = populate(StoreKind.BASIC);
+        Map<Long, byte[]> objects = populate(TestStores.BASIC);
         byte[] whole = Files.readAllBytes(file());
         byte[] future = whole.clone();
         for (int slot = 0; slot < 2; slot++) {
@@ -223,15 +223,15 @@ class BadInputTest {
         StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> BasicStore.open(file()));
         assertTrue(e.getMessage().contains("version 99"), e.getMessage());
         Files.write(file(), whole);
-        reopenAndVerify(StoreKind.BASIC, objects);
+        reopenAndVerify(TestStores.BASIC, objects);
     }
 
     @Test
     void openingAStoreAsTheOtherKindIsRefused() throws Exception {
-        Map<Long, byte[]> objects = populate(StoreKind.MULTI);
+        Map<Long, byte[]> objects = populate(TestStores.MULTI);
         StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> BasicStore.open(file()));
         assertTrue(e.getMessage().contains("multi store, not a basic store"), e.getMessage());
-        reopenAndVerify(StoreKind.MULTI, objects);
+        reopenAndVerify(TestStores.MULTI, objects);
     }
 
     /** A failed open released the file: this process can lock it and the file can be moved. */

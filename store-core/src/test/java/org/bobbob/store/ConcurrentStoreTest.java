@@ -419,7 +419,7 @@ class ConcurrentStoreTest {
         store.close();
         assertThrows(StoreClosedException.class, () -> forgotten.read(ByteBuffer.allocate(1)));
         forgotten.close();
-        try (BasicStore again = BasicStore.open(file)) {
+        try (Storer again = BasicStore.open(file)) {
             assertArrayEquals(new byte[] {9}, again.readBytesFromObj(id));
         }
     }
@@ -455,7 +455,7 @@ class ConcurrentStoreTest {
      */
     @Test
     void aFailedWriteNewObjFromBytesFreesItsObject() throws Exception {
-        BasicStore base = BasicStore.create(dir.resolve("failing.bob"));
+        Storer base = BasicStore.create(dir.resolve("failing.bob"));
         long kept = base.writeNewObjFromBytes(new byte[] {1, 2, 3});
         Storer failingWrites = new ForwardingStorer() {
             @Override

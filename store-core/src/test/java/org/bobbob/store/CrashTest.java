@@ -31,23 +31,23 @@ class CrashTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = StoreKind.class, names = {"BASIC", "CONCURRENT_MULTI"})
-    void everySyncedObjectSurvivesKillNine(StoreKind kind) throws Exception {
-        SplittableRandom random = new SplittableRandom(kind.ordinal() * 7919L + 1);
+    @EnumSource(value = TestStores.class, names = {"BASIC", "CONCURRENT_MULTI"})
+    void everySyncedObjectSurvivesKillNine(TestStores stores) throws Exception {
+        SplittableRandom random = new SplittableRandom(stores.ordinal() * 7919L + 1);
         int checked = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            Path file = dir.resolve(kind + "-" + round + ".bob");
-            List<String> lines = runAndKill(kind, file, random.nextLong(), 1 + random.nextInt(8), random.nextInt(40));
-            checked += checkAfterCrash(kind, file, lines, "round " + round);
+            Path file = dir.resolve(stores + "-" + round + ".bob");
+            List<String> lines = runAndKill(stores, file, random.nextLong(), 1 + random.nextInt(8), random.nextInt(40));
+            checked += checkAfterCrash(stores, file, lines, "round " + round);
         }
         assertTrue(checked > ROUNDS * 5, "only " + checked + " synced objects were checked in " + ROUNDS + " rounds");
     }
 
-    private static List<String> runAndKill(StoreKind kind, Path file, long seed, int syncs, int extraLines)
+    private static List<String> runAndKill(TestStores stores, Path file, long seed, int syncs, int extraLines)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), CrashWorker.class.getName(), kind.name(), file.toString(),
+                "-cp", System.getProperty("java.class.path"), CrashWorker.class.getName(), stores.name(), file.toString(),
                 Long.toString(seed));
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process child = pb.start();
@@ -79,7 +79,7 @@ class CrashTest {
         return lines;
     }
 
-    private static int checkAfterCrash(StoreKind kind, Path file, List<String> lines, String round) throws IOException {
+    private static int checkAfterCrash(TestStores stores, Path file, List<String> lines, String round) throws IOException {
         DurabilityModel model = new DurabilityModel();
         for (int i = 0; i < lines.size(); i++) {
             String[] f = lines.get(i).split(" ");
@@ -93,7 +93,7 @@ class CrashTest {
                 default -> throw new AssertionError("unexpected line from the child: " + lines.get(i));
             }
         }
-        try (Storer s = kind.open(file)) {
+        try (Storer s = stores.open(file)) {
             int checked = model.verify(s, round);
             long fresh = s.writeNewObjFromBytes(TestBytes.of(-1, 1234)); // still writable
             s.sync();

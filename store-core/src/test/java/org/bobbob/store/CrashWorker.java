@@ -20,13 +20,13 @@ public final class CrashWorker {
     private CrashWorker() {}
 
     public static void main(String[] args) throws Exception {
-        StoreKind kind = StoreKind.valueOf(args[0]);
+        TestStores stores = TestStores.valueOf(args[0]);
         Path path = Path.of(args[1]);
         SplittableRandom r = new SplittableRandom(Long.parseLong(args[2]));
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         List<long[]> live = new ArrayList<>(); // {id, size}
         long seeds = 1;
-        try (Storer s = kind.create(path)) {
+        try (Storer s = stores.create(path)) {
             while (true) {
                 int op = r.nextInt(100);
                 if (op < 55 || live.isEmpty()) {

@@ -20,7 +20,7 @@ import java.util.Set;
  * flight or not yet synced. It may never show bytes it was never given: that would mean its
  * space was reused while a durable state still named it.
  */
-final class DurabilityModel {
+public final class DurabilityModel {
     /** What a reopened store may show for one object touched since the last sync. */
     private static final class Expect {
         final Set<Long> seeds = new HashSet<>();
@@ -48,7 +48,7 @@ final class DurabilityModel {
     }
 
     /** An object was created (its write returned). */
-    void created(long id, long seed, int size) {
+    public void created(long id, long seed, int size) {
         current.put(id, new long[] {seed, size});
         torn.remove(id);
         Expect e = touch(id);
@@ -58,7 +58,7 @@ final class DurabilityModel {
     }
 
     /** An in-place overwrite is starting; {@code mayTear}: it may end up partly written. */
-    void overwriting(long id, long seed, boolean mayTear) {
+    public void overwriting(long id, long seed, boolean mayTear) {
         current.put(id, new long[] {seed, current.get(id)[1]});
         Expect e = touch(id);
         e.seeds.add(seed);
@@ -66,33 +66,33 @@ final class DurabilityModel {
     }
 
     /** An overwrite failed half way: the object may hold anything from now on. */
-    void overwriteFailed(long id) {
+    public void overwriteFailed(long id) {
         torn.add(id);
     }
 
     /** A delete is starting. */
-    void deleting(long id) {
+    public void deleting(long id) {
         current.remove(id);
         torn.remove(id);
         touch(id).mayBeGone = true;
     }
 
     /** A sync returned. */
-    void synced() {
+    public void synced() {
         committed = new HashMap<>(current);
         since.clear();
     }
 
-    Set<Long> liveIds() {
+    public Set<Long> liveIds() {
         return current.keySet();
     }
 
-    int sizeOf(long id) {
+    public int sizeOf(long id) {
         return (int) current.get(id)[1];
     }
 
     /** Checks {@code s} against the promise; returns how many objects were checked exactly. */
-    int verify(Storer s, String context) throws IOException {
+    public int verify(Storer s, String context) throws IOException {
         int exact = 0;
         for (Map.Entry<Long, long[]> e : committed.entrySet()) {
             long id = e.getKey();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** What every store promises through the {@link Storer} interface, run on each kind. */
+/** What every store promises through the {@link Storer} interface, run on each of {@link TestStores}. */
 class StoreContractTest {
     @TempDir
     Path dir;
@@ -30,11 +30,11 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void shouldRoundTripBytesOfEverySize(StoreKind kind) throws Exception {
+    @EnumSource(TestStores.class)
+    void shouldRoundTripBytesOfEverySize(TestStores stores) throws Exception {
         int[] sizes = {0, 1, 15, 16, 17, 100, 4095, 4096, 4097, 65536, 1 << 20};
         Map<Long, byte[]> written = new HashMap<>();
-        try (Storer s = kind.create(file())) {
+        try (Storer s = stores.create(file())) {
             for (int size : sizes) {
                 byte[] data = TestBytes.of(size, size);
                 long id = s.writeNewObjFromBytes(data);
@@ -46,7 +46,7 @@ class StoreContractTest {
                 assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "exact length and content");
             }
         }
-        try (Storer s = kind.open(file())) {
+        try (Storer s = stores.open(file())) {
             for (Map.Entry<Long, byte[]> e : written.entrySet()) {
                 assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "after reopen");
             }
@@ -54,9 +54,9 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void newObjReadsAsZerosEvenInReusedSpace(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
+    @EnumSource(TestStores.class)
+    void newObjReadsAsZerosEvenInReusedSpace(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
             long old = s.writeNewObjFromBytes(TestBytes.filled(300, (byte) 0x7F));
             s.deleteObj(old);
             s.sync(); // the freed space is reusable now
@@ -75,9 +75,9 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void overwriteInPlaceKeepsTheTail(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
+    @EnumSource(TestStores.class)
+    void overwriteInPlaceKeepsTheTail(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
             long id = s.writeNewObjFromBytes(TestBytes.filled(10, (byte) 9));
             s.writeBytesToObj(id, new byte[] {1, 2});
             assertArrayEquals(new byte[] {1, 2, 9, 9, 9, 9, 9, 9, 9, 9}, s.readBytesFromObj(id));
@@ -85,9 +85,9 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void writingPastTheSizeWritesNothingAndFails(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
+    @EnumSource(TestStores.class)
+    void writingPastTheSizeWritesNothingAndFails(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
             long id = s.writeNewObjFromBytes(TestBytes.filled(8, (byte) 5));
             assertThrows(WriteLimitExceededException.class, () -> s.writeBytesToObj(id, new byte[9]));
             try (ObjectWriter w = s.writeToObj(id)) {
@@ -101,9 +101,9 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void deletedIdsAreNotFoundAndSecondDeleteThrows(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
+    @EnumSource(TestStores.class)
+    void deletedIdsAreNotFoundAndSecondDeleteThrows(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
             long id = s.writeNewObjFromBytes(new byte[] {1});
             s.deleteObj(id);
             assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(id));
@@ -113,9 +113,9 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void freedSpaceIsReusedAfterSyncAndTheFileDoesNotGrow(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
+    @EnumSource(TestStores.class)
+    void freedSpaceIsReusedAfterSyncAndTheFileDoesNotGrow(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
             long[] ids = new long[200];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = s.writeNewObjFromBytes(TestBytes.of(i, 1000));
@@ -140,17 +140,17 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void deleteCloseOpenReusesTheHole(StoreKind kind) throws Exception {
+    @EnumSource(TestStores.class)
+    void deleteCloseOpenReusesTheHole(TestStores stores) throws Exception {
         Set<Long> kept = new HashSet<>();
         long deleted;
-        try (Storer s = kind.create(file())) {
+        try (Storer s = stores.create(file())) {
             deleted = s.writeNewObjFromBytes(TestBytes.of(1, 5000));
             kept.add(s.writeNewObjFromBytes(TestBytes.of(2, 5000)));
             s.deleteObj(deleted);
         }
         long sizeAfterDelete = Files.size(file());
-        try (Storer s = kind.open(file())) {
+        try (Storer s = stores.open(file())) {
             assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(deleted));
             long again = s.writeNewObjFromBytes(TestBytes.of(3, 5000));
             assertFalse(kept.contains(again));
@@ -164,10 +164,10 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void primeObjectKeepsItsIdAcrossReopen(StoreKind kind) throws Exception {
+    @EnumSource(TestStores.class)
+    void primeObjectKeepsItsIdAcrossReopen(TestStores stores) throws Exception {
         long prime;
-        try (Storer s = kind.create(file())) {
+        try (Storer s = stores.create(file())) {
             s.writeNewObjFromBytes(new byte[40]); // the prime object need not be the first allocation
             prime = s.primeObject(16);
             assertEquals(prime, s.primeObject(16));
@@ -176,17 +176,17 @@ class StoreContractTest {
             s.writeBytesToObj(prime, TestBytes.of(7, 16));
             assertThrows(StoreException.class, () -> s.primeObject(17));
         }
-        try (Storer s = kind.open(file())) {
+        try (Storer s = stores.open(file())) {
             assertEquals(prime, s.primeObject(16));
             assertArrayEquals(TestBytes.of(7, 16), s.readBytesFromObj(prime));
         }
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void streamViewsRoundTripAndCloseTheHandle(StoreKind kind) throws Exception {
+    @EnumSource(TestStores.class)
+    void streamViewsRoundTripAndCloseTheHandle(TestStores stores) throws Exception {
         byte[] data = TestBytes.of(11, 100_000);
-        try (Storer s = kind.create(file())) {
+        try (Storer s = stores.create(file())) {
             long id;
             ObjectWriter w = s.lateWriteNewObj(data.length);
             id = w.id();
@@ -209,9 +209,9 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void objectInfoDescribesLiveObjectsOnly(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
+    @EnumSource(TestStores.class)
+    void objectInfoDescribesLiveObjectsOnly(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
             ObjectInfoProvider info = s.unwrap(ObjectInfoProvider.class);
             long id = s.writeNewObjFromBytes(new byte[100]);
             ObjectInfo oi = info.objectInfo(id).orElseThrow();
@@ -227,20 +227,20 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void secondOpenOfTheSameFileFailsNamingThePath(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
-            StoreException e = assertThrows(StoreException.class, () -> kind.open(file()));
+    @EnumSource(TestStores.class)
+    void secondOpenOfTheSameFileFailsNamingThePath(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
+            StoreException e = assertThrows(StoreException.class, () -> stores.open(file()));
             assertTrue(e.getMessage().contains(file().toString()), e.getMessage());
             s.writeNewObjFromBytes(new byte[1]); // the first store is unharmed
         }
-        kind.open(file()).close(); // the lock went with the close
+        stores.open(file()).close(); // the lock went with the close
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void closeIsIdempotentAndLaterCallsFail(StoreKind kind) throws Exception {
-        Storer s = kind.create(file());
+    @EnumSource(TestStores.class)
+    void closeIsIdempotentAndLaterCallsFail(TestStores stores) throws Exception {
+        Storer s = stores.create(file());
         long id = s.writeNewObjFromBytes(new byte[] {4});
         ObjectReader open = s.lateReadObj(id);
         open.close();
@@ -251,23 +251,23 @@ class StoreContractTest {
         assertThrows(StoreClosedException.class, () -> s.deleteObj(id));
         assertThrows(StoreClosedException.class, s::sync);
         assertThrows(StoreClosedException.class, () -> s.primeObject(1));
-        try (Storer again = kind.open(file())) {
+        try (Storer again = stores.open(file())) {
             assertArrayEquals(new byte[] {4}, again.readBytesFromObj(id));
         }
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void createRefusesAnExistingStore(StoreKind kind) throws Exception {
-        kind.create(file()).close();
-        assertThrows(StoreException.class, () -> kind.create(file()));
-        kind.open(file()).close();
+    @EnumSource(TestStores.class)
+    void createRefusesAnExistingStore(TestStores stores) throws Exception {
+        stores.create(file()).close();
+        assertThrows(StoreException.class, () -> stores.create(file()));
+        stores.open(file()).close();
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void statisticsCountLiveObjects(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
+    @EnumSource(TestStores.class)
+    void statisticsCountLiveObjects(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
             StatisticsProvider stats = s.unwrap(StatisticsProvider.class);
             long a = s.writeNewObjFromBytes(new byte[10]);
             s.writeNewObjFromBytes(new byte[5000]);
@@ -279,9 +279,9 @@ class StoreContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(StoreKind.class)
-    void anInterruptedReaderFailsAloneAndTheStoreCarriesOn(StoreKind kind) throws Exception {
-        try (Storer s = kind.create(file())) {
+    @EnumSource(TestStores.class)
+    void anInterruptedReaderFailsAloneAndTheStoreCarriesOn(TestStores stores) throws Exception {
+        try (Storer s = stores.create(file())) {
             long id = s.writeNewObjFromBytes(TestBytes.of(1, 5000));
             Thread.currentThread().interrupt(); // FileChannel closes itself on an interrupted read
             try {
@@ -294,7 +294,7 @@ class StoreContractTest {
             long other = s.writeNewObjFromBytes(new byte[] {7});
             s.sync();
             assertArrayEquals(new byte[] {7}, s.readBytesFromObj(other));
-            assertThrows(StoreException.class, () -> kind.open(file()), "the file lock was taken again");
+            assertThrows(StoreException.class, () -> stores.open(file()), "the file lock was taken again");
         }
     }
 }

@@ -38,8 +38,8 @@ class StoreManagerTest {
         try (Storer s = StoreManager.open(url(kind, ""))) {
             ConcurrentStore cs = assertInstanceOf(ConcurrentStore.class, s, "concurrent=true by default");
             assertEquals(0, cs.diskTokens().limit(), "diskTokens=0 by default");
-            Class<? extends Storer> expected = kind.equals("basic") ? BasicStore.class : MultiStore.class;
-            assertTrue(expected.isInstance(cs.inner()), cs.inner().toString());
+            assertFalse(cs.inner() instanceof ConcurrentStore, cs.inner().toString());
+            assertEquals(kind, StoreManager.kindOf(dir.resolve(kind + ".bob")), "the provider of the kind made the store");
             id = s.writeNewObjFromBytes(new byte[] {1, 2, 3});
         }
         try (Storer s = StoreManager.open(url(kind, "?create=false"))) {
@@ -52,11 +52,17 @@ class StoreManagerTest {
         try (Storer s = StoreManager.open(url("multi", "?diskTokens=4&concurrent=true&create=true"))) {
             assertEquals(4, ((ConcurrentStore) s).diskTokens().limit());
         }
+        try (Storer s = StoreManager.open(url("multi", "?concurrent=false"))) {
+            assertFalse(s instanceof ConcurrentStore, "concurrent=false gives the bare store");
+        }
         try (Storer s = StoreManager.open(url("multi", "?concurrent=false&diskTokens=2"))) {
-            assertInstanceOf(MultiStore.class, s, "concurrent=false gives the bare store");
+            // The cap lives in the concurrent layer only, so a multi store with a cap comes wrapped (MultiStore.open).
+            assertEquals(2, assertInstanceOf(ConcurrentStore.class, s).diskTokens().limit(), "diskTokens applied");
+            assertFalse(((ConcurrentStore) s).inner() instanceof ConcurrentStore, "and only once");
         }
         try (Storer s = StoreManager.open(url("basic", "?concurrent=FALSE"))) {
-            assertInstanceOf(BasicStore.class, s);
+            assertFalse(s instanceof ConcurrentStore);
+            assertEquals("basic", StoreManager.kindOf(dir.resolve("basic.bob")));
             assertTrue(s.isWrapperFor(RunAllocator.class));
         }
         StoreException e = assertThrows(StoreException.class, () -> StoreManager.open(url("basic", "?concurrent=false&diskTokens=2")));

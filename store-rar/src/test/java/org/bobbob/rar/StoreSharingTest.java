@@ -22,6 +22,7 @@ import org.bobbob.store.MultiStore;
 import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.Storer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class StoreSharingTest {
         second.destroy();
         assertEquals(0, registry.getOpenStores());
 
-        try (BasicStore reopened = BasicStore.open(file)) { // the lock is free and the data durable
+        try (Storer reopened = BasicStore.open(file)) { // the lock is free and the data durable
             assertArrayEquals("kept".getBytes(UTF_8), reopened.readBytesFromObj(id));
         }
         ManagedConnection again = mcf.createManagedConnection(null, null);
@@ -119,7 +120,7 @@ class StoreSharingTest {
         assertThrows(StoreClosedException.class, () -> c.readBytesFromObj(id));
         assertFalse(((StoreManagedConnection) mc).isValid());
         mc.destroy(); // after stop: nothing left to release, no error
-        try (MultiStore reopened = MultiStore.open(dir.resolve("s.bob"), 0)) { // stop synced and unlocked it
+        try (Storer reopened = MultiStore.open(dir.resolve("s.bob"), 0)) { // stop synced and unlocked it
             assertArrayEquals(new byte[] {7}, reopened.readBytesFromObj(id));
         }
     }

@@ -14,7 +14,9 @@ public final class MultiStoreProvider implements StoreProvider {
 
     @Override
     public Storer open(StoreUrl url) throws IOException {
-        int tokens = url.concurrent() ? 0 : url.diskTokens(); // the wrapper applies them otherwise
+        // With concurrent=true the manager's wrapper applies diskTokens. With concurrent=false and
+        // diskTokens > 0, MultiStore itself returns the store wrapped, as the cap lives only there.
+        int tokens = url.concurrent() ? 0 : url.diskTokens();
         return url.create() ? MultiStore.openOrCreate(url.path(), tokens) : MultiStore.open(url.path(), tokens);
     }
 }

@@ -96,7 +96,12 @@ public final class Errors {
     }
 
     public static UnsupportedCapabilityException unsupported(Object store, Class<?> capability) {
-        return new UnsupportedCapabilityException(ErrorCode.UNSUPPORTED_CAPABILITY, store.getClass().getSimpleName()
+        return unsupported(store.getClass().getSimpleName(), capability);
+    }
+
+    /** As {@link #unsupported(Object, Class)}, for a store whose class is not the name users know it by. */
+    public static UnsupportedCapabilityException unsupported(String storeName, Class<?> capability) {
+        return new UnsupportedCapabilityException(ErrorCode.UNSUPPORTED_CAPABILITY, storeName
                 + " does not support " + capability.getName());
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Callers take a token only after any object lock they need, never while waiting for one, so
  * a thread that holds a token is always able to make progress and release it. Thread-safe.
  */
-public final class DiskTokens {
+final class DiskTokens {
     private static final DiskTokens UNLIMITED = new DiskTokens(0);
 
     private final int limit;
@@ -27,7 +27,7 @@ public final class DiskTokens {
      * @param limit most concurrent disk operations; 0 = unlimited
      * @throws IllegalArgumentException if {@code limit < 0}
      */
-    public static DiskTokens of(int limit) {
+    static DiskTokens of(int limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("diskTokens must be >= 0 (0 = unlimited), got " + limit);
         }
@@ -35,12 +35,12 @@ public final class DiskTokens {
     }
 
     /** The cap, 0 when unlimited. */
-    public int limit() {
+    int limit() {
         return limit;
     }
 
     /** Takes a token, waiting if none is free. */
-    public void acquire() throws InterruptedIOException {
+    void acquire() throws InterruptedIOException {
         if (semaphore == null) {
             return;
         }
@@ -59,19 +59,19 @@ public final class DiskTokens {
     }
 
     /** Returns a token taken by {@link #acquire()}. */
-    public void release() {
+    void release() {
         if (semaphore != null) {
             semaphore.release();
         }
     }
 
     /** Tokens currently held. */
-    public int inUse() {
+    int inUse() {
         return semaphore == null ? 0 : limit - semaphore.availablePermits();
     }
 
     /** How many acquisitions had to wait, since creation. */
-    public long waits() {
+    long waits() {
         return waits.sum();
     }
 

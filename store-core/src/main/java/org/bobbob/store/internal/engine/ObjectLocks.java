@@ -23,7 +23,7 @@ import java.util.concurrent.locks.StampedLock;
  * </ul>
  * Thread-safe.
  */
-public final class ObjectLocks {
+final class ObjectLocks {
     private static final class Entry {
         final StampedLock lock = new StampedLock();
         /** Holders plus waiters; only read or written inside the map's compute functions. */
@@ -33,7 +33,7 @@ public final class ObjectLocks {
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
 
     /** A held lock: pass it back to {@link #unlock}. Not reusable. */
-    public static final class Held {
+    static final class Held {
         final long id;
         final Entry entry;
         final long stamp;
@@ -46,7 +46,7 @@ public final class ObjectLocks {
             this.write = write;
         }
 
-        public long id() {
+        long id() {
             return id;
         }
     }
@@ -64,12 +64,12 @@ public final class ObjectLocks {
     }
 
     /** Takes object {@code id}'s lock shared, waiting for any writer. */
-    public Held readLock(long id) throws InterruptedIOException {
+    Held readLock(long id) throws InterruptedIOException {
         return lock(id, false);
     }
 
     /** Takes object {@code id}'s lock exclusive, waiting for every holder. */
-    public Held writeLock(long id) throws InterruptedIOException {
+    Held writeLock(long id) throws InterruptedIOException {
         return lock(id, true);
     }
 
@@ -88,13 +88,13 @@ public final class ObjectLocks {
     }
 
     /** Releases a lock from {@link #readLock} or {@link #writeLock}; call once per lock. */
-    public void unlock(Held held) {
+    void unlock(Held held) {
         held.entry.lock.unlock(held.stamp);
         unref(held.id);
     }
 
     /** Objects with a holder or a waiter right now (the table's size). */
-    public int activeEntries() {
+    int activeEntries() {
         return entries.size();
     }
 }

@@ -1,4 +1,4 @@
-package org.bobbob.store;
+package org.bobbob.store.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.SplittableRandom;
-import org.bobbob.store.internal.io.CombiningStoreFile;
-import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.api.Test;
 
 /** The write-combining cache reads back exactly what a plain file would, whatever the mix of calls. */
@@ -25,8 +23,8 @@ class CombiningStoreFileTest {
             long span = 3L << 20; // several chunks, and more than the cache holds
             long lastPos = 0;
             for (int op = 0; op < 8_000; op++) {
-                int kind = r.nextInt(100);
-                if (kind < 60) {
+                int roll = r.nextInt(100);
+                if (roll < 60) {
                     int len = r.nextInt(10) == 0 ? r.nextInt(100_000) : r.nextInt(3000);
                     int where = r.nextInt(10);
                     long pos = where < 5 ? Math.max(0, plain.size() - r.nextInt(200)) // appends
@@ -41,7 +39,7 @@ class CombiningStoreFileTest {
                     } else {
                         cached.writeFully(ByteBuffer.wrap(data), pos);
                     }
-                } else if (kind < 95) {
+                } else if (roll < 95) {
                     long pos = r.nextLong(span + 1000);
                     int len = 1 + r.nextInt(r.nextBoolean() ? 200 : 150_000);
                     ByteBuffer a = ByteBuffer.allocate(len);
@@ -49,7 +47,7 @@ class CombiningStoreFileTest {
                     plain.readFullyZeroPadded(a, pos);
                     cached.readFullyZeroPadded(b, pos);
                     assertArrayEquals(a.array(), b.array(), "seed " + seed + " op " + op + ": read at " + pos);
-                } else if (kind < 97) {
+                } else if (roll < 97) {
                     long to = r.nextLong(Math.max(1, plain.size()));
                     plain.truncate(to);
                     cached.truncate(to);

@@ -1,12 +1,15 @@
-package org.bobbob.store;
-
-import org.bobbob.store.support.Errors;
+package org.bobbob.store.internal.engine;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.bobbob.store.StoreException;
 import org.bobbob.store.internal.alloc.Location;
+import org.bobbob.store.support.Errors;
 
-/** The argument and placement checks of {@link Storer#writeBatchedObjs}, shared by every store. */
+/**
+ * The argument and placement checks of {@link org.bobbob.store.Storer#writeBatchedObjs}, shared by
+ * the engine and the locking wrapper.
+ */
 final class BatchCheck {
     private BatchCheck() {}
 

@@ -1,4 +1,4 @@
-package org.bobbob.store;
+package org.bobbob.store.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +24,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import org.bobbob.store.ObjectInfo;
+import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.RecordEdits;
+import org.bobbob.store.StoreCorruptedException;
+import org.bobbob.store.StoreStats;
+import org.bobbob.store.Storer;
+import org.bobbob.store.TestBytes;
+import org.bobbob.store.TestStores;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +52,9 @@ class RecordFormatTest {
         return dir.resolve("store.bob");
     }
 
+    /** Where the format-1 fixtures are, on the test class path. */
+    private static final String FIXTURES = "/org/bobbob/store/format/";
+
     // ---------------------------------------------------------------- format 1
 
     /** The content the format-1 fixtures were written with (see {@code format/*-v1.txt}). */
@@ -57,11 +68,11 @@ class RecordFormatTest {
 
     /** Unpacks fixture {@code name} to {@link #file()}; returns id → content from its manifest. */
     private Map<Long, byte[]> unpackFixture(String name) throws IOException {
-        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("format/" + name + ".bob.gz"))) {
+        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream(FIXTURES + name + ".bob.gz"))) {
             Files.copy(in, file());
         }
         Map<Long, byte[]> objects = new LinkedHashMap<>();
-        try (InputStream in = getClass().getResourceAsStream("format/" + name + ".txt")) {
+        try (InputStream in = getClass().getResourceAsStream(FIXTURES + name + ".txt")) {
             for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
@@ -87,12 +98,12 @@ class RecordFormatTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
-    void aFormat1StoreOpensAndItsNextSyncRewritesItInFormat2(StoreKind kind) throws Exception {
-        Map<Long, byte[]> objects = unpackFixture(kind.name().toLowerCase() + "-v1");
+    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    void aFormat1StoreOpensAndItsNextSyncRewritesItInFormat2(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = unpackFixture(stores.name().toLowerCase() + "-v1");
         assertArrayEquals(new int[] {1, 1}, headerVersions());
         long added;
-        try (Storer s = kind.open(file())) {
+        try (Storer s = stores.open(file())) {
             assertTrue(((FileStore) s).allocatorBuilt(), "format 1 has no index: built at open");
             verify(s, objects);
             byte[] fresh = TestBytes.of(77, 3000);
@@ -103,7 +114,7 @@ class RecordFormatTest {
             objects.put(added, fresh);
         }
         assertArrayEquals(new int[] {2, 2}, headerVersions());
-        try (Storer s = kind.open(file())) {
+        try (Storer s = stores.open(file())) {
             assertFalse(((FileStore) s).allocatorBuilt());
             verify(s, objects);
         }
@@ -112,10 +123,10 @@ class RecordFormatTest {
     // ---------------------------------------------------------------- lazy open
 
     /** A store with live, deleted, reused, empty and large objects and a prime object; returns id → content. */
-    private Map<Long, byte[]> populate(StoreKind kind, long seed, List<Long> everIssued) throws IOException {
+    private Map<Long, byte[]> populate(TestStores stores, long seed, List<Long> everIssued) throws IOException {
         Map<Long, byte[]> live = new LinkedHashMap<>();
         SplittableRandom r = new SplittableRandom(seed);
-        try (Storer s = kind.create(file())) {
+        try (Storer s = stores.create(file())) {
             for (int round = 0; round < 3; round++) {
                 for (int i = 0; i < 2500; i++) {
                     int size = r.nextInt(20) == 0 ? 0 : (int) Math.exp(r.nextDouble() * Math.log(20_000));
@@ -162,12 +173,12 @@ class RecordFormatTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
-    void aReopenedStoreAnswersFromItsRecordExactlyAsItsBuiltAllocatorDoes(StoreKind kind) throws Exception {
+    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    void aReopenedStoreAnswersFromItsRecordExactlyAsItsBuiltAllocatorDoes(TestStores stores) throws Exception {
         List<Long> issued = new ArrayList<>();
-        Map<Long, byte[]> live = populate(kind, 11, issued);
+        Map<Long, byte[]> live = populate(stores, 11, issued);
         List<Long> probes = probes(issued, 12);
-        try (Storer s = kind.open(file())) {
+        try (Storer s = stores.open(file())) {
             FileStore fs = (FileStore) s;
             assertFalse(fs.allocatorBuilt(), "opening reads the record's index only");
             Map<Long, Optional<ObjectInfo>> fromRecord = new HashMap<>();
@@ -193,13 +204,13 @@ class RecordFormatTest {
     @Test
     void overwritesAndThePrimeObjectKeepTheStoreLazyAndTheFirstChangeBuildsIt() throws Exception {
         List<Long> issued = new ArrayList<>();
-        Map<Long, byte[]> live = populate(StoreKind.MULTI, 21, issued);
+        Map<Long, byte[]> live = populate(TestStores.MULTI, 21, issued);
         List<Long> ids = new ArrayList<>(live.keySet());
         long small = ids.stream().filter(id -> id > 0 && (id & (1L << 62)) != 0 && live.get(id).length > 10).findFirst().orElseThrow();
         long large = ids.stream().filter(id -> live.get(id).length > 5000).findFirst().orElseThrow();
         long prime = issued.get(issued.size() - 1);
         byte[] headBefore = headerBytes();
-        try (Storer s = StoreKind.MULTI.open(file())) {
+        try (Storer s = TestStores.MULTI.open(file())) {
             assertEquals(prime, s.primeObject(100), "an existing prime object is found without building");
             for (long id : new long[] {small, large}) {
                 byte[] b = TestBytes.of(id, live.get(id).length);
@@ -212,13 +223,13 @@ class RecordFormatTest {
             assertFalse(((FileStore) s).allocatorBuilt());
             assertArrayEquals(headBefore, headerBytes(), "no new record for overwrites alone");
         }
-        try (Storer s = StoreKind.MULTI.open(file())) {
+        try (Storer s = TestStores.MULTI.open(file())) {
             verify(s, live);
             s.deleteObj(small);
             assertTrue(((FileStore) s).allocatorBuilt());
             live.remove(small);
         }
-        try (Storer s = StoreKind.MULTI.open(file())) {
+        try (Storer s = TestStores.MULTI.open(file())) {
             verify(s, live);
             assertFalse(((FileStore) s).objectInfo(small).isPresent());
         }
@@ -238,22 +249,22 @@ class RecordFormatTest {
     private static final int FOOTER = RecordEdits.FOOTER;
 
     @ParameterizedTest
-    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
-    void anIndexFooterThatIsNotOneIsCorruptedAtOpen(StoreKind kind) throws Exception {
-        populate(kind, 31, new ArrayList<>());
+    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    void anIndexFooterThatIsNotOneIsCorruptedAtOpen(TestStores stores) throws Exception {
+        populate(stores, 31, new ArrayList<>());
         editPayload(p -> p.putInt(p.limit() - 4, 0x12345678));
-        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> kind.open(file()));
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()));
         assertTrue(e.getMessage().contains("index footer has bad magic"), e.getMessage());
     }
 
     @ParameterizedTest
-    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
-    void anIndexThatDisagreesWithTheRecordFailsTheFirstChangeAndTheFileIsLeftAsItWas(StoreKind kind) throws Exception {
-        Map<Long, byte[]> live = populate(kind, 41, new ArrayList<>());
+    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    void anIndexThatDisagreesWithTheRecordFailsTheFirstChangeAndTheFileIsLeftAsItWas(TestStores stores) throws Exception {
+        Map<Long, byte[]> live = populate(stores, 41, new ArrayList<>());
         editPayload(p -> p.putLong(p.limit() - FOOTER + RecordEdits.FOOTER_LIVE_BYTES, p.getLong(p.limit() - FOOTER + RecordEdits.FOOTER_LIVE_BYTES) + 1));
         byte[] crafted = Files.readAllBytes(file());
         long victim = live.keySet().iterator().next();
-        try (Storer s = kind.open(file())) {
+        try (Storer s = stores.open(file())) {
             verify(s, live); // the look-ups do not depend on the totals
             StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> s.deleteObj(victim));
             assertTrue(e.getMessage().contains("its index says"), e.getMessage());
@@ -264,9 +275,9 @@ class RecordFormatTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = StoreKind.class, names = {"BASIC", "MULTI"})
-    void anIndexEntryPointingOutsideTheRecordIsCorruptedNotAWrongRead(StoreKind kind) throws Exception {
-        Map<Long, byte[]> live = populate(kind, 51, new ArrayList<>());
+    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    void anIndexEntryPointingOutsideTheRecordIsCorruptedNotAWrongRead(TestStores stores) throws Exception {
+        Map<Long, byte[]> live = populate(stores, 51, new ArrayList<>());
         int[] indexAt = new int[1];
         editPayload(p -> {
             indexAt[0] = p.getInt(p.limit() - FOOTER + 16);
@@ -275,7 +286,7 @@ class RecordFormatTest {
         long firstExtent = live.keySet().stream().filter(id -> id > 0 && (id & (1L << 62)) == 0).min(Long::compare).orElseThrow();
         // Found at open if the prime object's look-up passes that entry, else at the read.
         StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> {
-            try (Storer s = kind.open(file())) {
+            try (Storer s = stores.open(file())) {
                 s.readBytesFromObj(firstExtent);
             }
         });
@@ -287,14 +298,14 @@ class RecordFormatTest {
     @Test
     void readersRacingTheBuildOfALazilyOpenedStoreAlwaysReadTheirObjects() throws Exception {
         List<Long> issued = new ArrayList<>();
-        Map<Long, byte[]> live = populate(StoreKind.MULTI, 61, issued);
+        Map<Long, byte[]> live = populate(TestStores.MULTI, 61, issued);
         List<Long> ids = new ArrayList<>(live.keySet());
         List<Long> read = ids.subList(0, ids.size() / 2);
         List<Long> deleted = new ArrayList<>(ids.subList(ids.size() / 2, ids.size()));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 12; round++) {
-                try (Storer s = StoreKind.CONCURRENT_MULTI.open(file())) {
+                try (Storer s = TestStores.CONCURRENT_MULTI.open(file())) {
                     CyclicBarrier start = new CyclicBarrier(4);
                     List<Future<Integer>> readers = new ArrayList<>();
                     for (int t = 0; t < 3; t++) {
@@ -326,7 +337,7 @@ class RecordFormatTest {
         } finally {
             pool.shutdownNow();
         }
-        try (Storer s = StoreKind.MULTI.open(file())) {
+        try (Storer s = TestStores.MULTI.open(file())) {
             verify(s, live);
         }
     }

@@ -1,4 +1,4 @@
-package org.bobbob.store;
+package org.bobbob.store.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.bobbob.store.DurabilityModel;
+import org.bobbob.store.StatisticsProvider;
+import org.bobbob.store.StoreCorruptedException;
+import org.bobbob.store.Storer;
+import org.bobbob.store.TestBytes;
 import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.SimulatedDisk;
 import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,13 +26,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * carries on and must end consistent after its next successful sync.
  */
 class FaultInjectionTest {
-    /** The store, and whether its file goes through the write-combining cache as in production. */
-    enum Kind {
-        BASIC(false), MULTI(false), BASIC_COMBINING(true), MULTI_COMBINING(true);
+    /** The engine's allocators, and whether its file goes through the write-combining cache as in production. */
+    enum FileStack {
+        BASIC(AllocatorFactory.BASIC, false), MULTI(AllocatorFactory.MULTI, false),
+        BASIC_COMBINING(AllocatorFactory.BASIC, true), MULTI_COMBINING(AllocatorFactory.MULTI, true);
 
+        final AllocatorFactory allocators;
         final boolean combining;
 
-        Kind(boolean combining) {
+        FileStack(AllocatorFactory allocators, boolean combining) {
+            this.allocators = allocators;
             this.combining = combining;
         }
     }
@@ -34,9 +43,9 @@ class FaultInjectionTest {
     private static final int OPS = 60;
     private static final int IMAGES_PER_POINT = 3;
 
-    private static Storer open(Kind kind, SimulatedDisk disk, OpenMode mode) throws IOException {
-        StoreFile file = kind.combining ? new CombiningStoreFile(disk) : disk;
-        return kind == Kind.BASIC || kind == Kind.BASIC_COMBINING ? BasicStore.open(file, mode) : MultiStore.open(file, mode, 0);
+    private static Storer open(FileStack stack, SimulatedDisk disk, OpenMode mode) throws IOException {
+        StoreFile file = stack.combining ? new CombiningStoreFile(disk) : disk;
+        return new FileStore(file, stack.allocators, mode);
     }
 
     /** Runs the workload until it ends or an I/O error stops it (crash mode); returns the model. */
@@ -53,18 +62,18 @@ class FaultInjectionTest {
         for (int op = 0; op < OPS; op++) {
             List<Long> live = new ArrayList<>(model.liveIds());
             live.sort(null);
-            int kind = r.nextInt(100);
+            int roll = r.nextInt(100);
             try {
-                if (kind < 50 || live.isEmpty()) {
+                if (roll < 50 || live.isEmpty()) {
                     int size = r.nextInt(4) == 0 ? 4097 + r.nextInt(9000) : r.nextInt(700);
                     long objSeed = seeds++;
                     long id = s.writeNewObjFromBytes(TestBytes.of(objSeed, size));
                     model.created(id, objSeed, size);
-                } else if (kind < 65) {
+                } else if (roll < 65) {
                     long id = live.get(r.nextInt(live.size()));
                     model.deleting(id);
                     s.deleteObj(id);
-                } else if (kind < 85) {
+                } else if (roll < 85) {
                     long id = live.get(r.nextInt(live.size()));
                     long objSeed = seeds++;
                     model.overwriting(id, objSeed, true);
@@ -88,10 +97,10 @@ class FaultInjectionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Kind.class)
-    void aCrashAtEveryMutationReopensAtTheLastSync(Kind kind) throws Exception {
+    @EnumSource(FileStack.class)
+    void aCrashAtEveryMutationReopensAtTheLastSync(FileStack stack) throws Exception {
         for (long seed = 1; seed <= 2; seed++) {
-            long total = countMutations(kind, seed);
+            long total = countMutations(stack, seed);
             int checked = 0;
             for (long n = 1; n <= total; n++) {
                 SimulatedDisk disk = new SimulatedDisk();
@@ -99,16 +108,16 @@ class FaultInjectionTest {
                 DurabilityModel model;
                 try {
                     disk.failAt(n, true);
-                    s = open(kind, disk, OpenMode.CREATE);
+                    s = open(stack, disk, OpenMode.CREATE);
                 } catch (IOException creating) {
-                    checkCreationCrash(kind, disk, n);
+                    checkCreationCrash(stack, disk, n);
                     continue;
                 }
                 model = run(s, seed, true);
                 Random images = new Random(seed * 1_000_003 + n);
                 for (int i = 0; i < IMAGES_PER_POINT; i++) {
-                    String context = kind + " seed " + seed + ", crash at mutation " + n + "/" + total + ", image " + i;
-                    try (Storer after = open(kind, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN)) {
+                    String context = stack + " seed " + seed + ", crash at mutation " + n + "/" + total + ", image " + i;
+                    try (Storer after = open(stack, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN)) {
                         checked += model.verify(after, context);
                         after.writeNewObjFromBytes(new byte[100]);
                         after.sync();
@@ -120,8 +129,8 @@ class FaultInjectionTest {
     }
 
     /** A store after a workload (seed), synced and closed on {@code disk}; returns its model. */
-    private static DurabilityModel populated(Kind kind, long seed, SimulatedDisk disk) throws IOException {
-        try (Storer s = open(kind, disk, OpenMode.CREATE)) {
+    private static DurabilityModel populated(FileStack stack, long seed, SimulatedDisk disk) throws IOException {
+        try (Storer s = open(stack, disk, OpenMode.CREATE)) {
             DurabilityModel model = run(s, seed, false);
             s.sync();
             model.synced();
@@ -135,17 +144,17 @@ class FaultInjectionTest {
      * only overwrites before that forces the data without writing a record.
      */
     @ParameterizedTest
-    @EnumSource(Kind.class)
-    void aCrashAtEveryMutationOfAReopenedStoreReopensAtTheLastSync(Kind kind) throws Exception {
+    @EnumSource(FileStack.class)
+    void aCrashAtEveryMutationOfAReopenedStoreReopensAtTheLastSync(FileStack stack) throws Exception {
         long seed = 5;
         SimulatedDisk first = new SimulatedDisk();
-        populated(kind, seed, first);
+        populated(stack, seed, first);
         byte[] start = first.image();
         long total;
         SimulatedDisk counting = new SimulatedDisk(start);
-        try (Storer s = open(kind, counting, OpenMode.OPEN)) {
+        try (Storer s = open(stack, counting, OpenMode.OPEN)) {
             assertTrue(!((FileStore) s).allocatorBuilt(), "a reopened store starts from its record");
-            DurabilityModel model = populated(kind, seed, new SimulatedDisk());
+            DurabilityModel model = populated(stack, seed, new SimulatedDisk());
             assertTrue(overwriteThenSync(s, model));
             assertTrue(!((FileStore) s).allocatorBuilt(), "overwrites and their sync build nothing");
             run(s, seed + 1, true, model);
@@ -153,17 +162,17 @@ class FaultInjectionTest {
         total = counting.mutations();
         int checked = 0;
         for (long n = 1; n <= total; n++) {
-            DurabilityModel model = populated(kind, seed, new SimulatedDisk());
+            DurabilityModel model = populated(stack, seed, new SimulatedDisk());
             SimulatedDisk disk = new SimulatedDisk(start);
             disk.failAt(n, true);
-            Storer s = open(kind, disk, OpenMode.OPEN);
+            Storer s = open(stack, disk, OpenMode.OPEN);
             if (overwriteThenSync(s, model)) {
                 run(s, seed + 1, true, model);
             }
             Random images = new Random(seed * 1_000_003 + n);
             for (int i = 0; i < IMAGES_PER_POINT; i++) {
-                String context = kind + " reopened, crash at mutation " + n + "/" + total + ", image " + i;
-                try (Storer after = open(kind, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN)) {
+                String context = stack + " reopened, crash at mutation " + n + "/" + total + ", image " + i;
+                try (Storer after = open(stack, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN)) {
                     checked += model.verify(after, context);
                     after.writeNewObjFromBytes(new byte[100]);
                     after.sync();
@@ -197,9 +206,9 @@ class FaultInjectionTest {
     }
 
     /** A crash while the store is first written: the file is an empty store or not yet a store. */
-    private static void checkCreationCrash(Kind kind, SimulatedDisk disk, long n) throws IOException {
+    private static void checkCreationCrash(FileStack stack, SimulatedDisk disk, long n) throws IOException {
         byte[] image = disk.crashImage(new Random(n));
-        try (Storer after = open(kind, new SimulatedDisk(image), OpenMode.OPEN)) {
+        try (Storer after = open(stack, new SimulatedDisk(image), OpenMode.OPEN)) {
             assertEquals(0, after.unwrap(StatisticsProvider.class).stats().objects());
         } catch (StoreCorruptedException notYetAStore) {
             // acceptable: no header was durable yet
@@ -207,16 +216,16 @@ class FaultInjectionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Kind.class)
-    void aTransientFailureAtEveryMutationLeavesAConsistentStore(Kind kind) throws Exception {
+    @EnumSource(FileStack.class)
+    void aTransientFailureAtEveryMutationLeavesAConsistentStore(FileStack stack) throws Exception {
         long seed = 3;
-        long total = countMutations(kind, seed);
+        long total = countMutations(stack, seed);
         for (long n = 1; n <= total; n++) {
             SimulatedDisk disk = new SimulatedDisk();
             Storer s;
             try {
                 disk.failAt(n, false);
-                s = open(kind, disk, OpenMode.CREATE);
+                s = open(stack, disk, OpenMode.CREATE);
             } catch (IOException creating) {
                 continue; // nothing to keep consistent yet
             }
@@ -229,17 +238,17 @@ class FaultInjectionTest {
             model.synced();
             s.close();
             disk.reopen();
-            try (Storer after = open(kind, new SimulatedDisk(disk.image()), OpenMode.OPEN)) {
-                model.verify(after, kind + " transient fault at mutation " + n + "/" + total);
+            try (Storer after = open(stack, new SimulatedDisk(disk.image()), OpenMode.OPEN)) {
+                model.verify(after, stack + " transient fault at mutation " + n + "/" + total);
                 // Space accounting survived the failure: a reopened store's view equals the live set.
                 assertEquals(model.liveIds().size(), after.unwrap(StatisticsProvider.class).stats().objects());
             }
         }
     }
 
-    private static long countMutations(Kind kind, long seed) throws IOException {
+    private static long countMutations(FileStack stack, long seed) throws IOException {
         SimulatedDisk disk = new SimulatedDisk();
-        try (Storer s = open(kind, disk, OpenMode.CREATE)) {
+        try (Storer s = open(stack, disk, OpenMode.CREATE)) {
             run(s, seed, true);
         }
         return disk.mutations();

@@ -1,4 +1,4 @@
-package org.bobbob.store;
+package org.bobbob.store.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.bobbob.store.internal.io.StoreFile;
 
 /**
  * An in-memory {@link StoreFile} that knows which writes are durable. Writes since the last
@@ -18,7 +17,7 @@ import org.bobbob.store.internal.io.StoreFile;
  * them torn. {@link #failAt} makes the N-th mutating call (write, truncate, force) throw; in
  * crash mode every later call throws too (the machine is gone).
  */
-final class SimulatedDisk implements StoreFile {
+public final class SimulatedDisk implements StoreFile {
     private record Pending(long position, byte[] bytes, long truncateTo) {}
 
     private byte[] current;
@@ -32,12 +31,12 @@ final class SimulatedDisk implements StoreFile {
     private boolean broken;
     private boolean closed;
 
-    SimulatedDisk() {
+    public SimulatedDisk() {
         this(new byte[0]);
     }
 
     /** A disk whose durable content is {@code image}. */
-    SimulatedDisk(byte[] image) {
+    public SimulatedDisk(byte[] image) {
         current = image.clone();
         length = image.length;
         durable = image.clone();
@@ -45,18 +44,18 @@ final class SimulatedDisk implements StoreFile {
     }
 
     /** Makes the {@code n}-th mutating call from now on fail; with {@code crash}, all later ones too. */
-    synchronized SimulatedDisk failAt(long n, boolean crash) {
+    public synchronized SimulatedDisk failAt(long n, boolean crash) {
         this.failAt = mutations + n;
         this.crash = crash;
         return this;
     }
 
-    synchronized long mutations() {
+    public synchronized long mutations() {
         return mutations;
     }
 
     /** Makes the disk usable again (a fresh handle on the same bytes), keeping pending writes. */
-    synchronized void reopen() {
+    public synchronized void reopen() {
         closed = false;
     }
 
@@ -145,12 +144,12 @@ final class SimulatedDisk implements StoreFile {
     }
 
     /** The bytes as they are now (every write applied). */
-    synchronized byte[] image() {
+    public synchronized byte[] image() {
         return Arrays.copyOf(current, (int) length);
     }
 
     /** What the disk could hold after a power loss now. */
-    synchronized byte[] crashImage(Random random) {
+    public synchronized byte[] crashImage(Random random) {
         SimulatedDisk after = new SimulatedDisk(Arrays.copyOf(durable, (int) durableLength));
         List<Pending> order = new ArrayList<>(pending);
         Collections.shuffle(order, random);

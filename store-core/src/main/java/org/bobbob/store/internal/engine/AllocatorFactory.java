@@ -1,0 +1,99 @@
+package org.bobbob.store.internal.engine;
+
+import org.bobbob.store.internal.alloc.ExtentAllocator;
+import org.bobbob.store.internal.alloc.ExtentList;
+import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.MultiAllocator;
+import org.bobbob.store.internal.alloc.ObjectAllocator;
+import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.format.MetaReader;
+
+/**
+ * What makes a {@link FileStore} a basic or a multi store: the {@link ObjectAllocator} it builds,
+ * the kind byte its header slots carry, and whether it lays out runs. Everything else about the
+ * engine is the same for both. {@link #BASIC} and {@link #MULTI} are the two there are.
+ */
+interface AllocatorFactory {
+    /** One {@link ExtentAllocator}: exact sizes, holes reused good-fit, runs. Header kind 1. */
+    AllocatorFactory BASIC = new Basic();
+    /** A {@link MultiAllocator}: size-classed slots for small objects, extents for large. Header kind 2. */
+    AllocatorFactory MULTI = new Multi();
+
+    /** The store kind written into the header slots: {@code 1} basic, {@code 2} multi (docs/FORMAT.md). */
+    int kind();
+
+    /** An empty allocator, for a new store. */
+    ObjectAllocator create(FileSpace space);
+
+    /**
+     * Reads the allocator parts of a payload in format {@code version}, adding every extent they
+     * name to {@code used}; with an {@code index} (format 2), checks it against them.
+     */
+    ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used);
+
+    /** Whether {@link #allocateRun} works: the store then offers {@code RunAllocator}. */
+    default boolean allocatesRuns() {
+        return false;
+    }
+
+    /**
+     * Allocates {@code count} objects of {@code size} bytes back to back in {@code allocator}
+     * (one this factory made); returns {@code {first offset, 1 if the space was never written
+     * else 0}}. Caller holds the metadata write lock.
+     *
+     * @throws UnsupportedOperationException unless {@link #allocatesRuns()}
+     */
+    default long[] allocateRun(ObjectAllocator allocator, int size, int count) {
+        throw new UnsupportedOperationException("no runs in a " + RecordLoader.kindName(kind()) + " store");
+    }
+
+    final class Basic implements AllocatorFactory {
+        private Basic() {}
+
+        @Override
+        public int kind() {
+            return 1;
+        }
+
+        @Override
+        public ObjectAllocator create(FileSpace space) {
+            return new ExtentAllocator(space);
+        }
+
+        @Override
+        public ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+            return ExtentAllocator.read(in, index, space, end, used);
+        }
+
+        @Override
+        public boolean allocatesRuns() {
+            return true;
+        }
+
+        @Override
+        public long[] allocateRun(ObjectAllocator allocator, int size, int count) {
+            ExtentAllocator extents = (ExtentAllocator) allocator;
+            long first = extents.allocateRun(size, count);
+            return new long[] {first, extents.lastRunWasFresh() ? 1 : 0};
+        }
+    }
+
+    final class Multi implements AllocatorFactory {
+        private Multi() {}
+
+        @Override
+        public int kind() {
+            return 2;
+        }
+
+        @Override
+        public ObjectAllocator create(FileSpace space) {
+            return new MultiAllocator(space);
+        }
+
+        @Override
+        public ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+            return MultiAllocator.read(in, version, index, space, end, used);
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package org.bobbob.store.internal.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.locks.StampedLock;
+import org.bobbob.store.StoreCorruptedException;
+import org.bobbob.store.StoreStats;
+import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.Location;
+import org.bobbob.store.internal.alloc.ObjectAllocator;
+import org.bobbob.store.internal.alloc.ObjectLocator;
+import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.MetaReader;
+import org.bobbob.store.internal.format.MetaWriter;
+import org.bobbob.store.internal.format.MetadataException;
+import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.support.Errors;
+
+/**
+ * The allocator state of a {@link FileStore} and the metadata lock that guards it: the allocator
+ * (or, until it is built, the record it opened), the free space, the prime object and the extent
+ * of the current record.
+ *
+ * <h2>Lock</h2>
+ * One {@link StampedLock}. Mutations take it exclusively and hold it only for the allocator change,
+ * never across data I/O (the one exception: a new prime object is zero-filled under it, once per
+ * store, so no caller sees its id before its zeros). Look-ups read optimistically and fall back to
+ * the shared lock when a mutation raced them. The commit protocol takes it twice per sync (to encode
+ * the record and to release what the sync made reusable), never while holding it across a force.
+ * Lock order: the sync lock ({@link CommitProtocol}) before this one, never the other way round.
+ */
+final class AllocatorState {
+    private final Path path;
+    private final AllocatorFactory factory;
+    /**
+     * Guards {@link #space}, {@link #allocator}, {@link #unbuilt}, {@link #primeId} and the current
+     * record's extent.
+     */
+    private final StampedLock meta = new StampedLock();
+    private final FileSpace space = new FileSpace(HeaderSlot.DATA_START);
+    /**
+     * The allocator state; null while the store answers look-ups from the record it opened
+     * ({@link #unbuilt}). Use {@link #allocator()} under the write lock.
+     */
+    private ObjectAllocator allocator;
+    /** Until {@link #allocator} is built: the record to build it from. */
+    private RecordLoader.Unbuilt unbuilt;
+    /**
+     * Answers look-ups: the record's index until the allocator is built, then the allocator.
+     * Volatile: optimistic readers read it without the lock.
+     */
+    private volatile ObjectLocator locator;
+    private long primeId;
+    private long recordOffset;
+    private int recordLength;
+
+    AllocatorState(Path path, AllocatorFactory factory) {
+        this.path = path;
+        this.factory = factory;
+    }
+
+    // ---------------------------------------------------------------- opening (single-threaded)
+
+    /** A new store: an empty allocator. */
+    void createEmpty() {
+        allocator = factory.create(space);
+        locator = allocator;
+    }
+
+    /** The extent of the record the store opened. */
+    void openedRecord(long offset, int length) {
+        recordOffset = offset;
+        recordLength = length;
+    }
+
+    /** Format 2: answer look-ups from {@code index} until the first change builds from {@code u}. */
+    void buildLater(RecordLoader.Unbuilt u, RecordIndex index) {
+        unbuilt = u;
+        locator = index;
+    }
+
+    /** Format 1: build now from the parts that follow the prime id. */
+    void buildNow(MetaReader in, int version, long end) {
+        build(in, version, null, end);
+    }
+
+    /** A look-up while opening (no other thread has the store yet). */
+    boolean locateOpening(long id, Location out) {
+        return locator.locate(id, out);
+    }
+
+    void openedPrime(long prime) {
+        primeId = prime;
+    }
+
+    private void build(MetaReader in, int version, RecordIndex index, long end) {
+        ObjectAllocator built = RecordLoader.build(factory, space, in, version, index, end, recordOffset, recordLength);
+        allocator = built;
+        locator = built;
+    }
+
+    /** The allocator state, built first if the store opened lazily. Caller holds the write lock. */
+    private ObjectAllocator allocator() throws StoreCorruptedException {
+        ObjectAllocator a = allocator;
+        if (a != null) {
+            return a;
+        }
+        RecordLoader.Unbuilt u = unbuilt;
+        try {
+            build(u.parts().at(u.parts().position()), u.version(), u.index(), u.end());
+        } catch (MetadataException e) {
+            throw Errors.corrupted(path, e.getMessage());
+        }
+        unbuilt = null;
+        return allocator;
+    }
+
+    /** Whether the allocator state is built (false after a lazy open, until the first change). For tests. */
+    boolean built() {
+        long stamp = meta.readLock();
+        try {
+            return allocator != null;
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
+    // ---------------------------------------------------------------- look-ups and changes
+
+    /**
+     * Finds a live object; optimistic, falling back to the shared lock if a mutation raced.
+     *
+     * @throws StoreCorruptedException if the record the store opened holds a bad index entry
+     */
+    boolean lookup(long id, Location out) throws StoreCorruptedException {
+        long stamp = meta.tryOptimisticRead();
+        if (stamp != 0) {
+            boolean found;
+            try {
+                found = locator.locate(id, out);
+            } catch (RuntimeException raced) {
+                found = false;
+                stamp = 0;
+            }
+            if (stamp != 0 && meta.validate(stamp)) {
+                return found;
+            }
+        }
+        stamp = meta.readLock();
+        try {
+            return locator.locate(id, out);
+        } catch (MetadataException e) {
+            throw Errors.corrupted(path, e.getMessage());
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
+    /** Allocates an object of {@code size} bytes into {@code out}. */
+    void allocate(int size, Location out) throws StoreCorruptedException {
+        long stamp = meta.writeLock();
+        try {
+            allocator().allocate(size, out);
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /** Frees a live object (no longer the prime object if it was); false if {@code id} is not live. */
+    boolean free(long id) throws StoreCorruptedException {
+        long stamp = meta.writeLock();
+        try {
+            if (!allocator().free(id)) {
+                return false;
+            }
+            if (id == primeId) {
+                primeId = 0;
+            }
+            return true;
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /** Writes zeros over a new object's bytes. */
+    @FunctionalInterface
+    interface ZeroFill {
+        void zero(long offset, long length) throws IOException;
+    }
+
+    /**
+     * The prime object's id: the existing one if it holds {@code size} bytes (found without building
+     * the allocator), else a new one, zero-filled under the lock with {@code zeros} when its space
+     * was written before, so no caller sees the id before its zeros. {@code changed} runs once the
+     * allocator has changed.
+     */
+    long prime(int size, ZeroFill zeros, Runnable changed) throws IOException {
+        long stamp = meta.writeLock();
+        try {
+            Location loc = new Location();
+            if (primeId != 0 && locator.locate(primeId, loc)) { // no need to build the allocator
+                if (loc.size < size) {
+                    throw Errors.primeTooSmall(primeId, loc.size, size);
+                }
+                return primeId;
+            }
+            ObjectAllocator a = allocator();
+            a.allocate(size, loc);
+            changed.run();
+            if (!loc.fresh) {
+                try {
+                    zeros.zero(loc.offset, loc.size);
+                } catch (IOException e) {
+                    a.free(loc.id);
+                    throw e;
+                }
+            }
+            primeId = loc.id;
+            return primeId;
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * {@code count} objects of {@code size} bytes back to back; returns {@code {first offset, 1 if
+     * never written}} (see {@link AllocatorFactory#allocateRun}).
+     */
+    long[] allocateRun(int size, int count) throws StoreCorruptedException {
+        long stamp = meta.writeLock();
+        try {
+            return factory.allocateRun(allocator(), size, count);
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Usage figures; builds the allocator state first on a lazily opened store.
+     *
+     * @throws UncheckedIOException wrapping the {@link StoreCorruptedException} of a bad record
+     */
+    StoreStats stats(long syncs) {
+        long stamp = meta.readLock();
+        try {
+            if (allocator != null) {
+                return statsOf(allocator, syncs);
+            }
+        } finally {
+            meta.unlockRead(stamp);
+        }
+        stamp = meta.writeLock();
+        try {
+            return statsOf(allocator(), syncs);
+        } catch (StoreCorruptedException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    private StoreStats statsOf(ObjectAllocator a, long syncs) {
+        return new StoreStats(a.liveObjects(), a.liveBytes(), space.end(), space.freeBytes(),
+                space.parkedBytes(), syncs, a.footprintBytes() + space.footprintBytes());
+    }
+
+    // ---------------------------------------------------------------- for the commit protocol
+
+    /**
+     * A record encoded and given space by {@link #encodeRecord}: where it goes, the allocator end
+     * it needs, and the marks of what had been freed when it was encoded.
+     */
+    record Encoded(ByteBuffer record, long offset, long end, int spaceMark, long allocatorMark) {}
+
+    /**
+     * Step 1 of the commit protocol: encodes the allocator state and its index into {@code out},
+     * allocates space for the record (the old record stays untouched), notes the allocator end and
+     * what has been freed so far. Null while the allocator is not built: the record the store
+     * opened still holds, and only the data needs forcing.
+     */
+    Encoded encodeRecord(MetaWriter out) {
+        long stamp = meta.writeLock();
+        try {
+            if (allocator == null) {
+                return null;
+            }
+            out.reset().putVarLong(primeId);
+            RecordIndex.Builder index = new RecordIndex.Builder();
+            allocator.write(out, index);
+            index.writeTo(out, allocator.liveObjects(), allocator.liveBytes());
+            ByteBuffer record = out.toRecord();
+            long offset = space.allocate(RecordLoader.recordExtent(record.remaining()));
+            return new Encoded(record, offset, space.end(), space.freedMark(), allocator.freedMark());
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Step 4 of the commit protocol, or its undo. When {@code durable}: makes reusable what was
+     * freed before {@code e} was encoded and the previous record's space, takes {@code e} as the
+     * current record and returns the allocator end now (lower than {@code e.end()} when the tail
+     * came free). Otherwise frees {@code e}'s space for reuse after a later sync (a header slot may
+     * name it) and returns {@link Long#MAX_VALUE}.
+     */
+    long recorded(Encoded e, int length, boolean durable) {
+        long stamp = meta.writeLock();
+        try {
+            if (durable) {
+                space.releaseFreed(e.spaceMark());
+                allocator.releaseFreed(e.allocatorMark());
+                if (recordLength > 0) {
+                    space.freeNow(recordOffset, RecordLoader.recordExtent(recordLength));
+                }
+                recordOffset = e.offset();
+                recordLength = length;
+                return space.end();
+            }
+            space.free(e.offset(), RecordLoader.recordExtent(length));
+            return Long.MAX_VALUE;
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Cuts {@code file} at the allocator end current under the lock (never an allocated byte), once
+     * the header slots that name the lower end are durable.
+     */
+    void cutTail(StoreFile file) throws IOException {
+        long stamp = meta.writeLock();
+        try {
+            long cut = space.end();
+            if (file.size() > cut) {
+                file.truncate(cut);
+                space.truncated(cut);
+            }
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+}

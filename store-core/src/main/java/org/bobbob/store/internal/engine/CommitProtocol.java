@@ -1,0 +1,213 @@
+package org.bobbob.store.internal.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.MetaWriter;
+import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.support.Errors;
+
+/**
+ * The "Commit protocol" part of {@link FileStore} (its class comment has the numbered steps):
+ * {@code sync()} and {@code close()} under one sync lock, the header sequence, the record's
+ * placement and the shrink of a free tail; and the two flags every call reads, whether anything
+ * changed since the last sync and whether the store is closed.
+ *
+ * <p>Lock order: the sync lock, then (briefly, inside {@link AllocatorState}) the metadata lock.
+ */
+final class CommitProtocol {
+    private final StoreFile file;
+    private final int kind;
+    private final AllocatorState state;
+    /** What the closed store is called in messages (the engine, by its {@code toString()}). */
+    private final Object owner;
+    /** Serialises syncs (and close); guards {@link #sequence} and {@link #metaWriter}. */
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final MetaWriter metaWriter = new MetaWriter();
+    private long sequence;
+    private long syncs;
+    /**
+     * Set by every change, cleared when a sync starts. Volatile: a change that completed before
+     * sync() was called is seen by it, so no completed change is skipped.
+     */
+    private volatile boolean dirty;
+    /** Written once under {@link #syncLock}; read on every call. */
+    private volatile boolean closed;
+
+    CommitProtocol(StoreFile file, int kind, AllocatorState state, Object owner) {
+        this.file = file;
+        this.kind = kind;
+        this.state = state;
+        this.owner = owner;
+    }
+
+    /** The sequence number of the header slot the store opened. */
+    void opened(long headerSequence) {
+        sequence = headerSequence;
+    }
+
+    /** Notes a change (data or allocator) for the next sync. */
+    void changed() {
+        dirty = true;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Syncs completed since the store was opened. */
+    long syncs() {
+        return syncs;
+    }
+
+    void checkOpen() throws StoreClosedException {
+        if (closed) {
+            throw Errors.closed(owner);
+        }
+    }
+
+    /** Maps a failure of the file under a closed store to {@link StoreClosedException}. */
+    IOException translate(IOException e) {
+        if (closed || e instanceof ClosedChannelException) {
+            return e instanceof StoreClosedException ? e : Errors.closed(owner, e);
+        }
+        return e;
+    }
+
+    /** Commits, after checking the store is open. */
+    void sync() throws IOException {
+        syncLock.lock();
+        try {
+            checkOpen();
+            commit();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** The first commit of a new store: nothing else can hold the store yet. */
+    void commitNew() throws IOException {
+        dirty = true;
+        syncLock.lock();
+        try {
+            commit();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** The commit protocol of {@link FileStore}'s class comment. Caller holds {@link #syncLock}. */
+    private void commit() throws IOException {
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
+        AllocatorState.Encoded encoded = state.encodeRecord(metaWriter); // step 1
+        if (encoded == null) {
+            // Opened lazily and nothing allocated or freed since: the current record still
+            // holds the state, so only overwritten data needs to reach the disk.
+            forceData();
+            return;
+        }
+        ByteBuffer record = encoded.record();
+        long newOffset = encoded.offset();
+        long end = encoded.end();
+        int newLength = record.remaining();
+        boolean durable = false;
+        long shrinkTo = Long.MAX_VALUE;
+        try {
+            file.writeFully(record, newOffset); // step 2
+            if (file.size() < end) {
+                file.writeFully(FileStore.ZEROS.duplicate().limit(1), end - 1);
+            }
+            file.force();
+            writeHeaders(newOffset, newLength, end); // step 3
+            syncs++;
+            durable = true;
+        } catch (IOException e) {
+            dirty = true;
+            throw translate(e);
+        } catch (RuntimeException e) {
+            dirty = true;
+            throw e;
+        } finally {
+            shrinkTo = state.recorded(encoded, newLength, durable); // step 4, or its undo
+        }
+        if (shrinkTo < end) {
+            shrink(newOffset, newLength, shrinkTo);
+        }
+    }
+
+    private void forceData() throws IOException {
+        try {
+            file.force();
+            syncs++;
+        } catch (IOException e) {
+            dirty = true;
+            throw translate(e);
+        }
+    }
+
+    /** Writes slot A then slot B (next two sequence numbers), each forced, naming one record. */
+    private void writeHeaders(long offset, int length, long end) throws IOException {
+        for (int step = 1; step <= 2; step++) {
+            long seq = sequence + step;
+            HeaderSlot slot = new HeaderSlot(HeaderSlot.VERSION, kind, seq, offset, length, end);
+            file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
+            file.force();
+        }
+        sequence += 2;
+    }
+
+    /**
+     * The end moved back (a free tail): record the lower end in both slots, then cut the file.
+     * Cutting only after the slots are durable keeps the file at least as long as any durable
+     * header says; cutting at the end current under the lock never cuts an allocated byte.
+     */
+    private void shrink(long recordAt, int recordBytes, long lowerEnd) throws IOException {
+        try {
+            writeHeaders(recordAt, recordBytes, lowerEnd);
+            state.cutTail(file);
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Syncs, then releases the file and its lock. Idempotent. If the final sync fails the file is
+     * still released, and it reopens at its previous sync.
+     */
+    void close() throws IOException {
+        syncLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            IOException failure = null;
+            try {
+                commit();
+            } catch (IOException e) {
+                failure = e;
+            } finally {
+                closed = true;
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e); // the sync's failure is the one to report
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+}

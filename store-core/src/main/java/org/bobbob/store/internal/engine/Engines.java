@@ -1,0 +1,59 @@
+package org.bobbob.store.internal.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.bobbob.store.ConcurrentStore;
+import org.bobbob.store.Storer;
+import org.bobbob.store.internal.io.ChannelStoreFile;
+import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.StoreFile;
+
+/**
+ * The engine's entry points for the public factories in {@code org.bobbob.store}
+ * ({@code BasicStore}, {@code MultiStore}, {@code ConcurrentStore}, {@code StoreManager}), so
+ * that everything else in this package stays package-private. Arguments are checked by the
+ * callers (the public edge), except where a method says otherwise.
+ */
+public final class Engines {
+    private Engines() {}
+
+    /** A basic store (one extent allocator, runs) at {@code path}, through the write-combining cache. */
+    public static Storer basic(Path path, OpenMode mode) throws IOException {
+        return new FileStore(combined(path, mode), AllocatorFactory.BASIC, mode);
+    }
+
+    /** A multi store (size-classed slots) at {@code path}, through the write-combining cache. */
+    public static Storer multi(Path path, OpenMode mode) throws IOException {
+        return new FileStore(combined(path, mode), AllocatorFactory.MULTI, mode);
+    }
+
+    private static StoreFile combined(Path path, OpenMode mode) throws IOException {
+        return CombiningStoreFile.over(ChannelStoreFile.open(path, mode.mayCreateFile()));
+    }
+
+    /**
+     * The locking wrapper ({@link ConcurrentStore}) over {@code inner}, with a cap of
+     * {@code diskTokens} concurrent handles (0 = none).
+     *
+     * @throws IllegalArgumentException if {@code diskTokens < 0}
+     */
+    public static ConcurrentStore locking(Storer inner, int diskTokens, Duration closeTimeout) {
+        return LockingStore.wrap(inner, diskTokens, closeTimeout);
+    }
+
+    /**
+     * Checks a disk-token cap before anything is opened.
+     *
+     * @throws IllegalArgumentException if {@code diskTokens < 0}
+     */
+    public static int checkDiskTokens(int diskTokens) {
+        DiskTokens.of(diskTokens);
+        return diskTokens;
+    }
+
+    /** The kind ({@code "basic"} or {@code "multi"}) in the header of the store file at {@code path}; see {@code StoreManager.kindOf}. */
+    public static String kindOf(Path path) throws IOException {
+        return RecordLoader.kindOf(path);
+    }
+}

@@ -1,0 +1,158 @@
+package org.bobbob.store.internal.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.bobbob.store.ObjectReader;
+import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.internal.alloc.Location;
+import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.support.Errors;
+
+/**
+ * The "Late handles" part of {@link FileStore}: a reader and a writer over one object's bytes at a
+ * fixed place in the file, doing positional I/O without a lock. A handle holds nothing of the
+ * store's; its close is idempotent (and zero-fills the unwritten tail of a new object in reused
+ * space). Not thread-safe, except close.
+ */
+final class FileHandles {
+    private FileHandles() {}
+
+    /** Base of the two handles: identity, position, idempotent close. */
+    abstract static class Handle {
+        private static final AtomicIntegerFieldUpdater<Handle> CLOSED =
+                AtomicIntegerFieldUpdater.newUpdater(Handle.class, "closedFlag");
+        final FileStore store;
+        final StoreFile file;
+        final long id;
+        final long offset;
+        final int size;
+        long position;
+        private volatile int closedFlag;
+
+        Handle(FileStore store, Location loc) {
+            this.store = store;
+            this.file = store.file;
+            this.id = loc.id;
+            this.offset = loc.offset;
+            this.size = loc.size;
+        }
+
+        public long id() {
+            return id;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        public boolean isOpen() {
+            return closedFlag == 0;
+        }
+
+        void checkUsable() throws StoreClosedException {
+            if (closedFlag != 0) {
+                throw Errors.closed("handle of object " + id);
+            }
+            store.commits.checkOpen();
+        }
+
+        public void close() throws IOException {
+            if (CLOSED.compareAndSet(this, 0, 1)) {
+                finish();
+            }
+        }
+
+        void finish() throws IOException {}
+    }
+
+    static final class Writer extends Handle implements ObjectWriter {
+        private final boolean zeroTail;
+        /** Writing a just-allocated object among neighbours being filled (a hint for the combining cache). */
+        private final boolean newObject;
+
+        Writer(FileStore store, Location loc, boolean zeroTail, boolean newObject) {
+            super(store, loc);
+            this.zeroTail = zeroTail;
+            this.newObject = newObject;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            checkUsable();
+            int n = src.remaining();
+            if (n > size - position) {
+                throw Errors.writeLimit(id, size, position, n);
+            }
+            try {
+                if (newObject) {
+                    file.writeNewObject(src, offset + position);
+                } else {
+                    file.writeFully(src, offset + position);
+                }
+            } catch (IOException e) {
+                throw store.commits.translate(e);
+            }
+            position += n;
+            store.commits.changed();
+            return n;
+        }
+
+        /** A new object in reused space: bytes the caller did not write must read as zeros. */
+        @Override
+        void finish() throws IOException {
+            if (zeroTail && position < size && !store.commits.isClosed()) {
+                store.zeroFill(offset + position, size - position);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ObjectWriter[id=" + id + ", size=" + size + ", position=" + position + "]";
+        }
+    }
+
+    static final class Reader extends Handle implements ObjectReader {
+        Reader(FileStore store, Location loc) {
+            super(store, loc);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            checkUsable();
+            long left = size - position;
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), left);
+            if (n == 0) {
+                return 0;
+            }
+            int limit = dst.limit();
+            dst.limit(dst.position() + n);
+            int got;
+            try {
+                got = file.read(dst, offset + position);
+                if (got < 0) {
+                    // Allocated at the end of the file and not written yet: zeros.
+                    got = n;
+                    while (dst.hasRemaining()) {
+                        dst.put((byte) 0);
+                    }
+                }
+            } catch (IOException e) {
+                throw store.commits.translate(e);
+            } finally {
+                dst.limit(limit);
+            }
+            position += got;
+            return got;
+        }
+
+        @Override
+        public String toString() {
+            return "ObjectReader[id=" + id + ", size=" + size + ", position=" + position + "]";
+        }
+    }
+}

@@ -1,0 +1,409 @@
+package org.bobbob.store.internal.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import org.bobbob.store.AllocatedRun;
+import org.bobbob.store.ObjectInfo;
+import org.bobbob.store.ObjectInfoProvider;
+import org.bobbob.store.ObjectReader;
+import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.RunAllocator;
+import org.bobbob.store.StatisticsProvider;
+import org.bobbob.store.StoreCorruptedException;
+import org.bobbob.store.StoreException;
+import org.bobbob.store.StoreStats;
+import org.bobbob.store.Storer;
+import org.bobbob.store.internal.alloc.Location;
+import org.bobbob.store.internal.alloc.ObjectAllocator;
+import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.support.Errors;
+
+/**
+ * The engine behind {@code BasicStore} and {@code MultiStore}: the file, its header, the commit
+ * protocol, data I/O and the Late handles. An {@link AllocatorFactory} chooses the
+ * {@link ObjectAllocator} (where objects go: {@link AllocatorFactory#BASIC} or
+ * {@link AllocatorFactory#MULTI}); everything that touches the file is here and in the parts this
+ * comment names, once.
+ *
+ * <h2>File</h2>
+ * Two {@link HeaderSlot header slots} (offsets 0 and 512), then data from byte 1024: objects,
+ * blocks of slots, and metadata records, all placed by the allocator. The current metadata
+ * record holds the allocator state (live objects only; free space is derived as the gaps).
+ * See {@code docs/FORMAT.md}.
+ *
+ * <h2>Opening ({@link RecordLoader})</h2>
+ * A record ends with an index ({@link RecordIndex}), so opening reads the record and its footer
+ * and stops: look-ups are answered from the record in place until the first call that changes the
+ * allocator state (or asks for {@link #stats()}) builds it, once, under the write lock
+ * ({@link AllocatorState}). A sync with nothing allocated or freed since the open only forces the
+ * data: the record still holds. A record in format 1 has no index and is built at open.
+ *
+ * <h2>Commit protocol ({@link #sync()}, {@link CommitProtocol})</h2>
+ * <ol>
+ *   <li>Under the metadata lock: encode the allocator state and its index, allocate space for the record
+ *       (the old record stays untouched), note the allocator end and what has been freed so far.
+ *   <li>Write the record (and extend the file to the end if it is shorter), then force: data
+ *       written before the sync and the record are now durable.
+ *   <li>Write header slot A with sequence {@code s+1} naming the record; force. Write slot B
+ *       with {@code s+2}; force. Both slots now name the new record, so a slot damaged later
+ *       falls back to the same state, never to an older one whose space may have been reused.
+ *   <li>Under the metadata lock: make reusable the space freed before step 1 and the old
+ *       record's space. Nothing freed is reused before this point, so every durable state only
+ *       names bytes that still hold what it says.
+ * </ol>
+ * A crash before slot A is durable leaves the previous state; a torn slot A leaves slot B (the
+ * previous state, intact by step 4's rule); after slot A the new state.
+ *
+ * <h2>Threads</h2>
+ * Safe for concurrent use on distinct objects: allocator state is guarded by a
+ * {@link StampedLock} in {@link AllocatorState} (mutations exclusive and short, never across data
+ * I/O; look-ups optimistic, falling back to a shared lock when a mutation raced them); syncs and
+ * close by a {@link ReentrantLock} in {@link CommitProtocol}, always taken before the metadata
+ * lock; data I/O ({@link FileHandles}, and the handle-free calls here) is positional and takes no
+ * lock. Coordinating readers and writers of the same object, and deletes against open handles, is
+ * left to the caller; {@link LockingStore} (the {@code ConcurrentStore}) does it.
+ *
+ * <h2>Capabilities</h2>
+ * {@link ObjectInfoProvider} and {@link StatisticsProvider}; {@link RunAllocator} when the allocator
+ * lays out runs (basic); and, for {@link LockingStore} only, {@link SelfGuardedWrites}.
+ */
+final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider, SelfGuardedWrites {
+    private static final int ZERO_CHUNK = 64 * 1024;
+    /** Zeros to copy from; read-only and shared, so {@code duplicate()} it. */
+    static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
+
+    final StoreFile file;
+    private final Path path;
+    private final AllocatorFactory factory;
+    private final AllocatorState state;
+    final CommitProtocol commits;
+    /** {@link RunAllocator} when the allocator lays out runs, else null. */
+    private final RunAllocator runs;
+
+    FileStore(StoreFile file, AllocatorFactory factory, OpenMode mode) throws IOException {
+        this.file = file;
+        this.path = file.path();
+        this.factory = factory;
+        this.state = new AllocatorState(path, factory);
+        this.commits = new CommitProtocol(file, factory.kind(), state, this);
+        this.runs = factory.allocatesRuns() ? this::allocateRun : null;
+        try {
+            long size = file.size();
+            if (size == 0 && mode.mayCreateFile()) {
+                state.createEmpty();
+                commits.commitNew();
+            } else if (mode == OpenMode.CREATE) {
+                throw Errors.exists(path);
+            } else {
+                commits.opened(RecordLoader.load(file, factory, state, size));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                file.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- preconditions
+
+    /** The store file's path. */
+    Path path() {
+        return path;
+    }
+
+    static int checkSize(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("object size must be >= 0, got " + size);
+        }
+        return size;
+    }
+
+    private Location locateOrThrow(long id) throws IOException {
+        commits.checkOpen();
+        Location loc = new Location();
+        if (!state.lookup(id, loc)) {
+            throw Errors.notFound(id);
+        }
+        return loc;
+    }
+
+    private Location allocate(int size) throws StoreCorruptedException {
+        Location loc = new Location();
+        state.allocate(size, loc);
+        commits.changed();
+        return loc;
+    }
+
+    // ---------------------------------------------------------------- Storer
+
+    @Override
+    public long newObj(int size) throws IOException {
+        checkSize(size);
+        commits.checkOpen();
+        Location loc = allocate(size);
+        if (!loc.fresh) {
+            fillOrDiscard(loc, () -> writeZeros(loc.offset, loc.size));
+        }
+        return loc.id;
+    }
+
+    @FunctionalInterface
+    private interface Fill {
+        void run() throws IOException;
+    }
+
+    /** Runs the write that fills a new object; if it fails, frees the object and rethrows. */
+    private void fillOrDiscard(Location loc, Fill fill) throws IOException {
+        try {
+            fill.run();
+        } catch (IOException e) {
+            discard(loc.id, e);
+            throw commits.translate(e);
+        } catch (RuntimeException e) {
+            discard(loc.id, e);
+            throw e;
+        }
+    }
+
+    private void discard(long id, Throwable primary) {
+        try {
+            deleteObj(id);
+        } catch (IOException | RuntimeException suppressed) {
+            primary.addSuppressed(suppressed);
+        }
+    }
+
+    @Override
+    public void deleteObj(long id) throws IOException {
+        commits.checkOpen();
+        if (!state.free(id)) {
+            throw Errors.notFound(id);
+        }
+        commits.changed();
+    }
+
+    @Override
+    public long primeObject(int size) throws IOException {
+        checkSize(size);
+        commits.checkOpen();
+        // Once per store: a new prime object is zero-filled under the metadata lock.
+        return state.prime(size, this::zeroFill, commits::changed);
+    }
+
+    @Override
+    public ObjectWriter lateWriteNewObj(int size) throws IOException {
+        checkSize(size);
+        commits.checkOpen();
+        Location loc = allocate(size);
+        return new FileHandles.Writer(this, loc, !loc.fresh, loc.clustered);
+    }
+
+    /** As the default, without a handle: one allocation, one write; on failure the object is freed. */
+    @Override
+    public long writeNewObjFromBytes(byte[] data) throws IOException {
+        Objects.requireNonNull(data, "data");
+        checkSize(data.length);
+        commits.checkOpen();
+        Location loc = allocate(data.length);
+        fillOrDiscard(loc, () -> {
+            if (loc.clustered) {
+                file.writeNewObject(ByteBuffer.wrap(data), loc.offset);
+            } else {
+                file.writeFully(ByteBuffer.wrap(data), loc.offset);
+            }
+        });
+        return loc.id;
+    }
+
+    @Override
+    public ObjectWriter writeToObj(long id) throws IOException {
+        return new FileHandles.Writer(this, locateOrThrow(id), false, false);
+    }
+
+    @Override
+    public ObjectReader lateReadObj(long id) throws IOException {
+        return new FileHandles.Reader(this, locateOrThrow(id));
+    }
+
+    /** As the default, without a handle: one look-up, one copy. */
+    @Override
+    public byte[] readBytesFromObj(long id) throws IOException {
+        Location loc = locateOrThrow(id);
+        byte[] out = new byte[loc.size];
+        try {
+            file.readFullyZeroPadded(ByteBuffer.wrap(out), loc.offset);
+        } catch (IOException e) {
+            throw commits.translate(e);
+        }
+        return out;
+    }
+
+    @Override
+    public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
+        Location[] locs = BatchCheck.validate(ids, data, sizes);
+        commits.checkOpen();
+        for (int i = 0; i < ids.length; i++) {
+            locs[i] = locateOrThrow(ids[i]);
+        }
+        BatchCheck.checkPlacement(ids, sizes, locs);
+        if (ids.length == 0) {
+            return;
+        }
+        try {
+            if (BatchCheck.packed(sizes, locs)) {
+                file.writeFully(ByteBuffer.wrap(data), locs[0].offset);
+            } else {
+                int pos = 0;
+                for (int i = 0; i < ids.length; i++) {
+                    file.writeFully(ByteBuffer.wrap(data, pos, sizes[i]), locs[i].offset);
+                    pos += sizes[i];
+                }
+            }
+            commits.changed();
+        } catch (IOException e) {
+            throw commits.translate(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- capabilities
+
+    /** {@link RunAllocator} of a store whose allocator lays out runs. */
+    private AllocatedRun allocateRun(int size, int count) throws IOException {
+        checkSize(size);
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        commits.checkOpen();
+        long[] firstAndFresh = state.allocateRun(size, count);
+        commits.changed();
+        int stride = Math.max(size, 1);
+        long[] ids = new long[count];
+        long[] offsets = new long[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = offsets[i] = firstAndFresh[0] + (long) i * stride;
+        }
+        if (firstAndFresh[1] == 0 && size > 0) {
+            zeroFill(firstAndFresh[0], (long) stride * count);
+        }
+        return new AllocatedRun(ids, offsets);
+    }
+
+    @Override
+    public Optional<ObjectInfo> objectInfo(long id) {
+        Location loc = new Location();
+        try {
+            if (commits.isClosed() || !state.lookup(id, loc)) {
+                return Optional.empty();
+            }
+        } catch (StoreCorruptedException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new ObjectInfo(loc.offset, loc.size, loc.allocatedSize));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On a store that opened lazily, builds its allocator state first (once); if its record
+     * turns out to be corrupted, throws {@link java.io.UncheckedIOException} wrapping the
+     * {@link StoreCorruptedException}.
+     */
+    @Override
+    public StoreStats stats() {
+        return state.stats(commits.syncs());
+    }
+
+    /**
+     * {@link ObjectInfoProvider}, {@link StatisticsProvider}, {@link SelfGuardedWrites}, and
+     * {@link RunAllocator} when the allocator lays out runs.
+     */
+    @Override
+    public <T> T unwrap(Class<T> capability) throws StoreException {
+        Objects.requireNonNull(capability, "capability");
+        if (capability == RunAllocator.class && runs != null) {
+            return capability.cast(runs);
+        }
+        if (capability != RunAllocator.class && capability.isInstance(this)) {
+            return capability.cast(this);
+        }
+        throw Errors.unsupported(name(), capability);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> capability) {
+        if (capability == RunAllocator.class) {
+            return runs != null;
+        }
+        return capability != null && capability.isInstance(this);
+    }
+
+    // ---------------------------------------------------------------- sync and close
+
+    @Override
+    public void sync() throws IOException {
+        commits.sync();
+    }
+
+    /**
+     * Syncs, then releases the file and its lock. Idempotent. Handles still open fail with
+     * {@link org.bobbob.store.StoreClosedException} from then on. If the final sync fails the file
+     * is still released, and it reopens at its previous sync.
+     */
+    @Override
+    public void close() throws IOException {
+        commits.close();
+    }
+
+    /** Whether the allocator state is built (false after a lazy open, until the first change). For tests. */
+    boolean allocatorBuilt() {
+        return state.built();
+    }
+
+    /** Whether {@link #close()} has run. */
+    boolean isClosed() {
+        return commits.isClosed();
+    }
+
+    /** {@code BasicStore} or {@code MultiStore}: what the store is called in messages. */
+    private String name() {
+        return factory == AllocatorFactory.BASIC ? "BasicStore" : "MultiStore";
+    }
+
+    @Override
+    public String toString() {
+        return name() + "[" + path + "]";
+    }
+
+    // ---------------------------------------------------------------- data I/O
+
+    /** Writes zeros over {@code [position, position + length)} of a new object; a failure under a closed store is {@code StoreClosedException}. */
+    void zeroFill(long position, long length) throws IOException {
+        try {
+            writeZeros(position, length);
+        } catch (IOException e) {
+            throw commits.translate(e);
+        }
+    }
+
+    private void writeZeros(long position, long length) throws IOException {
+        long pos = position;
+        long left = length;
+        while (left > 0) {
+            int n = (int) Math.min(left, ZERO_CHUNK);
+            file.writeFully(ZEROS.duplicate().limit(n), pos);
+            pos += n;
+            left -= n;
+        }
+        commits.changed();
+    }
+}

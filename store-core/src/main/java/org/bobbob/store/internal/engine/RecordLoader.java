@@ -1,0 +1,196 @@
+package org.bobbob.store.internal.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.bobbob.store.StoreCorruptedException;
+import org.bobbob.store.StoreException;
+import org.bobbob.store.internal.alloc.ExtentList;
+import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.Location;
+import org.bobbob.store.internal.alloc.ObjectAllocator;
+import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.MetaReader;
+import org.bobbob.store.internal.format.MetaRecord;
+import org.bobbob.store.internal.format.MetadataException;
+import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.support.Errors;
+
+/**
+ * The "Opening" part of {@link FileStore}: finds the newest valid header slot, reads and checks the
+ * record it names, and either keeps the record for look-ups (format 2: its index answers them) or
+ * builds the allocator state at once (format 1). {@link #build} is also the lazy build that
+ * {@link AllocatorState} runs on the first change. Stateless.
+ */
+final class RecordLoader {
+    /**
+     * Metadata records take space in steps of this many bytes, so that the next record, a little
+     * larger or smaller, fits the hole of the one before it rather than growing the file.
+     */
+    static final int RECORD_GRANULE = 4096;
+
+    private RecordLoader() {}
+
+    /** What a store opened in format 2 builds its allocator from, when it first needs it. */
+    record Unbuilt(MetaReader parts, int version, RecordIndex index, long end) {}
+
+    /** Bytes set aside for a record of {@code length} bytes. */
+    static long recordExtent(int length) {
+        return (length + RECORD_GRANULE - 1L) / RECORD_GRANULE * RECORD_GRANULE;
+    }
+
+    /**
+     * Opens the record the newest valid header slot of {@code file} ({@code size} bytes long) names
+     * into {@code state}. Format 2 reads its index footer and stops there: look-ups are answered
+     * from the record in place and the allocator state is built on first need, so opening costs the
+     * same for any number of objects. Format 1 has no index and is built at once. Cuts off bytes
+     * past the allocator end.
+     *
+     * @return the header's sequence number
+     */
+    static long load(StoreFile file, AllocatorFactory factory, AllocatorState state, long size) throws IOException {
+        Path path = file.path();
+        if (size == 0) {
+            throw Errors.notAStore(path, "the file is empty");
+        }
+        ByteBuffer head = ByteBuffer.allocate((int) HeaderSlot.DATA_START);
+        file.readFullyZeroPadded(head, 0);
+        HeaderSlot.Decoded[] slots = decodeSlots(path, head);
+        if (size < HeaderSlot.DATA_START) {
+            throw Errors.corrupted(path, "truncated to " + size + " bytes; the header alone needs " + HeaderSlot.DATA_START);
+        }
+        HeaderSlot header = newestValid(path, slots);
+        if (header.kind() != factory.kind()) {
+            throw Errors.wrongKind(path, kindName(header.kind()), kindName(factory.kind()));
+        }
+        if (size < header.end()) {
+            throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
+        }
+        if (header.recordOffset() < HeaderSlot.DATA_START || header.recordLength() < MetaRecord.FRAMING
+                || header.recordOffset() > header.end() - recordExtent(header.recordLength())) {
+            throw Errors.corrupted(path, "header names a metadata record at " + header.recordOffset() + " of "
+                    + header.recordLength() + " bytes, outside the data area");
+        }
+        try {
+            MetaReader in = MetaRecord.read(file, header.recordOffset(), header.recordLength());
+            long prime = in.getVarLong();
+            state.openedRecord(header.recordOffset(), header.recordLength());
+            if (header.version() >= 2) {
+                RecordIndex index = RecordIndex.read(in);
+                if (factory == AllocatorFactory.BASIC && index.blockCount() != 0) {
+                    throw new MetadataException("a basic store's record names " + index.blockCount() + " blocks");
+                }
+                state.buildLater(new Unbuilt(in, header.version(), index, header.end()), index);
+            } else {
+                state.buildNow(in, header.version(), header.end());
+            }
+            if (prime != 0 && !state.locateOpening(prime, new Location())) {
+                throw new MetadataException("prime object " + prime + " is not a live object");
+            }
+            state.openedPrime(prime);
+            if (size > header.end()) {
+                // Bytes past the end were written after the last sync and belong to nothing now.
+                // Cutting them keeps the rule that space taken from the end reads as zeros.
+                file.truncate(header.end());
+            }
+            return header.sequence();
+        } catch (MetadataException e) {
+            throw Errors.corrupted(path, e.getMessage());
+        }
+    }
+
+    /**
+     * Builds the allocator state and the free space from a record's parts ({@code in}, just past
+     * the prime id), checking that its extents neither overlap nor pass {@code end}, and in format 2
+     * that every index entry matches. Free space is the gaps between the parts' extents and the
+     * record's own ({@code recordOffset}, {@code recordLength}).
+     *
+     * @throws MetadataException if the record is inconsistent
+     */
+    static ObjectAllocator build(AllocatorFactory factory, FileSpace space, MetaReader in, int version, RecordIndex index,
+            long end, long recordOffset, int recordLength) {
+        ExtentList used = new ExtentList();
+        ObjectAllocator built = factory.read(in, version, index, space, end, used);
+        int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
+        if (in.position() != partsEnd) {
+            throw new MetadataException("the allocator parts end at byte " + in.position() + " of the payload, not at " + partsEnd);
+        }
+        if (index != null) {
+            index.checkTotals(built.liveObjects(), built.liveBytes());
+        }
+        used.add(recordOffset, recordExtent(recordLength));
+        used.sortByOffset();
+        space.restore(end, used);
+        return built;
+    }
+
+    /**
+     * The kind ({@code "basic"} or {@code "multi"}) of the store file at {@code path}, read from
+     * its newest valid header slot without opening the store (and without taking its lock).
+     *
+     * @throws StoreException BOB-203 if the file does not exist, BOB-302 if it is not a store,
+     *     BOB-303 if its version is unknown, BOB-301 if both slots fail their checksum
+     */
+    static String kindOf(Path path) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate((int) HeaderSlot.DATA_START);
+        try (FileChannel ch = FileChannel.open(path)) {
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // positional reads until the header is in or the file ends
+            }
+        } catch (NoSuchFileException e) {
+            throw Errors.missing(path);
+        }
+        if (head.position() == 0) {
+            throw Errors.notAStore(path, "the file is empty");
+        }
+        return kindName(newestValid(path, decodeSlots(path, head.clear())).kind());
+    }
+
+    /** Decodes both header slots from the first {@link HeaderSlot#DATA_START} bytes of a file. */
+    private static HeaderSlot.Decoded[] decodeSlots(Path path, ByteBuffer head) throws StoreCorruptedException {
+        HeaderSlot.Decoded a = HeaderSlot.decode(head.duplicate().position(0).limit(HeaderSlot.SLOT_SIZE).slice());
+        HeaderSlot.Decoded b = HeaderSlot.decode(head.duplicate().position(HeaderSlot.SLOT_SIZE).slice());
+        if (a.status() == HeaderSlot.Status.BAD_MAGIC && b.status() == HeaderSlot.Status.BAD_MAGIC) {
+            throw Errors.notAStore(path, "no header slot has the bobbob magic");
+        }
+        return new HeaderSlot.Decoded[] {a, b};
+    }
+
+    /** The valid slot with the higher sequence; with none valid, why not. */
+    private static HeaderSlot newestValid(Path path, HeaderSlot.Decoded[] slots) throws StoreCorruptedException {
+        HeaderSlot header = newest(slots[0], slots[1]);
+        if (header == null) {
+            for (HeaderSlot.Decoded d : slots) {
+                if (d.status() == HeaderSlot.Status.BAD_VERSION) {
+                    throw Errors.unsupportedVersion(path, d.version(), HeaderSlot.OLDEST_VERSION, HeaderSlot.VERSION);
+                }
+            }
+            throw Errors.corrupted(path, "both header slots fail their checksum");
+        }
+        return header;
+    }
+
+    private static HeaderSlot newest(HeaderSlot.Decoded a, HeaderSlot.Decoded b) {
+        HeaderSlot sa = a.status() == HeaderSlot.Status.VALID ? a.slot() : null;
+        HeaderSlot sb = b.status() == HeaderSlot.Status.VALID ? b.slot() : null;
+        if (sa == null) {
+            return sb;
+        }
+        if (sb == null) {
+            return sa;
+        }
+        return sa.sequence() >= sb.sequence() ? sa : sb;
+    }
+
+    /** The kind's name for header kind byte {@code kind}. */
+    static String kindName(int kind) {
+        return switch (kind) {
+            case 1 -> "basic";
+            case 2 -> "multi";
+            default -> "unknown (kind " + kind + ")";
+        };
+    }
+}
