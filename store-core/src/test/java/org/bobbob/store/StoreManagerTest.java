@@ -164,7 +164,8 @@ class StoreManagerTest {
         }
         StoreUrl moved = new StoreUrl(parsed.url(), parsed.kind(), parsed.location(), Map.of(), 0, false, false);
         try (Storer s = StoreManager.open(moved)) {
-            assertInstanceOf(BasicStore.class, s, "the typed fields count");
+            assertFalse(s instanceof ConcurrentStore, "the typed fields count: concurrent=false, not the URL's default");
+            assertTrue(s.isWrapperFor(RunAllocator.class), "a basic store");
             assertArrayEquals(new byte[] {4}, s.readBytesFromObj(id));
         }
         StoreUrl unknown = new StoreUrl("made by hand", "nosuch", "x", Map.of(), 0, true, true);
