@@ -65,12 +65,19 @@ public final class CapabilityProxy {
     /**
      * Whether a facade in front of a shared store may offer {@code capability} as a view: an
      * interface that is not a {@link Storer} (through a {@code Storer}, or a class, the caller
-     * could reach and close the shared store). The one rule of {@code unwrap}/{@code isWrapperFor}
-     * for such facades; see {@link ForwardingStorer#unwrap}.
+     * could reach and close the shared store), and not one of the engine's own
+     * ({@code org.bobbob.store.internal}): those let a caller skip the layer in front (the locking
+     * wrapper writes a new object straight through the engine's, bypassing a facade that counts or
+     * checks calls). The one rule of {@code unwrap}/{@code isWrapperFor} for such facades; see
+     * {@link ForwardingStorer#unwrap}.
      */
     public static boolean offerable(Class<?> capability) {
-        return capability.isInterface() && !Storer.class.isAssignableFrom(capability);
+        return capability.isInterface()
+                && !Storer.class.isAssignableFrom(capability)
+                && !capability.getPackageName().startsWith(INTERNAL);
     }
+
+    private static final String INTERNAL = "org.bobbob.store.internal";
 
     /**
      * A view of {@code capability} (an interface) whose calls run through {@code access}.

@@ -95,11 +95,13 @@ class CapabilityProxyTest {
     }
 
     @Test
-    void shouldOfferInterfacesThatAreNotStorersOnly() {
+    void shouldOfferInterfacesThatAreNotStorersOnly() throws Exception {
         assertTrue(CapabilityProxy.offerable(StatisticsProvider.class));
         assertTrue(CapabilityProxy.offerable(RunAllocator.class));
         assertFalse(CapabilityProxy.offerable(Storer.class));
         assertFalse(CapabilityProxy.offerable(NamedStorer.class));
+        assertFalse(CapabilityProxy.offerable(Class.forName("org.bobbob.store.internal.engine.SelfGuardedWrites")),
+                "an engine capability would let a caller skip the facade");
         assertFalse(CapabilityProxy.offerable(org.bobbob.store.BasicStore.class));
         assertThrows(IllegalArgumentException.class,
                 () -> CapabilityProxy.of(Object.class, call -> call.on(new Object()), () -> "object"));
