@@ -7,6 +7,8 @@ import org.bobbob.store.Storer;
 
 /** The {@code bobbob:basic:<path>} kind: a {@link BasicStore}. */
 public final class BasicStoreProvider implements StoreProvider {
+    /** Made by {@link java.util.ServiceLoader}, or by hand; holds no state. */
+    public BasicStoreProvider() {}
 
     @Override
     public String kind() {

@@ -6,6 +6,8 @@ import org.bobbob.store.Storer;
 
 /** The {@code bobbob:multi:<path>} kind: a {@link MultiStore}. */
 public final class MultiStoreProvider implements StoreProvider {
+    /** Made by {@link java.util.ServiceLoader}, or by hand; holds no state. */
+    public MultiStoreProvider() {}
 
     @Override
     public String kind() {
