@@ -1,5 +1,8 @@
 package org.bobbob.bench;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -176,7 +179,7 @@ final class Child {
                 for (int p = 0; p < passes; p++) {
                     t[p] = readAll(s, keys, sizes, p == 0 ? order : Payload.shuffled(seed + 100 + p, n), label);
                 }
-                java.util.Arrays.sort(t);
+                Arrays.sort(t);
                 long tRead = t[passes / 2];
                 out("w2.ops", n / sec(tRead));
                 out("w2.mbs", payload / MIB / sec(tRead));
@@ -288,9 +291,9 @@ final class Child {
             open[c] = t2 - t1;
             both[c] = t2 - t0;
         }
-        java.util.Arrays.sort(close);
-        java.util.Arrays.sort(open);
-        java.util.Arrays.sort(both);
+        Arrays.sort(close);
+        Arrays.sort(open);
+        Arrays.sort(both);
         return new long[] {close[cycles / 2], open[cycles / 2], both[cycles / 2]};
     }
 
@@ -312,7 +315,7 @@ final class Child {
         }
         try {
             Object out = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                     new Object[] {new String[0]}, new String[] {String[].class.getName()});
             String[] lines = out.toString().trim().split("\n");
             String[] total = lines[lines.length - 1].trim().split("\\s+");
@@ -435,14 +438,14 @@ final class Child {
         Path dir = fresh("churn");
         StoreAdapter s = contender.create(dir, storeOptions);
         int half = n / 2;
-        int[] sizes = java.util.Arrays.copyOf(sizes0, n + half);
+        int[] sizes = Arrays.copyOf(sizes0, n + half);
         int[] fresh = Payload.logUniform(seed + 7, half, Payload.MIN, Payload.MAX);
         System.arraycopy(fresh, 0, sizes, n, half);
         long[] keys = new long[n + half];
-        writeAll(s, keys, sizes, 0, java.util.stream.IntStream.range(0, n).toArray());
+        writeAll(s, keys, sizes, 0, IntStream.range(0, n).toArray());
         s.durable();
-        int[] victims = java.util.Arrays.copyOf(Payload.shuffled(seed + 3, n), half);
-        int[] newcomers = java.util.stream.IntStream.range(n, n + half).toArray();
+        int[] victims = Arrays.copyOf(Payload.shuffled(seed + 3, n), half);
+        int[] newcomers = IntStream.range(n, n + half).toArray();
 
         long t0 = System.nanoTime();
         for (int i : victims) {

@@ -1,5 +1,6 @@
 package org.bobbob.cdi;
 
+import java.io.IOException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
 
@@ -30,7 +31,7 @@ interface ConnectionSource {
      *
      * @throws java.io.IOException if the final sync or close fails (the store is closed all the same)
      */
-    void close() throws java.io.IOException;
+    void close() throws IOException;
 
     /** One connection, held until {@link #close()}. Not thread-safe; {@code close()} never throws. */
     final class Lease implements AutoCloseable {

@@ -1,5 +1,6 @@
 package org.bobbob.store;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import org.bobbob.store.internal.engine.Engines;
@@ -90,5 +91,5 @@ public interface ConcurrentStore extends Storer {
      * then closes the inner store (which syncs it). Idempotent.
      */
     @Override
-    void close() throws java.io.IOException;
+    void close() throws IOException;
 }

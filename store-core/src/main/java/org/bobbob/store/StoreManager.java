@@ -1,5 +1,6 @@
 package org.bobbob.store;
 
+import java.util.Locale;
 import org.bobbob.store.support.Errors;
 
 import java.io.IOException;
@@ -219,7 +220,7 @@ public final class StoreManager {
         if (v == null) {
             return dflt;
         }
-        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw Errors.badUrl(url, key + "=" + v + " must be true or false");

@@ -1,5 +1,6 @@
 package org.bobbob.store;
 
+import java.nio.ByteBuffer;
 import org.bobbob.store.support.Errors;
 
 import java.io.IOException;
@@ -126,7 +127,7 @@ public interface Storer extends AutoCloseable {
         Objects.requireNonNull(data, "data");
         ObjectWriter writer = lateWriteNewObj(data.length);
         try (writer) {
-            ByteBuffers.writeFully(writer, java.nio.ByteBuffer.wrap(data));
+            ByteBuffers.writeFully(writer, ByteBuffer.wrap(data));
         } catch (IOException | RuntimeException e) {
             try {
                 deleteObj(writer.id());
@@ -142,7 +143,7 @@ public interface Storer extends AutoCloseable {
     default byte[] readBytesFromObj(long id) throws IOException {
         try (ObjectReader reader = lateReadObj(id)) {
             byte[] out = new byte[reader.size()];
-            ByteBuffers.readFully(reader, java.nio.ByteBuffer.wrap(out));
+            ByteBuffers.readFully(reader, ByteBuffer.wrap(out));
             return out;
         }
     }
@@ -155,7 +156,7 @@ public interface Storer extends AutoCloseable {
     default void writeBytesToObj(long id, byte[] data) throws IOException {
         Objects.requireNonNull(data, "data");
         try (ObjectWriter writer = writeToObj(id)) {
-            ByteBuffers.writeFully(writer, java.nio.ByteBuffer.wrap(data));
+            ByteBuffers.writeFully(writer, ByteBuffer.wrap(data));
         }
     }
 

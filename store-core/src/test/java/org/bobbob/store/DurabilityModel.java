@@ -21,6 +21,9 @@ import java.util.Set;
  * space was reused while a durable state still named it.
  */
 public final class DurabilityModel {
+    /** An empty model: nothing written, nothing synced. */
+    public DurabilityModel() {}
+
     /** What a reopened store may show for one object touched since the last sync. */
     private static final class Expect {
         final Set<Long> seeds = new HashSet<>();

@@ -84,7 +84,7 @@ final class SharedStore {
         }
         try {
             store.sync();
-        } catch (org.bobbob.store.StoreClosedException closing) {
+        } catch (StoreClosedException closing) {
             // closed between the check and the sync: nothing left to do
         }
     }

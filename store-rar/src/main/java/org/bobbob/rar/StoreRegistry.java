@@ -1,5 +1,7 @@
 package org.bobbob.rar;
 
+import java.util.ArrayList;
+import java.util.List;
 import jakarta.resource.ResourceException;
 import java.io.IOException;
 import java.util.HashMap;
@@ -101,9 +103,9 @@ final class StoreRegistry implements StoreRegistryMXBean {
      * Failures are logged, not thrown: the store is marked failed by the connections that hit it.
      */
     void syncAll() {
-        java.util.List<SharedStore> open;
+        List<SharedStore> open;
         synchronized (this) {
-            open = new java.util.ArrayList<>(stores.values());
+            open = new ArrayList<>(stores.values());
         }
         for (SharedStore shared : open) {
             try {

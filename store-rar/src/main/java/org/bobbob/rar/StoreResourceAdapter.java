@@ -1,5 +1,6 @@
 package org.bobbob.rar;
 
+import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
@@ -111,7 +112,7 @@ public final class StoreResourceAdapter implements ResourceAdapter {
                         created.syncAll();
                     }
                 }, syncIntervalMillis, syncIntervalMillis);
-            } catch (jakarta.resource.spi.UnavailableException e) {
+            } catch (UnavailableException e) {
                 LOG.log(System.Logger.Level.WARNING, "no timer from the server: stores are synced only when"
                         + " applications call sync() and at close", e);
             }

@@ -13,6 +13,9 @@ import org.bobbob.store.Storer;
  * a temporary directory named by the location, and accepts one extra key, {@code label}.
  */
 public final class InMemoryTestProvider implements StoreProvider {
+    /** Made by {@link java.util.ServiceLoader}. */
+    public InMemoryTestProvider() {}
+
     /** The last URL this provider was asked to open, for the test to inspect. */
     public static volatile StoreUrl lastUrl;
 

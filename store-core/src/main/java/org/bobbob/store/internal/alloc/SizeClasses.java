@@ -1,5 +1,7 @@
 package org.bobbob.store.internal.alloc;
 
+import java.util.Arrays;
+
 /**
  * The slot sizes of the {@link BlockAllocator}, four per doubling, as in Netty's
  * {@code SizeClasses}:
@@ -39,7 +41,7 @@ public final class SizeClasses {
             }
         }
         sizes[n++] = MAX_SLOT_SIZE;
-        SIZES = java.util.Arrays.copyOf(sizes, n);
+        SIZES = Arrays.copyOf(sizes, n);
         SLOTS = new int[n];
         for (int c = 0; c < n; c++) {
             SLOTS[c] = Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, BLOCK_TARGET_BYTES / SIZES[c]));

@@ -1,5 +1,8 @@
 package org.bobbob.store.internal.alloc;
 
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+
 /**
  * A sorted map from {@code long} keys to non-negative {@code int} values, about 12 bytes an
  * entry: the id → size map of the {@link ExtentAllocator}, where ids are file offsets.
@@ -59,8 +62,8 @@ public final class SortedLongIntMap {
         }
 
         void resize(int capacity) {
-            keys = java.util.Arrays.copyOf(keys, capacity);
-            values = java.util.Arrays.copyOf(values, capacity);
+            keys = Arrays.copyOf(keys, capacity);
+            values = Arrays.copyOf(values, capacity);
         }
 
         /** Index of {@code key}, or {@code -(insertion point) - 1}. */
@@ -123,7 +126,7 @@ public final class SortedLongIntMap {
     /** The smallest key; the map must not be empty. */
     public long firstKey() {
         if (size == 0) {
-            throw new java.util.NoSuchElementException("empty map");
+            throw new NoSuchElementException("empty map");
         }
         return pages[0].keys[0];
     }
@@ -257,8 +260,8 @@ public final class SortedLongIntMap {
 
     private void insertPage(int at, Page page) {
         if (pageCount == pages.length) {
-            pages = java.util.Arrays.copyOf(pages, pageCount * 2);
-            firstKeys = java.util.Arrays.copyOf(firstKeys, pageCount * 2);
+            pages = Arrays.copyOf(pages, pageCount * 2);
+            firstKeys = Arrays.copyOf(firstKeys, pageCount * 2);
         }
         System.arraycopy(pages, at, pages, at + 1, pageCount - at);
         System.arraycopy(firstKeys, at, firstKeys, at + 1, pageCount - at);

@@ -1,5 +1,6 @@
 package org.bobbob.store.internal.io;
 
+import java.nio.channels.ClosedChannelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -391,9 +392,9 @@ public final class CombiningStoreFile implements StoreFile {
         }
     }
 
-    private void checkOpen() throws java.nio.channels.ClosedChannelException {
+    private void checkOpen() throws ClosedChannelException {
         if (closed) {
-            throw new java.nio.channels.ClosedChannelException();
+            throw new ClosedChannelException();
         }
     }
 

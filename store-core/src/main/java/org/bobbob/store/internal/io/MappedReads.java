@@ -1,5 +1,6 @@
 package org.bobbob.store.internal.io;
 
+import java.util.Arrays;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -88,7 +89,7 @@ final class MappedReads {
             return;
         }
         int count = (int) ((fileSize + SEGMENT - 1) >>> SEGMENT_BITS);
-        MappedByteBuffer[] segments = java.util.Arrays.copyOf(m.segments, count);
+        MappedByteBuffer[] segments = Arrays.copyOf(m.segments, count);
         int firstToMap = (int) (m.limit >>> SEGMENT_BITS); // the last, partial segment is mapped again
         for (int i = firstToMap; i < count; i++) {
             long start = (long) i << SEGMENT_BITS;
