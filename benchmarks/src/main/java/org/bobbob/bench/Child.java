@@ -1,13 +1,11 @@
 package org.bobbob.bench;
 
-import java.util.Arrays;
-import java.util.stream.IntStream;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +14,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.management.ObjectName;
 
 /**
  * One store, one run, in its own JVM: the workloads of docs/BENCHMARKS.md, each figure printed
@@ -43,7 +43,8 @@ final class Child {
         this.n = Integer.parseInt(opt.getOrDefault("n", "100000"));
         this.seed = Long.parseLong(opt.getOrDefault("seed", "42"));
         this.base = Path.of(req(opt, "dir"));
-        this.storeOptions = new StoreAdapter.Options(Boolean.parseBoolean(opt.getOrDefault("mapdb-mmap", "true")),
+        this.storeOptions = new StoreAdapter.Options(
+                Boolean.parseBoolean(opt.getOrDefault("mapdb-mmap", "true")),
                 Integer.parseInt(opt.getOrDefault("lmdb-batch", "1000")),
                 Integer.parseInt(opt.getOrDefault("raw-buffer", String.valueOf(4 << 20))));
         this.keep = Boolean.parseBoolean(opt.getOrDefault("keep", "false"));
@@ -249,8 +250,10 @@ final class Child {
             StoreAdapter s = contender.open(dir, storeOptions);
             long t1 = System.nanoTime();
             out((name.equals("main") ? "w5" : "small") + ".cold_ms", (t1 - t0) / 1e6);
-            long key = Long.parseLong(Files.readString(base.resolve(name + ".key")).trim());
-            int size = name.equals("main") ? Payload.logUniform(seed, 1, Payload.MIN, Payload.MAX)[0]
+            long key =
+                    Long.parseLong(Files.readString(base.resolve(name + ".key")).trim());
+            int size = name.equals("main")
+                    ? Payload.logUniform(seed, 1, Payload.MIN, Payload.MAX)[0]
                     : Payload.logUniform(seed + 11, 1, 16, 256)[0];
             Payload.verifyIndex(contender.label(), key, s.get(key), 0, size);
             s.close();
@@ -314,9 +317,12 @@ final class Child {
             Thread.sleep(40);
         }
         try {
-            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            Object out = ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "gcClassHistogram",
+                            new Object[] {new String[0]},
+                            new String[] {String[].class.getName()});
             String[] lines = out.toString().trim().split("\n");
             String[] total = lines[lines.length - 1].trim().split("\\s+");
             if (total[0].equals("Total")) {
@@ -392,29 +398,32 @@ final class Child {
     }
 
     /** W4: {@code ops} operations split over {@code threads}, each a read (checked) or an overwrite. */
-    private double mixed(StoreAdapter s, long[] keys, int[] sizes, int threads, int ops, String label) throws Exception {
+    private double mixed(StoreAdapter s, long[] keys, int[] sizes, int threads, int ops, String label)
+            throws Exception {
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] ts = new Thread[threads];
         int per = ops / threads;
         for (int t = 0; t < threads; t++) {
             final int tid = t;
-            ts[t] = new Thread(() -> {
-                SplittableRandom r = new SplittableRandom(seed * 31 + threads * 1000L + tid);
-                try {
-                    start.await();
-                    for (int k = 0; k < per; k++) {
-                        int i = r.nextInt(keys.length);
-                        if (r.nextBoolean()) {
-                            Payload.verifyIndex(label, keys[i], s.get(keys[i]), i, sizes[i]);
-                        } else {
-                            s.overwrite(keys[i], Payload.content(i, 1 + tid, sizes[i]));
+            ts[t] = new Thread(
+                    () -> {
+                        SplittableRandom r = new SplittableRandom(seed * 31 + threads * 1000L + tid);
+                        try {
+                            start.await();
+                            for (int k = 0; k < per; k++) {
+                                int i = r.nextInt(keys.length);
+                                if (r.nextBoolean()) {
+                                    Payload.verifyIndex(label, keys[i], s.get(keys[i]), i, sizes[i]);
+                                } else {
+                                    s.overwrite(keys[i], Payload.content(i, 1 + tid, sizes[i]));
+                                }
+                            }
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
                         }
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "w4-" + t);
+                    },
+                    "w4-" + t);
             ts[t].start();
         }
         start.await();
@@ -491,7 +500,8 @@ final class Child {
         delete(dir);
     }
 
-    private static void checkLive(StoreAdapter s, long[] keys, int[] sizes, boolean[] dead, String label) throws Exception {
+    private static void checkLive(StoreAdapter s, long[] keys, int[] sizes, boolean[] dead, String label)
+            throws Exception {
         int step = Math.max(1, keys.length / 2000);
         for (int i = 0; i < keys.length; i += step) {
             if (!dead[i]) {

@@ -26,7 +26,8 @@ import org.bobbob.bench.Contender.Role;
  * to the best peer, and a list of the targets met and missed. See docs/BENCHMARKS.md.
  */
 final class Compare {
-    static final String USAGE = """
+    static final String USAGE =
+            """
             usage: compare [--key=value ...]
               --n=100000            objects in W1..W5 (sizes log-uniform 16 B..16 KiB)
               --runs=3              runs per store (each store in its own JVM per run); medians
@@ -51,7 +52,8 @@ final class Compare {
               --child-arg=ARG       one more JVM argument for every child; {store} becomes
                                     e.g. multi-run1 (for a profiler agent's output file)
             other commands: CoreBench's  all|write|reopen|churn|refill [dir]
-            """.formatted(Contender.labels());
+            """
+                    .formatted(Contender.labels());
 
     /** A row of the table. {@code ref}: the RAW column a bobbob store's ratio is taken against. */
     record Fig(String key, String label, boolean higherBetter, Contender ref) {}
@@ -91,14 +93,25 @@ final class Compare {
             new Target("W1 write incl. durable >= 0.8x RAW-buffered", "w1.ops_d", "raw-buffered", 0.8, true, BOB),
             new Target("W2 random read >= 1.0x best peer", "w2.ops", "peer", 1.0, true, BOB),
             new Target("W3 churn >= 3x best peer", "w3.ops", "peer", 3.0, true, BOB),
-            new Target("W3 space amp <= 1.15 (multi)", "w3.amp_reopen", "abs", 1.15, false,
+            new Target(
+                    "W3 space amp <= 1.15 (multi)",
+                    "w3.amp_reopen",
+                    "abs",
+                    1.15,
+                    false,
                     List.of(Contender.MULTI, Contender.CONC_MULTI)),
             new Target("W4 2 threads >= 1.0x best peer", "w4.t2.ops", "peer", 1.0, true, List.of(Contender.CONC_MULTI)),
             new Target("W4 4 threads >= 1.0x best peer", "w4.t4.ops", "peer", 1.0, true, List.of(Contender.CONC_MULTI)),
             new Target("W5 close+reopen <= best peer", "w5.ms", "peer", 1.0, false, BOB),
             new Target("W5 open in a fresh JVM <= best peer", "w5.cold_ms", "peer", 1.0, false, BOB),
-            new Target("W5 1M small objs close+reopen < 300 ms", "small.ms", "abs", 300, false, List.of(Contender.MULTI)),
-            new Target("W5 1M small objs open, fresh JVM < 300 ms", "small.cold_ms", "abs", 300, false,
+            new Target(
+                    "W5 1M small objs close+reopen < 300 ms", "small.ms", "abs", 300, false, List.of(Contender.MULTI)),
+            new Target(
+                    "W5 1M small objs open, fresh JVM < 300 ms",
+                    "small.cold_ms",
+                    "abs",
+                    300,
+                    false,
                     List.of(Contender.MULTI)),
             new Target("bookkeeping heap <= 16 B/object", "heap.bpo", "abs", 16, false, BOB));
 
@@ -106,6 +119,7 @@ final class Compare {
     private final List<Contender> stores = new ArrayList<>();
     /** store -> figure -> values of the runs. */
     private final Map<Contender, Map<String, List<Double>>> results = new LinkedHashMap<>();
+
     private final Map<Contender, String> failures = new LinkedHashMap<>();
 
     private Compare(Map<String, String> opt) {
@@ -150,12 +164,23 @@ final class Compare {
         double minutes = (System.nanoTime() - t0) / 60e9;
 
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT,
+        sb.append(String.format(
+                Locale.ROOT,
                 "bobbob vs peers: N=%s (small objs: %s of 16-256 B), %d run(s) per store (medians), seed %s, child JVMs -Xmx%s, %s cores, Java %s%n",
-                opt.getOrDefault("n", "100000"), opt.getOrDefault("small-n", "1000000"), runs, opt.getOrDefault("seed", "42"), opt.getOrDefault("xmx", "2g"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
-        sb.append(String.format(Locale.ROOT, "started %s, took %.1f min; load average (1/5/15 min) before: %s, after: %s%n",
-                started, minutes, loadBefore, loadAfter));
+                opt.getOrDefault("n", "100000"),
+                opt.getOrDefault("small-n", "1000000"),
+                runs,
+                opt.getOrDefault("seed", "42"),
+                opt.getOrDefault("xmx", "2g"),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version")));
+        sb.append(String.format(
+                Locale.ROOT,
+                "started %s, took %.1f min; load average (1/5/15 min) before: %s, after: %s%n",
+                started,
+                minutes,
+                loadBefore,
+                loadAfter));
         table(sb);
         ratios(sb);
         if (runs > 1) {
@@ -164,7 +189,8 @@ final class Compare {
         targets(sb);
         if (!failures.isEmpty()) {
             sb.append("\nFAILED stores:\n");
-            failures.forEach((k, why) -> sb.append("  ").append(k.label()).append(": ").append(why).append('\n'));
+            failures.forEach((k, why) ->
+                    sb.append("  ").append(k.label()).append(": ").append(why).append('\n'));
         }
         System.out.print(sb);
         Path out = Path.of(opt.getOrDefault("out", "target/bench-compare.txt"));
@@ -190,16 +216,29 @@ final class Compare {
     private void runChild(Contender k, int run, int runs, Path dir) throws Exception {
         Path storeDir = dir.resolve(k.label() + "-run" + run);
         String smallStores = opt.getOrDefault("small-stores", "multi");
-        boolean small = smallStores.equals("all") || Arrays.asList(smallStores.split(",")).contains(k.label());
-        List<String> w = new ArrayList<>(Arrays.asList(opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,heap,small").split(",")));
+        boolean small = smallStores.equals("all")
+                || Arrays.asList(smallStores.split(",")).contains(k.label());
+        List<String> w = new ArrayList<>(Arrays.asList(
+                opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,heap,small").split(",")));
         if (!small) {
             w.remove("small");
         }
         boolean cold = w.contains("w5") || w.contains("small");
         List<String> args = new ArrayList<>();
         args.add("--workloads=" + String.join(",", w));
-        for (String pass : new String[] {"n", "seed", "threads", "w2-passes", "w4-ops", "small-n", "w5-cycles", "warmup-n", "mapdb-mmap",
-                "lmdb-batch", "raw-buffer"}) {
+        for (String pass : new String[] {
+            "n",
+            "seed",
+            "threads",
+            "w2-passes",
+            "w4-ops",
+            "small-n",
+            "w5-cycles",
+            "warmup-n",
+            "mapdb-mmap",
+            "lmdb-batch",
+            "raw-buffer"
+        }) {
             if (opt.containsKey(pass)) {
                 args.add("--" + pass + "=" + opt.get(pass));
             }
@@ -217,7 +256,10 @@ final class Compare {
             c.set(0, "--workloads=cold");
             spawn(k, run, storeDir, c, "-cold");
         }
-        System.err.printf(Locale.ROOT, "%s in %.1f s%n", failures.containsKey(k) ? "FAILED" : "done",
+        System.err.printf(
+                Locale.ROOT,
+                "%s in %.1f s%n",
+                failures.containsKey(k) ? "FAILED" : "done",
                 (System.nanoTime() - t0) / 1e9);
         Child.delete(storeDir);
     }
@@ -247,9 +289,12 @@ final class Compare {
         cmd.add("--store=" + k.label());
         cmd.add("--dir=" + storeDir);
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         Map<String, List<Double>> res = results.get(k);
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.startsWith(Child.TAG)) {
@@ -326,12 +371,20 @@ final class Compare {
     }
 
     private void table(StringBuilder sb) {
-        perStore(sb, "\nmedians (better: higher/lower)\n", "better", f -> f.higherBetter() ? "higher" : "lower",
+        perStore(
+                sb,
+                "\nmedians (better: higher/lower)\n",
+                "better",
+                f -> f.higherBetter() ? "higher" : "lower",
                 (k, f) -> failures.containsKey(k) ? "FAIL" : num(median(k, f.key())));
     }
 
     /** A table with a row per figure that has a value and a column per store. */
-    private void perStore(StringBuilder sb, String title, String secondHeader, Function<Fig, String> second,
+    private void perStore(
+            StringBuilder sb,
+            String title,
+            String secondHeader,
+            Function<Fig, String> second,
             BiFunction<Contender, Fig, String> cell) {
         sb.append(title);
         sb.append(String.format(Locale.ROOT, "%-37s %-6s", "figure", secondHeader));
@@ -352,11 +405,13 @@ final class Compare {
     }
 
     private void ratios(StringBuilder sb) {
-        List<Contender> bob = stores.stream().filter(k -> k.role() == Role.BOBBOB).toList();
+        List<Contender> bob =
+                stores.stream().filter(k -> k.role() == Role.BOBBOB).toList();
         if (bob.isEmpty()) {
             return;
         }
-        sb.append("\nratios: bobbob / reference (RAW = the RAW column named; peer = the best of mvstore, mapdb, lmdb in this run)\n");
+        sb.append(
+                "\nratios: bobbob / reference (RAW = the RAW column named; peer = the best of mvstore, mapdb, lmdb in this run)\n");
         sb.append(String.format(Locale.ROOT, "%-37s %-13s %-9s", "figure", "RAW ref", "best peer"));
         for (Contender k : bob) {
             sb.append(String.format(Locale.ROOT, " %16s %16s", k.label() + "/RAW", k.label() + "/peer"));
@@ -373,8 +428,12 @@ final class Compare {
             Contender peer = bestPeer(f.key(), f.higherBetter());
             Double rawV = f.ref() != null && stores.contains(f.ref()) ? median(f.ref(), f.key()) : null;
             Double peerV = peer == null ? null : median(peer, f.key());
-            sb.append(String.format(Locale.ROOT, "%-37s %-13s %-9s", f.label(),
-                    rawV == null ? "-" : f.ref().label(), peer == null ? "-" : peer.label()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-37s %-13s %-9s",
+                    f.label(),
+                    rawV == null ? "-" : f.ref().label(),
+                    peer == null ? "-" : peer.label()));
             for (Contender k : bob) {
                 Double v = median(k, f.key());
                 sb.append(String.format(Locale.ROOT, " %16s %16s", ratio(v, rawV), ratio(v, peerV)));
@@ -391,7 +450,9 @@ final class Compare {
                 return "-";
             }
             double spread = (v.stream().mapToDouble(Double::doubleValue).max().orElse(0)
-                    - v.stream().mapToDouble(Double::doubleValue).min().orElse(0)) / Math.abs(m) * 100;
+                            - v.stream().mapToDouble(Double::doubleValue).min().orElse(0))
+                    / Math.abs(m)
+                    * 100;
             return String.format(Locale.ROOT, "%.0f%%", spread);
         });
     }
@@ -403,7 +464,8 @@ final class Compare {
             sb.append("; THIS RUN USED N = ").append(n).append(", so these are indicative only");
         }
         sb.append(")\n");
-        sb.append(String.format(Locale.ROOT, "%-45s %-11s %10s %9s  %s%n", "target", "store", "value", "needed", "verdict"));
+        sb.append(String.format(
+                Locale.ROOT, "%-45s %-11s %10s %9s  %s%n", "target", "store", "value", "needed", "verdict"));
         int met = 0;
         int missed = 0;
         for (Target t : TARGETS) {
@@ -418,7 +480,10 @@ final class Compare {
                     ref = 1.0;
                     refName = "";
                 } else if (t.vs().equals("peer")) {
-                    Fig f = FIGS.stream().filter(x -> x.key().equals(t.fig())).findFirst().orElseThrow();
+                    Fig f = FIGS.stream()
+                            .filter(x -> x.key().equals(t.fig()))
+                            .findFirst()
+                            .orElseThrow();
                     Contender p = bestPeer(t.fig(), f.higherBetter());
                     ref = p == null ? null : median(p, t.fig());
                     refName = p == null ? "" : " of " + p.label();
@@ -440,21 +505,38 @@ final class Compare {
                     boolean ok = t.atLeast() ? x >= t.bound() : x <= t.bound();
                     if (ok) {
                         met++;
-                        verdict = "met" + (t.atLeast() ? String.format(Locale.ROOT, " (%.1f%% headroom)", (x / t.bound() - 1) * 100)
-                                : String.format(Locale.ROOT, " (%.1f%% headroom)", (1 - x / t.bound()) * 100));
+                        verdict = "met"
+                                + (t.atLeast()
+                                        ? String.format(Locale.ROOT, " (%.1f%% headroom)", (x / t.bound() - 1) * 100)
+                                        : String.format(Locale.ROOT, " (%.1f%% headroom)", (1 - x / t.bound()) * 100));
                     } else {
                         missed++;
                         verdict = t.atLeast()
-                                ? String.format(Locale.ROOT, "MISSED by %.1f%%: needs %.2fx its speed", (1 - x / t.bound()) * 100,
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "MISSED by %.1f%%: needs %.2fx its speed",
+                                        (1 - x / t.bound()) * 100,
                                         t.bound() / x)
-                                : String.format(Locale.ROOT, "MISSED: %.2fx the bound, needs %.0f%% less", x / t.bound(),
+                                : String.format(
+                                        Locale.ROOT,
+                                        "MISSED: %.2fx the bound, needs %.0f%% less",
+                                        x / t.bound(),
                                         (1 - t.bound() / x) * 100);
                     }
                 }
-                String needed = (t.atLeast() ? ">=" : "<=") + (t.vs().equals("abs") ? num(t.bound())
-                        : String.format(Locale.ROOT, "%.2fx", t.bound()));
-                sb.append(String.format(Locale.ROOT, "%-45s %-11s %10s %9s  %s%s%n", t.text(), k.label(), value, needed,
-                        verdict, v != null && ref != null && !t.vs().equals("abs") ? "  [" + num(v) + " vs " + num(ref) + refName + "]" : ""));
+                String needed = (t.atLeast() ? ">=" : "<=")
+                        + (t.vs().equals("abs") ? num(t.bound()) : String.format(Locale.ROOT, "%.2fx", t.bound()));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-45s %-11s %10s %9s  %s%s%n",
+                        t.text(),
+                        k.label(),
+                        value,
+                        needed,
+                        verdict,
+                        v != null && ref != null && !t.vs().equals("abs")
+                                ? "  [" + num(v) + " vs " + num(ref) + refName + "]"
+                                : ""));
             }
         }
         sb.append(String.format(Locale.ROOT, "%d met, %d missed%n", met, missed));

@@ -21,7 +21,11 @@ public enum Contender {
     RAW_PWRITE("raw-pwrite", Role.RAW, true, null),
     RAW_BUFFERED("raw-buffered", Role.RAW, true, null);
 
-    enum Role { BOBBOB, PEER, RAW }
+    enum Role {
+        BOBBOB,
+        PEER,
+        RAW
+    }
 
     private final String label;
     private final Role role;

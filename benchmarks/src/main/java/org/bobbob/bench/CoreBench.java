@@ -1,14 +1,13 @@
 package org.bobbob.bench;
 
-import java.util.Arrays;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.StoreStats;
@@ -38,7 +37,8 @@ public final class CoreBench {
 
     public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "all";
-        Path dir = args.length > 1 ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("bobbob-bench");
+        Path dir =
+                args.length > 1 ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("bobbob-bench");
         System.out.printf(Locale.ROOT, "%-10s %-22s %14s%n", "store", "figure", "value");
         try {
             for (String kind : new String[] {"basic", "multi", "concurrent-multi"}) {

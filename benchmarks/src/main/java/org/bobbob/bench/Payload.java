@@ -83,9 +83,12 @@ final class Payload {
         }
     }
 
-    private static IllegalStateException mismatch(String store, long key, byte[] got, int index, int version, int size) {
-        String what = got == null ? "null" : got.length + " bytes stamped index " + (got.length >= 8 ? getInt(got, 0) : -1)
-                + " version " + (got.length >= 8 ? getInt(got, 4) : -1);
+    private static IllegalStateException mismatch(
+            String store, long key, byte[] got, int index, int version, int size) {
+        String what = got == null
+                ? "null"
+                : got.length + " bytes stamped index " + (got.length >= 8 ? getInt(got, 0) : -1) + " version "
+                        + (got.length >= 8 ? getInt(got, 4) : -1);
         return new IllegalStateException("CONTENT VERIFICATION FAILED on " + store + ": key " + key + " should hold "
                 + size + " bytes of object " + index + (version >= 0 ? " version " + version : "") + ", got " + what);
     }

@@ -57,13 +57,15 @@ public interface StoreAdapter {
     /** Bytes of every file in {@link #dir()}. */
     default long fileBytes() {
         try (Stream<Path> files = Files.walk(dir())) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0; // gone meanwhile (a WAL file rolled over)
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            return 0; // gone meanwhile (a WAL file rolled over)
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

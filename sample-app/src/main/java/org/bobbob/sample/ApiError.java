@@ -13,7 +13,14 @@ final class ApiError {
     }
 
     static Response of(int status, String message) {
-        String body = Json.createObjectBuilder().add("status", status).add("error", message).build().toString();
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        String body = Json.createObjectBuilder()
+                .add("status", status)
+                .add("error", message)
+                .build()
+                .toString();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .build();
     }
 }

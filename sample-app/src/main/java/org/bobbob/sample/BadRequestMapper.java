@@ -1,8 +1,8 @@
 package org.bobbob.sample;
 
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import jakarta.ws.rs.core.Response;
 
 /** Bad input found by the resources themselves ({@link BadInput}): a 4xx with a JSON body. */
 @Provider

@@ -61,8 +61,12 @@ public class BlobResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response create(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
-            @HeaderParam("X-Filename") String name, @Context UriInfo uri) throws IOException {
+    public Response create(
+            InputStream body,
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+            @HeaderParam("X-Filename") String name,
+            @Context UriInfo uri)
+            throws IOException {
         long length = contentLength(contentLength);
         long id;
         long size;
@@ -70,7 +74,8 @@ public class BlobResource {
             id = writeNew(body, length);
             size = length;
         } else {
-            try (Spool spool = Spool.of(body); InputStream in = spool.open()) {
+            try (Spool spool = Spool.of(body);
+                    InputStream in = spool.open()) {
                 id = writeNew(in, spool.size());
                 size = spool.size();
             }
@@ -81,7 +86,11 @@ public class BlobResource {
     private Response created(long id, String name, long size, UriInfo uri) {
         recent.add(id, name, size);
         URI location = uri.getAbsolutePathBuilder().path(Long.toString(id)).build();
-        String json = Json.createObjectBuilder().add("id", Long.toString(id)).add("size", size).build().toString();
+        String json = Json.createObjectBuilder()
+                .add("id", Long.toString(id))
+                .add("size", size)
+                .build()
+                .toString();
         return Response.created(location).entity(json).build();
     }
 
@@ -94,11 +103,17 @@ public class BlobResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     public Response createFromForm(List<EntityPart> parts, @Context UriInfo uri) throws IOException {
-        EntityPart file = parts.stream().filter(p -> p.getName().equals(FORM_FIELD)).findFirst()
-                .orElseThrow(() -> new BadInput(400, "a multipart/form-data upload needs a part named '" + FORM_FIELD
-                        + "' (curl -F " + FORM_FIELD + "=@photo.jpg); or send the bytes as the body: "
-                        + "curl --data-binary @photo.jpg -H 'X-Filename: photo.jpg'"));
-        try (InputStream content = file.getContent(); Spool spool = Spool.of(content); InputStream in = spool.open()) {
+        EntityPart file = parts.stream()
+                .filter(p -> p.getName().equals(FORM_FIELD))
+                .findFirst()
+                .orElseThrow(() -> new BadInput(
+                        400,
+                        "a multipart/form-data upload needs a part named '" + FORM_FIELD
+                                + "' (curl -F " + FORM_FIELD + "=@photo.jpg); or send the bytes as the body: "
+                                + "curl --data-binary @photo.jpg -H 'X-Filename: photo.jpg'"));
+        try (InputStream content = file.getContent();
+                Spool spool = Spool.of(content);
+                InputStream in = spool.open()) {
             long id = writeNew(in, spool.size());
             return created(id, file.getFileName().orElse(""), spool.size(), uri);
         }
@@ -120,7 +135,9 @@ public class BlobResource {
                 }
             }
         };
-        return Response.ok(body).header(HttpHeaders.CONTENT_LENGTH, reader.size()).build();
+        return Response.ok(body)
+                .header(HttpHeaders.CONTENT_LENGTH, reader.size())
+                .build();
     }
 
     /** The blob's size as {@code Content-Length}, no body. */
@@ -128,8 +145,10 @@ public class BlobResource {
     @Path("{id}")
     public Response head(@PathParam("id") String rawId) throws IOException {
         try (ObjectReader reader = storer.lateReadObj(BadInput.parseId(rawId))) {
-            return Response.ok().type(MediaType.APPLICATION_OCTET_STREAM)
-                    .header(HttpHeaders.CONTENT_LENGTH, reader.size()).build();
+            return Response.ok()
+                    .type(MediaType.APPLICATION_OCTET_STREAM)
+                    .header(HttpHeaders.CONTENT_LENGTH, reader.size())
+                    .build();
         }
     }
 
@@ -140,14 +159,18 @@ public class BlobResource {
     @PUT
     @Path("{id}")
     @Consumes(MediaType.WILDCARD)
-    public Response overwrite(@PathParam("id") String rawId, InputStream body,
-            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength) throws IOException {
+    public Response overwrite(
+            @PathParam("id") String rawId,
+            InputStream body,
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength)
+            throws IOException {
         long id = BadInput.parseId(rawId);
         long length = contentLength(contentLength);
         if (length >= 0) {
             overwrite(id, body, length);
         } else {
-            try (Spool spool = Spool.of(body); InputStream in = spool.open()) {
+            try (Spool spool = Spool.of(body);
+                    InputStream in = spool.open()) {
                 overwrite(id, in, spool.size());
             }
         }
@@ -166,8 +189,10 @@ public class BlobResource {
     private void overwrite(long id, InputStream in, long length) throws IOException {
         try (ObjectWriter writer = storer.writeToObj(id)) {
             if (length != writer.size()) {
-                throw new BadInput(length < writer.size() ? 409 : 413, "object " + id + " has " + writer.size()
-                        + " bytes; the body has " + length + " (an overwrite must have the same size)");
+                throw new BadInput(
+                        length < writer.size() ? 409 : 413,
+                        "object " + id + " has " + writer.size() + " bytes; the body has " + length
+                                + " (an overwrite must have the same size)");
             }
             copy(in, writer, length);
         }

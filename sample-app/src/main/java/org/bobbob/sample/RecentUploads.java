@@ -34,7 +34,10 @@ public class RecentUploads {
     public synchronized String toJson() {
         JsonArrayBuilder list = Json.createArrayBuilder();
         for (Upload u : uploads) {
-            list.add(Json.createObjectBuilder().add("id", u.id).add("name", u.name).add("size", u.size)
+            list.add(Json.createObjectBuilder()
+                    .add("id", u.id)
+                    .add("name", u.name)
+                    .add("size", u.size)
                     .add("at", u.at.toString()));
         }
         return list.build().toString();

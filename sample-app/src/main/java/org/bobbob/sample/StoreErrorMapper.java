@@ -1,8 +1,8 @@
 package org.bobbob.sample;
 
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import jakarta.ws.rs.core.Response;
 import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreException;

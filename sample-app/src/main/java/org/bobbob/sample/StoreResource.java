@@ -32,17 +32,28 @@ public class StoreResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response health() {
         try {
-            return Response.ok(statsJson().add("status", "UP").build().toString()).build();
+            return Response.ok(statsJson().add("status", "UP").build().toString())
+                    .build();
         } catch (Exception e) {
-            String body = Json.createObjectBuilder().add("status", "DOWN").add("error", String.valueOf(e.getMessage()))
-                    .build().toString();
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON).entity(body).build();
+            String body = Json.createObjectBuilder()
+                    .add("status", "DOWN")
+                    .add("error", String.valueOf(e.getMessage()))
+                    .build()
+                    .toString();
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(body)
+                    .build();
         }
     }
 
     private JsonObjectBuilder statsJson() throws Exception {
         StoreStats s = storer.unwrap(StatisticsProvider.class).stats();
-        return Json.createObjectBuilder().add("objects", s.objects()).add("liveBytes", s.liveBytes())
-                .add("fileBytes", s.fileBytes()).add("freeBytes", s.freeBytes()).add("syncs", s.syncs());
+        return Json.createObjectBuilder()
+                .add("objects", s.objects())
+                .add("liveBytes", s.liveBytes())
+                .add("fileBytes", s.fileBytes())
+                .add("freeBytes", s.freeBytes())
+                .add("syncs", s.syncs());
     }
 }

@@ -29,6 +29,8 @@ public class WebErrorMapper implements ExceptionMapper<WebApplicationException> 
                 : original.getStatusInfo().getReasonPhrase() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         Response json = ApiError.of(status, message);
         String allow = original.getHeaderString(HttpHeaders.ALLOW);
-        return allow == null ? json : Response.fromResponse(json).header(HttpHeaders.ALLOW, allow).build();
+        return allow == null
+                ? json
+                : Response.fromResponse(json).header(HttpHeaders.ALLOW, allow).build();
     }
 }

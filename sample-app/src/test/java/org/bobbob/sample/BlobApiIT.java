@@ -49,16 +49,22 @@ class BlobApiIT extends DeployedApp {
         assertArrayEquals(data, got.body());
         assertEquals("10000", got.headers().firstValue("Content-Length").orElseThrow());
 
-        HttpResponse<byte[]> head = send(to(base(), "api/blobs/" + id).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<byte[]> head =
+                send(to(base(), "api/blobs/" + id).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertEquals(200, head.statusCode());
         assertEquals("10000", head.headers().firstValue("Content-Length").orElseThrow());
 
         byte[] next = bytes(2, 10_000);
-        assertEquals(204, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(next))).statusCode());
+        assertEquals(
+                204,
+                send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(next)))
+                        .statusCode());
         assertArrayEquals(next, send(to(base(), "api/blobs/" + id)).body());
 
-        assertError(409, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[9_999]))));
-        assertError(413, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10_001]))));
+        assertError(
+                409, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[9_999]))));
+        assertError(
+                413, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10_001]))));
         assertArrayEquals(next, send(to(base(), "api/blobs/" + id)).body(), "a refused PUT wrote nothing");
 
         assertTrue(text(send(to(base(), "api/blobs"))).contains("\"" + id + "\""), "listed as a recent upload");
@@ -67,7 +73,10 @@ class BlobApiIT extends DeployedApp {
         assertError(404, send(to(base(), "api/blobs/" + id)));
         assertError(404, send(to(base(), "api/blobs/" + id).DELETE()));
         assertError(404, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(next))));
-        assertEquals(404, send(to(base(), "api/blobs/" + id).method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals(
+                404,
+                send(to(base(), "api/blobs/" + id).method("HEAD", HttpRequest.BodyPublishers.noBody()))
+                        .statusCode());
     }
 
     @Test
@@ -85,7 +94,9 @@ class BlobApiIT extends DeployedApp {
         assertError(404, send(to(base(), "api/blobs/1/extra")));
         HttpResponse<byte[]> notAllowed = send(to(base(), "api/store").DELETE());
         assertError(405, notAllowed);
-        assertTrue(notAllowed.headers().firstValue("Allow").orElse("").contains("GET"), notAllowed.headers().toString());
+        assertTrue(
+                notAllowed.headers().firstValue("Allow").orElse("").contains("GET"),
+                notAllowed.headers().toString());
     }
 
     @Test
@@ -94,19 +105,25 @@ class BlobApiIT extends DeployedApp {
         String boundary = "----bobbob" + file.length;
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        + "--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
+                        + "Content-Type: image/jpeg\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         body.writeBytes(file);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        HttpResponse<byte[]> created = send(to(base(), "api/blobs").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        HttpResponse<byte[]> created = send(to(base(), "api/blobs")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
         assertEquals(201, created.statusCode(), text(created));
         assertTrue(text(created).contains("\"size\":1000000"), text(created));
-        assertArrayEquals(file, send(to(base(), "api/blobs/" + Http.id(created))).body());
+        assertArrayEquals(
+                file, send(to(base(), "api/blobs/" + Http.id(created))).body());
         assertTrue(text(send(to(base(), "api/blobs"))).contains("\"name\":\"photo.jpg\""));
 
-        String noFile = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--" + boundary + "--\r\n";
-        HttpResponse<byte[]> refused = send(to(base(), "api/blobs").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        String noFile = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--"
+                + boundary + "--\r\n";
+        HttpResponse<byte[]> refused = send(to(base(), "api/blobs")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(noFile)));
         assertError(400, refused);
         assertTrue(text(refused).contains("needs a part named 'file'"), text(refused));
@@ -123,7 +140,8 @@ class BlobApiIT extends DeployedApp {
         HttpResponse<byte[]> chunked = send(to(base(), "api/blobs")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(data))));
         assertEquals(201, chunked.statusCode(), text(chunked));
-        assertArrayEquals(data, send(to(base(), "api/blobs/" + Http.id(chunked))).body());
+        assertArrayEquals(
+                data, send(to(base(), "api/blobs/" + Http.id(chunked))).body());
     }
 
     @Test
@@ -165,7 +183,8 @@ class BlobApiIT extends DeployedApp {
         }
         assertEquals(1000, written.size(), "every POST got its own id");
         for (Map.Entry<Long, byte[]> e : written.entrySet()) {
-            assertArrayEquals(e.getValue(), send(to(base, "api/blobs/" + e.getKey())).body());
+            assertArrayEquals(
+                    e.getValue(), send(to(base, "api/blobs/" + e.getKey())).body());
         }
     }
 
@@ -175,13 +194,16 @@ class BlobApiIT extends DeployedApp {
         long size = 200L << 20;
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
                 HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(size)), size);
-        HttpResponse<byte[]> created = send(to(base(), "api/blobs").header("Content-Type", "application/octet-stream").POST(body));
+        HttpResponse<byte[]> created = send(to(base(), "api/blobs")
+                .header("Content-Type", "application/octet-stream")
+                .POST(body));
         assertEquals(201, created.statusCode(), text(created));
         long id = Http.id(created);
-        HttpResponse<InputStream> down = Http.CLIENT.send(to(base(), "api/blobs/" + id).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> down =
+                Http.CLIENT.send(to(base(), "api/blobs/" + id).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, down.statusCode());
-        assertEquals(Long.toString(size), down.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals(
+                Long.toString(size), down.headers().firstValue("Content-Length").orElseThrow());
         MessageDigest got = MessageDigest.getInstance("SHA-256");
         try (InputStream in = down.body()) {
             byte[] buf = new byte[1 << 16];

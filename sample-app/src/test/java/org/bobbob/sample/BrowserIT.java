@@ -40,27 +40,41 @@ class BrowserIT extends DeployedApp {
 
         File chromium = new File("/usr/bin/chromium");
         File driverBinary = new File("/usr/bin/chromedriver");
-        assertTrue(chromium.canExecute() && driverBinary.canExecute(),
+        assertTrue(
+                chromium.canExecute() && driverBinary.canExecute(),
                 "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1200,900",
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1200,900",
                 "--user-data-dir=" + Files.createTempDirectory(target, "chromium-profile"));
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driverBinary).build();
+        options.setExperimentalOption(
+                "prefs",
+                Map.of("download.default_directory", downloads.toString(), "download.prompt_for_download", false));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(driverBinary)
+                .build();
         ChromeDriver browser = new ChromeDriver(service, options);
         try {
             browser.get(url.toString());
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-            wait.until(d -> d.findElement(By.id("stats")).getText().startsWith("Store: ") 
+            wait.until(d -> d.findElement(By.id("stats")).getText().startsWith("Store: ")
                     && !d.findElement(By.id("stats")).getText().contains("…"));
             browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
             browser.findElement(By.id("send")).click();
             WebElement row = wait.until(d -> d.findElements(By.cssSelector("#uploads tr")).stream()
-                    .filter(tr -> tr.getText().contains(name)).findFirst().orElse(null));
+                    .filter(tr -> tr.getText().contains(name))
+                    .findFirst()
+                    .orElse(null));
             assertTrue(row.getText().contains(Integer.toString(data.length)), row.getText());
             Files.write(shots.resolve("upload.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 

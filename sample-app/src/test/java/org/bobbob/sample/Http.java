@@ -18,14 +18,16 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /** HTTP helpers and the real built artifacts, shared by the ITs. */
 final class Http {
-    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");
 
     private Http() {}
 
     /** The adapter as built by store-rar (copied to target/it-deps by the build). */
     static ResourceAdapterArchive rar() {
-        return ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, new File(System.getProperty("it.deps"), "store-rar.rar"));
+        return ShrinkWrap.createFromZipFile(
+                ResourceAdapterArchive.class, new File(System.getProperty("it.deps"), "store-rar.rar"));
     }
 
     /** The application as built by this module. */
@@ -43,7 +45,8 @@ final class Http {
 
     /** POSTs {@code data}; asserts 201 and a Location; returns the id. */
     static long post(URI base, byte[] data) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = send(to(base, "api/blobs").header("Content-Type", "application/octet-stream")
+        HttpResponse<byte[]> r = send(to(base, "api/blobs")
+                .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(data)));
         assertEquals(201, r.statusCode(), text(r));
         long id = id(r);

@@ -58,7 +58,8 @@ class RedeployIT {
         deployer.deploy("war");
         try {
             for (Map.Entry<Long, byte[]> e : written.entrySet()) {
-                assertArrayEquals(e.getValue(), send(to(base, "api/blobs/" + e.getKey())).body());
+                assertArrayEquals(
+                        e.getValue(), send(to(base, "api/blobs/" + e.getKey())).body());
             }
         } finally {
             deployer.undeploy("war");

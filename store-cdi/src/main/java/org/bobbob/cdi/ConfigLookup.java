@@ -63,8 +63,11 @@ interface ConfigLookup {
             return MicroProfileConfigLookup.of(application == null ? own : application);
         } catch (IllegalStateException | ServiceConfigurationError | LinkageError e) {
             // the API without an implementation: ConfigProviderResolver.instance() found none
-            System.getLogger(ConfigLookup.class.getName()).log(System.Logger.Level.DEBUG,
-                    "MicroProfile Config API present but unusable ({0}); reading system properties", e.toString());
+            System.getLogger(ConfigLookup.class.getName())
+                    .log(
+                            System.Logger.Level.DEBUG,
+                            "MicroProfile Config API present but unusable ({0}); reading system properties",
+                            e.toString());
             return SYSTEM_PROPERTIES;
         }
     }

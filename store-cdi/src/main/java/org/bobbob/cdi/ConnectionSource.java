@@ -35,7 +35,7 @@ interface ConnectionSource {
 
     /** One connection, held until {@link #close()}. Not thread-safe; {@code close()} never throws. */
     final class Lease implements AutoCloseable {
-        private static final Runnable KEEP = () -> { };
+        private static final Runnable KEEP = () -> {};
 
         private final Storer storer;
         private final Runnable release;

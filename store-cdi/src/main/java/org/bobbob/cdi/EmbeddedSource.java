@@ -1,11 +1,11 @@
 package org.bobbob.cdi;
 
 import java.io.IOException;
-import org.bobbob.store.support.Errors;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
 import org.bobbob.store.spi.StoreUrl;
+import org.bobbob.store.support.Errors;
 
 /**
  * One store opened from a URL on first use, shared by every injected {@code Storer} of that name

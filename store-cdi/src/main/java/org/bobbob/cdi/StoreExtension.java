@@ -97,8 +97,10 @@ public class StoreExtension implements Extension {
         try {
             sources.close();
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "closing the embedded stores failed; each reopens at its last"
-                    + " completed sync", e);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "closing the embedded stores failed; each reopens at its last" + " completed sync",
+                    e);
         }
     }
 

@@ -28,6 +28,7 @@ final class StoreSources {
     private final Supplier<ConfigLookup> configFinder;
     /** Found on first use: in a server, the deployment's configuration is ready only then. */
     private volatile ConfigLookup config;
+
     private final Map<String, StorerFacade> facades = new ConcurrentHashMap<>();
     /** Guarded by {@code this}. */
     private boolean closed;
@@ -96,8 +97,8 @@ final class StoreSources {
             try {
                 facade.source().close();
             } catch (IOException | RuntimeException e) {
-                IOException wrapped = e instanceof IOException io ? io
-                        : new IOException("closing " + facade.source() + " failed", e);
+                IOException wrapped =
+                        e instanceof IOException io ? io : new IOException("closing " + facade.source() + " failed", e);
                 failure = Failures.keepFirst(failure, wrapped);
             }
         }

@@ -48,7 +48,8 @@ final class StorerBeans {
                 .types(Storer.class, Object.class)
                 .qualifiers(Store.Literal.of(Store.DEFAULT), Any.Literal.INSTANCE) // value is @Nonbinding
                 .scope(Dependent.class)
-                .produceWith(lookup -> sources.facade(nameOf(lookup.select(InjectionPoint.class).get())));
+                .produceWith(lookup -> sources.facade(
+                        nameOf(lookup.select(InjectionPoint.class).get())));
     }
 
     /** Whether {@code bean} is one of these. */

@@ -5,12 +5,12 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
-import org.bobbob.store.support.Errors;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.support.CapabilityProxy;
+import org.bobbob.store.support.Errors;
 import org.bobbob.store.support.ForwardingStorer;
 
 /**
@@ -115,11 +115,14 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
         if (!askStore(capability)) {
             throw Errors.unsupported(this, capability);
         }
-        return CapabilityProxy.of(capability, call -> {
-            try (ConnectionSource.Lease lease = source.acquire()) {
-                return call.on(lease.storer().unwrap(capability));
-            }
-        }, () -> capability.getSimpleName() + " of " + description);
+        return CapabilityProxy.of(
+                capability,
+                call -> {
+                    try (ConnectionSource.Lease lease = source.acquire()) {
+                        return call.on(lease.storer().unwrap(capability));
+                    }
+                },
+                () -> capability.getSimpleName() + " of " + description);
     }
 
     /** False also when no connection can be had to ask the store. */
@@ -175,6 +178,7 @@ final class StorerFacade extends ForwardingStorer implements Serializable {
     private static final class SerialForm implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
+
         private final String name;
 
         SerialForm(String name) {

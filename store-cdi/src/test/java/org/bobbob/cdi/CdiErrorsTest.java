@@ -17,7 +17,9 @@ class CdiErrorsTest {
     private static final ConfigLookup CONFIG = new ConfigLookup() {
         @Override
         public Optional<String> get(String key) {
-            return key.equals(StoreSettings.urlKey("orders")) ? Optional.of("bobbob:multi:orders.bob") : Optional.empty();
+            return key.equals(StoreSettings.urlKey("orders"))
+                    ? Optional.of("bobbob:multi:orders.bob")
+                    : Optional.empty();
         }
 
         @Override
@@ -45,14 +47,21 @@ class CdiErrorsTest {
     @Test
     void firstUseErrorsReturnTheirCode() {
         StoreSettings settings = StoreSettings.resolve("orders", CONFIG);
-        List<StoreException> made = List.of(CdiErrors.lookupFailed(settings, new NamingException("none")),
-                CdiErrors.notAFactory(settings, "a string"), CdiErrors.noConnection(settings, new Exception("x")),
+        List<StoreException> made = List.of(
+                CdiErrors.lookupFailed(settings, new NamingException("none")),
+                CdiErrors.notAFactory(settings, "a string"),
+                CdiErrors.noConnection(settings, new Exception("x")),
                 CdiErrors.notConcurrent(settings));
-        List<ErrorCode> codes = List.of(ErrorCode.CDI_LOOKUP_FAILED, ErrorCode.CDI_NOT_A_FACTORY,
-                ErrorCode.CDI_NO_CONNECTION, ErrorCode.CDI_NOT_CONCURRENT);
+        List<ErrorCode> codes = List.of(
+                ErrorCode.CDI_LOOKUP_FAILED,
+                ErrorCode.CDI_NOT_A_FACTORY,
+                ErrorCode.CDI_NO_CONNECTION,
+                ErrorCode.CDI_NOT_CONCURRENT);
         for (int i = 0; i < made.size(); i++) {
             assertEquals(codes.get(i), made.get(i).code());
-            assertTrue(made.get(i).getMessage().startsWith(codes.get(i).prefix()), made.get(i).getMessage());
+            assertTrue(
+                    made.get(i).getMessage().startsWith(codes.get(i).prefix()),
+                    made.get(i).getMessage());
         }
     }
 }

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigurationErrorsTest {
     @RegisterExtension
     final SystemProps props = new SystemProps();
+
     @TempDir
     Path dir;
 
@@ -93,8 +94,10 @@ class ConfigurationErrorsTest {
     @Alternative
     @Priority(1)
     static class OwnStorers {
-        static final Storer MINE = (Storer) java.lang.reflect.Proxy.newProxyInstance(Storer.class.getClassLoader(),
-                new Class<?>[] {Storer.class}, (p, m, a) -> m.getName().equals("toString") ? "mine" : null);
+        static final Storer MINE = (Storer) java.lang.reflect.Proxy.newProxyInstance(
+                Storer.class.getClassLoader(),
+                new Class<?>[] {Storer.class},
+                (p, m, a) -> m.getName().equals("toString") ? "mine" : null);
 
         @Produces
         @Store
@@ -114,7 +117,8 @@ class ConfigurationErrorsTest {
     void anUnconfiguredNamedStoreFailsDeploymentNamingBothKeys() {
         StoreConfigurationException e = deploymentProblem(OrdersClient.class);
         assertEquals("bobbob.store.orders.jndi", e.key());
-        assertTrue(e.getMessage().startsWith("[BOB-702] bobbob.store.orders.jndi / bobbob.store.orders.url:"),
+        assertTrue(
+                e.getMessage().startsWith("[BOB-702] bobbob.store.orders.jndi / bobbob.store.orders.url:"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("Read from system properties"), e.getMessage());
     }
@@ -133,7 +137,8 @@ class ConfigurationErrorsTest {
                 .set("bobbob.store.orders.jndi", "java:/bobbob/Orders");
         StoreConfigurationException e = deploymentProblem(OrdersClient.class);
         assertEquals("bobbob.store.orders.url", e.key());
-        assertTrue(e.getMessage().startsWith("[BOB-703] bobbob.store.orders.url / bobbob.store.orders.jndi:"),
+        assertTrue(
+                e.getMessage().startsWith("[BOB-703] bobbob.store.orders.url / bobbob.store.orders.jndi:"),
                 e.getMessage());
     }
 
@@ -154,8 +159,8 @@ class ConfigurationErrorsTest {
 
     @Test
     void everyBadStoreIsReportedInOneDeploymentFailure() {
-        DeploymentException e = assertThrows(DeploymentException.class,
-                WeldSe.weld(OrdersClient.class, BadNameClient.class)::initialize);
+        DeploymentException e = assertThrows(
+                DeploymentException.class, WeldSe.weld(OrdersClient.class, BadNameClient.class)::initialize);
         Set<String> codes = new TreeSet<>();
         collectCodes(e, codes);
         assertEquals(Set.of("[BOB-701]", "[BOB-702]"), codes, e.toString());
@@ -178,7 +183,8 @@ class ConfigurationErrorsTest {
         try (WeldContainer c = WeldSe.boot(OrdersClient.class)) {
             Storer orders = c.select(OrdersClient.class).get().orders();
             StoreException e = assertThrows(StoreException.class, () -> orders.newObj(1));
-            assertTrue(e.getMessage().startsWith("[BOB-710] bobbob.store.orders.url: cannot open embedded store"),
+            assertTrue(
+                    e.getMessage().startsWith("[BOB-710] bobbob.store.orders.url: cannot open embedded store"),
                     e.getMessage());
             assertTrue(e.getMessage().contains("[BOB-501]"), e.getMessage());
         }
@@ -217,8 +223,11 @@ class ConfigurationErrorsTest {
         try (WeldContainer c = WeldSe.boot(DefaultClient.class)) {
             Storer storer = c.select(DefaultClient.class).get().storer();
             StoreException e = assertThrows(StoreException.class, () -> storer.newObj(1));
-            assertTrue(e.getMessage().startsWith("[BOB-707] bobbob.store.default.jndi: no connection factory for"
-                    + " store 'default' (bobbob.store.default.jndi unset, so java:/bobbob/DefaultStore)"),
+            assertTrue(
+                    e.getMessage()
+                            .startsWith(
+                                    "[BOB-707] bobbob.store.default.jndi: no connection factory for"
+                                            + " store 'default' (bobbob.store.default.jndi unset, so java:/bobbob/DefaultStore)"),
                     e.getMessage());
             assertTrue(e.getMessage().contains("set bobbob.store.default.url instead"), e.getMessage());
             assertInstanceOf(javax.naming.NamingException.class, e.getCause());
@@ -232,8 +241,11 @@ class ConfigurationErrorsTest {
         try (WeldContainer c = WeldSe.boot(OrdersClient.class)) {
             Storer orders = c.select(OrdersClient.class).get().orders();
             StoreException e = assertThrows(StoreException.class, () -> orders.newObj(1));
-            assertTrue(e.getMessage().startsWith("[BOB-708] bobbob.store.orders.jndi: store 'orders'"
-                    + " (bobbob.store.orders.jndi=java:/test/NotAFactory) names a java.lang.String"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("[BOB-708] bobbob.store.orders.jndi: store 'orders'"
+                                    + " (bobbob.store.orders.jndi=java:/test/NotAFactory) names a java.lang.String"),
+                    e.getMessage());
         } finally {
             MapContextFactory.unbind("java:/test/NotAFactory");
         }
@@ -244,7 +256,8 @@ class ConfigurationErrorsTest {
         try (WeldContainer c = WeldSe.boot(DynamicClient.class)) {
             DynamicClient client = c.select(DynamicClient.class).get();
             RuntimeException e = assertThrows(RuntimeException.class, () -> client.named("nowhere"));
-            StoreConfigurationException cause = WeldSe.find(e, StoreConfigurationException.class).orElseThrow();
+            StoreConfigurationException cause =
+                    WeldSe.find(e, StoreConfigurationException.class).orElseThrow();
             assertEquals("bobbob.store.nowhere.jndi", cause.key());
         }
     }
@@ -258,7 +271,8 @@ class ConfigurationErrorsTest {
 
     @Test
     void configurationIsReadFromSystemPropertiesWhenMicroProfileConfigHasNoImplementation() {
-        assertEquals(List.of(ConfigLookup.SYSTEM_PROPERTIES),
+        assertEquals(
+                List.of(ConfigLookup.SYSTEM_PROPERTIES),
                 List.of(ConfigLookup.detect(Thread.currentThread().getContextClassLoader())));
     }
 }

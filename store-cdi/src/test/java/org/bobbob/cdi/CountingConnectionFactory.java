@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.naming.Reference;
 import org.bobbob.rar.StoreConnection;
 import org.bobbob.rar.StoreConnectionFactory;
-import org.bobbob.store.support.Errors;
 import org.bobbob.store.Storer;
+import org.bobbob.store.support.Errors;
 
 /**
  * A stand-in for the adapter's connection factory that counts connections: each
@@ -59,8 +59,10 @@ final class CountingConnectionFactory implements StoreConnectionFactory {
         handedOut.incrementAndGet();
         maxInUse.accumulateAndGet(inUse.incrementAndGet(), Math::max);
         AtomicBoolean closed = new AtomicBoolean();
-        return (StoreConnection) Proxy.newProxyInstance(StoreConnection.class.getClassLoader(),
-                new Class<?>[] {StoreConnection.class}, (proxy, method, args) -> {
+        return (StoreConnection) Proxy.newProxyInstance(
+                StoreConnection.class.getClassLoader(),
+                new Class<?>[] {StoreConnection.class},
+                (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "close":
                             if (closed.compareAndSet(false, true)) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DiscoveryTest {
     @RegisterExtension
     final SystemProps props = new SystemProps();
+
     @TempDir
     Path dir;
 
@@ -38,14 +39,19 @@ class DiscoveryTest {
             Set<Bean<?>> beans = c.getBeanManager().getBeans(Storer.class);
             assertEquals(1, beans.size(), beans.toString());
             assertTrue(StorerBeans.isOurs(beans.iterator().next()));
-            assertEquals(1, c.getBeanManager().getBeans(Storer.class, Store.Literal.of("x")).size());
+            assertEquals(
+                    1,
+                    c.getBeanManager()
+                            .getBeans(Storer.class, Store.Literal.of("x"))
+                            .size());
         }
     }
 
     @Test
     void withDiscoveryOffTheExtensionIsAddedByHand() throws IOException {
         props.set("bobbob.store.default.url", "bobbob:multi:" + dir.resolve("d.bob"));
-        Weld weld = new Weld(UUID.randomUUID().toString()).disableDiscovery()
+        Weld weld = new Weld(UUID.randomUUID().toString())
+                .disableDiscovery()
                 .addExtension(new StoreExtension())
                 .addBeanClasses(Client.class);
         try (WeldContainer c = weld.initialize()) {

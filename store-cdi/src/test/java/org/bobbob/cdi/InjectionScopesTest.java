@@ -49,8 +49,10 @@ import org.junit.jupiter.api.io.TempDir;
 class InjectionScopesTest {
     @RegisterExtension
     final SystemProps props = new SystemProps();
+
     @TempDir
     Path dir;
+
     private WeldContainer container;
 
     @ApplicationScoped
@@ -86,6 +88,7 @@ class InjectionScopesTest {
     @SessionScoped
     static class SessionBean implements Serializable {
         private static final long serialVersionUID = 1L;
+
         @Inject
         Storer storer;
 
@@ -112,7 +115,8 @@ class InjectionScopesTest {
         long id = app.storer().writeNewObjFromBytes(new byte[] {1, 2, 3});
 
         assertArrayEquals(new byte[] {1, 2, 3}, dependent.storer().readBytesFromObj(id));
-        RequestContextController request = container.select(RequestContextController.class).get();
+        RequestContextController request =
+                container.select(RequestContextController.class).get();
         request.activate();
         try {
             RequestBean requestBean = container.select(RequestBean.class).get();
@@ -121,13 +125,15 @@ class InjectionScopesTest {
         } finally {
             request.deactivate();
         }
-        assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> app.storer().readBytesFromObj(id));
+        assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> app.storer()
+                .readBytesFromObj(id));
         assertSame(app.storer(), dependent.storer(), "one stateless facade per store, whatever the scope");
     }
 
     @Test
     void requestScopedBeansOfSuccessiveRequestsSeeEachOthersObjects() throws IOException {
-        RequestContextController request = container.select(RequestContextController.class).get();
+        RequestContextController request =
+                container.select(RequestContextController.class).get();
         long id;
         RequestBean first;
         request.activate();
@@ -170,15 +176,20 @@ class InjectionScopesTest {
                     return ids;
                 }));
             }
-            long distinct = results.stream().flatMapToLong(f -> {
-                try {
-                    return java.util.Arrays.stream(f.get(60, TimeUnit.SECONDS));
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }).distinct().count();
+            long distinct = results.stream()
+                    .flatMapToLong(f -> {
+                        try {
+                            return java.util.Arrays.stream(f.get(60, TimeUnit.SECONDS));
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    })
+                    .distinct()
+                    .count();
             assertEquals(threads * perThread, distinct);
-            assertEquals(threads * perThread, storer.unwrap(StatisticsProvider.class).stats().objects());
+            assertEquals(
+                    threads * perThread,
+                    storer.unwrap(StatisticsProvider.class).stats().objects());
         } finally {
             pool.shutdownNow();
         }
@@ -189,11 +200,13 @@ class InjectionScopesTest {
         Storer storer = container.select(AppBean.class).get().storer();
         byte[] content = Blobs.blob(7, 7);
         long id;
-        try (ObjectWriter writer = storer.lateWriteNewObj(content.length); OutputStream out = writer.asOutputStream()) {
+        try (ObjectWriter writer = storer.lateWriteNewObj(content.length);
+                OutputStream out = writer.asOutputStream()) {
             out.write(content);
             id = writer.id();
         }
-        try (ObjectReader reader = storer.lateReadObj(id); InputStream in = reader.asInputStream()) {
+        try (ObjectReader reader = storer.lateReadObj(id);
+                InputStream in = reader.asInputStream()) {
             assertEquals(content.length, reader.size());
             assertArrayEquals(content, in.readAllBytes());
         }
@@ -224,7 +237,12 @@ class InjectionScopesTest {
         long id = storer.writeNewObjFromBytes(new byte[100]);
 
         assertSame(storer, storer.unwrap(Storer.class));
-        assertEquals(100, storer.unwrap(ObjectInfoProvider.class).objectInfo(id).orElseThrow().size());
+        assertEquals(
+                100,
+                storer.unwrap(ObjectInfoProvider.class)
+                        .objectInfo(id)
+                        .orElseThrow()
+                        .size());
         StatisticsProvider stats = storer.unwrap(StatisticsProvider.class);
         assertEquals(1, stats.stats().objects());
         storer.newObj(1);

@@ -26,7 +26,9 @@ public final class MapContextFactory implements InitialContextFactory {
 
     @Override
     public Context getInitialContext(Hashtable<?, ?> environment) {
-        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+        return (Context) Proxy.newProxyInstance(
+                Context.class.getClassLoader(),
+                new Class<?>[] {Context.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "lookup" -> {
                         Object found = BOUND.get(String.valueOf(args[0]));

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("microprofile")
 class MicroProfileConfigTest {
     private static final Path FILE_DIR = Path.of("target", "microprofile-test");
+
     @TempDir
     static Path dir;
 
@@ -36,6 +37,7 @@ class MicroProfileConfigTest {
         @Inject
         @Store("mp")
         Storer mp;
+
         @Inject
         @Store("over")
         Storer over;
@@ -80,12 +82,16 @@ class MicroProfileConfigTest {
     void theConfigurationIsReadThroughMicroProfileConfig() {
         ConfigLookup config = ConfigLookup.detect(Thread.currentThread().getContextClassLoader());
         assertEquals(MicroProfileConfigLookup.class, config.getClass());
-        assertEquals("bobbob:multi:target/microprofile-test/mp.bob", config.get("bobbob.store.mp.url").orElseThrow());
+        assertEquals(
+                "bobbob:multi:target/microprofile-test/mp.bob",
+                config.get("bobbob.store.mp.url").orElseThrow());
     }
 
     @Test
     void aStoreConfiguredInMicroprofileConfigPropertiesIsOpenedEmbeddedWithoutTheAdapter() throws IOException {
-        assertThrows(ClassNotFoundException.class, () -> Class.forName(StoreSettings.CONNECTION_FACTORY),
+        assertThrows(
+                ClassNotFoundException.class,
+                () -> Class.forName(StoreSettings.CONNECTION_FACTORY),
                 "precondition: store-rar is not on this class path");
         long id;
         try (WeldContainer c = WeldSe.boot(Client.class)) {
@@ -107,21 +113,27 @@ class MicroProfileConfigTest {
 
     @Test
     void withoutTheAdapterTheDefaultStoreFailsDeploymentNamingItsKeys() {
-        var e = assertThrows(jakarta.enterprise.inject.spi.DeploymentException.class,
-                WeldSe.weld(DefaultClient.class)::initialize);
-        StoreConfigurationException problem = WeldSe.find(e, StoreConfigurationException.class).orElseThrow();
+        var e = assertThrows(
+                jakarta.enterprise.inject.spi.DeploymentException.class, WeldSe.weld(DefaultClient.class)::initialize);
+        StoreConfigurationException problem =
+                WeldSe.find(e, StoreConfigurationException.class).orElseThrow();
         assertEquals("bobbob.store.default.jndi", problem.key());
-        assertTrue(problem.getMessage().startsWith("[BOB-706] bobbob.store.default.jndi: store 'default'"
-                + " (bobbob.store.default.jndi unset, so java:/bobbob/DefaultStore) is a connection factory in JNDI,"
-                + " but the resource adapter's classes"), problem.getMessage());
+        assertTrue(
+                problem.getMessage()
+                        .startsWith("[BOB-706] bobbob.store.default.jndi: store 'default'"
+                                + " (bobbob.store.default.jndi unset, so java:/bobbob/DefaultStore) is a connection factory in JNDI,"
+                                + " but the resource adapter's classes"),
+                problem.getMessage());
         assertTrue(problem.getMessage().contains("set bobbob.store.default.url"), problem.getMessage());
     }
 
     @Test
     void errorsSayTheConfigurationWasReadThroughMicroProfileConfig() {
-        var e = assertThrows(jakarta.enterprise.inject.spi.DeploymentException.class,
+        var e = assertThrows(
+                jakarta.enterprise.inject.spi.DeploymentException.class,
                 WeldSe.weld(UnconfiguredClient.class)::initialize);
-        StoreConfigurationException problem = WeldSe.find(e, StoreConfigurationException.class).orElseThrow();
+        StoreConfigurationException problem =
+                WeldSe.find(e, StoreConfigurationException.class).orElseThrow();
         assertTrue(problem.getMessage().endsWith("Read from MicroProfile Config."), problem.getMessage());
     }
 }

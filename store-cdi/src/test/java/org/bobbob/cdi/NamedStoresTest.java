@@ -26,26 +26,33 @@ import org.junit.jupiter.api.io.TempDir;
 class NamedStoresTest {
     @RegisterExtension
     final SystemProps props = new SystemProps();
+
     @TempDir
     Path dir;
+
     private WeldContainer container;
 
     @ApplicationScoped
     static class Stores {
         @Inject
         Storer plain;
+
         @Inject
         @Store
         Storer noValue;
+
         @Inject
         @Store(Store.DEFAULT)
         Storer namedDefault;
+
         @Inject
         @Store("orders")
         Storer orders;
+
         @Inject
         @Store("archive")
         Storer archive;
+
         @Inject
         @Any
         Instance<Storer> any;
@@ -115,7 +122,9 @@ class NamedStoresTest {
     void programmaticLookupByNameGivesTheSameStoreAsInjection() throws IOException {
         Stores s = container.select(Stores.class).get();
         assertSame(s.orders(), s.any().select(Store.Literal.of("orders")).get());
-        assertSame(s.archive(), CDI.current().select(Storer.class, Store.Literal.of("archive")).get());
+        assertSame(
+                s.archive(),
+                CDI.current().select(Storer.class, Store.Literal.of("archive")).get());
         assertSame(s.plain(), container.select(Storer.class).get());
 
         long id = s.any().select(Store.Literal.of("orders")).get().writeNewObjFromBytes(new byte[] {5});

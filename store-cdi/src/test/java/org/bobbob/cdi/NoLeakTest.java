@@ -46,8 +46,10 @@ class NoLeakTest {
 
     @RegisterExtension
     final SystemProps props = new SystemProps();
+
     @TempDir
     Path dir;
+
     private Storer store;
     private CountingConnectionFactory factory;
     private WeldContainer container;
@@ -166,8 +168,11 @@ class NoLeakTest {
         factory.failWith(new ResourceException("pool exhausted"));
         Storer storer = storer();
         StoreException e = assertThrows(StoreException.class, () -> storer.newObj(1));
-        assertTrue(e.getMessage().startsWith("[BOB-709] bobbob.store.pooled.jndi: no connection from store 'pooled'"
-                + " (bobbob.store.pooled.jndi=java:/test/CountingStore): pool exhausted"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("[BOB-709] bobbob.store.pooled.jndi: no connection from store 'pooled'"
+                                + " (bobbob.store.pooled.jndi=java:/test/CountingStore): pool exhausted"),
+                e.getMessage());
         assertThrows(StoreException.class, () -> storer.lateReadObj(1));
         factory.failWith(null);
         assertEquals(0, factory.inUse());
@@ -195,10 +200,12 @@ class NoLeakTest {
             for (int t = 0; t < threads; t++) {
                 long seed = 100 + t;
                 results.add(pool.submit(() -> {
-                    RequestContextController request = container.select(RequestContextController.class).get();
+                    RequestContextController request =
+                            container.select(RequestContextController.class).get();
                     request.activate();
                     try {
-                        Storer storer = container.select(RequestBean.class).get().storer();
+                        Storer storer =
+                                container.select(RequestBean.class).get().storer();
                         start.await();
                         long[] ids = new long[perThread];
                         for (int i = 0; i < perThread; i++) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShutdownTest {
     @RegisterExtension
     final SystemProps props = new SystemProps();
+
     @TempDir
     Path dir;
 
@@ -29,9 +30,11 @@ class ShutdownTest {
     static class Writer {
         @Inject
         Storer main;
+
         @Inject
         @Store("side")
         Storer side;
+
         @Inject
         @Store("unused")
         Storer unused;
@@ -68,7 +71,8 @@ class ShutdownTest {
             sideId = w.side().writeNewObjFromBytes(Blobs.blob(2, 0));
             assertThrows(IOException.class, () -> StoreManager.open(url("main.bob")), "open and locked");
         }
-        try (Storer main = StoreManager.open(url("main.bob")); Storer side = StoreManager.open(url("side.bob"))) {
+        try (Storer main = StoreManager.open(url("main.bob"));
+                Storer side = StoreManager.open(url("side.bob"))) {
             for (int i = 0; i < mainIds.length; i++) {
                 assertArrayEquals(Blobs.blob(1, i), main.readBytesFromObj(mainIds[i]));
             }

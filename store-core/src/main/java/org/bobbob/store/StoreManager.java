@@ -1,14 +1,12 @@
 package org.bobbob.store;
 
-import java.util.Locale;
-import org.bobbob.store.support.Errors;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -19,6 +17,7 @@ import java.util.TreeSet;
 import org.bobbob.store.internal.engine.Engines;
 import org.bobbob.store.spi.StoreProvider;
 import org.bobbob.store.spi.StoreUrl;
+import org.bobbob.store.support.Errors;
 
 /**
  * Opens any store from a URL, the way {@code DriverManager} opens a database:
@@ -48,9 +47,11 @@ import org.bobbob.store.spi.StoreUrl;
 public final class StoreManager {
     /** The scheme every store URL starts with. */
     public static final String SCHEME = "bobbob:";
+
     static final Set<String> COMMON_KEYS = Set.of("diskTokens", "concurrent", "create");
     /** Broken service entries skipped per class loader before giving up on it (the iterator moves on after each). */
     private static final int MAX_PROVIDER_ERRORS = 16;
+
     private static final System.Logger LOG = System.getLogger(StoreManager.class.getName());
 
     private StoreManager() {}
@@ -251,7 +252,8 @@ public final class StoreManager {
             if (cl == null) {
                 continue;
             }
-            Iterator<StoreProvider> it = ServiceLoader.load(StoreProvider.class, cl).iterator();
+            Iterator<StoreProvider> it =
+                    ServiceLoader.load(StoreProvider.class, cl).iterator();
             for (int errors = 0; errors < MAX_PROVIDER_ERRORS; ) {
                 try {
                     if (!it.hasNext()) {

@@ -11,5 +11,11 @@ package org.bobbob.store;
  * @param syncs        syncs completed since the store was opened
  * @param bookkeepingBytes heap bytes the store holds for its own metadata (estimate)
  */
-public record StoreStats(long objects, long liveBytes, long fileBytes, long freeBytes, long parkedBytes,
-        long syncs, long bookkeepingBytes) {}
+public record StoreStats(
+        long objects,
+        long liveBytes,
+        long fileBytes,
+        long freeBytes,
+        long parkedBytes,
+        long syncs,
+        long bookkeepingBytes) {}

@@ -1,9 +1,7 @@
 package org.bobbob.store;
 
-import java.nio.ByteBuffer;
-import org.bobbob.store.support.Errors;
-
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**

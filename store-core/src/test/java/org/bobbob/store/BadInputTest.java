@@ -74,10 +74,18 @@ class BadInputTest {
             illegal.put("newObj(-1)", () -> s.newObj(-1));
             illegal.put("lateWriteNewObj(-1)", () -> s.lateWriteNewObj(-1));
             illegal.put("primeObject(-1)", () -> s.primeObject(-1));
-            illegal.put("writeBatchedObjs length mismatch", () -> s.writeBatchedObjs(new long[] {someId}, new byte[1], new int[0]));
-            illegal.put("writeBatchedObjs sum mismatch", () -> s.writeBatchedObjs(new long[] {someId}, new byte[5], new int[] {4}));
-            illegal.put("writeBatchedObjs negative size", () -> s.writeBatchedObjs(new long[] {someId}, new byte[0], new int[] {-1}));
-            illegal.put("writeBatchedObjs size larger than object", () -> s.writeBatchedObjs(new long[] {someId}, new byte[11], new int[] {11}));
+            illegal.put(
+                    "writeBatchedObjs length mismatch",
+                    () -> s.writeBatchedObjs(new long[] {someId}, new byte[1], new int[0]));
+            illegal.put(
+                    "writeBatchedObjs sum mismatch",
+                    () -> s.writeBatchedObjs(new long[] {someId}, new byte[5], new int[] {4}));
+            illegal.put(
+                    "writeBatchedObjs negative size",
+                    () -> s.writeBatchedObjs(new long[] {someId}, new byte[0], new int[] {-1}));
+            illegal.put(
+                    "writeBatchedObjs size larger than object",
+                    () -> s.writeBatchedObjs(new long[] {someId}, new byte[11], new int[] {11}));
             for (Map.Entry<String, Executable> e : illegal.entrySet()) {
                 assertThrows(IllegalArgumentException.class, e.getValue(), e.getKey());
             }
@@ -91,7 +99,9 @@ class BadInputTest {
                 assertTrue(e.getMessage().contains(Long.toString(bad)), e.getMessage());
                 assertThrows(ObjectNotFoundException.class, () -> s.writeToObj(bad));
                 assertThrows(ObjectNotFoundException.class, () -> s.deleteObj(bad));
-                assertThrows(ObjectNotFoundException.class, () -> s.writeBatchedObjs(new long[] {bad}, new byte[0], new int[] {0}));
+                assertThrows(
+                        ObjectNotFoundException.class,
+                        () -> s.writeBatchedObjs(new long[] {bad}, new byte[0], new int[] {0}));
             }
             assertThrows(WriteLimitExceededException.class, () -> s.writeBytesToObj(someId, new byte[11]));
             verify(s, objects);
@@ -105,8 +115,8 @@ class BadInputTest {
             long a = s.writeNewObjFromBytes(new byte[4]);
             s.writeNewObjFromBytes(new byte[4]);
             long c = s.writeNewObjFromBytes(new byte[4]);
-            StoreException e = assertThrows(StoreException.class,
-                    () -> s.writeBatchedObjs(new long[] {a, c}, new byte[8], new int[] {4, 4}));
+            StoreException e = assertThrows(
+                    StoreException.class, () -> s.writeBatchedObjs(new long[] {a, c}, new byte[8], new int[] {4, 4}));
             assertTrue(e.getMessage().contains("not adjacent"), e.getMessage());
             assertArrayEquals(new byte[4], s.readBytesFromObj(c), "nothing written");
         }
@@ -136,7 +146,8 @@ class BadInputTest {
         Files.write(file(), noise);
         for (TestStores stores : TestStores.values()) {
             StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()));
-            assertTrue(e.getMessage().contains("BOB-302") && e.getMessage().contains(file().toString()), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("BOB-302") && e.getMessage().contains(file().toString()), e.getMessage());
         }
         assertArrayEquals(noise, Files.readAllBytes(file()), "a failed open writes nothing");
         assertReleased();
@@ -179,8 +190,8 @@ class BadInputTest {
             int at = (int) header.recordOffset() + r.nextInt(header.recordLength());
             bad[at] ^= (byte) (1 << r.nextInt(8));
             Files.write(file(), bad);
-            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()),
-                    "flip at byte " + at);
+            StoreCorruptedException e =
+                    assertThrows(StoreCorruptedException.class, () -> stores.open(file()), "flip at byte " + at);
             assertTrue(e.getMessage().contains(file().toString()), e.getMessage());
             assertArrayEquals(bad, Files.readAllBytes(file()), "a failed open writes nothing");
         }
@@ -213,7 +224,9 @@ class BadInputTest {
         byte[] whole = Files.readAllBytes(file());
         byte[] future = whole.clone();
         for (int slot = 0; slot < 2; slot++) {
-            ByteBuffer b = ByteBuffer.wrap(future, slot * HeaderSlot.SLOT_SIZE, 52).slice().order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.wrap(future, slot * HeaderSlot.SLOT_SIZE, 52)
+                    .slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(8, 99);
             CRC32C crc = new CRC32C();
             crc.update(future, slot * HeaderSlot.SLOT_SIZE, 48);
@@ -236,7 +249,8 @@ class BadInputTest {
 
     /** A failed open released the file: this process can lock it and the file can be moved. */
     private void assertReleased() throws IOException {
-        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE); FileLock lock = ch.tryLock()) {
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE);
+                FileLock lock = ch.tryLock()) {
             assertNotNull(lock, "the failed open still holds the file lock");
         }
         Path moved = dir.resolve("moved.bob");

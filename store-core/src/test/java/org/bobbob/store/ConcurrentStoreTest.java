@@ -59,7 +59,9 @@ class ConcurrentStoreTest {
 
     private ConcurrentStore reopen(String inner) throws IOException {
         Path file = dir.resolve(inner + ".bob");
-        return inner.equals("basic") ? ConcurrentStore.wrap(BasicStore.open(file), 0) : MultiStore.openConcurrent(file, 0);
+        return inner.equals("basic")
+                ? ConcurrentStore.wrap(BasicStore.open(file), 0)
+                : MultiStore.openConcurrent(file, 0);
     }
 
     @ParameterizedTest
@@ -239,7 +241,8 @@ class ConcurrentStoreTest {
         }
         try (ConcurrentStore store = reopen("multi")) {
             for (int i = 0; i < shared; i++) {
-                assertArrayEquals(TestBytes.filled(size, last[i]), store.readBytesFromObj(ids[i]), "shared object " + i);
+                assertArrayEquals(
+                        TestBytes.filled(size, last[i]), store.readBytesFromObj(ids[i]), "shared object " + i);
             }
             for (Map.Entry<Long, byte[]> e : churned.entrySet()) {
                 assertArrayEquals(e.getValue(), store.readBytesFromObj(e.getKey()), "churned object " + e.getKey());
@@ -253,7 +256,8 @@ class ConcurrentStoreTest {
         try (ConcurrentStore store = create(inner, 0)) {
             assertTrue(store.isWrapperFor(ObjectInfoProvider.class));
             long id = store.writeNewObjFromBytes(new byte[64]);
-            ObjectInfo info = store.unwrap(ObjectInfoProvider.class).objectInfo(id).orElseThrow();
+            ObjectInfo info =
+                    store.unwrap(ObjectInfoProvider.class).objectInfo(id).orElseThrow();
             assertEquals(64, info.size());
             assertTrue(info.offset() > 0);
         }
@@ -272,7 +276,8 @@ class ConcurrentStoreTest {
             java.util.Arrays.fill(sizes, 36);
             store.writeBatchedObjs(run.ids(), data, sizes);
             for (int i = 0; i < 10; i++) {
-                assertArrayEquals(java.util.Arrays.copyOfRange(data, i * 36, i * 36 + 36), store.readBytesFromObj(run.ids()[i]));
+                assertArrayEquals(
+                        java.util.Arrays.copyOfRange(data, i * 36, i * 36 + 36), store.readBytesFromObj(run.ids()[i]));
             }
         }
     }
@@ -429,7 +434,8 @@ class ConcurrentStoreTest {
         try (ConcurrentStore store = create("basic", 0)) {
             AllocatedRun run = store.unwrap(RunAllocator.class).allocateRun(4, 3);
             long[] dup = {run.ids()[0], run.ids()[0]};
-            assertThrows(IllegalArgumentException.class, () -> store.writeBatchedObjs(dup, new byte[8], new int[] {4, 4}));
+            assertThrows(
+                    IllegalArgumentException.class, () -> store.writeBatchedObjs(dup, new byte[8], new int[] {4, 4}));
             assertEquals(0, store.lockedObjects());
             store.writeBatchedObjs(run.ids(), new byte[] {1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3}, new int[] {4, 4, 4});
             assertArrayEquals(new byte[] {3, 3, 3, 3}, store.readBytesFromObj(run.ids()[2]));

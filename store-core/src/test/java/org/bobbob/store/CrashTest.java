@@ -31,7 +31,9 @@ class CrashTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = TestStores.class, names = {"BASIC", "CONCURRENT_MULTI"})
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "CONCURRENT_MULTI"})
     void everySyncedObjectSurvivesKillNine(TestStores stores) throws Exception {
         SplittableRandom random = new SplittableRandom(stores.ordinal() * 7919L + 1);
         int checked = 0;
@@ -46,13 +48,22 @@ class CrashTest {
     private static List<String> runAndKill(TestStores stores, Path file, long seed, int syncs, int extraLines)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), CrashWorker.class.getName(), stores.name(), file.toString(),
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashWorker.class.getName(),
+                stores.name(),
+                file.toString(),
                 Long.toString(seed));
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process child = pb.start();
         List<String> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
             int seenSyncs = 0;
             int after = 0;
             String line;
@@ -79,7 +90,8 @@ class CrashTest {
         return lines;
     }
 
-    private static int checkAfterCrash(TestStores stores, Path file, List<String> lines, String round) throws IOException {
+    private static int checkAfterCrash(TestStores stores, Path file, List<String> lines, String round)
+            throws IOException {
         DurabilityModel model = new DurabilityModel();
         for (int i = 0; i < lines.size(); i++) {
             String[] f = lines.get(i).split(" ");

@@ -107,7 +107,8 @@ public final class DurabilityModel {
                 assertEquals(e.getValue()[1], got.length, context + ": object " + id + " changed size");
                 continue;
             }
-            assertArrayEquals(TestBytes.of(e.getValue()[0], (int) e.getValue()[1]), got, context + ": synced object " + id);
+            assertArrayEquals(
+                    TestBytes.of(e.getValue()[0], (int) e.getValue()[1]), got, context + ": synced object " + id);
             exact++;
         }
         for (Map.Entry<Long, Expect> entry : since.entrySet()) {

@@ -1,7 +1,5 @@
 package org.bobbob.store;
 
-import org.bobbob.store.support.Errors;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.bobbob.store.support.Errors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +32,7 @@ class ErrorCodeTest {
     private static final Path DOCS = ROOT.resolve("docs");
     /** The modules whose main sources may only make messages through {@link ErrorCode}. */
     private static final List<String> MODULES = List.of("store-core", "store-rar", "store-cdi", "sample-app");
+
     private static final Path ENUM = Path.of("store-core/src/main/java/org/bobbob/store/ErrorCode.java");
     /** A table row whose first cell is a code: {@code | BOB-101 | ... |}. */
     private static final Pattern ROW = Pattern.compile("^\\|\\s*(BOB-\\d+)\\s*\\|(.*)\\|\\s*$", Pattern.MULTILINE);
@@ -88,8 +88,10 @@ class ErrorCodeTest {
                         + (cells == null ? "   <- missing" : "   <- has " + cells));
             }
         }
-        assertTrue(wrong.isEmpty(), "docs/ERRORS.md lacks or differs from these rows of ErrorCode"
-                + " (backticks aside):\n" + String.join("\n", wrong));
+        assertTrue(
+                wrong.isEmpty(),
+                "docs/ERRORS.md lacks or differs from these rows of ErrorCode" + " (backticks aside):\n"
+                        + String.join("\n", wrong));
     }
 
     /**
@@ -105,7 +107,8 @@ class ErrorCodeTest {
                 Optional<ErrorCode> code = ErrorCode.forId(id);
                 if (code.isEmpty()) {
                     wrong.add(doc + ": " + id + " is not an ErrorCode");
-                } else if (cells.stream().noneMatch(cell -> cell.startsWith(code.get().summary()))) {
+                } else if (cells.stream()
+                        .noneMatch(cell -> cell.startsWith(code.get().summary()))) {
                     wrong.add(doc + ": " + id + " does not say '" + code.get().summary() + "': " + cells);
                 }
             });
@@ -133,7 +136,9 @@ class ErrorCodeTest {
             assertTrue(Files.isDirectory(sources), sources.toAbsolutePath() + " is missing");
             List<Path> javaFiles;
             try (Stream<Path> walk = Files.walk(sources)) {
-                javaFiles = walk.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+                javaFiles = walk.filter(p -> p.toString().endsWith(".java"))
+                        .sorted()
+                        .collect(Collectors.toList());
             }
             for (Path file : javaFiles) {
                 files++;
@@ -148,8 +153,10 @@ class ErrorCodeTest {
             }
         }
         assertTrue(files > 50, "only " + files + " source files found under " + ROOT.toAbsolutePath());
-        assertTrue(found.isEmpty(), "codes written by hand (use ErrorCode through the module's error factory):\n"
-                + String.join("\n", found));
+        assertTrue(
+                found.isEmpty(),
+                "codes written by hand (use ErrorCode through the module's error factory):\n"
+                        + String.join("\n", found));
     }
 
     /** Doc table rows by code: the cells after the first, trimmed, backticks removed. */

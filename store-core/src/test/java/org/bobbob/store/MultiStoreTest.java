@@ -42,7 +42,9 @@ class MultiStoreTest {
                 ObjectInfo oi = info.objectInfo(e.getKey()).orElseThrow();
                 int size = e.getValue().length;
                 if (size <= MultiStore.maxSlotSize()) {
-                    assertTrue(oi.allocatedSize() >= Math.max(size, 16) && oi.allocatedSize() * 4L <= Math.max(size, 16) * 5L,
+                    assertTrue(
+                            oi.allocatedSize() >= Math.max(size, 16)
+                                    && oi.allocatedSize() * 4L <= Math.max(size, 16) * 5L,
                             "slot within 25% of the size: " + oi);
                 } else {
                     assertEquals(size, oi.allocatedSize(), "large objects are placed at their exact size");
@@ -152,7 +154,8 @@ class MultiStoreTest {
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
             try {
                 java.util.concurrent.Future<byte[]> waiting = pool.submit(() -> s.readBytesFromObj(b));
-                assertThrows(java.util.concurrent.TimeoutException.class,
+                assertThrows(
+                        java.util.concurrent.TimeoutException.class,
                         () -> waiting.get(200, java.util.concurrent.TimeUnit.MILLISECONDS),
                         "a second handle opened while the only token was held");
                 held.close();

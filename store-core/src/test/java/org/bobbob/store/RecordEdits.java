@@ -23,7 +23,9 @@ public final class RecordEdits {
         byte[] all = Files.readAllBytes(file);
         HeaderSlot newest = null;
         for (int slot = 0; slot < 2; slot++) {
-            HeaderSlot h = HeaderSlot.decode(ByteBuffer.wrap(all, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE).slice()).slot();
+            HeaderSlot h = HeaderSlot.decode(ByteBuffer.wrap(all, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE)
+                            .slice())
+                    .slot();
             if (h != null && (newest == null || h.sequence() > newest.sequence())) {
                 newest = h;
             }

@@ -130,7 +130,8 @@ class StoreContractTest {
                 ids[i] = s.writeNewObjFromBytes(TestBytes.of(i + 1000, 1000));
             }
             s.sync();
-            assertTrue(Files.size(file()) <= sizeBefore + 8192,
+            assertTrue(
+                    Files.size(file()) <= sizeBefore + 8192,
                     "file grew from " + sizeBefore + " to " + Files.size(file()) + " although the holes fit");
             for (int i = 0; i < ids.length; i++) {
                 byte[] expect = TestBytes.of(i % 2 == 0 ? i + 1000 : i, 1000);

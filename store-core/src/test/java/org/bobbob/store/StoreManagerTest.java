@@ -39,7 +39,8 @@ class StoreManagerTest {
             ConcurrentStore cs = assertInstanceOf(ConcurrentStore.class, s, "concurrent=true by default");
             assertEquals(0, cs.diskTokens().limit(), "diskTokens=0 by default");
             assertFalse(cs.inner() instanceof ConcurrentStore, cs.inner().toString());
-            assertEquals(kind, StoreManager.kindOf(dir.resolve(kind + ".bob")), "the provider of the kind made the store");
+            assertEquals(
+                    kind, StoreManager.kindOf(dir.resolve(kind + ".bob")), "the provider of the kind made the store");
             id = s.writeNewObjFromBytes(new byte[] {1, 2, 3});
         }
         try (Storer s = StoreManager.open(url(kind, "?create=false"))) {
@@ -57,7 +58,8 @@ class StoreManagerTest {
         }
         try (Storer s = StoreManager.open(url("multi", "?concurrent=false&diskTokens=2"))) {
             // The cap lives in the concurrent layer only, so a multi store with a cap comes wrapped (MultiStore.open).
-            assertEquals(2, assertInstanceOf(ConcurrentStore.class, s).diskTokens().limit(), "diskTokens applied");
+            assertEquals(
+                    2, assertInstanceOf(ConcurrentStore.class, s).diskTokens().limit(), "diskTokens applied");
             assertFalse(((ConcurrentStore) s).inner() instanceof ConcurrentStore, "and only once");
         }
         try (Storer s = StoreManager.open(url("basic", "?concurrent=FALSE"))) {
@@ -65,7 +67,8 @@ class StoreManagerTest {
             assertEquals("basic", StoreManager.kindOf(dir.resolve("basic.bob")));
             assertTrue(s.isWrapperFor(RunAllocator.class));
         }
-        StoreException e = assertThrows(StoreException.class, () -> StoreManager.open(url("basic", "?concurrent=false&diskTokens=2")));
+        StoreException e = assertThrows(
+                StoreException.class, () -> StoreManager.open(url("basic", "?concurrent=false&diskTokens=2")));
         assertTrue(e.getMessage().contains("diskTokens"), e.getMessage());
     }
 
@@ -110,8 +113,7 @@ class StoreManagerTest {
         };
         for (String[] c : cases) {
             StoreException e = assertThrows(StoreException.class, () -> StoreManager.open(c[0]), c[0]);
-            assertTrue(e.getMessage().contains(c[0]) && e.getMessage().contains(c[1]),
-                    c[0] + " -> " + e.getMessage());
+            assertTrue(e.getMessage().contains(c[0]) && e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
             assertTrue(e.getMessage().startsWith("[BOB-501]"), e.getMessage());
         }
         assertThrows(NullPointerException.class, () -> StoreManager.open((String) null));
@@ -146,11 +148,19 @@ class StoreManagerTest {
         assertFalse(Files.exists(dir.resolve("multi.bob")), "parse opens and creates nothing");
 
         StoreException kind = assertThrows(StoreException.class, () -> StoreManager.parse("bobbob:nosuch:x"));
-        assertTrue(kind.getMessage().startsWith("[BOB-501]") && kind.getMessage().contains("bobbob:nosuch:x")
-                && kind.getMessage().contains("no provider for kind 'nosuch'"), kind.getMessage());
-        StoreException key = assertThrows(StoreException.class, () -> StoreManager.parse("bobbob:test-temp:x?colour=red"));
+        assertTrue(
+                kind.getMessage().startsWith("[BOB-501]")
+                        && kind.getMessage().contains("bobbob:nosuch:x")
+                        && kind.getMessage().contains("no provider for kind 'nosuch'"),
+                kind.getMessage());
+        StoreException key =
+                assertThrows(StoreException.class, () -> StoreManager.parse("bobbob:test-temp:x?colour=red"));
         assertTrue(key.getMessage().contains("unknown key 'colour'"), key.getMessage());
-        assertEquals("hello", StoreManager.parse("bobbob:test-temp:x?label=hello").option("label").orElseThrow());
+        assertEquals(
+                "hello",
+                StoreManager.parse("bobbob:test-temp:x?label=hello")
+                        .option("label")
+                        .orElseThrow());
         assertThrows(StoreException.class, () -> StoreManager.parse(url("basic", "?diskTokens=-2")));
     }
 
@@ -159,21 +169,24 @@ class StoreManagerTest {
         StoreUrl parsed = StoreManager.parse(url("basic", "?diskTokens=3"));
         long id;
         try (Storer s = StoreManager.open(parsed)) {
-            assertEquals(3, assertInstanceOf(ConcurrentStore.class, s).diskTokens().limit());
+            assertEquals(
+                    3, assertInstanceOf(ConcurrentStore.class, s).diskTokens().limit());
             id = s.writeNewObjFromBytes(new byte[] {4});
         }
         StoreUrl moved = new StoreUrl(parsed.url(), parsed.kind(), parsed.location(), Map.of(), 0, false, false);
         try (Storer s = StoreManager.open(moved)) {
-            assertFalse(s instanceof ConcurrentStore, "the typed fields count: concurrent=false, not the URL's default");
+            assertFalse(
+                    s instanceof ConcurrentStore, "the typed fields count: concurrent=false, not the URL's default");
             assertTrue(s.isWrapperFor(RunAllocator.class), "a basic store");
             assertArrayEquals(new byte[] {4}, s.readBytesFromObj(id));
         }
         StoreUrl unknown = new StoreUrl("made by hand", "nosuch", "x", Map.of(), 0, true, true);
         StoreException e = assertThrows(StoreException.class, () -> StoreManager.open(unknown));
         assertTrue(e.getMessage().contains("made by hand") && e.getMessage().contains("nosuch"), e.getMessage());
-        StoreUrl badKey = new StoreUrl("by hand", "multi", dir.resolve("k.bob").toString(), Map.of("cache", "1"),
-                0, true, true);
-        assertTrue(assertThrows(StoreException.class, () -> StoreManager.open(badKey)).getMessage()
+        StoreUrl badKey =
+                new StoreUrl("by hand", "multi", dir.resolve("k.bob").toString(), Map.of("cache", "1"), 0, true, true);
+        assertTrue(assertThrows(StoreException.class, () -> StoreManager.open(badKey))
+                .getMessage()
                 .contains("unknown key 'cache'"));
     }
 
@@ -182,7 +195,8 @@ class StoreManagerTest {
         Path services = Files.createDirectories(dir.resolve("cp/META-INF/services"));
         Files.writeString(services.resolve(StoreProvider.class.getName()), "no.such.Provider\n");
         ClassLoader before = Thread.currentThread().getContextClassLoader();
-        try (URLClassLoader broken = new URLClassLoader(new URL[] {dir.resolve("cp").toUri().toURL()}, before)) {
+        try (URLClassLoader broken =
+                new URLClassLoader(new URL[] {dir.resolve("cp").toUri().toURL()}, before)) {
             Thread.currentThread().setContextClassLoader(broken);
             assertEquals(List.of("basic", "multi", "test-temp"), StoreManager.kinds());
             StoreManager.open(url("multi", "")).close();

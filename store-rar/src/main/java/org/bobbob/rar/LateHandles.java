@@ -6,11 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.support.Failures;
 import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectReader;
 import org.bobbob.store.support.ForwardingObjectWriter;
 import org.bobbob.store.support.HandleHooks;
-import org.bobbob.store.support.Failures;
 
 /**
  * The Late handles ({@link ObjectWriter}, {@link ObjectReader}) opened through one connection

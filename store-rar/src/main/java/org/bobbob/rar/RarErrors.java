@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.bobbob.store.ErrorCode;
-import org.bobbob.store.support.Errors;
 import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.support.Errors;
 
 /**
  * Every error the adapter makes is made here, so each has one code and one wording. Codes
@@ -25,60 +25,85 @@ final class RarErrors {
     private RarErrors() {}
 
     static InvalidPropertyException pathMissing() {
-        return property(ErrorCode.RAR_PATH_MISSING, "path", "config property 'path' or 'url' is required: the store"
-                + " file (absolute or relative to " + StorePaths.BASE_DIR_PROPERTY + "), or a store URL such as"
-                + " bobbob:multi:blobs/main.bob");
+        return property(
+                ErrorCode.RAR_PATH_MISSING,
+                "path",
+                "config property 'path' or 'url' is required: the store"
+                        + " file (absolute or relative to " + StorePaths.BASE_DIR_PROPERTY + "), or a store URL such as"
+                        + " bobbob:multi:blobs/main.bob");
     }
 
     static InvalidPropertyException badKind(String kind, List<String> known) {
-        return property(ErrorCode.RAR_BAD_KIND, "kind", "config property 'kind' is '" + kind
-                + "'; no store provider offers it (known: " + String.join(", ", known) + ")");
+        return property(
+                ErrorCode.RAR_BAD_KIND,
+                "kind",
+                "config property 'kind' is '" + kind + "'; no store provider offers it (known: "
+                        + String.join(", ", known) + ")");
     }
 
     static InvalidPropertyException badDiskTokens(int diskTokens) {
-        return property(ErrorCode.RAR_BAD_DISK_TOKENS, "diskTokens", "config property 'diskTokens' is " + diskTokens
-                + "; it must be >= 0 (0 = unlimited)");
+        return property(
+                ErrorCode.RAR_BAD_DISK_TOKENS,
+                "diskTokens",
+                "config property 'diskTokens' is " + diskTokens + "; it must be >= 0 (0 = unlimited)");
     }
 
     /** {@code property} is {@code path}, or {@code url} for the location of a file kind's URL. */
     static InvalidPropertyException pathInvalid(String property, String path, String reason) {
-        return property(ErrorCode.RAR_PATH_INVALID, property, "config property '" + property + "' ('" + path
-                + "') is not a valid path: " + reason);
+        return property(
+                ErrorCode.RAR_PATH_INVALID,
+                property,
+                "config property '" + property + "' ('" + path + "') is not a valid path: " + reason);
     }
 
     static InvalidPropertyException pathEscapes(String property, String path, Path base) {
-        return property(ErrorCode.RAR_PATH_ESCAPES, property, "config property '" + property + "' ('" + path
-                + "') leads outside " + base + " (" + StorePaths.BASE_DIR_PROPERTY + "); use an absolute path to put"
-                + " a store elsewhere");
+        return property(
+                ErrorCode.RAR_PATH_ESCAPES,
+                property,
+                "config property '" + property + "' ('" + path
+                        + "') leads outside " + base + " (" + StorePaths.BASE_DIR_PROPERTY
+                        + "); use an absolute path to put"
+                        + " a store elsewhere");
     }
 
     static InvalidPropertyException pathIsDirectory(String property, String path, Path resolved) {
-        return property(ErrorCode.RAR_PATH_IS_DIRECTORY, property, "config property '" + property + "' ('" + path
-                + "') names the directory " + resolved + "; it must name the store file");
+        return property(
+                ErrorCode.RAR_PATH_IS_DIRECTORY,
+                property,
+                "config property '" + property + "' ('" + path + "') names the directory " + resolved
+                        + "; it must name the store file");
     }
 
     static InvalidPropertyException pathDoesNotExist(String property, String path, Path resolved) {
-        return property(ErrorCode.RAR_PATH_DOES_NOT_EXIST, property, "config property '" + property + "' ('" + path
-                + "'): store file " + resolved + " does not exist, and create is false");
+        return property(
+                ErrorCode.RAR_PATH_DOES_NOT_EXIST,
+                property,
+                "config property '" + property + "' ('" + path + "'): store file " + resolved
+                        + " does not exist, and create is false");
     }
 
     static InvalidPropertyException cannotCreateDirectory(String property, String path, Path dir, IOException cause) {
-        InvalidPropertyException e = property(ErrorCode.RAR_CANNOT_CREATE_DIRECTORY, property, "config property '"
-                + property + "' ('" + path + "'): cannot create directory " + dir + ": " + cause);
+        InvalidPropertyException e = property(
+                ErrorCode.RAR_CANNOT_CREATE_DIRECTORY,
+                property,
+                "config property '" + property + "' ('" + path + "'): cannot create directory " + dir + ": " + cause);
         e.initCause(cause);
         return e;
     }
 
     /** {@code other} is the property set beside {@code url}: {@code path} or {@code kind}. */
     static InvalidPropertyException urlAndPath(String url, String other) {
-        return property(ErrorCode.RAR_URL_AND_PATH, "url", "config property 'url' ('" + url + "') is set together"
-                + " with config property '" + other + "'; give either url alone (it names the kind), or path with kind");
+        return property(
+                ErrorCode.RAR_URL_AND_PATH,
+                "url",
+                "config property 'url' ('" + url + "') is set together" + " with config property '" + other
+                        + "'; give either url alone (it names the kind), or path with kind");
     }
 
     /** {@code reason} is store-core's message, or the adapter's own; {@code cause} may be null. */
     static InvalidPropertyException badUrl(String url, String reason, Throwable cause) {
-        InvalidPropertyException e = property(ErrorCode.RAR_BAD_URL, "url", "config property 'url' ('" + url
-                + "') cannot be used: " + reason);
+        InvalidPropertyException e = property(
+                ErrorCode.RAR_BAD_URL, "url", "config property 'url' ('" + url + "') cannot be used: " + reason);
         if (cause != null) {
             e.initCause(cause);
         }
@@ -86,25 +111,38 @@ final class RarErrors {
     }
 
     static ResourceException openFailed(StoreTarget target, IOException cause) {
-        return resource(ErrorCode.RAR_OPEN_FAILED, "config property '" + target.property() + "': cannot open the "
-                + target.kind() + " store " + target.key() + ": " + cause.getMessage(), cause);
+        return resource(
+                ErrorCode.RAR_OPEN_FAILED,
+                "config property '" + target.property() + "': cannot open the " + target.kind() + " store "
+                        + target.key() + ": " + cause.getMessage(),
+                cause);
     }
 
     static ResourceException kindConflict(StoreTarget wanted, String open) {
-        return property(ErrorCode.RAR_KIND_CONFLICT, "kind", "config property 'kind' is " + wanted.kind()
-                + ", but store " + wanted.key() + " is already open as a " + open
-                + " store by another connection definition");
+        return property(
+                ErrorCode.RAR_KIND_CONFLICT,
+                "kind",
+                "config property 'kind' is " + wanted.kind()
+                        + ", but store " + wanted.key() + " is already open as a " + open
+                        + " store by another connection definition");
     }
 
     static ResourceException diskTokensConflict(StoreTarget wanted, int open) {
-        return property(ErrorCode.RAR_DISK_TOKENS_CONFLICT, "diskTokens", "config property 'diskTokens' is "
-                + wanted.diskTokens() + ", but store " + wanted.key() + " is already open with diskTokens=" + open
-                + " by another connection definition; give both the same value");
+        return property(
+                ErrorCode.RAR_DISK_TOKENS_CONFLICT,
+                "diskTokens",
+                "config property 'diskTokens' is "
+                        + wanted.diskTokens() + ", but store " + wanted.key() + " is already open with diskTokens="
+                        + open
+                        + " by another connection definition; give both the same value");
     }
 
     static ResourceException storeFailed(String store, int references, IOException failure) {
-        return resource(ErrorCode.RAR_STORE_FAILED, "store " + store + " failed (" + failure.getMessage()
-                + "); it is reopened once its " + references + " managed connections are destroyed", failure);
+        return resource(
+                ErrorCode.RAR_STORE_FAILED,
+                "store " + store + " failed (" + failure.getMessage() + "); it is reopened once its " + references
+                        + " managed connections are destroyed",
+                failure);
     }
 
     static StoreClosedException storeUnusable(String store, IOException failure) {
@@ -115,25 +153,32 @@ final class RarErrors {
 
     static IllegalStateException notAssociated() {
         ErrorCode code = ErrorCode.RAR_NOT_ASSOCIATED;
-        return new IllegalStateException(code.message("the managed connection factory is not associated with a "
-                + StoreResourceAdapter.class.getSimpleName()), code.id());
+        return new IllegalStateException(
+                code.message("the managed connection factory is not associated with a "
+                        + StoreResourceAdapter.class.getSimpleName()),
+                code.id());
     }
 
     static ResourceException wrongAdapter(Object adapter) {
-        return resource(ErrorCode.RAR_WRONG_ADAPTER, "expected a " + StoreResourceAdapter.class.getName() + ", got "
-                + (adapter == null ? "null" : adapter.getClass().getName()), null);
+        return resource(
+                ErrorCode.RAR_WRONG_ADAPTER,
+                "expected a " + StoreResourceAdapter.class.getName() + ", got "
+                        + (adapter == null ? "null" : adapter.getClass().getName()),
+                null);
     }
 
     static IllegalStateException otherAdapter() {
         ErrorCode code = ErrorCode.RAR_OTHER_ADAPTER;
-        return new IllegalStateException(code.message("the managed connection factory is already associated with"
-                + " another resource adapter; an association never changes"), code.id());
+        return new IllegalStateException(
+                code.message("the managed connection factory is already associated with"
+                        + " another resource adapter; an association never changes"),
+                code.id());
     }
 
     static IllegalStateException notStarted() {
         ErrorCode code = ErrorCode.RAR_NOT_STARTED;
-        return new IllegalStateException(code.message("the resource adapter is not started, or has been stopped"),
-                code.id());
+        return new IllegalStateException(
+                code.message("the resource adapter is not started, or has been stopped"), code.id());
     }
 
     static IllegalStateException destroyed(Object managedConnection) {
@@ -146,14 +191,17 @@ final class RarErrors {
     }
 
     static ResourceException notOurHandle(Object connection) {
-        return resource(ErrorCode.RAR_NOT_OUR_HANDLE, "not a bobbob connection handle: "
-                + (connection == null ? "null" : connection.getClass().getName()), null);
+        return resource(
+                ErrorCode.RAR_NOT_OUR_HANDLE,
+                "not a bobbob connection handle: "
+                        + (connection == null ? "null" : connection.getClass().getName()),
+                null);
     }
 
     static NotSupportedException noTransactions() {
         ErrorCode code = ErrorCode.RAR_NO_TRANSACTIONS;
-        return new NotSupportedException(code.message("bobbob connections support no transactions (NoTransaction)"),
-                code.id());
+        return new NotSupportedException(
+                code.message("bobbob connections support no transactions (NoTransaction)"), code.id());
     }
 
     static NotSupportedException noInbound() {
@@ -162,13 +210,18 @@ final class RarErrors {
     }
 
     static ResourceException cleanupFailed(Object managedConnection, IOException cause) {
-        return resource(ErrorCode.RAR_CLEANUP_FAILED, managedConnection + ": closing open Late handles at cleanup"
-                + " failed: " + cause.getMessage(), cause);
+        return resource(
+                ErrorCode.RAR_CLEANUP_FAILED,
+                managedConnection + ": closing open Late handles at cleanup" + " failed: " + cause.getMessage(),
+                cause);
     }
 
     static ResourceException closeFailed(Object sharedStore, IOException cause) {
-        return resource(ErrorCode.RAR_CLOSE_FAILED, "closing " + sharedStore + " failed (it reopens at its last"
-                + " completed sync): " + cause.getMessage(), cause);
+        return resource(
+                ErrorCode.RAR_CLOSE_FAILED,
+                "closing " + sharedStore + " failed (it reopens at its last" + " completed sync): "
+                        + cause.getMessage(),
+                cause);
     }
 
     /**

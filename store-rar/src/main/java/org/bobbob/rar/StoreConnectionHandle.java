@@ -81,12 +81,15 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
     @Override
     protected <T> T view(Class<T> capability) throws StoreException {
         T target = owner().store().unwrap(capability);
-        return CapabilityProxy.of(capability, call -> {
-            if (!isOpen()) {
-                throw RarErrors.handleClosed();
-            }
-            return call.on(target);
-        }, () -> "View[" + target + "]");
+        return CapabilityProxy.of(
+                capability,
+                call -> {
+                    if (!isOpen()) {
+                        throw RarErrors.handleClosed();
+                    }
+                    return call.on(target);
+                },
+                () -> "View[" + target + "]");
     }
 
     @Override

@@ -200,7 +200,8 @@ final class StoreManagedConnection implements ManagedConnection {
     }
 
     private void fire(int type, StoreConnectionHandle handle, Exception cause) {
-        ConnectionEvent event = cause == null ? new ConnectionEvent(this, type) : new ConnectionEvent(this, type, cause);
+        ConnectionEvent event =
+                cause == null ? new ConnectionEvent(this, type) : new ConnectionEvent(this, type, cause);
         event.setConnectionHandle(handle);
         for (ConnectionEventListener listener : listeners) {
             try {

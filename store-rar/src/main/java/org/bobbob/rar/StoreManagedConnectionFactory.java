@@ -96,6 +96,7 @@ public final class StoreManagedConnectionFactory
 
     /** A {@link StoreResourceAdapter}, checked by {@link #setResourceAdapter}. */
     private transient ResourceAdapter resourceAdapter;
+
     private transient PrintWriter logWriter;
     /** The checked configuration, computed on first need; reset by every setter. */
     private transient volatile StoreTarget target;
@@ -189,16 +190,25 @@ public final class StoreManagedConnectionFactory
             throw RarErrors.badUrl(url, e.getMessage(), e);
         }
         if (!parsed.concurrent()) {
-            throw RarErrors.badUrl(url, "concurrent=false: the adapter shares one store among all its connections,"
-                    + " so it always opens it concurrent", null);
+            throw RarErrors.badUrl(
+                    url,
+                    "concurrent=false: the adapter shares one store among all its connections,"
+                            + " so it always opens it concurrent",
+                    null);
         }
         if (!StoreTarget.FILE_KINDS.contains(parsed.kind())) {
             String key = StoreManager.SCHEME + parsed.kind() + ":" + parsed.location();
             return new StoreTarget("url", key, null, parsed);
         }
         Path file = StorePaths.canonical("url", parsed.location(), StorePaths.baseDirectory(), parsed.create());
-        StoreUrl resolved = new StoreUrl(parsed.url(), parsed.kind(), file.toString(), parsed.options(),
-                parsed.diskTokens(), parsed.concurrent(), parsed.create());
+        StoreUrl resolved = new StoreUrl(
+                parsed.url(),
+                parsed.kind(),
+                file.toString(),
+                parsed.options(),
+                parsed.diskTokens(),
+                parsed.concurrent(),
+                parsed.create());
         return new StoreTarget("url", file.toString(), file, resolved);
     }
 
@@ -338,7 +348,7 @@ public final class StoreManagedConnectionFactory
 
     @Override
     public String toString() {
-        return "StoreManagedConnectionFactory[url=" + url + ", path=" + path + ", kind=" + kind + ", diskTokens=" + diskTokens
-                + ", create=" + create + "]";
+        return "StoreManagedConnectionFactory[url=" + url + ", path=" + path + ", kind=" + kind + ", diskTokens="
+                + diskTokens + ", create=" + create + "]";
     }
 }

@@ -1,10 +1,10 @@
 package org.bobbob.rar;
 
-import java.util.ArrayList;
-import java.util.List;
 import jakarta.resource.ResourceException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.Storer;
@@ -126,8 +126,10 @@ final class StoreRegistry implements StoreRegistryMXBean {
             try {
                 shared.close();
             } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "closing " + shared + " at adapter stop failed; it reopens"
-                        + " at its last completed sync", e);
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "closing " + shared + " at adapter stop failed; it reopens" + " at its last completed sync",
+                        e);
             }
         }
         stores.clear();

@@ -1,6 +1,5 @@
 package org.bobbob.rar;
 
-import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
@@ -8,6 +7,7 @@ import jakarta.resource.spi.ConfigProperty;
 import jakarta.resource.spi.Connector;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.TransactionSupport.TransactionSupportLevel;
+import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.lang.management.ManagementFactory;
 import java.util.Timer;
@@ -58,6 +58,7 @@ public final class StoreResourceAdapter implements ResourceAdapter {
      * request threads; start/stop write it from the deployer's thread.
      */
     private volatile StoreRegistry registry;
+
     private ObjectName mbeanName;
     private Timer syncTimer;
     /** Volatile: equals/hashCode read it without the lock (a lock there could deadlock two adapters). */
@@ -77,8 +78,10 @@ public final class StoreResourceAdapter implements ResourceAdapter {
     }
 
     /** Milliseconds between syncs of every open store; 0 turns the periodic sync off. */
-    @ConfigProperty(defaultValue = "1000", description = "Milliseconds between syncs of every open store (0 = only"
-            + " when the application calls sync(), and at close)")
+    @ConfigProperty(
+            defaultValue = "1000",
+            description = "Milliseconds between syncs of every open store (0 = only"
+                    + " when the application calls sync(), and at close)")
     public synchronized void setSyncIntervalMillis(Long millis) {
         if (millis == null || millis < 0) {
             throw RarErrors.badSyncInterval(millis);
@@ -106,15 +109,21 @@ public final class StoreResourceAdapter implements ResourceAdapter {
         if (context != null && syncIntervalMillis > 0) {
             try {
                 syncTimer = context.createTimer();
-                syncTimer.schedule(new TimerTask() {
-                    @Override
-                    public void run() {
-                        created.syncAll();
-                    }
-                }, syncIntervalMillis, syncIntervalMillis);
+                syncTimer.schedule(
+                        new TimerTask() {
+                            @Override
+                            public void run() {
+                                created.syncAll();
+                            }
+                        },
+                        syncIntervalMillis,
+                        syncIntervalMillis);
             } catch (UnavailableException e) {
-                LOG.log(System.Logger.Level.WARNING, "no timer from the server: stores are synced only when"
-                        + " applications call sync() and at close", e);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "no timer from the server: stores are synced only when"
+                                + " applications call sync() and at close",
+                        e);
             }
         }
     }
@@ -156,13 +165,15 @@ public final class StoreResourceAdapter implements ResourceAdapter {
 
     private ObjectName register(StoreRegistry r) {
         try {
-            ObjectName name = new ObjectName("org.bobbob:type=StoreRegistry,adapter="
-                    + Integer.toHexString(System.identityHashCode(this)));
+            ObjectName name = new ObjectName(
+                    "org.bobbob:type=StoreRegistry,adapter=" + Integer.toHexString(System.identityHashCode(this)));
             ManagementFactory.getPlatformMBeanServer().registerMBean(r, name);
             return name;
         } catch (JMException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "the store registry MBean could not be registered;"
-                    + " the adapter works without it", e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the store registry MBean could not be registered;" + " the adapter works without it",
+                    e);
             return null;
         }
     }

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectionHandleTest {
     @TempDir
     Path dir;
+
     StoreResourceAdapter adapter;
     StoreManagedConnectionFactory mcf;
     FakePool pool;
@@ -128,11 +129,13 @@ class ConnectionHandleTest {
     void lateHandlesStreamThroughTheConnection() throws Exception {
         try (StoreConnection c = factory.getConnection()) {
             long id;
-            try (ObjectWriter w = c.lateWriteNewObj(5); var out = w.asOutputStream()) {
+            try (ObjectWriter w = c.lateWriteNewObj(5);
+                    var out = w.asOutputStream()) {
                 out.write("hello".getBytes(UTF_8));
                 id = w.id();
             }
-            try (ObjectReader r = c.lateReadObj(id); var in = r.asInputStream()) {
+            try (ObjectReader r = c.lateReadObj(id);
+                    var in = r.asInputStream()) {
                 assertArrayEquals("hello".getBytes(UTF_8), in.readAllBytes());
             }
         }

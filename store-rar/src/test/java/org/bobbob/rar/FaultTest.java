@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultTest {
     @TempDir
     Path dir;
+
     FaultyOpener opener;
     StoreResourceAdapter adapter;
     StoreManagedConnectionFactory mcf;

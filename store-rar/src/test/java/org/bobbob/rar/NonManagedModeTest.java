@@ -20,7 +20,8 @@ class NonManagedModeTest {
         StoreRegistry registry = adapter.registry();
 
         long id;
-        try (StoreConnection a = factory.getConnection(); StoreConnection b = factory.getConnection()) {
+        try (StoreConnection a = factory.getConnection();
+                StoreConnection b = factory.getConnection()) {
             id = a.writeNewObjFromBytes(new byte[] {5, 6});
             assertArrayEquals(new byte[] {5, 6}, b.readBytesFromObj(id));
             String path = registry.getPaths()[0];

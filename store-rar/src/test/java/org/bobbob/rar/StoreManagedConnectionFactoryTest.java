@@ -32,12 +32,20 @@ class StoreManagedConnectionFactoryTest {
     void equalityCoversExactlyTheFiveConfigProperties() {
         EqualsVerifier.forClass(StoreManagedConnectionFactory.class)
                 .suppress(Warning.NONFINAL_FIELDS)
-                .withPrefabValues(StoreTarget.class,
-                        new StoreTarget("path", "/a.bob", Path.of("/a.bob"),
+                .withPrefabValues(
+                        StoreTarget.class,
+                        new StoreTarget(
+                                "path",
+                                "/a.bob",
+                                Path.of("/a.bob"),
                                 new StoreUrl("bobbob:basic:/a.bob", "basic", "/a.bob", Map.of(), 0, true, true)),
-                        new StoreTarget("url", "bobbob:x:y", null,
+                        new StoreTarget(
+                                "url",
+                                "bobbob:x:y",
+                                null,
                                 new StoreUrl("bobbob:x:y", "x", "y", Map.of(), 1, true, false)))
-                .withPrefabValues(PrintWriter.class, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+                .withPrefabValues(
+                        PrintWriter.class, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
                 .withIgnoredFields("resourceAdapter", "logWriter", "target")
                 .verify();
     }
@@ -72,8 +80,10 @@ class StoreManagedConnectionFactoryTest {
         mcf.setPath(dir.resolve("a.bob").toString());
         mcf.setKind(" Basic ");
         assertEquals("basic", mcf.target().kind());
-        assertEquals("bobbob:basic:" + dir.toRealPath().resolve("a.bob") + "?diskTokens=0&create=true",
-                mcf.target().url().url(), "the shorthand builds the URL");
+        assertEquals(
+                "bobbob:basic:" + dir.toRealPath().resolve("a.bob") + "?diskTokens=0&create=true",
+                mcf.target().url().url(),
+                "the shorthand builds the URL");
     }
 
     @Test
@@ -93,24 +103,31 @@ class StoreManagedConnectionFactoryTest {
 
     @Test
     void relativePathMayNotLeaveTheBaseDirectory() {
-        assertNames("path", "BOB-604", assertThrows(InvalidPropertyException.class,
-                () -> StorePaths.canonical("../outside.bob", dir, true)));
-        assertNames("path", "BOB-604", assertThrows(InvalidPropertyException.class,
-                () -> StorePaths.canonical("a/../..", dir, true)));
+        assertNames(
+                "path",
+                "BOB-604",
+                assertThrows(InvalidPropertyException.class, () -> StorePaths.canonical("../outside.bob", dir, true)));
+        assertNames(
+                "path",
+                "BOB-604",
+                assertThrows(InvalidPropertyException.class, () -> StorePaths.canonical("a/../..", dir, true)));
     }
 
     @Test
     void absolutePathMayBeAnywhere() throws Exception {
         Path elsewhere = Files.createTempDirectory(dir, "x").resolve("b.bob");
-        assertEquals(elsewhere.getParent().toRealPath().resolve("b.bob"),
+        assertEquals(
+                elsewhere.getParent().toRealPath().resolve("b.bob"),
                 StorePaths.canonical(elsewhere.toString(), dir.resolve("base"), true));
     }
 
     @Test
     void directoryIsRejectedNamingPath() throws IOException {
         Files.createDirectories(dir.resolve("adir"));
-        assertNames("path", "BOB-605", assertThrows(InvalidPropertyException.class,
-                () -> StorePaths.canonical("adir", dir, true)));
+        assertNames(
+                "path",
+                "BOB-605",
+                assertThrows(InvalidPropertyException.class, () -> StorePaths.canonical("adir", dir, true)));
     }
 
     @Test
@@ -124,8 +141,10 @@ class StoreManagedConnectionFactoryTest {
     @Test
     void aFileWhereADirectoryMustBeIsRejectedNamingPath() throws IOException {
         Files.writeString(dir.resolve("plain"), "not a directory");
-        assertNames("path", "BOB-607", assertThrows(InvalidPropertyException.class,
-                () -> StorePaths.canonical("plain/a.bob", dir, true)));
+        assertNames(
+                "path",
+                "BOB-607",
+                assertThrows(InvalidPropertyException.class, () -> StorePaths.canonical("plain/a.bob", dir, true)));
     }
 
     @Test
@@ -145,7 +164,8 @@ class StoreManagedConnectionFactoryTest {
         try {
             StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
             mcf.setPath("bobbob/default.bob");
-            assertEquals(dir.toRealPath().resolve("bobbob/default.bob"), mcf.target().file());
+            assertEquals(
+                    dir.toRealPath().resolve("bobbob/default.bob"), mcf.target().file());
         } finally {
             if (before == null) {
                 System.clearProperty(StorePaths.BASE_DIR_PROPERTY);
@@ -158,7 +178,8 @@ class StoreManagedConnectionFactoryTest {
     @Test
     void associationWithAnAdapterNeverChanges() throws Exception {
         StoreManagedConnectionFactory mcf = Adapters.factory(Adapters.started(), dir.resolve("a.bob"), "multi");
-        assertThrows(jakarta.resource.spi.IllegalStateException.class, () -> mcf.setResourceAdapter(Adapters.started()));
+        assertThrows(
+                jakarta.resource.spi.IllegalStateException.class, () -> mcf.setResourceAdapter(Adapters.started()));
     }
 
     @Test
@@ -166,13 +187,15 @@ class StoreManagedConnectionFactoryTest {
         StoreManagedConnectionFactory loose = new StoreManagedConnectionFactory();
         loose.setPath(dir.resolve("a.bob").toString());
         assertTrue(assertThrows(ResourceException.class, () -> loose.createManagedConnection(null, null))
-                .getMessage().startsWith("[BOB-620]"));
+                .getMessage()
+                .startsWith("[BOB-620]"));
 
         StoreResourceAdapter adapter = Adapters.started();
         StoreManagedConnectionFactory mcf = Adapters.factory(adapter, dir.resolve("a.bob"), "multi");
         adapter.stop();
         assertTrue(assertThrows(ResourceException.class, () -> mcf.createManagedConnection(null, null))
-                .getMessage().startsWith("[BOB-622]"));
+                .getMessage()
+                .startsWith("[BOB-622]"));
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreSharingTest {
     @TempDir
     Path dir;
+
     StoreResourceAdapter adapter;
     StoreRegistry registry;
 
@@ -51,7 +52,8 @@ class StoreSharingTest {
         FakePool poolA = new FakePool();
         FakePool poolB = new FakePool();
         StoreConnectionFactory a = Adapters.pooled(Adapters.factory(adapter, dir.resolve("s.bob"), "multi"), poolA);
-        StoreConnectionFactory b = Adapters.pooled(Adapters.factory(adapter, dir.resolve("x/../s.bob"), "multi"), poolB);
+        StoreConnectionFactory b =
+                Adapters.pooled(Adapters.factory(adapter, dir.resolve("x/../s.bob"), "multi"), poolB);
 
         long id;
         try (StoreConnection c = a.getConnection()) {
@@ -71,7 +73,8 @@ class StoreSharingTest {
         FakePool pool = new FakePool();
         StoreConnectionFactory a = Adapters.pooled(Adapters.factory(adapter, dir.resolve("a.bob"), "basic"), pool);
         StoreConnectionFactory b = Adapters.pooled(Adapters.factory(adapter, dir.resolve("b.bob"), "basic"), pool);
-        try (StoreConnection ca = a.getConnection(); StoreConnection cb = b.getConnection()) {
+        try (StoreConnection ca = a.getConnection();
+                StoreConnection cb = b.getConnection()) {
             long id = ca.writeNewObjFromBytes(new byte[] {1, 2, 3});
             assertEquals(1, ca.unwrap(StatisticsProvider.class).stats().objects());
             assertEquals(0, cb.unwrap(StatisticsProvider.class).stats().objects());
@@ -130,8 +133,8 @@ class StoreSharingTest {
         Path file = dir.resolve("s.bob");
         ManagedConnection mc = Adapters.factory(adapter, file, "multi").createManagedConnection(null, null);
 
-        ResourceException kind = assertThrows(ResourceException.class,
-                () -> Adapters.factory(adapter, file, "basic").createManagedConnection(null, null));
+        ResourceException kind = assertThrows(ResourceException.class, () -> Adapters.factory(adapter, file, "basic")
+                .createManagedConnection(null, null));
         assertTrue(kind.getMessage().startsWith("[BOB-609] config property 'kind'"), kind.getMessage());
 
         StoreManagedConnectionFactory tokens = Adapters.factory(adapter, file, "multi");
@@ -171,9 +174,11 @@ class StoreSharingTest {
     void theRegistryIsVisibleAsAnMBeanWhileTheAdapterRuns() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = adapter.mbeanName();
-        ManagedConnection mc = Adapters.factory(adapter, dir.resolve("m.bob"), "multi").createManagedConnection(null, null);
+        ManagedConnection mc =
+                Adapters.factory(adapter, dir.resolve("m.bob"), "multi").createManagedConnection(null, null);
 
-        assertTrue(server.queryNames(new ObjectName(StoreRegistryMXBean.QUERY), null).contains(name));
+        assertTrue(server.queryNames(new ObjectName(StoreRegistryMXBean.QUERY), null)
+                .contains(name));
         assertEquals(1, server.getAttribute(name, "OpenStores"));
         String path = dir.toRealPath().resolve("m.bob").toString();
         assertArrayEquals(new String[] {path}, (String[]) server.getAttribute(name, "Paths"));

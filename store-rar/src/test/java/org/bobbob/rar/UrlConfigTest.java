@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UrlConfigTest {
     @TempDir
     Path dir;
+
     StoreResourceAdapter adapter;
     StoreRegistry registry;
     private String baseBefore;
@@ -117,8 +118,11 @@ class UrlConfigTest {
         mcf.setUrl("bobbob:nosuch:a.bob");
         InvalidPropertyException e = rejected(mcf);
         assertNames("url", "BOB-614", e);
-        assertTrue(e.getMessage().contains("bobbob:nosuch:a.bob") && e.getMessage().contains("[BOB-501]")
-                && e.getMessage().contains("no provider for kind 'nosuch'"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("bobbob:nosuch:a.bob")
+                        && e.getMessage().contains("[BOB-501]")
+                        && e.getMessage().contains("no provider for kind 'nosuch'"),
+                e.getMessage());
 
         StoreManagedConnectionFactory key = new StoreManagedConnectionFactory();
         key.setUrl("bobbob:multi:a.bob?cache=big");
@@ -165,7 +169,9 @@ class UrlConfigTest {
         assertEquals(calls + 2, CountingTestProvider.CALLS.get(), "the write and the read went through the provider");
         assertEquals("scratch", CountingTestProvider.lastUrl.location(), "the location is the provider's, untouched");
         assertArrayEquals(new String[] {"bobbob:" + CountingTestProvider.KIND + ":scratch"}, registry.getPaths());
-        assertEquals(2, ((StoreManagedConnection) ma).store().diskTokens().limit(),
+        assertEquals(
+                2,
+                ((StoreManagedConnection) ma).store().diskTokens().limit(),
                 "the URL's disk tokens, applied by the one ConcurrentStore");
 
         assertSame(ma, a.matchManagedConnections(Set.of(ma), null, null));

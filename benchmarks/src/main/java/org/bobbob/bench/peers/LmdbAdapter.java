@@ -46,7 +46,8 @@ public final class LmdbAdapter implements StoreAdapter {
     private void open() {
         env = Env.create().setMapSize(MAP_SIZE).setMaxDbs(1).setMaxReaders(126).open(dir.toFile(), EnvFlags.MDB_NOSYNC);
         db = env.openDbi("blobs", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
-        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = db.openCursor(txn)) {
+        try (Txn<ByteBuffer> txn = env.txnRead();
+                Cursor<ByteBuffer> c = db.openCursor(txn)) {
             next.set(c.last() ? c.key().order(ByteOrder.nativeOrder()).getLong(0) + 1 : 1);
         }
     }

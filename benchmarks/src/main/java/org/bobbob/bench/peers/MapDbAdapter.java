@@ -27,7 +27,8 @@ public final class MapDbAdapter implements StoreAdapter {
     }
 
     private void open() {
-        DBMaker.Maker maker = DBMaker.fileDB(dir.resolve("store.mapdb").toFile()).transactionEnable();
+        DBMaker.Maker maker =
+                DBMaker.fileDB(dir.resolve("store.mapdb").toFile()).transactionEnable();
         if (mmap) {
             maker = maker.fileMmapEnableIfSupported().cleanerHackEnable();
         }

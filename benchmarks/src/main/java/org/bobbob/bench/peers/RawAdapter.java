@@ -47,7 +47,8 @@ public final class RawAdapter implements StoreAdapter {
         this.index = dir.resolve("index.snap");
         this.buffer = bufferBytes > 0 ? ByteBuffer.allocateDirect(bufferBytes) : null;
         if (create) {
-            ch = FileChannel.open(log, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = FileChannel.open(
+                    log, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } else {
             reopen();
         }
@@ -171,8 +172,8 @@ public final class RawAdapter implements StoreAdapter {
             snap.putLong(off[i]).putInt(len[i]);
         }
         snap.flip();
-        try (FileChannel ic = FileChannel.open(index, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ic = FileChannel.open(
+                index, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ic, snap, 0);
             ch.force(false);
             ic.force(false);

@@ -66,6 +66,7 @@ public final class SampleServer {
     public static final String BANNER = "bobbob sample app is up: ";
     /** WFLYSRV0025: started; WFLYSRV0026: started with errors (a failed deployment, replaced next). */
     private static final Pattern BOOTED = Pattern.compile("WFLYSRV002[56]");
+
     private static final Pattern COLOUR = Pattern.compile("\u001B\\[[0-9;]*m");
     private static final String CONFIG = "standalone-bobbob.xml";
     private static final int HTTP_PORT = 8080;
@@ -117,10 +118,12 @@ public final class SampleServer {
     }
 
     void run() throws Exception {
-        String cli = jbossHome.resolve("bin/jboss-cli.sh") + " --connect" + (portOffset == 0 ? "" : " --controller=127.0.0.1:" + managementPort());
+        String cli = jbossHome.resolve("bin/jboss-cli.sh") + " --connect"
+                + (portOffset == 0 ? "" : " --controller=127.0.0.1:" + managementPort());
         for (int port : new int[] {httpPort(), managementPort()}) {
             if (answers(port)) {
-                throw new IllegalStateException("port " + port + " is in use: is a server still running? Stop it with " + cli + " :shutdown");
+                throw new IllegalStateException(
+                        "port " + port + " is in use: is a server still running? Stop it with " + cli + " :shutdown");
             }
         }
         prepareServerDir();
@@ -138,7 +141,9 @@ public final class SampleServer {
             }
         } catch (TimeoutException | RuntimeException | IOException e) {
             stop(server);
-            throw e instanceof TimeoutException ? new IllegalStateException("WildFly did not boot within " + timeout.toSeconds() + " s") : e;
+            throw e instanceof TimeoutException
+                    ? new IllegalStateException("WildFly did not boot within " + timeout.toSeconds() + " s")
+                    : e;
         }
         int status = server.waitFor();
         try {
@@ -148,7 +153,8 @@ public final class SampleServer {
         }
         if (status != 0 && !stopping) {
             throw new IllegalStateException("WildFly exited with status " + status
-                    + (status > 128 ? " (killed by signal " + (status - 128) + ")" : "") + "; see " + serverDir.resolve("log/server.log"));
+                    + (status > 128 ? " (killed by signal " + (status - 128) + ")" : "") + "; see "
+                    + serverDir.resolve("log/server.log"));
         }
         out.println("WildFly stopped (status " + status + ")");
     }
@@ -170,12 +176,14 @@ public final class SampleServer {
     private void prepareServerDir() throws IOException {
         Path config = serverDir.resolve("configuration").resolve(CONFIG);
         if (Files.exists(config)) {
-            out.println("Using the server configuration in " + serverDir.resolve("configuration") + " (kept across starts)");
+            out.println("Using the server configuration in " + serverDir.resolve("configuration")
+                    + " (kept across starts)");
             return;
         }
         Path source = jbossHome.resolve("standalone/configuration");
         if (!Files.exists(source.resolve(CONFIG))) {
-            throw new IllegalStateException(source.resolve(CONFIG) + " is missing: run the build's package phase first");
+            throw new IllegalStateException(
+                    source.resolve(CONFIG) + " is missing: run the build's package phase first");
         }
         Files.createDirectories(config.getParent());
         try (Stream<Path> files = Files.list(source)) {
@@ -191,9 +199,14 @@ public final class SampleServer {
     }
 
     private Process start() throws IOException {
-        List<String> command = new ArrayList<>(List.of(jbossHome.resolve("bin/standalone.sh").toString(), "-c", CONFIG,
-                "-Djboss.server.base.dir=" + serverDir, "-Dbobbob.store.path=" + store));
-        System.getProperties().stringPropertyNames().stream().sorted()
+        List<String> command = new ArrayList<>(List.of(
+                jbossHome.resolve("bin/standalone.sh").toString(),
+                "-c",
+                CONFIG,
+                "-Djboss.server.base.dir=" + serverDir,
+                "-Dbobbob.store.path=" + store));
+        System.getProperties().stringPropertyNames().stream()
+                .sorted()
                 .filter(k -> k.startsWith("bobbob.store.") && !k.equals("bobbob.store.path"))
                 .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         if (portOffset != 0) {
@@ -230,13 +243,18 @@ public final class SampleServer {
         Path script = Files.createTempFile("bobbob-deploy-", ".cli");
         try {
             Files.writeString(script, "deploy --force " + rar + "\ndeploy --force " + war + "\n");
-            Process cli = new ProcessBuilder(jbossHome.resolve("bin/jboss-cli.sh").toString(), "--connect",
-                    "--controller=127.0.0.1:" + managementPort(), "--file=" + script)
-                    .redirectErrorStream(true).start();
+            Process cli = new ProcessBuilder(
+                            jbossHome.resolve("bin/jboss-cli.sh").toString(),
+                            "--connect",
+                            "--controller=127.0.0.1:" + managementPort(),
+                            "--file=" + script)
+                    .redirectErrorStream(true)
+                    .start();
             copy(cli.getInputStream());
             if (!cli.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || cli.exitValue() != 0) {
                 cli.destroyForcibly();
-                throw new IllegalStateException("deploying " + rar.getFileName() + " and " + war.getFileName() + " failed; see above");
+                throw new IllegalStateException(
+                        "deploying " + rar.getFileName() + " and " + war.getFileName() + " failed; see above");
             }
         } finally {
             Files.deleteIfExists(script);
@@ -251,14 +269,18 @@ public final class SampleServer {
 
     /** Polls the health endpoint until it answers 200: the web context is registered and the store opens. */
     private void awaitServing(Process server) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/sample-app/api/health"))
-                .timeout(Duration.ofSeconds(10)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest health = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort() + "/sample-app/api/health"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         int last = -1;
         while (System.nanoTime() < deadline && server.isAlive()) {
             try {
-                last = client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode();
+                last = client.send(health, HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (last == 200) {
                     return;
                 }
@@ -268,14 +290,16 @@ public final class SampleServer {
             // An outside server has no event to wait on: poll it, briefly.
             Thread.sleep(100);
         }
-        throw new IllegalStateException("the sample app did not answer 200 on /sample-app/api/health (last: " + last + ")");
+        throw new IllegalStateException(
+                "the sample app did not answer 200 on /sample-app/api/health (last: " + last + ")");
     }
 
     /** SIGTERM to the server JVM (the script's child), then wait; force only if it hangs. */
     private void stop(Process server) {
         stopping = true;
         List<ProcessHandle> jvms = server.descendants().toList();
-        out.println("Stopping WildFly " + jvms.stream().map(h -> Long.toString(h.pid())).toList());
+        out.println("Stopping WildFly "
+                + jvms.stream().map(h -> Long.toString(h.pid())).toList());
         if (jvms.isEmpty()) {
             server.destroy();
         }

@@ -43,7 +43,8 @@ class SampleServerIT {
     private static final int HTTP = 8080 + OFFSET;
     private static final Duration BOOT = Duration.ofSeconds(240);
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final Path build = Path.of(System.getProperty("project.build.directory"));
     private final Path jbossHome = Path.of(System.getProperty("jboss.home"));
@@ -53,7 +54,8 @@ class SampleServerIT {
      * A launcher JVM, its console lines, a future completed by the banner and one completed
      * when its console ends.
      */
-    private record Launch(Process process, List<String> lines, CompletableFuture<String> banner, CompletableFuture<Void> ended) {
+    private record Launch(
+            Process process, List<String> lines, CompletableFuture<String> banner, CompletableFuture<Void> ended) {
         /** Everything it printed; waits for the end of its console, so call it once it exited. */
         String output() throws Exception {
             ended.get(60, TimeUnit.SECONDS);
@@ -67,7 +69,9 @@ class SampleServerIT {
         }
 
         List<ProcessHandle> serverJvms() {
-            return process.descendants().filter(p -> p.info().commandLine().orElse("").contains("jboss-modules.jar")).toList();
+            return process.descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("jboss-modules.jar"))
+                    .toList();
         }
     }
 
@@ -93,8 +97,11 @@ class SampleServerIT {
 
         byte[] blob = new byte[50_000];
         new SplittableRandom(7).nextBytes(blob);
-        HttpResponse<String> created = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(blob)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(blob))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
         Matcher m = ID.matcher(created.body());
         assertTrue(m.find(), created.body());
@@ -121,10 +128,16 @@ class SampleServerIT {
 
         Launch second = launch();
         second.banner().get(BOOT.toSeconds(), TimeUnit.SECONDS);
-        assertTrue(second.current().contains("Using the server configuration in " + serverDir.resolve("configuration")), second.current());
-        assertTrue(Files.readString(serverDir.resolve("configuration/standalone-bobbob.xml")).contains("bobbob.it.kept"),
+        assertTrue(
+                second.current().contains("Using the server configuration in " + serverDir.resolve("configuration")),
+                second.current());
+        assertTrue(
+                Files.readString(serverDir.resolve("configuration/standalone-bobbob.xml"))
+                        .contains("bobbob.it.kept"),
                 "the jboss-cli change survives the restart");
-        HttpResponse<byte[]> read = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs/" + id)).build(),
+        HttpResponse<byte[]> read = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs/" + id))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, read.statusCode());
         assertArrayEquals(blob, read.body());
@@ -139,8 +152,12 @@ class SampleServerIT {
 
     @Test
     void theSampleServerDirectoryIsOutsideTheBuildDirectory() {
-        Path configured = Path.of(System.getProperty("bobbob.server.dir")).toAbsolutePath().normalize();
-        assertFalse(configured.startsWith(build.toAbsolutePath().normalize()), configured + " is under " + build + ": mvn clean would delete the blobs");
+        Path configured = Path.of(System.getProperty("bobbob.server.dir"))
+                .toAbsolutePath()
+                .normalize();
+        assertFalse(
+                configured.startsWith(build.toAbsolutePath().normalize()),
+                configured + " is under " + build + ": mvn clean would delete the blobs");
     }
 
     @Test
@@ -157,45 +174,65 @@ class SampleServerIT {
 
     private Launch launch() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", build.resolve("classes").toString(), SampleServer.class.getName(),
-                "jbossHome=" + jbossHome, "serverDir=" + serverDir,
-                "rar=" + Path.of(System.getProperty("it.deps"), "store-rar.rar"), "war=" + System.getProperty("sample.war"),
-                "portOffset=" + OFFSET, "interactive=true", "timeoutSeconds=" + BOOT.toSeconds())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        build.resolve("classes").toString(),
+                        SampleServer.class.getName(),
+                        "jbossHome=" + jbossHome,
+                        "serverDir=" + serverDir,
+                        "rar=" + Path.of(System.getProperty("it.deps"), "store-rar.rar"),
+                        "war=" + System.getProperty("sample.war"),
+                        "portOffset=" + OFFSET,
+                        "interactive=true",
+                        "timeoutSeconds=" + BOOT.toSeconds())
+                .redirectErrorStream(true)
+                .start();
         List<String> lines = new ArrayList<>();
         CompletableFuture<String> banner = new CompletableFuture<>();
         CompletableFuture<Void> ended = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (lines) {
-                        lines.add(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            synchronized (lines) {
+                                lines.add(line);
+                            }
+                            if (line.startsWith(SampleServer.BANNER)) {
+                                banner.complete(line);
+                            }
+                        }
+                    } catch (IOException e) {
+                        banner.completeExceptionally(e);
                     }
-                    if (line.startsWith(SampleServer.BANNER)) {
-                        banner.complete(line);
-                    }
-                }
-            } catch (IOException e) {
-                banner.completeExceptionally(e);
-            }
-            banner.completeExceptionally(new IllegalStateException("the launcher ended before its banner"));
-            ended.complete(null);
-        }, "launcher-output");
+                    banner.completeExceptionally(new IllegalStateException("the launcher ended before its banner"));
+                    ended.complete(null);
+                },
+                "launcher-output");
         reader.setDaemon(true);
         reader.start();
         return new Launch(p, lines, banner, ended);
     }
 
     private int cli(String command) throws Exception {
-        Process p = new ProcessBuilder(jbossHome.resolve("bin/jboss-cli.sh").toString(), "--connect",
-                "--controller=127.0.0.1:" + (9990 + OFFSET), "--command=" + command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        jbossHome.resolve("bin/jboss-cli.sh").toString(),
+                        "--connect",
+                        "--controller=127.0.0.1:" + (9990 + OFFSET),
+                        "--command=" + command)
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().transferTo(System.out);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         return p.exitValue();
     }
 
     private static HttpResponse<Void> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + path)).build(), HttpResponse.BodyHandlers.discarding());
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + path))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 }

@@ -21,11 +21,14 @@ public class BlobServlet extends HttpServlet {
 
     @Inject
     transient Storer storer;
+
     @Inject
     @Store("shipped")
     transient Storer shipped;
+
     @Inject
     transient AppBlobs app;
+
     @Inject
     transient StatelessBlobs ejb;
 
@@ -33,12 +36,13 @@ public class BlobServlet extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         long seed = Long.parseLong(req.getParameter("seed"));
         int n = Integer.parseInt(req.getParameter("n"));
-        int operations = switch (req.getParameter("via")) {
-            case "servlet" -> Workload.writeAndVerify(storer, seed, n);
-            case "app" -> app.run(seed, n);
-            case "ejb" -> ejb.run(seed, n);
-            default -> throw new IllegalArgumentException("via=" + req.getParameter("via"));
-        };
+        int operations =
+                switch (req.getParameter("via")) {
+                    case "servlet" -> Workload.writeAndVerify(storer, seed, n);
+                    case "app" -> app.run(seed, n);
+                    case "ejb" -> ejb.run(seed, n);
+                    default -> throw new IllegalArgumentException("via=" + req.getParameter("via"));
+                };
         resp.setContentType("text/plain");
         resp.getWriter().print(operations);
     }

@@ -62,8 +62,13 @@ class InServerIT {
 
     @Deployment(name = "war", order = 2)
     static WebArchive war() {
-        return webApp("cdi-it.war", BlobServlet.class, AppBlobs.class, StatelessBlobs.class, Workload.class,
-                PoolStats.class)
+        return webApp(
+                        "cdi-it.war",
+                        BlobServlet.class,
+                        AppBlobs.class,
+                        StatelessBlobs.class,
+                        Workload.class,
+                        PoolStats.class)
                 .addAsResource("it/microprofile-config.properties", "META-INF/microprofile-config.properties");
     }
 
@@ -98,11 +103,14 @@ class InServerIT {
 
     @Inject
     Storer storer;
+
     @Inject
     @Store("shipped")
     Storer shipped;
+
     @Inject
     AppBlobs app;
+
     @Inject
     StatelessBlobs ejb;
 
@@ -111,7 +119,8 @@ class InServerIT {
     @Test
     @OperateOnDeployment("war")
     void theStorerIsInjectedIntoTheTestAnApplicationScopedBeanAndAStatelessEjb() throws IOException {
-        assertTrue(storer.toString().contains("bobbob.store.default.jndi=java:/bobbob/CdiStore"),
+        assertTrue(
+                storer.toString().contains("bobbob.store.default.jndi=java:/bobbob/CdiStore"),
                 "configured by the WAR's microprofile-config.properties: " + storer);
         assertEquals(10, app.run(1, 5));
         assertEquals(10, ejb.run(2, 5));
@@ -162,11 +171,14 @@ class InServerIT {
         try {
             List<Future<HttpResponse<String>>> responses = new ArrayList<>();
             for (int r = 0; r < REQUESTS; r++) {
-                URI uri = base.toURI().resolve("blobs/run?via=" + via[r % via.length] + "&seed=" + (1000 + r)
-                        + "&n=" + OBJECTS);
+                URI uri = base.toURI()
+                        .resolve("blobs/run?via=" + via[r % via.length] + "&seed=" + (1000 + r) + "&n=" + OBJECTS);
                 responses.add(threads.submit(() -> {
                     start.await();
-                    return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    return http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                 }));
             }
@@ -181,12 +193,19 @@ class InServerIT {
         long millis = (System.nanoTime() - began) / 1_000_000;
         assertEquals(REQUESTS * OBJECTS * 2, operations);
 
-        String[] pool = http.send(HttpRequest.newBuilder(base.toURI().resolve("blobs/pool")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body().split(" ");
+        String[] pool = http.send(
+                        HttpRequest.newBuilder(base.toURI().resolve("blobs/pool"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body()
+                .split(" ");
         int inUse = Integer.parseInt(pool[0]);
         int maxUsed = Integer.parseInt(pool[1]);
-        System.out.printf("BOBBOB-CDI %d requests x %d objects = %d injected operations in %d ms;"
-                + " pool in use after: %d, max used: %d%n", REQUESTS, OBJECTS, operations, millis, inUse, maxUsed);
+        System.out.printf(
+                "BOBBOB-CDI %d requests x %d objects = %d injected operations in %d ms;"
+                        + " pool in use after: %d, max used: %d%n",
+                REQUESTS, OBJECTS, operations, millis, inUse, maxUsed);
         assertTrue(operations >= 1000);
         assertEquals(0, inUse, "every injected operation gave its connection back");
         assertTrue(maxUsed >= 1 && maxUsed <= REQUESTS, "one connection per request at a time: " + maxUsed);
@@ -197,15 +216,22 @@ class InServerIT {
     @OperateOnDeployment("war")
     void withoutConfigurationTheDefaultStoreIsTheAdaptersJavaBobbobDefaultStore(
             @ArquillianResource @OperateOnDeployment("plain") URL plain,
-            @ArquillianResource @OperateOnDeployment("war") URL war) throws Exception {
+            @ArquillianResource @OperateOnDeployment("war") URL war)
+            throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         byte[] data = "written by a WAR with no store configuration".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(plain.toURI().resolve("plain"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> posted = http.send(
+                HttpRequest.newBuilder(plain.toURI().resolve("plain"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(data))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, posted.statusCode(), posted.body());
 
-        HttpResponse<byte[]> read = http.send(HttpRequest.newBuilder(war.toURI().resolve("blobs/shipped?id="
-                + posted.body())).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> read = http.send(
+                HttpRequest.newBuilder(war.toURI().resolve("blobs/shipped?id=" + posted.body()))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, read.statusCode(), new String(read.body(), StandardCharsets.UTF_8));
         assertArrayEquals(data, read.body(), "@Store(\"shipped\") is java:/bobbob/DefaultStore by configuration");
     }
@@ -217,8 +243,10 @@ class InServerIT {
             throws IOException {
         deployer.deploy("misconfigured"); // @ShouldThrowException: passes only if the deployment fails
         String log = Files.readString(Path.of(property("it.server.dir"), "log", "server.log"));
-        assertTrue(log.contains("[BOB-702] bobbob.store.missing.jndi / bobbob.store.missing.url: store 'missing'"
-                + " is not configured"), "server.log should name the key");
+        assertTrue(
+                log.contains("[BOB-702] bobbob.store.missing.jndi / bobbob.store.missing.url: store 'missing'"
+                        + " is not configured"),
+                "server.log should name the key");
         assertTrue(log.contains("Read from MicroProfile Config."), "WildFly's MicroProfile Config was used");
     }
 }

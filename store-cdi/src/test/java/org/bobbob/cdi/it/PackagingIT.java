@@ -87,7 +87,8 @@ class PackagingIT {
     @OperateOnDeployment("ear")
     void inAnEarLibAndAsADeploymentTheWarDependsOnTheStorerIsInjected(
             @ArquillianResource @OperateOnDeployment("ear") URL ear,
-            @ArquillianResource @OperateOnDeployment("module") URL module) throws Exception {
+            @ArquillianResource @OperateOnDeployment("module") URL module)
+            throws Exception {
         byte[] fromEar = "written from the EAR".getBytes(StandardCharsets.UTF_8);
         byte[] fromModule = "written from the WAR with a module dependency".getBytes(StandardCharsets.UTF_8);
         long earId = post(ear, fromEar);
@@ -98,16 +99,19 @@ class PackagingIT {
     }
 
     private long post(URL base, byte[] data) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.toURI().resolve("plain"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(base.toURI().resolve("plain"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(data))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), base + ": " + response.body());
         return Long.parseLong(response.body());
     }
 
     private byte[] get(URL base, long id) throws Exception {
         URI uri = base.toURI().resolve("plain?id=" + id);
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+                http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, response.statusCode(), uri + ": " + new String(response.body(), StandardCharsets.UTF_8));
         return response.body();
     }

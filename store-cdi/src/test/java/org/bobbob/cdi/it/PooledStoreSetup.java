@@ -30,8 +30,14 @@ public class PooledStoreSetup implements ServerSetupTask {
         addCd.get("max-pool-size").set(20);
         ModelNode addPath = Operations.createAddOperation(cd.clone().add("config-properties", "path"));
         addPath.get("value").set("bobbob/cdi-it.bob");
-        execute(client, Operations.CompositeOperationBuilder.create()
-                .addStep(addRa).addStep(addCd).addStep(addPath).build().getOperation());
+        execute(
+                client,
+                Operations.CompositeOperationBuilder.create()
+                        .addStep(addRa)
+                        .addStep(addCd)
+                        .addStep(addPath)
+                        .build()
+                        .getOperation());
     }
 
     @Override

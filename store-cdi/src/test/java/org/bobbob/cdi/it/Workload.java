@@ -22,7 +22,8 @@ final class Workload {
         }
         for (int i = 0; i < n; i++) {
             if (!Arrays.equals(blob(seed, i), storer.readBytesFromObj(ids[i]))) {
-                throw new IllegalStateException("object " + ids[i] + " (seed " + seed + ", #" + i + ") reads back wrong");
+                throw new IllegalStateException(
+                        "object " + ids[i] + " (seed " + seed + ", #" + i + ") reads back wrong");
             }
         }
         return 2 * n;

@@ -2,8 +2,8 @@ package org.bobbob.store.spi;
 
 import java.io.IOException;
 import org.bobbob.store.BasicStore;
-import org.bobbob.store.support.Errors;
 import org.bobbob.store.Storer;
+import org.bobbob.store.support.Errors;
 
 /** The {@code bobbob:basic:<path>} kind: a {@link BasicStore}. */
 public final class BasicStoreProvider implements StoreProvider {
@@ -18,8 +18,10 @@ public final class BasicStoreProvider implements StoreProvider {
     @Override
     public Storer open(StoreUrl url) throws IOException {
         if (!url.concurrent() && url.diskTokens() > 0) {
-            throw Errors.badUrl(url.url(), "a basic store caps disk I/O only through the concurrent wrapper;"
-                    + " use concurrent=true with diskTokens");
+            throw Errors.badUrl(
+                    url.url(),
+                    "a basic store caps disk I/O only through the concurrent wrapper;"
+                            + " use concurrent=true with diskTokens");
         }
         return url.create() ? BasicStore.openOrCreate(url.path()) : BasicStore.open(url.path());
     }

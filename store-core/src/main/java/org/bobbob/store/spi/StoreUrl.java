@@ -4,8 +4,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.bobbob.store.support.Errors;
 import org.bobbob.store.StoreException;
+import org.bobbob.store.support.Errors;
 
 /**
  * A parsed store URL, {@code bobbob:<kind>:<location>[?key=value&...]}, with the common keys
@@ -19,8 +19,14 @@ import org.bobbob.store.StoreException;
  * @param concurrent  {@code concurrent}, default true
  * @param create      {@code create}, default true (create if missing, open if present)
  */
-public record StoreUrl(String url, String kind, String location, Map<String, String> options,
-        int diskTokens, boolean concurrent, boolean create) {
+public record StoreUrl(
+        String url,
+        String kind,
+        String location,
+        Map<String, String> options,
+        int diskTokens,
+        boolean concurrent,
+        boolean create) {
 
     public StoreUrl {
         options = Map.copyOf(options);

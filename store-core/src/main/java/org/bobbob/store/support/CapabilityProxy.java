@@ -91,8 +91,8 @@ public final class CapabilityProxy {
         if (!capability.isInterface()) {
             throw new IllegalArgumentException(capability + " is not an interface");
         }
-        Object proxy = Proxy.newProxyInstance(capability.getClassLoader(), new Class<?>[] {capability},
-                new Handler<>(access, description));
+        Object proxy = Proxy.newProxyInstance(
+                capability.getClassLoader(), new Class<?>[] {capability}, new Handler<>(access, description));
         return capability.cast(proxy);
     }
 

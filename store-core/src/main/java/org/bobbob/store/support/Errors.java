@@ -18,31 +18,37 @@ public final class Errors {
     private Errors() {}
 
     public static ObjectNotFoundException notFound(long id) {
-        String why = id == 0 ? "id 0 belongs to the store itself"
-                : id < 0 ? "ids are never negative"
-                : "no live object has this id (never allocated, or deleted)";
+        String why = id == 0
+                ? "id 0 belongs to the store itself"
+                : id < 0 ? "ids are never negative" : "no live object has this id (never allocated, or deleted)";
         return new ObjectNotFoundException(ErrorCode.OBJECT_NOT_FOUND, id, "object " + id + " not found: " + why);
     }
 
     public static WriteLimitExceededException writeLimit(long id, int size, long position, int attempted) {
-        return new WriteLimitExceededException(ErrorCode.WRITE_LIMIT_EXCEEDED, "write of " + attempted
-                + " bytes at position " + position + " would pass the end of object " + id + " (size " + size
-                + "); nothing written");
+        return new WriteLimitExceededException(
+                ErrorCode.WRITE_LIMIT_EXCEEDED,
+                "write of " + attempted
+                        + " bytes at position " + position + " would pass the end of object " + id + " (size " + size
+                        + "); nothing written");
     }
 
     public static StoreException primeTooSmall(long id, int has, int asked) {
-        return new StoreException(ErrorCode.PRIME_TOO_SMALL, "prime object " + id + " has " + has
-                + " bytes, smaller than the " + asked + " asked for");
+        return new StoreException(
+                ErrorCode.PRIME_TOO_SMALL,
+                "prime object " + id + " has " + has + " bytes, smaller than the " + asked + " asked for");
     }
 
     public static StoreException notAdjacent(long previous, long next) {
-        return new StoreException(ErrorCode.NOT_ADJACENT, "objects " + previous + " and " + next
-                + " are not adjacent in the file; writeBatchedObjs needs a run (see RunAllocator)");
+        return new StoreException(
+                ErrorCode.NOT_ADJACENT,
+                "objects " + previous + " and " + next
+                        + " are not adjacent in the file; writeBatchedObjs needs a run (see RunAllocator)");
     }
 
     public static StoreException spaceExhausted(long wanted) {
-        return new StoreException(ErrorCode.SPACE_EXHAUSTED, "cannot allocate " + wanted
-                + " bytes: store file would exceed its maximum size");
+        return new StoreException(
+                ErrorCode.SPACE_EXHAUSTED,
+                "cannot allocate " + wanted + " bytes: store file would exceed its maximum size");
     }
 
     public static StoreClosedException closed(Object what) {
@@ -54,8 +60,8 @@ public final class Errors {
     }
 
     public static StoreException locked(Path path) {
-        return new StoreException(ErrorCode.LOCKED, "store file " + path
-                + " is already open (locked by this or another process)");
+        return new StoreException(
+                ErrorCode.LOCKED, "store file " + path + " is already open (locked by this or another process)");
     }
 
     public static StoreException missing(Path path) {
@@ -63,18 +69,23 @@ public final class Errors {
     }
 
     public static StoreException missingDirectory(Path path) {
-        return new StoreException(ErrorCode.FILE_MISSING, "cannot create store file " + path + ": directory "
-                + path.toAbsolutePath().getParent() + " does not exist");
+        return new StoreException(
+                ErrorCode.FILE_MISSING,
+                "cannot create store file " + path + ": directory "
+                        + path.toAbsolutePath().getParent() + " does not exist");
     }
 
     public static StoreException exists(Path path) {
-        return new StoreException(ErrorCode.FILE_EXISTS, "store file " + path
-                + " already exists and is not empty; open it instead of creating it");
+        return new StoreException(
+                ErrorCode.FILE_EXISTS,
+                "store file " + path + " already exists and is not empty; open it instead of creating it");
     }
 
     public static StoreException closeTimedOut(Object what, int openHandles) {
-        return new StoreException(ErrorCode.CLOSE_TIMED_OUT, what + " closed with " + openHandles
-                + " handles still open after the close timeout; they now fail with StoreClosedException");
+        return new StoreException(
+                ErrorCode.CLOSE_TIMED_OUT,
+                what + " closed with " + openHandles
+                        + " handles still open after the close timeout; they now fail with StoreClosedException");
     }
 
     public static StoreCorruptedException corrupted(Path path, String reason) {
@@ -86,13 +97,16 @@ public final class Errors {
     }
 
     public static StoreCorruptedException unsupportedVersion(Path path, int version, int oldest, int newest) {
-        return new StoreCorruptedException(ErrorCode.UNSUPPORTED_VERSION, "store file " + path
-                + " has format version " + version + "; this build reads versions " + oldest + " to " + newest);
+        return new StoreCorruptedException(
+                ErrorCode.UNSUPPORTED_VERSION,
+                "store file " + path + " has format version " + version + "; this build reads versions " + oldest
+                        + " to " + newest);
     }
 
     public static StoreCorruptedException wrongKind(Path path, String found, String expected) {
-        return new StoreCorruptedException(ErrorCode.WRONG_KIND, "store file " + path + " holds a " + found
-                + " store, not a " + expected + " store");
+        return new StoreCorruptedException(
+                ErrorCode.WRONG_KIND,
+                "store file " + path + " holds a " + found + " store, not a " + expected + " store");
     }
 
     public static UnsupportedCapabilityException unsupported(Object store, Class<?> capability) {
@@ -101,8 +115,8 @@ public final class Errors {
 
     /** As {@link #unsupported(Object, Class)}, for a store whose class is not the name users know it by. */
     public static UnsupportedCapabilityException unsupported(String storeName, Class<?> capability) {
-        return new UnsupportedCapabilityException(ErrorCode.UNSUPPORTED_CAPABILITY, storeName
-                + " does not support " + capability.getName());
+        return new UnsupportedCapabilityException(
+                ErrorCode.UNSUPPORTED_CAPABILITY, storeName + " does not support " + capability.getName());
     }
 
     public static StoreException badUrl(String url, String problem) {

@@ -53,7 +53,8 @@ public final class StoreTool {
      * the properties, not the URL, so an error quotes only what the user typed.
      */
     static Storer openExisting(String arg) throws IOException {
-        String url = arg.startsWith(StoreManager.SCHEME) ? arg
+        String url = arg.startsWith(StoreManager.SCHEME)
+                ? arg
                 : StoreManager.SCHEME + StoreManager.kindOf(Path.of(arg)) + ":" + arg;
         Properties options = new Properties();
         options.setProperty("create", "false");
@@ -67,7 +68,8 @@ public final class StoreTool {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        out.printf("objects %d, live bytes %d, file bytes %d, free %d, bookkeeping %d bytes%n",
+        out.printf(
+                "objects %d, live bytes %d, file bytes %d, free %d, bookkeeping %d bytes%n",
                 s.objects(), s.liveBytes(), s.fileBytes(), s.freeBytes(), s.bookkeepingBytes());
     }
 }

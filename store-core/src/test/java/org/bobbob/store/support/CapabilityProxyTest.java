@@ -53,8 +53,10 @@ class CapabilityProxyTest {
     @Test
     void shouldAnswerObjectMethodsWithoutTheAccess() {
         AtomicInteger calls = new AtomicInteger();
-        ObjectInfoProvider view = CapabilityProxy.of(ObjectInfoProvider.class, gate(INFOS, calls, false), () -> "infos");
-        ObjectInfoProvider other = CapabilityProxy.of(ObjectInfoProvider.class, gate(INFOS, calls, false), () -> "infos");
+        ObjectInfoProvider view =
+                CapabilityProxy.of(ObjectInfoProvider.class, gate(INFOS, calls, false), () -> "infos");
+        ObjectInfoProvider other =
+                CapabilityProxy.of(ObjectInfoProvider.class, gate(INFOS, calls, false), () -> "infos");
         assertEquals(view, view);
         assertNotEquals(view, other);
         assertEquals(System.identityHashCode(view), view.hashCode());
@@ -64,15 +66,17 @@ class CapabilityProxyTest {
 
     @Test
     void shouldThrowAnAccessFailureAsIsWhereTheMethodDeclaresIt() {
-        RunAllocator view = CapabilityProxy.of(RunAllocator.class,
-                gate((size, count) -> new AllocatedRun(new long[0], new long[0]), new AtomicInteger(), false), () -> "runs");
+        RunAllocator view = CapabilityProxy.of(
+                RunAllocator.class,
+                gate((size, count) -> new AllocatedRun(new long[0], new long[0]), new AtomicInteger(), false),
+                () -> "runs");
         assertThrows(StoreClosedException.class, () -> view.allocateRun(4, 2)); // declares IOException
     }
 
     @Test
     void shouldWrapAnAccessFailureInIllegalStateExceptionWhereTheMethodDoesNotDeclareIt() {
-        ObjectInfoProvider view = CapabilityProxy.of(ObjectInfoProvider.class, gate(INFOS, new AtomicInteger(), false),
-                () -> "infos");
+        ObjectInfoProvider view =
+                CapabilityProxy.of(ObjectInfoProvider.class, gate(INFOS, new AtomicInteger(), false), () -> "infos");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> view.objectInfo(3));
         assertTrue(e.getCause() instanceof StoreClosedException, e.toString());
         assertEquals(e.getCause().getMessage(), e.getMessage());
@@ -84,13 +88,14 @@ class CapabilityProxyTest {
         RunAllocator failing = (size, count) -> {
             throw disk;
         };
-        RunAllocator view = CapabilityProxy.of(RunAllocator.class, gate(failing, new AtomicInteger(), true), () -> "runs");
+        RunAllocator view =
+                CapabilityProxy.of(RunAllocator.class, gate(failing, new AtomicInteger(), true), () -> "runs");
         assertSame(disk, assertThrows(IOException.class, () -> view.allocateRun(1, 1)));
         StatisticsProvider unchecked = () -> {
             throw new ArithmeticException("overflow");
         };
-        StatisticsProvider stats = CapabilityProxy.of(StatisticsProvider.class,
-                gate(unchecked, new AtomicInteger(), true), () -> "stats");
+        StatisticsProvider stats =
+                CapabilityProxy.of(StatisticsProvider.class, gate(unchecked, new AtomicInteger(), true), () -> "stats");
         assertThrows(ArithmeticException.class, stats::stats);
     }
 
@@ -100,10 +105,12 @@ class CapabilityProxyTest {
         assertTrue(CapabilityProxy.offerable(RunAllocator.class));
         assertFalse(CapabilityProxy.offerable(Storer.class));
         assertFalse(CapabilityProxy.offerable(NamedStorer.class));
-        assertFalse(CapabilityProxy.offerable(Class.forName("org.bobbob.store.internal.engine.SelfGuardedWrites")),
+        assertFalse(
+                CapabilityProxy.offerable(Class.forName("org.bobbob.store.internal.engine.SelfGuardedWrites")),
                 "an engine capability would let a caller skip the facade");
         assertFalse(CapabilityProxy.offerable(org.bobbob.store.BasicStore.class));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> CapabilityProxy.of(Object.class, call -> call.on(new Object()), () -> "object"));
     }
 }

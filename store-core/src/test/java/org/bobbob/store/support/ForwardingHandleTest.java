@@ -34,10 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ForwardingHandleTest {
     @TempDir
     Path dir;
+
     private Storer store;
 
     /** Records what the hooks were told, in order. */
     private final List<String> events = new ArrayList<>();
+
     private final HandleHooks recording = new HandleHooks() {
         @Override
         public void beforeCall(ForwardingHandle<?> handle) {
@@ -70,7 +72,8 @@ class ForwardingHandleTest {
     void shouldForwardReadsAndWritesWithTheDelegatesIdAndSize() throws IOException {
         ObjectWriter inner = store.lateWriteNewObj(5);
         long id;
-        try (ForwardingObjectWriter w = new ForwardingObjectWriter(inner, recording); OutputStream out = w.asOutputStream()) {
+        try (ForwardingObjectWriter w = new ForwardingObjectWriter(inner, recording);
+                OutputStream out = w.asOutputStream()) {
             assertEquals(inner.id(), w.id());
             assertEquals(5, w.size());
             out.write(new byte[] {1, 2, 3, 4, 5});

@@ -26,7 +26,10 @@ class StoreToolTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return StoreTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return StoreTool.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private Path storeOf(int objects) throws Exception {
@@ -43,7 +46,9 @@ class StoreToolTest {
     void infoPrintsTheFigures() throws Exception {
         Path file = storeOf(50);
         assertEquals(0, run("info", "bobbob:multi:" + file));
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("objects 50, live bytes 123000,"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                out.toString(StandardCharsets.UTF_8).startsWith("objects 50, live bytes 123000,"),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -70,7 +75,9 @@ class StoreToolTest {
         byte[] before = Files.readAllBytes(file);
         assertEquals(2, run("demo", file.toString()));
         assertEquals(2, run("create", file.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: java -jar store-core.jar info"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("usage: java -jar store-core.jar info"),
+                err.toString(StandardCharsets.UTF_8));
         assertArrayEquals(before, Files.readAllBytes(file));
         assertEquals(0, run("info", file.toString()));
         assertArrayEquals(before, Files.readAllBytes(file), "info changes nothing in a synced store");

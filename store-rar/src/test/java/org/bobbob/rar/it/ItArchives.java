@@ -17,7 +17,8 @@ final class ItArchives {
     static ResourceAdapterArchive builtRar() {
         String path = System.getProperty("store.rar");
         if (path == null) {
-            throw new IllegalStateException("system property store.rar (the built .rar) is not set; run through failsafe");
+            throw new IllegalStateException(
+                    "system property store.rar (the built .rar) is not set; run through failsafe");
         }
         return ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class, new File(path));
     }

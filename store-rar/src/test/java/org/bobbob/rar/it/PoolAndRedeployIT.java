@@ -65,8 +65,10 @@ class PoolAndRedeployIT {
             activate("bobbob-it-pool", "java:/bobbob/CliStore", "it/cli.bob");
             post("java:/bobbob/CliStore", new byte[] {1}); // a round trip through the CLI-made definition
 
-            long nanos = Long.parseLong(get("/blob/cycles", "java:/bobbob/CliStore", "n=1000").body());
-            ModelNode read = Operations.createReadResourceOperation(statistics("bobbob-it-pool", "java:/bobbob/CliStore"));
+            long nanos = Long.parseLong(
+                    get("/blob/cycles", "java:/bobbob/CliStore", "n=1000").body());
+            ModelNode read =
+                    Operations.createReadResourceOperation(statistics("bobbob-it-pool", "java:/bobbob/CliStore"));
             read.get("include-runtime").set(true);
             ModelNode pool = execute(read);
             System.out.printf("BOBBOB-TIMING 1000 get/close cycles: %d ms; pool: %s%n", nanos / 1_000_000, pool);
@@ -98,8 +100,8 @@ class PoolAndRedeployIT {
         deployer.deploy("rar");
         deployer.deploy("war");
         try {
-            HttpResponse<byte[]> back = http.send(request("/blob", DEFAULT, "id=" + id).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> back = http.send(
+                    request("/blob", DEFAULT, "id=" + id).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, back.statusCode(), new String(back.body(), StandardCharsets.UTF_8));
             assertArrayEquals(data, back.body());
         } finally {
@@ -113,15 +115,18 @@ class PoolAndRedeployIT {
     void aBadPathFailsTheActivationAndTheServerLogNamesIt() throws Exception {
         deployer.deploy("rar");
         try {
-            ModelNode result = management.getControllerClient().execute(activation("bobbob-it-bad",
-                    "java:/bobbob/BadStore", "../outside.bob"));
+            ModelNode result = management
+                    .getControllerClient()
+                    .execute(activation("bobbob-it-bad", "java:/bobbob/BadStore", "../outside.bob"));
             assertTrue(Operations.isSuccessfulOutcome(result), result.toString());
-            ModelNode activate = management.getControllerClient().execute(
-                    Operations.createOperation("activate", adapter("bobbob-it-bad")));
+            ModelNode activate = management
+                    .getControllerClient()
+                    .execute(Operations.createOperation("activate", adapter("bobbob-it-bad")));
             assertFalse(Operations.isSuccessfulOutcome(activate), activate.toString());
 
             String log = Files.readString(serverLog());
-            assertTrue(log.contains("[BOB-604] config property 'path' ('../outside.bob') leads outside"),
+            assertTrue(
+                    log.contains("[BOB-604] config property 'path' ('../outside.bob') leads outside"),
                     "server.log should carry the adapter's message; activate said " + activate);
         } finally {
             deployer.undeploy("rar");
@@ -153,7 +158,11 @@ class PoolAndRedeployIT {
         ModelNode addPath = Operations.createAddOperation(cd.clone().add("config-properties", "path"));
         addPath.get("value").set(path);
         return Operations.CompositeOperationBuilder.create()
-                .addStep(addRa).addStep(addCd).addStep(addPath).build().getOperation();
+                .addStep(addRa)
+                .addStep(addCd)
+                .addStep(addPath)
+                .build()
+                .getOperation();
     }
 
     private void activate(String name, String jndiName, String path) throws IOException {
@@ -195,15 +204,17 @@ class PoolAndRedeployIT {
 
     private String post(String jndi, byte[] data) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
-                request("/blob", jndi, "").POST(HttpRequest.BodyPublishers.ofByteArray(data)).build(),
+                request("/blob", jndi, "")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(data))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
     }
 
     private HttpResponse<String> get(String path, String jndi, String query) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request(path, jndi, query).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(request(path, jndi, query).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return response;
     }

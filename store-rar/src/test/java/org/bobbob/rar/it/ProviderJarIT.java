@@ -59,7 +59,8 @@ class ProviderJarIT {
     void writesAndReadsGoThroughTheProviderFromItsOwnJar() throws Exception {
         String source = String.valueOf(CountingTestProvider.class.getResource("CountingTestProvider.class"));
         assertTrue(source.contains(JAR), "the provider class comes from its jar in the RAR: " + source);
-        assertTrue(CountingTestProvider.class.getClassLoader().toString().contains("deployment." + ItArchives.RAR),
+        assertTrue(
+                CountingTestProvider.class.getClassLoader().toString().contains("deployment." + ItArchives.RAR),
                 CountingTestProvider.class.getClassLoader().toString());
 
         int opens = CountingTestProvider.OPENS.get();
@@ -74,7 +75,9 @@ class ProviderJarIT {
         assertEquals(opens + 1, CountingTestProvider.OPENS.get(), "one store for both definitions");
         assertEquals(calls + 2, CountingTestProvider.CALLS.get(), "the write and the read ran in the provider");
         assertEquals("it-scratch", CountingTestProvider.lastUrl.location());
-        assertEquals(List.of(KEY), openKeys().stream().filter(k -> k.startsWith("bobbob:")).toList());
+        assertEquals(
+                List.of(KEY),
+                openKeys().stream().filter(k -> k.startsWith("bobbob:")).toList());
     }
 
     @Test
@@ -87,7 +90,8 @@ class ProviderJarIT {
         try (StoreConnection store = factory("java:/bobbob/ByPath").getConnection()) {
             assertArrayEquals(new byte[] {7}, store.readBytesFromObj(id));
         }
-        List<String> keys = openKeys().stream().filter(k -> k.endsWith("/it/by-url.bob")).toList();
+        List<String> keys =
+                openKeys().stream().filter(k -> k.endsWith("/it/by-url.bob")).toList();
         assertEquals(1, keys.size(), "one store: " + keys);
         Path dataDir = Path.of(System.getProperty("jboss.server.data.dir")).toRealPath();
         assertTrue(keys.get(0).startsWith(dataDir.toString()), "the url's relative location is under " + dataDir);

@@ -72,11 +72,13 @@ class StoreAdapterIT {
             assertArrayEquals("round trip".getBytes(UTF_8), store.readBytesFromObj(id));
 
             long streamed;
-            try (ObjectWriter w = store.lateWriteNewObj(6); var out = w.asOutputStream()) {
+            try (ObjectWriter w = store.lateWriteNewObj(6);
+                    var out = w.asOutputStream()) {
                 out.write("stream".getBytes(UTF_8));
                 streamed = w.id();
             }
-            try (ObjectReader r = store.lateReadObj(streamed); var in = r.asInputStream()) {
+            try (ObjectReader r = store.lateReadObj(streamed);
+                    var in = r.asInputStream()) {
                 assertArrayEquals("stream".getBytes(UTF_8), in.readAllBytes());
             }
             store.sync();
@@ -115,9 +117,10 @@ class StoreAdapterIT {
         assertEquals(2, server.getAttribute(registry, "OpenStores"), Arrays.toString(paths));
         assertEquals(1, Arrays.stream(paths).filter(p -> p.endsWith(SHARED)).count(), Arrays.toString(paths));
         assertEquals(1, Arrays.stream(paths).filter(p -> p.endsWith(OTHER)).count(), Arrays.toString(paths));
-        String shared = Arrays.stream(paths).filter(p -> p.endsWith(SHARED)).findFirst().orElseThrow();
-        int references = (Integer) server.invoke(registry, "referenceCount", new Object[] {shared},
-                new String[] {String.class.getName()});
+        String shared =
+                Arrays.stream(paths).filter(p -> p.endsWith(SHARED)).findFirst().orElseThrow();
+        int references = (Integer)
+                server.invoke(registry, "referenceCount", new Object[] {shared}, new String[] {String.class.getName()});
         assertTrue(references >= 2, "pooled connections of both definitions hold the one store: " + references);
     }
 
@@ -184,8 +187,11 @@ class StoreAdapterIT {
             for (Future<?> f : checked) {
                 f.get(2, TimeUnit.MINUTES);
             }
-            assertEquals(threads * perThread, ids.stream().flatMapToLong(Arrays::stream).distinct().count());
-            System.out.printf("BOBBOB-TIMING 20x50 concurrent: write %d ms, verify %d ms%n",
+            assertEquals(
+                    threads * perThread,
+                    ids.stream().flatMapToLong(Arrays::stream).distinct().count());
+            System.out.printf(
+                    "BOBBOB-TIMING 20x50 concurrent: write %d ms, verify %d ms%n",
                     (wroteAt - began) / 1_000_000, (System.nanoTime() - wroteAt) / 1_000_000);
         } finally {
             pool.shutdownNow();
@@ -213,9 +219,12 @@ class StoreAdapterIT {
     @OperateOnDeployment("war")
     void theApiClassesComeFromTheRarModule() {
         String rarModule = "deployment." + ItArchives.RAR;
-        assertTrue(StoreConnectionFactory.class.getClassLoader().toString().contains(rarModule),
+        assertTrue(
+                StoreConnectionFactory.class.getClassLoader().toString().contains(rarModule),
                 StoreConnectionFactory.class.getClassLoader().toString());
-        assertEquals(StoreConnectionFactory.class.getClassLoader(), Storer.class.getClassLoader(),
+        assertEquals(
+                StoreConnectionFactory.class.getClassLoader(),
+                Storer.class.getClassLoader(),
                 "store-core is packed in the RAR: one module, one copy of the API");
         assertNotEquals(StoreAdapterIT.class.getClassLoader(), Storer.class.getClassLoader());
     }

@@ -1,6 +1,5 @@
 package org.bobbob.store.internal.alloc;
 
-
 import java.util.Arrays;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
@@ -62,6 +61,7 @@ public final class BlockAllocator {
      * 1.75x; for larger slots, a few to a block, one write each is as fast).
      */
     static final int CLUSTERED_SLOT_MAX = 1024;
+
     private static final long SLOT_MASK = SizeClasses.MAX_SLOTS - 1;
     private static final long MAX_BLOCK_NUMBER = (1L << (62 - SizeClasses.SLOT_BITS)) - 1;
 
@@ -128,11 +128,13 @@ public final class BlockAllocator {
     private final FileSpace space;
     /** Blocks by number; replaced (never resized in place) so a racing reader sees a whole array. */
     private Block[] blocks = new Block[16];
+
     private int nextNumber;
     private int[] freeNumbers = new int[8];
     private int freeNumberCount;
     /** Per class: the head of a doubly linked list of blocks with an untaken slot. */
     private final Block[] partial = new Block[SizeClasses.count()];
+
     private long[] parkedIds = new long[16];
     private int parked;
     private long liveObjects;
@@ -351,7 +353,8 @@ public final class BlockAllocator {
      * lengths; 2: a live bitmap and u16 lengths), adding each block's extent to {@code used}. With
      * an {@code index}, checks its entries against what it reads.
      */
-    public static BlockAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+    public static BlockAllocator read(
+            MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
         BlockAllocator a = new BlockAllocator(space);
         long count = in.getVarLong(in.remaining() / 4, "block count");
         if (index != null) {

@@ -1,6 +1,5 @@
 package org.bobbob.store.internal.alloc;
 
-
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
@@ -146,7 +145,8 @@ public final class ExtentAllocator implements ObjectAllocator {
             int allocated = allocatedSize(size);
             prevEnd = id + allocated;
             if (prevEnd > end || prevEnd < id) {
-                throw new MetadataException("object " + id + " of " + size + " bytes ends past the allocator end " + end);
+                throw new MetadataException(
+                        "object " + id + " of " + size + " bytes ends past the allocator end " + end);
             }
             sizes.put(id, size);
             used.add(id, allocated);

@@ -47,6 +47,7 @@ public final class FileSpace {
     static final int MAX_HOLE = 1 << 30;
     /** Holes of the request's own class looked at for the best fit. */
     static final int SCAN = 16;
+
     private static final int CLASSES = classOf(MAX_HOLE) + 1;
 
     private final long start;
@@ -57,6 +58,7 @@ public final class FileSpace {
     private final SortedLongIntMap[] byClass = new SortedLongIntMap[CLASSES];
     /** Bit {@code c} set: class {@code c} has a hole. */
     private final long[] nonEmpty = new long[(CLASSES + 63) >>> 6];
+
     private long freeBytes;
     private boolean lastWasFresh;
     /** Every byte at or past this offset reads as zero (never written since the file was cut). */
@@ -203,7 +205,8 @@ public final class FileSpace {
         long below = byOffset.floorKey(off);
         if (below != Long.MIN_VALUE) {
             int belowLength = byOffset.get(below);
-            assert below + belowLength <= off : "double free of " + off + " (inside hole " + below + "+" + belowLength + ")";
+            assert below + belowLength <= off
+                    : "double free of " + off + " (inside hole " + below + "+" + belowLength + ")";
             if (below + belowLength == off) {
                 removeHole(below, belowLength);
                 off = below;

@@ -1,6 +1,5 @@
 package org.bobbob.store.internal.alloc;
 
-
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 
@@ -28,7 +27,8 @@ public final class MultiAllocator implements ObjectAllocator {
      * Reads what {@link #write} wrote in format {@code version}; with an {@code index} (format
      * 2), checks its entries against what it reads.
      */
-    public static MultiAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+    public static MultiAllocator read(
+            MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
         ExtentAllocator extents = ExtentAllocator.read(in, index, space, end, used);
         BlockAllocator blocks = BlockAllocator.read(in, version, index, space, end, used);
         return new MultiAllocator(extents, blocks);

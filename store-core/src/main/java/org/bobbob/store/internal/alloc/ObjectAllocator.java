@@ -1,6 +1,5 @@
 package org.bobbob.store.internal.alloc;
 
-
 import org.bobbob.store.internal.format.MetaWriter;
 
 /**

@@ -1,6 +1,5 @@
 package org.bobbob.store.internal.alloc;
 
-
 /**
  * Finds live objects: the one question a store asks on its read path. An {@link ObjectAllocator}
  * answers it from its built state; a {@link RecordIndex} answers it from a metadata record in

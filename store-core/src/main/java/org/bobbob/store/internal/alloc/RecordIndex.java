@@ -4,8 +4,6 @@ import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
 
-
-
 /**
  * The index at the end of a format-2 metadata payload, and the look-ups it allows: a store opened
  * from such a record finds its objects in the record's bytes, in place, before it has built (and
@@ -54,6 +52,7 @@ public final class RecordIndex implements ObjectLocator {
     static final int EXTENT_STRIDE = 32;
     /** Bytes of the footer at the end of the payload. */
     public static final int FOOTER = 32;
+
     static final int MAGIC = 0x58444942; // "BIDX"
     private static final int EXTENT_ENTRY = 12;
     private static final int BLOCK_ENTRY = 8;
@@ -68,7 +67,8 @@ public final class RecordIndex implements ObjectLocator {
     private final int blockCount;
     private final int blockDirAt;
 
-    private RecordIndex(MetaReader payload, long liveObjects, long liveBytes, int indexAt, int extentCount, int blockCount) {
+    private RecordIndex(
+            MetaReader payload, long liveObjects, long liveBytes, int indexAt, int extentCount, int blockCount) {
         this.payload = payload;
         this.liveObjects = liveObjects;
         this.liveBytes = liveBytes;
@@ -101,9 +101,14 @@ public final class RecordIndex implements ObjectLocator {
         int extents = payload.intAt(f + 20);
         int blocks = payload.intAt(f + 24);
         if (payload.intAt(f + 28) != MAGIC) {
-            throw new MetadataException("the index footer has bad magic 0x" + Integer.toHexString(payload.intAt(f + 28)));
+            throw new MetadataException(
+                    "the index footer has bad magic 0x" + Integer.toHexString(payload.intAt(f + 28)));
         }
-        if (liveObjects < 0 || liveBytes < 0 || extents < 0 || blocks < 0 || indexAt < 1
+        if (liveObjects < 0
+                || liveBytes < 0
+                || extents < 0
+                || blocks < 0
+                || indexAt < 1
                 || indexAt + (long) dirEntries(extents) * EXTENT_ENTRY + (long) blocks * BLOCK_ENTRY != f) {
             throw new MetadataException("the index footer names " + extents + " extent objects and " + blocks
                     + " blocks at " + indexAt + ", which do not fill the index before the footer at " + f);
@@ -148,7 +153,7 @@ public final class RecordIndex implements ObjectLocator {
         long x = payload.longAt(entryAt);
         MetaReader in = payload.at(payload.intAt(entryAt + 8));
         int n = Math.min(EXTENT_STRIDE, extentCount - e * EXTENT_STRIDE);
-        for (int i = 0;;) {
+        for (int i = 0; ; ) {
             int size = in.getVarInt(Integer.MAX_VALUE, "object size");
             if (x == id) {
                 out.id = id;
@@ -296,7 +301,12 @@ public final class RecordIndex implements ObjectLocator {
             }
             int indexAt = out.length();
             out.append(entries);
-            out.putLong(liveObjects).putLong(liveBytes).putInt(indexAt).putInt((int) extents).putInt((int) blocks).putInt(MAGIC);
+            out.putLong(liveObjects)
+                    .putLong(liveBytes)
+                    .putInt(indexAt)
+                    .putInt((int) extents)
+                    .putInt((int) blocks)
+                    .putInt(MAGIC);
         }
     }
 }

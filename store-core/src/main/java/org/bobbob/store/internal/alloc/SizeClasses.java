@@ -23,6 +23,7 @@ public final class SizeClasses {
     public static final int MAX_SLOT_SIZE = 4096;
     /** Most slots in a block: a slot index fits in {@value #SLOT_BITS} bits. */
     public static final int MAX_SLOTS = 1024;
+
     static final int SLOT_BITS = 10;
     private static final int BLOCK_TARGET_BYTES = 64 * 1024;
     private static final int MIN_SLOTS = 16;

@@ -43,6 +43,7 @@ import java.util.NoSuchElementException;
 public final class SortedLongIntMap {
     /** Most entries in one page. 2048 × 12 B = 24 KiB: a shift moves at most that. */
     static final int MAX_PAGE = 2048;
+
     private static final int MIN_CAPACITY = 16;
 
     /** Receives the entries in key order. */
@@ -310,7 +311,8 @@ public final class SortedLongIntMap {
 
     /** Merges sparse page {@code p} with a neighbour if both fit in half a page. */
     private boolean mergeIntoNeighbour(int p) {
-        int lower = p > 0 && pages[p - 1].count + pages[p].count <= MAX_PAGE / 2 ? p - 1
+        int lower = p > 0 && pages[p - 1].count + pages[p].count <= MAX_PAGE / 2
+                ? p - 1
                 : p + 1 < pageCount && pages[p].count + pages[p + 1].count <= MAX_PAGE / 2 ? p : -1;
         if (lower < 0) {
             return false;
@@ -355,7 +357,10 @@ public final class SortedLongIntMap {
         boolean any = false;
         for (int p = 0; p < pageCount; p++) {
             Page page = pages[p];
-            if (page.count <= 0 || page.count > MAX_PAGE || page.count > page.keys.length || page.keys.length != page.values.length) {
+            if (page.count <= 0
+                    || page.count > MAX_PAGE
+                    || page.count > page.keys.length
+                    || page.keys.length != page.values.length) {
                 throw new AssertionError("page " + p + " holds " + page.count + " of " + page.keys.length);
             }
             if (firstKeys[p] != page.keys[0]) {

@@ -61,7 +61,8 @@ interface AllocatorFactory {
         }
 
         @Override
-        public ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+        public ObjectAllocator read(
+                MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
             return ExtentAllocator.read(in, index, space, end, used);
         }
 
@@ -92,7 +93,8 @@ interface AllocatorFactory {
         }
 
         @Override
-        public ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
+        public ObjectAllocator read(
+                MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
             return MultiAllocator.read(in, version, index, space, end, used);
         }
     }

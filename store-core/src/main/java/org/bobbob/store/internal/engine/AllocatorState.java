@@ -40,6 +40,7 @@ final class AllocatorState {
      * record's extent.
      */
     private final StampedLock meta = new StampedLock();
+
     private final FileSpace space = new FileSpace(HeaderSlot.DATA_START);
     /**
      * The allocator state; null while the store answers look-ups from the record it opened
@@ -53,6 +54,7 @@ final class AllocatorState {
      * Volatile: optimistic readers read it without the lock.
      */
     private volatile ObjectLocator locator;
+
     private long primeId;
     private long recordOffset;
     private int recordLength;
@@ -263,8 +265,14 @@ final class AllocatorState {
     }
 
     private StoreStats statsOf(ObjectAllocator a, long syncs) {
-        return new StoreStats(a.liveObjects(), a.liveBytes(), space.end(), space.freeBytes(),
-                space.parkedBytes(), syncs, a.footprintBytes() + space.footprintBytes());
+        return new StoreStats(
+                a.liveObjects(),
+                a.liveBytes(),
+                space.end(),
+                space.freeBytes(),
+                space.parkedBytes(),
+                syncs,
+                a.footprintBytes() + space.footprintBytes());
     }
 
     // ---------------------------------------------------------------- for the commit protocol

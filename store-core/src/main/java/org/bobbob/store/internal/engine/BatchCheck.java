@@ -48,8 +48,8 @@ final class BatchCheck {
     static void checkPlacement(long[] ids, int[] sizes, Location[] locs) throws StoreException {
         for (int i = 0; i < ids.length; i++) {
             if (sizes[i] > locs[i].size) {
-                throw new IllegalArgumentException("sizes[" + i + "] = " + sizes[i] + " is larger than object "
-                        + ids[i] + " (" + locs[i].size + " bytes)");
+                throw new IllegalArgumentException("sizes[" + i + "] = " + sizes[i] + " is larger than object " + ids[i]
+                        + " (" + locs[i].size + " bytes)");
             }
             if (i > 0 && locs[i].offset != locs[i - 1].offset + locs[i - 1].allocatedSize) {
                 throw Errors.notAdjacent(ids[i - 1], ids[i]);

@@ -26,6 +26,7 @@ final class CommitProtocol {
     private final Object owner;
     /** Serialises syncs (and close); guards {@link #sequence} and {@link #metaWriter}. */
     private final ReentrantLock syncLock = new ReentrantLock();
+
     private final MetaWriter metaWriter = new MetaWriter();
     private long sequence;
     private long syncs;

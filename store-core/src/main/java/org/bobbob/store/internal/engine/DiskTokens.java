@@ -77,6 +77,8 @@ final class DiskTokens {
 
     @Override
     public String toString() {
-        return limit == 0 ? "DiskTokens[unlimited]" : "DiskTokens[" + inUse() + "/" + limit + " in use, waits=" + waits() + "]";
+        return limit == 0
+                ? "DiskTokens[unlimited]"
+                : "DiskTokens[" + inUse() + "/" + limit + " in use, waits=" + waits() + "]";
     }
 }

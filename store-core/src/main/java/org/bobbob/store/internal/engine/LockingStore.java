@@ -60,9 +60,11 @@ final class LockingStore implements ConcurrentStore {
      * needs neither the allocation lock nor a handle (see {@link #writeNewObjFromBytes}).
      */
     private final SelfGuardedWrites selfGuarded;
+
     private final Duration closeTimeout;
     /** Calls in progress plus open handles; {@link #close()} shuts it and waits for them. */
     private final CloseGate gate = new CloseGate();
+
     private final ReentrantLock closeLock = new ReentrantLock();
     private boolean closeDone;
 
@@ -401,8 +403,9 @@ final class LockingStore implements ConcurrentStore {
 
     @Override
     public boolean isWrapperFor(Class<?> capability) {
-        return capability != null && (capability.isInstance(this)
-                || capability != SelfGuardedWrites.class && inner.isWrapperFor(capability));
+        return capability != null
+                && (capability.isInstance(this)
+                        || capability != SelfGuardedWrites.class && inner.isWrapperFor(capability));
     }
 
     // ---------------------------------------------------------------- close
@@ -420,7 +423,9 @@ final class LockingStore implements ConcurrentStore {
             }
             int still = gate.shut(closeTimeout);
             if (still > 0) {
-                LOG.log(System.Logger.Level.WARNING, Errors.closeTimedOut(this, still).getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        Errors.closeTimedOut(this, still).getMessage());
             }
             closeDone = true;
             inner.close();

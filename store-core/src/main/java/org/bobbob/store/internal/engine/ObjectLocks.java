@@ -81,7 +81,8 @@ final class ObjectLocks {
         } catch (InterruptedException ie) {
             unref(id);
             Thread.currentThread().interrupt();
-            InterruptedIOException ex = new InterruptedIOException("interrupted while waiting for the lock of object " + id);
+            InterruptedIOException ex =
+                    new InterruptedIOException("interrupted while waiting for the lock of object " + id);
             ex.initCause(ie);
             throw ex;
         }

@@ -60,7 +60,8 @@ final class RecordLoader {
         file.readFullyZeroPadded(head, 0);
         HeaderSlot.Decoded[] slots = decodeSlots(path, head);
         if (size < HeaderSlot.DATA_START) {
-            throw Errors.corrupted(path, "truncated to " + size + " bytes; the header alone needs " + HeaderSlot.DATA_START);
+            throw Errors.corrupted(
+                    path, "truncated to " + size + " bytes; the header alone needs " + HeaderSlot.DATA_START);
         }
         HeaderSlot header = newestValid(path, slots);
         if (header.kind() != factory.kind()) {
@@ -69,10 +70,13 @@ final class RecordLoader {
         if (size < header.end()) {
             throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
         }
-        if (header.recordOffset() < HeaderSlot.DATA_START || header.recordLength() < MetaRecord.FRAMING
+        if (header.recordOffset() < HeaderSlot.DATA_START
+                || header.recordLength() < MetaRecord.FRAMING
                 || header.recordOffset() > header.end() - recordExtent(header.recordLength())) {
-            throw Errors.corrupted(path, "header names a metadata record at " + header.recordOffset() + " of "
-                    + header.recordLength() + " bytes, outside the data area");
+            throw Errors.corrupted(
+                    path,
+                    "header names a metadata record at " + header.recordOffset() + " of " + header.recordLength()
+                            + " bytes, outside the data area");
         }
         try {
             MetaReader in = MetaRecord.read(file, header.recordOffset(), header.recordLength());
@@ -110,13 +114,21 @@ final class RecordLoader {
      *
      * @throws MetadataException if the record is inconsistent
      */
-    static ObjectAllocator build(AllocatorFactory factory, FileSpace space, MetaReader in, int version, RecordIndex index,
-            long end, long recordOffset, int recordLength) {
+    static ObjectAllocator build(
+            AllocatorFactory factory,
+            FileSpace space,
+            MetaReader in,
+            int version,
+            RecordIndex index,
+            long end,
+            long recordOffset,
+            int recordLength) {
         ExtentList used = new ExtentList();
         ObjectAllocator built = factory.read(in, version, index, space, end, used);
         int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
         if (in.position() != partsEnd) {
-            throw new MetadataException("the allocator parts end at byte " + in.position() + " of the payload, not at " + partsEnd);
+            throw new MetadataException(
+                    "the allocator parts end at byte " + in.position() + " of the payload, not at " + partsEnd);
         }
         if (index != null) {
             index.checkTotals(built.liveObjects(), built.liveBytes());
@@ -151,8 +163,10 @@ final class RecordLoader {
 
     /** Decodes both header slots from the first {@link HeaderSlot#DATA_START} bytes of a file. */
     private static HeaderSlot.Decoded[] decodeSlots(Path path, ByteBuffer head) throws StoreCorruptedException {
-        HeaderSlot.Decoded a = HeaderSlot.decode(head.duplicate().position(0).limit(HeaderSlot.SLOT_SIZE).slice());
-        HeaderSlot.Decoded b = HeaderSlot.decode(head.duplicate().position(HeaderSlot.SLOT_SIZE).slice());
+        HeaderSlot.Decoded a = HeaderSlot.decode(
+                head.duplicate().position(0).limit(HeaderSlot.SLOT_SIZE).slice());
+        HeaderSlot.Decoded b = HeaderSlot.decode(
+                head.duplicate().position(HeaderSlot.SLOT_SIZE).slice());
         if (a.status() == HeaderSlot.Status.BAD_MAGIC && b.status() == HeaderSlot.Status.BAD_MAGIC) {
             throw Errors.notAStore(path, "no header slot has the bobbob magic");
         }

@@ -34,21 +34,34 @@ public record HeaderSlot(int version, int kind, long sequence, long recordOffset
     public static final int VERSION = 2;
     /** The oldest format still read; a sync rewrites the store in {@link #VERSION}. */
     public static final int OLDEST_VERSION = 1;
+
     public static final int SLOT_SIZE = 512;
     public static final long DATA_START = 2L * SLOT_SIZE;
     static final byte[] MAGIC = {'B', 'O', 'B', 'B', 'O', 'B', 0x00, 0x1A};
     private static final int ENCODED = 52;
 
     /** What reading one slot found. */
-    public enum Status { VALID, BAD_MAGIC, BAD_VERSION, BAD_CHECKSUM }
+    public enum Status {
+        VALID,
+        BAD_MAGIC,
+        BAD_VERSION,
+        BAD_CHECKSUM
+    }
 
     /** The result of decoding a slot: a status, the version read, and the slot when valid. */
     public record Decoded(Status status, int version, HeaderSlot slot) {}
 
     public ByteBuffer encode() {
         ByteBuffer b = ByteBuffer.allocate(ENCODED).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).putInt(version).put((byte) kind).put(new byte[3])
-                .putLong(sequence).putLong(recordOffset).putInt(recordLength).putInt(0).putLong(end);
+        b.put(MAGIC)
+                .putInt(version)
+                .put((byte) kind)
+                .put(new byte[3])
+                .putLong(sequence)
+                .putLong(recordOffset)
+                .putInt(recordLength)
+                .putInt(0)
+                .putLong(end);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 48);
         b.putInt((int) crc.getValue());
@@ -82,7 +95,8 @@ public record HeaderSlot(int version, int kind, long sequence, long recordOffset
         if (version < OLDEST_VERSION || version > VERSION) {
             return new Decoded(Status.BAD_VERSION, version, null);
         }
-        HeaderSlot slot = new HeaderSlot(version, b.get(12) & 0xFF, b.getLong(16), b.getLong(24), b.getInt(32), b.getLong(40));
+        HeaderSlot slot =
+                new HeaderSlot(version, b.get(12) & 0xFF, b.getLong(16), b.getLong(24), b.getInt(32), b.getLong(40));
         return new Decoded(Status.VALID, version, slot);
     }
 }

@@ -29,7 +29,8 @@ public final class MetaReader {
     /** A reader of the same payload from {@code position} (payload-relative) to its end. */
     public MetaReader at(int position) {
         if (position < 0 || position > limit - start) {
-            throw new MetadataException("position " + position + " lies outside the " + (limit - start) + "-byte payload");
+            throw new MetadataException(
+                    "position " + position + " lies outside the " + (limit - start) + "-byte payload");
         }
         return new MetaReader(buf, start, limit, start + position);
     }
@@ -120,7 +121,8 @@ public final class MetaReader {
     private int checkedAt(int position, int bytes) {
         int p = start + position;
         if (position < 0 || p > limit - bytes) {
-            throw new MetadataException("position " + position + " lies outside the " + (limit - start) + "-byte payload");
+            throw new MetadataException(
+                    "position " + position + " lies outside the " + (limit - start) + "-byte payload");
         }
         return p;
     }

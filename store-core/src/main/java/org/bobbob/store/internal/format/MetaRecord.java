@@ -1,11 +1,10 @@
 package org.bobbob.store.internal.format;
 
-import org.bobbob.store.internal.io.StoreFile;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
+import org.bobbob.store.internal.io.StoreFile;
 
 /**
  * The framing of a metadata record, the store's allocator state at one sync:
@@ -54,7 +53,8 @@ public final class MetaRecord {
         int magic = in.getInt(0);
         int payloadLength = in.getInt(4);
         if (magic != MAGIC) {
-            throw new MetadataException("metadata record at " + offset + " has bad magic 0x" + Integer.toHexString(magic));
+            throw new MetadataException(
+                    "metadata record at " + offset + " has bad magic 0x" + Integer.toHexString(magic));
         }
         if (payloadLength != length - FRAMING) {
             throw new MetadataException("metadata record at " + offset + " says " + payloadLength

@@ -30,6 +30,7 @@ public final class ChannelStoreFile implements StoreFile {
     private final Path path;
     /** Replaced (under {@code this}) only when an interrupt closed it; read without a lock. */
     private volatile FileChannel channel;
+
     private FileLock lock;
     private volatile boolean closed;
     private final MappedReads mapped = new MappedReads();
@@ -49,7 +50,8 @@ public final class ChannelStoreFile implements StoreFile {
         FileChannel channel;
         try {
             channel = create
-                    ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)
+                    ? FileChannel.open(
+                            path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
             throw create ? Errors.missingDirectory(path) : Errors.missing(path);

@@ -1,8 +1,8 @@
 package org.bobbob.store.internal.io;
 
-import java.nio.channels.ClosedChannelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,6 +70,7 @@ public final class CombiningStoreFile implements StoreFile {
     static final int MAX_GAP = 8192;
     /** How many chunks of recent direct new-object writes are remembered. */
     static final int RECENT = 64;
+
     private static final int STRIPES = 1024;
 
     /**
@@ -100,6 +101,7 @@ public final class CombiningStoreFile implements StoreFile {
     private final ConcurrentHashMap<Long, Chunk> present = new ConcurrentHashMap<>();
     /** The same chunks, least recently written first (guarded by {@link #lock}). */
     private final LinkedHashMap<Long, Chunk> order = new LinkedHashMap<>(MAX_CHUNKS * 2, 0.75f, true);
+
     private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     /**
      * The file's own length as this object last set or saw it (every write to the file goes through
@@ -116,6 +118,7 @@ public final class CombiningStoreFile implements StoreFile {
     private final AtomicIntegerArray inFlight = new AtomicIntegerArray(STRIPES);
     /** Chunks that recent direct new-object writes went to, a ring (guarded by the lock). */
     private final long[] recentNew = new long[RECENT];
+
     private int recentNext;
 
     public CombiningStoreFile(StoreFile inner) {
@@ -128,7 +131,9 @@ public final class CombiningStoreFile implements StoreFile {
      * {@code bobbob.writeCombining} is {@code false} (then every write is its own system call).
      */
     public static StoreFile over(StoreFile file) {
-        return Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true")) ? new CombiningStoreFile(file) : file;
+        return Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true"))
+                ? new CombiningStoreFile(file)
+                : file;
     }
 
     @Override
@@ -167,7 +172,9 @@ public final class CombiningStoreFile implements StoreFile {
         boolean direct;
         long end = position + n;
         synchronized (lock) {
-            direct = end <= innerSize() && !touchesCachedChunk(position, end) && !(newObject && loadForNewObject(position, end));
+            direct = end <= innerSize()
+                    && !touchesCachedChunk(position, end)
+                    && !(newObject && loadForNewObject(position, end));
             if (direct) {
                 countInFlight(position, end, 1);
             } else {

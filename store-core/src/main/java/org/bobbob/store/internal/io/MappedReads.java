@@ -1,10 +1,10 @@
 package org.bobbob.store.internal.io;
 
-import java.util.Arrays;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 
 /**
  * Serves positional reads from read-only memory maps of the file, so a read is one copy from

@@ -141,7 +141,9 @@ class FileSpaceTest {
                     assertTrue(taken.length() <= end, "a live or parked byte past the end " + end);
                     long free = end - taken.cardinality();
                     assertEquals(free, s.freeBytes(), "seed " + seed + " step " + i);
-                    assertTrue(end == 0 || taken.get((int) end - 1), "the byte below the end is free, so the end should have moved back");
+                    assertTrue(
+                            end == 0 || taken.get((int) end - 1),
+                            "the byte below the end is free, so the end should have moved back");
                 }
             }
         }

@@ -28,8 +28,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FaultInjectionTest {
     /** The engine's allocators, and whether its file goes through the write-combining cache as in production. */
     enum FileStack {
-        BASIC(AllocatorFactory.BASIC, false), MULTI(AllocatorFactory.MULTI, false),
-        BASIC_COMBINING(AllocatorFactory.BASIC, true), MULTI_COMBINING(AllocatorFactory.MULTI, true);
+        BASIC(AllocatorFactory.BASIC, false),
+        MULTI(AllocatorFactory.MULTI, false),
+        BASIC_COMBINING(AllocatorFactory.BASIC, true),
+        MULTI_COMBINING(AllocatorFactory.MULTI, true);
 
         final AllocatorFactory allocators;
         final boolean combining;
@@ -116,7 +118,8 @@ class FaultInjectionTest {
                 model = run(s, seed, true);
                 Random images = new Random(seed * 1_000_003 + n);
                 for (int i = 0; i < IMAGES_PER_POINT; i++) {
-                    String context = stack + " seed " + seed + ", crash at mutation " + n + "/" + total + ", image " + i;
+                    String context =
+                            stack + " seed " + seed + ", crash at mutation " + n + "/" + total + ", image " + i;
                     try (Storer after = open(stack, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN)) {
                         checked += model.verify(after, context);
                         after.writeNewObjFromBytes(new byte[100]);
@@ -241,7 +244,9 @@ class FaultInjectionTest {
             try (Storer after = open(stack, new SimulatedDisk(disk.image()), OpenMode.OPEN)) {
                 model.verify(after, stack + " transient fault at mutation " + n + "/" + total);
                 // Space accounting survived the failure: a reopened store's view equals the live set.
-                assertEquals(model.liveIds().size(), after.unwrap(StatisticsProvider.class).stats().objects());
+                assertEquals(
+                        model.liveIds().size(),
+                        after.unwrap(StatisticsProvider.class).stats().objects());
             }
         }
     }

@@ -37,7 +37,9 @@ class LockingStoreTest {
             long id = outer.writeNewObjFromBytes(new byte[] {1});
             ObjectReader held = capped.lateReadObj(id); // the only token of the capped layer
             Future<Long> write = pool.submit(() -> outer.writeNewObjFromBytes(new byte[] {2}));
-            assertThrows(TimeoutException.class, () -> write.get(200, TimeUnit.MILLISECONDS),
+            assertThrows(
+                    TimeoutException.class,
+                    () -> write.get(200, TimeUnit.MILLISECONDS),
                     "the outer wrapper went through the capped one, not around it to the engine");
             held.close();
             assertArrayEquals(new byte[] {2}, outer.readBytesFromObj(write.get(30, TimeUnit.SECONDS)));

@@ -92,13 +92,17 @@ class RecordFormatTest {
         }
         int[] v = new int[2];
         for (int slot = 0; slot < 2; slot++) {
-            v[slot] = HeaderSlot.decode(ByteBuffer.wrap(head, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE).slice()).version();
+            v[slot] = HeaderSlot.decode(ByteBuffer.wrap(head, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE)
+                            .slice())
+                    .version();
         }
         return v;
     }
 
     @ParameterizedTest
-    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
     void aFormat1StoreOpensAndItsNextSyncRewritesItInFormat2(TestStores stores) throws Exception {
         Map<Long, byte[]> objects = unpackFixture(stores.name().toLowerCase() + "-v1");
         assertArrayEquals(new int[] {1, 1}, headerVersions());
@@ -168,12 +172,15 @@ class RecordFormatTest {
             p.add(r.nextLong(1L << 62) | (1L << 62));
             p.add(r.nextLong(300_000_000L));
         }
-        p.addAll(List.of(0L, -1L, 1L, 1023L, 1024L, 1025L, 1L << 62, (1L << 62) | 1023, Long.MAX_VALUE, Long.MIN_VALUE));
+        p.addAll(
+                List.of(0L, -1L, 1L, 1023L, 1024L, 1025L, 1L << 62, (1L << 62) | 1023, Long.MAX_VALUE, Long.MIN_VALUE));
         return p;
     }
 
     @ParameterizedTest
-    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
     void aReopenedStoreAnswersFromItsRecordExactlyAsItsBuiltAllocatorDoes(TestStores stores) throws Exception {
         List<Long> issued = new ArrayList<>();
         Map<Long, byte[]> live = populate(stores, 11, issued);
@@ -186,7 +193,8 @@ class RecordFormatTest {
                 fromRecord.put(id, fs.objectInfo(id));
             }
             verify(s, live);
-            long liveFound = fromRecord.values().stream().filter(Optional::isPresent).count();
+            long liveFound =
+                    fromRecord.values().stream().filter(Optional::isPresent).count();
             assertTrue(liveFound >= live.size(), liveFound + " of " + live.size());
             assertFalse(fs.allocatorBuilt(), "reads do not build the allocator");
 
@@ -206,8 +214,14 @@ class RecordFormatTest {
         List<Long> issued = new ArrayList<>();
         Map<Long, byte[]> live = populate(TestStores.MULTI, 21, issued);
         List<Long> ids = new ArrayList<>(live.keySet());
-        long small = ids.stream().filter(id -> id > 0 && (id & (1L << 62)) != 0 && live.get(id).length > 10).findFirst().orElseThrow();
-        long large = ids.stream().filter(id -> live.get(id).length > 5000).findFirst().orElseThrow();
+        long small = ids.stream()
+                .filter(id -> id > 0 && (id & (1L << 62)) != 0 && live.get(id).length > 10)
+                .findFirst()
+                .orElseThrow();
+        long large = ids.stream()
+                .filter(id -> live.get(id).length > 5000)
+                .findFirst()
+                .orElseThrow();
         long prime = issued.get(issued.size() - 1);
         byte[] headBefore = headerBytes();
         try (Storer s = TestStores.MULTI.open(file())) {
@@ -249,7 +263,9 @@ class RecordFormatTest {
     private static final int FOOTER = RecordEdits.FOOTER;
 
     @ParameterizedTest
-    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
     void anIndexFooterThatIsNotOneIsCorruptedAtOpen(TestStores stores) throws Exception {
         populate(stores, 31, new ArrayList<>());
         editPayload(p -> p.putInt(p.limit() - 4, 0x12345678));
@@ -258,10 +274,15 @@ class RecordFormatTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
-    void anIndexThatDisagreesWithTheRecordFailsTheFirstChangeAndTheFileIsLeftAsItWas(TestStores stores) throws Exception {
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
+    void anIndexThatDisagreesWithTheRecordFailsTheFirstChangeAndTheFileIsLeftAsItWas(TestStores stores)
+            throws Exception {
         Map<Long, byte[]> live = populate(stores, 41, new ArrayList<>());
-        editPayload(p -> p.putLong(p.limit() - FOOTER + RecordEdits.FOOTER_LIVE_BYTES, p.getLong(p.limit() - FOOTER + RecordEdits.FOOTER_LIVE_BYTES) + 1));
+        editPayload(p -> p.putLong(
+                p.limit() - FOOTER + RecordEdits.FOOTER_LIVE_BYTES,
+                p.getLong(p.limit() - FOOTER + RecordEdits.FOOTER_LIVE_BYTES) + 1));
         byte[] crafted = Files.readAllBytes(file());
         long victim = live.keySet().iterator().next();
         try (Storer s = stores.open(file())) {
@@ -275,7 +296,9 @@ class RecordFormatTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TestStores.class, names = {"BASIC", "MULTI"})
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
     void anIndexEntryPointingOutsideTheRecordIsCorruptedNotAWrongRead(TestStores stores) throws Exception {
         Map<Long, byte[]> live = populate(stores, 51, new ArrayList<>());
         int[] indexAt = new int[1];
@@ -283,7 +306,10 @@ class RecordFormatTest {
             indexAt[0] = p.getInt(p.limit() - FOOTER + 16);
             p.putInt(indexAt[0] + 8, p.limit() + 100); // the first extent entry's position
         });
-        long firstExtent = live.keySet().stream().filter(id -> id > 0 && (id & (1L << 62)) == 0).min(Long::compare).orElseThrow();
+        long firstExtent = live.keySet().stream()
+                .filter(id -> id > 0 && (id & (1L << 62)) == 0)
+                .min(Long::compare)
+                .orElseThrow();
         // Found at open if the prime object's look-up passes that entry, else at the read.
         StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> {
             try (Storer s = stores.open(file())) {

@@ -27,9 +27,11 @@ class CombiningStoreFileTest {
                 if (roll < 60) {
                     int len = r.nextInt(10) == 0 ? r.nextInt(100_000) : r.nextInt(3000);
                     int where = r.nextInt(10);
-                    long pos = where < 5 ? Math.max(0, plain.size() - r.nextInt(200)) // appends
-                            : where < 8 ? Math.max(0, lastPos + r.nextInt(8192) - 2048) // close to the last write
-                            : r.nextLong(span);
+                    long pos = where < 5
+                            ? Math.max(0, plain.size() - r.nextInt(200)) // appends
+                            : where < 8
+                                    ? Math.max(0, lastPos + r.nextInt(8192) - 2048) // close to the last write
+                                    : r.nextLong(span);
                     lastPos = pos;
                     byte[] data = new byte[len];
                     r.nextBytes(data);
@@ -88,7 +90,8 @@ class CombiningStoreFileTest {
                         for (int v = 1; v <= versions; v++) {
                             for (int o = 0; o < chunks * perChunk; o += 2) {
                                 if ((o / 2) % 2 == parity) {
-                                    cached.writeFully(ByteBuffer.wrap(content(o, v, objectSize)), (long) o * objectSize);
+                                    cached.writeFully(
+                                            ByteBuffer.wrap(content(o, v, objectSize)), (long) o * objectSize);
                                 }
                             }
                         }
