@@ -324,19 +324,17 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     }
 
     /**
-     * {@link ObjectInfoProvider}, {@link StatisticsProvider}, {@link SelfGuardedWrites}, and
-     * {@link RunAllocator} when the allocator lays out runs.
+     * {@link ObjectInfoProvider}, {@link StatisticsProvider}, and {@link RunAllocator} when the
+     * allocator lays out runs. Never {@link SelfGuardedWrites}: only the wrapper directly above
+     * may use it (see {@link LockingStore}).
      */
     @Override
     public <T> T unwrap(Class<T> capability) throws StoreException {
         Objects.requireNonNull(capability, "capability");
-        if (capability == RunAllocator.class && runs != null) {
-            return capability.cast(runs);
+        if (!isWrapperFor(capability)) {
+            throw Errors.unsupported(name(), capability);
         }
-        if (capability != RunAllocator.class && capability.isInstance(this)) {
-            return capability.cast(this);
-        }
-        throw Errors.unsupported(name(), capability);
+        return capability == RunAllocator.class ? capability.cast(runs) : capability.cast(this);
     }
 
     @Override
@@ -344,7 +342,7 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         if (capability == RunAllocator.class) {
             return runs != null;
         }
-        return capability != null && capability.isInstance(this);
+        return capability != null && capability != SelfGuardedWrites.class && capability.isInstance(this);
     }
 
     // ---------------------------------------------------------------- sync and close

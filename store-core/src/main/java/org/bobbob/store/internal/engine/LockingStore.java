@@ -84,15 +84,12 @@ final class LockingStore implements ConcurrentStore {
         return new LockingStore(inner, DiskTokens.of(diskTokens), closeTimeout);
     }
 
+    /**
+     * Asked of the inner object itself, never through {@code unwrap}: a store that wraps the engine
+     * and passes {@code unwrap} on (as delegating stores do) would otherwise be written around.
+     */
     private static SelfGuardedWrites selfGuarded(Storer inner) {
-        if (!inner.isWrapperFor(SelfGuardedWrites.class)) {
-            return null;
-        }
-        try {
-            return inner.unwrap(SelfGuardedWrites.class);
-        } catch (StoreException e) {
-            return null; // then every new object goes the general way
-        }
+        return inner instanceof SelfGuardedWrites guarded ? guarded : null;
     }
 
     @Override
