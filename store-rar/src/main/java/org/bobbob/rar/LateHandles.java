@@ -46,13 +46,7 @@ final class LateHandles implements HandleHooks {
     private <H extends ForwardingHandle<?>> H add(H handle) throws StoreClosedException {
         open.add(handle);
         if (!connection.isOpen()) { // invalidated meanwhile: do not leak the object lock
-            StoreClosedException closed = RarErrors.handleClosed();
-            try {
-                handle.close();
-            } catch (IOException e) {
-                closed.addSuppressed(e);
-            }
-            throw closed;
+            throw Failures.closeAfter(RarErrors.handleClosed(), handle);
         }
         return handle;
     }

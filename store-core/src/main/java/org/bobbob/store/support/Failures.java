@@ -35,6 +35,22 @@ public final class Failures {
     }
 
     /**
+     * Closes {@code resource} after {@code failure} happened, keeping {@code failure} the one to
+     * throw: a failure of the close is added to it as suppressed.
+     *
+     * @return {@code failure}, for {@code throw Failures.closeAfter(e, channel);} (after a multi-catch,
+     *     call it and then {@code throw e}, so the compiler keeps the precise types)
+     */
+    public static <T extends Throwable> T closeAfter(T failure, Closeable resource) {
+        try {
+            resource.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    /**
      * Closes every resource in iteration order, even after one fails.
      *
      * @return the first failure with later ones suppressed, or null when all closed cleanly

@@ -4,9 +4,20 @@ import java.util.Arrays;
 
 /** A growable list of (offset, length) extents that can be sorted by offset. */
 public final class ExtentList {
-    private long[] offsets = new long[64];
-    private long[] lengths = new long[64];
+    private long[] offsets;
+    private long[] lengths;
     private int size;
+
+    /** An empty list with room for 64 extents. */
+    public ExtentList() {
+        this(64);
+    }
+
+    /** An empty list with room for {@code capacity} extents before it grows. */
+    public ExtentList(int capacity) {
+        offsets = new long[capacity];
+        lengths = new long[capacity];
+    }
 
     public void add(long offset, long length) {
         if (size == offsets.length) {
@@ -20,6 +31,23 @@ public final class ExtentList {
 
     public int size() {
         return size;
+    }
+
+    /** Extents it holds without growing (for heap estimates). */
+    public int capacity() {
+        return offsets.length;
+    }
+
+    /** Removes every extent. */
+    public void clear() {
+        size = 0;
+    }
+
+    /** Removes the first {@code n} extents; the rest move to the front, in order. */
+    public void dropFirst(int n) {
+        System.arraycopy(offsets, n, offsets, 0, size - n);
+        System.arraycopy(lengths, n, lengths, 0, size - n);
+        size -= n;
     }
 
     public long offset(int i) {

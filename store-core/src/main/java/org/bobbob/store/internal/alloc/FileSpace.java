@@ -64,9 +64,8 @@ public final class FileSpace {
     /** Every byte at or past this offset reads as zero (never written since the file was cut). */
     private long zeroFrom;
 
-    private long[] parkedOffsets = new long[16];
-    private long[] parkedLengths = new long[16];
-    private int parked;
+    /** Freed ranges not yet reusable (until the sync that recorded the free is durable). */
+    private final ExtentList parked = new ExtentList(16);
 
     /** An empty space: nothing used, the end at {@code start}. */
     public FileSpace(long start) {
@@ -89,7 +88,7 @@ public final class FileSpace {
         Arrays.fill(byClass, null);
         Arrays.fill(nonEmpty, 0);
         freeBytes = 0;
-        parked = 0;
+        parked.clear();
         this.end = end;
         long cursor = start;
         for (int i = 0; i < used.size(); i++) {
@@ -128,7 +127,7 @@ public final class FileSpace {
 
     /** Heap bytes of the hole index and the parked list (an estimate for statistics). */
     public long footprintBytes() {
-        long bytes = byOffset.footprintBytes() + 16L * parkedOffsets.length + 64;
+        long bytes = byOffset.footprintBytes() + 16L * parked.capacity() + 64;
         for (SortedLongIntMap m : byClass) {
             if (m != null) {
                 bytes += m.footprintBytes();
@@ -165,35 +164,27 @@ public final class FileSpace {
     /** Parks a range; it becomes reusable through {@link #releaseFreed}. */
     public void free(long offset, long length) {
         assert offset >= start && offset + length <= end : "free outside the space: " + offset + "+" + length;
-        if (parked == parkedOffsets.length) {
-            parkedOffsets = Arrays.copyOf(parkedOffsets, parked * 2);
-            parkedLengths = Arrays.copyOf(parkedLengths, parked * 2);
-        }
-        parkedOffsets[parked] = offset;
-        parkedLengths[parked] = length;
-        parked++;
+        parked.add(offset, length);
     }
 
     /** A mark covering every range parked so far. */
     public int freedMark() {
-        return parked;
+        return parked.size();
     }
 
     /** Makes the ranges parked before {@code mark} reusable; later ones stay parked. */
     public void releaseFreed(int mark) {
         for (int i = 0; i < mark; i++) {
-            freeNow(parkedOffsets[i], parkedLengths[i]);
+            freeNow(parked.offset(i), parked.length(i));
         }
-        System.arraycopy(parkedOffsets, mark, parkedOffsets, 0, parked - mark);
-        System.arraycopy(parkedLengths, mark, parkedLengths, 0, parked - mark);
-        parked -= mark;
+        parked.dropFirst(mark);
     }
 
     /** Bytes parked and not yet reusable. */
     public long parkedBytes() {
         long sum = 0;
-        for (int i = 0; i < parked; i++) {
-            sum += parkedLengths[i];
+        for (int i = 0; i < parked.size(); i++) {
+            sum += parked.length(i);
         }
         return sum;
     }
@@ -320,6 +311,7 @@ public final class FileSpace {
 
     @Override
     public String toString() {
-        return "FileSpace[end=" + end + ", holes=" + holes() + ", free=" + freeBytes + ", parked=" + parked + "]";
+        return "FileSpace[end=" + end + ", holes=" + holes() + ", free=" + freeBytes + ", parked=" + parked.size()
+                + "]";
     }
 }

@@ -9,6 +9,7 @@ import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.io.StoreFile;
 import org.bobbob.store.support.Errors;
+import org.bobbob.store.support.Failures;
 
 /**
  * The "Commit protocol" part of {@link FileStore} (its class comment has the numbered steps):
@@ -197,11 +198,7 @@ final class CommitProtocol {
                 try {
                     file.close();
                 } catch (IOException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e); // the sync's failure is the one to report
-                    }
+                    failure = Failures.keepFirst(failure, e); // the sync's failure is the one to report
                 }
             }
             if (failure != null) {

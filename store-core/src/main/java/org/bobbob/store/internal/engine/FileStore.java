@@ -24,6 +24,7 @@ import org.bobbob.store.internal.alloc.RecordIndex;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.io.StoreFile;
 import org.bobbob.store.support.Errors;
+import org.bobbob.store.support.Failures;
 
 /**
  * The engine behind {@code BasicStore} and {@code MultiStore}: the file, its header, the commit
@@ -105,11 +106,7 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
                 commits.opened(RecordLoader.load(file, factory, state, size));
             }
         } catch (IOException | RuntimeException | Error e) {
-            try {
-                file.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            Failures.closeAfter(e, file);
             throw e;
         }
     }

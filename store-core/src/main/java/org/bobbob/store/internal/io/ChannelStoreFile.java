@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.bobbob.store.support.Errors;
+import org.bobbob.store.support.Failures;
 
 /**
  * A {@link StoreFile} over a {@link FileChannel}, holding an exclusive lock on the file for as
@@ -66,11 +67,7 @@ public final class ChannelStoreFile implements StoreFile {
         } catch (OverlappingFileLockException e) {
             lock = null;
         } catch (IOException | RuntimeException e) {
-            try {
-                channel.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            Failures.closeAfter(e, channel);
             throw e;
         }
         if (lock == null) {
