@@ -61,6 +61,19 @@ class BadInputTest {
         }
     }
 
+    /** Writes {@code content} as the store file; opening it must be refused as corrupted. */
+    private StoreCorruptedException assertOpenCorrupted(TestStores stores, byte[] content, String what)
+            throws IOException {
+        Files.write(file(), content);
+        return assertThrows(StoreCorruptedException.class, () -> stores.open(file()), what);
+    }
+
+    /** Puts the intact file back: it opens and holds every object. */
+    private void restoreAndVerify(TestStores stores, byte[] whole, Map<Long, byte[]> objects) throws IOException {
+        Files.write(file(), whole);
+        reopenAndVerify(stores, objects);
+    }
+
     @ParameterizedTest
     @EnumSource(TestStores.class)
     void badCallsThrowTheirExceptionAndChangeNothing(TestStores stores) throws Exception {
@@ -168,13 +181,12 @@ class BadInputTest {
         Map<Long, byte[]> objects = populate(stores);
         byte[] whole = Files.readAllBytes(file());
         for (int length : new int[] {whole.length / 2, 700, 10}) {
-            Files.write(file(), java.util.Arrays.copyOf(whole, length));
-            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()));
+            StoreCorruptedException e =
+                    assertOpenCorrupted(stores, java.util.Arrays.copyOf(whole, length), "truncated to " + length);
             assertTrue(e.getMessage().contains("truncated"), e.getMessage());
             assertReleased();
         }
-        Files.write(file(), whole);
-        reopenAndVerify(stores, objects);
+        restoreAndVerify(stores, whole, objects);
     }
 
     @ParameterizedTest
@@ -189,14 +201,11 @@ class BadInputTest {
             byte[] bad = whole.clone();
             int at = (int) header.recordOffset() + r.nextInt(header.recordLength());
             bad[at] ^= (byte) (1 << r.nextInt(8));
-            Files.write(file(), bad);
-            StoreCorruptedException e =
-                    assertThrows(StoreCorruptedException.class, () -> stores.open(file()), "flip at byte " + at);
+            StoreCorruptedException e = assertOpenCorrupted(stores, bad, "flip at byte " + at);
             assertTrue(e.getMessage().contains(file().toString()), e.getMessage());
             assertArrayEquals(bad, Files.readAllBytes(file()), "a failed open writes nothing");
         }
-        Files.write(file(), whole);
-        reopenAndVerify(stores, objects);
+        restoreAndVerify(stores, whole, objects);
     }
 
     @ParameterizedTest
@@ -213,8 +222,7 @@ class BadInputTest {
         byte[] both = whole.clone();
         both[20] ^= 0x10;
         both[HeaderSlot.SLOT_SIZE + 20] ^= 0x10;
-        Files.write(file(), both);
-        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> stores.open(file()));
+        StoreCorruptedException e = assertOpenCorrupted(stores, both, "both header slots damaged");
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
     }
 
@@ -232,11 +240,9 @@ class BadInputTest {
             crc.update(future, slot * HeaderSlot.SLOT_SIZE, 48);
             b.putInt(48, (int) crc.getValue());
         }
-        Files.write(file(), future);
-        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> BasicStore.open(file()));
+        StoreCorruptedException e = assertOpenCorrupted(TestStores.BASIC, future, "format version 99");
         assertTrue(e.getMessage().contains("version 99"), e.getMessage());
-        Files.write(file(), whole);
-        reopenAndVerify(TestStores.BASIC, objects);
+        restoreAndVerify(TestStores.BASIC, whole, objects);
     }
 
     @Test

@@ -8,54 +8,33 @@ import java.nio.file.Path;
  * each wrapped in a {@link ConcurrentStore}.
  */
 public enum TestStores {
-    BASIC {
-        @Override
-        public Storer create(Path p) throws IOException {
-            return BasicStore.create(p);
-        }
+    BASIC(BasicStore::create, BasicStore::open),
+    MULTI(p -> MultiStore.create(p, 0), p -> MultiStore.open(p, 0)),
+    CONCURRENT_BASIC(
+            p -> ConcurrentStore.wrap(BasicStore.create(p), 0), p -> ConcurrentStore.wrap(BasicStore.open(p), 0)),
+    CONCURRENT_MULTI(p -> MultiStore.createConcurrent(p, 0), p -> MultiStore.openConcurrent(p, 0));
 
-        @Override
-        public Storer open(Path p) throws IOException {
-            return BasicStore.open(p);
-        }
-    },
-    MULTI {
-        @Override
-        public Storer create(Path p) throws IOException {
-            return MultiStore.create(p, 0);
-        }
+    /** A public factory: creates or opens the store at a path. */
+    @FunctionalInterface
+    private interface Factory {
+        Storer at(Path p) throws IOException;
+    }
 
-        @Override
-        public Storer open(Path p) throws IOException {
-            return MultiStore.open(p, 0);
-        }
-    },
-    CONCURRENT_BASIC {
-        @Override
-        public Storer create(Path p) throws IOException {
-            return ConcurrentStore.wrap(BasicStore.create(p), 0);
-        }
+    private final Factory create;
+    private final Factory open;
 
-        @Override
-        public Storer open(Path p) throws IOException {
-            return ConcurrentStore.wrap(BasicStore.open(p), 0);
-        }
-    },
-    CONCURRENT_MULTI {
-        @Override
-        public Storer create(Path p) throws IOException {
-            return MultiStore.createConcurrent(p, 0);
-        }
-
-        @Override
-        public Storer open(Path p) throws IOException {
-            return MultiStore.openConcurrent(p, 0);
-        }
-    };
+    TestStores(Factory create, Factory open) {
+        this.create = create;
+        this.open = open;
+    }
 
     /** Creates a new store at {@code p}. */
-    public abstract Storer create(Path p) throws IOException;
+    public Storer create(Path p) throws IOException {
+        return create.at(p);
+    }
 
     /** Opens the store at {@code p}. */
-    public abstract Storer open(Path p) throws IOException;
+    public Storer open(Path p) throws IOException {
+        return open.at(p);
+    }
 }

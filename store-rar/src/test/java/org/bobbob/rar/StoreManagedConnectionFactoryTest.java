@@ -1,5 +1,7 @@
 package org.bobbob.rar;
 
+import static org.bobbob.rar.ConfigErrors.assertNames;
+import static org.bobbob.rar.ConfigErrors.withPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -54,11 +56,6 @@ class StoreManagedConnectionFactoryTest {
         return assertThrows(InvalidPropertyException.class, () -> mcf.setResourceAdapter(Adapters.started()));
     }
 
-    private static void assertNames(String property, String code, Exception e) {
-        assertTrue(e.getMessage().contains("config property '" + property + "'"), e.getMessage());
-        assertTrue(e.getMessage().startsWith("[" + code + "]"), e.getMessage());
-    }
-
     @Test
     void missingPathFailsAtAssociationNamingPath() {
         assertNames("path", "BOB-601", rejected(new StoreManagedConnectionFactory()));
@@ -66,8 +63,7 @@ class StoreManagedConnectionFactoryTest {
 
     @Test
     void unknownKindIsRejectedNamingKind() {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setPath(dir.resolve("a.bob").toString());
+        StoreManagedConnectionFactory mcf = withPath(dir.resolve("a.bob").toString());
         mcf.setKind("fancy");
         InvalidPropertyException e = rejected(mcf);
         assertNames("kind", "BOB-602", e);
@@ -76,8 +72,7 @@ class StoreManagedConnectionFactoryTest {
 
     @Test
     void kindIgnoresCaseAndBlanks() throws Exception {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setPath(dir.resolve("a.bob").toString());
+        StoreManagedConnectionFactory mcf = withPath(dir.resolve("a.bob").toString());
         mcf.setKind(" Basic ");
         assertEquals("basic", mcf.target().kind());
         assertEquals(
@@ -88,8 +83,7 @@ class StoreManagedConnectionFactoryTest {
 
     @Test
     void negativeDiskTokensAreRejectedNamingDiskTokens() {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setPath(dir.resolve("a.bob").toString());
+        StoreManagedConnectionFactory mcf = withPath(dir.resolve("a.bob").toString());
         mcf.setDiskTokens(-1);
         assertNames("diskTokens", "BOB-603", rejected(mcf));
     }
@@ -132,8 +126,7 @@ class StoreManagedConnectionFactoryTest {
 
     @Test
     void withCreateFalseTheFileMustExist() {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setPath(dir.resolve("missing.bob").toString());
+        StoreManagedConnectionFactory mcf = withPath(dir.resolve("missing.bob").toString());
         mcf.setCreate(false);
         assertNames("path", "BOB-606", rejected(mcf));
     }
@@ -162,10 +155,9 @@ class StoreManagedConnectionFactoryTest {
         String before = System.getProperty(StorePaths.BASE_DIR_PROPERTY);
         System.setProperty(StorePaths.BASE_DIR_PROPERTY, dir.toString());
         try {
-            StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-            mcf.setPath("bobbob/default.bob");
             assertEquals(
-                    dir.toRealPath().resolve("bobbob/default.bob"), mcf.target().file());
+                    dir.toRealPath().resolve("bobbob/default.bob"),
+                    withPath("bobbob/default.bob").target().file());
         } finally {
             if (before == null) {
                 System.clearProperty(StorePaths.BASE_DIR_PROPERTY);
@@ -184,8 +176,7 @@ class StoreManagedConnectionFactoryTest {
 
     @Test
     void connectionsNeedAnAssociatedStartedAdapter() throws Exception {
-        StoreManagedConnectionFactory loose = new StoreManagedConnectionFactory();
-        loose.setPath(dir.resolve("a.bob").toString());
+        StoreManagedConnectionFactory loose = withPath(dir.resolve("a.bob").toString());
         assertTrue(assertThrows(ResourceException.class, () -> loose.createManagedConnection(null, null))
                 .getMessage()
                 .startsWith("[BOB-620]"));

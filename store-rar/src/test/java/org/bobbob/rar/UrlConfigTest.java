@@ -1,6 +1,9 @@
 package org.bobbob.rar;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.bobbob.rar.ConfigErrors.assertNames;
+import static org.bobbob.rar.ConfigErrors.withPath;
+import static org.bobbob.rar.ConfigErrors.withUrl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,15 +50,13 @@ class UrlConfigTest {
     }
 
     private StoreManagedConnectionFactory byUrl(String url) throws ResourceException {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setUrl(url);
+        StoreManagedConnectionFactory mcf = withUrl(url);
         mcf.setResourceAdapter(adapter);
         return mcf;
     }
 
     private StoreManagedConnectionFactory byPath(String path, String kind) throws ResourceException {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setPath(path);
+        StoreManagedConnectionFactory mcf = withPath(path);
         mcf.setKind(kind);
         mcf.setResourceAdapter(adapter);
         return mcf;
@@ -63,10 +64,6 @@ class UrlConfigTest {
 
     private InvalidPropertyException rejected(StoreManagedConnectionFactory mcf) {
         return assertThrows(InvalidPropertyException.class, () -> mcf.setResourceAdapter(adapter));
-    }
-
-    private static void assertNames(String property, String code, Exception e) {
-        assertTrue(e.getMessage().startsWith("[" + code + "] config property '" + property + "'"), e.getMessage());
     }
 
     @Test
@@ -92,31 +89,25 @@ class UrlConfigTest {
 
     @Test
     void theUrlOfAFileKindMayNotLeaveTheDataDirectory() {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setUrl("bobbob:basic:../outside.bob");
-        assertNames("url", "BOB-604", rejected(mcf));
+        assertNames("url", "BOB-604", rejected(withUrl("bobbob:basic:../outside.bob")));
     }
 
     @Test
     void urlTogetherWithPathOrKindIsRejected() {
-        StoreManagedConnectionFactory withPath = new StoreManagedConnectionFactory();
-        withPath.setUrl("bobbob:multi:a.bob");
+        StoreManagedConnectionFactory withPath = withUrl("bobbob:multi:a.bob");
         withPath.setPath("a.bob");
         InvalidPropertyException e = rejected(withPath);
         assertNames("url", "BOB-613", e);
         assertTrue(e.getMessage().contains("'path'"), e.getMessage());
 
-        StoreManagedConnectionFactory withKind = new StoreManagedConnectionFactory();
-        withKind.setUrl("bobbob:multi:a.bob");
+        StoreManagedConnectionFactory withKind = withUrl("bobbob:multi:a.bob");
         withKind.setKind("multi");
         assertTrue(rejected(withKind).getMessage().contains("'kind'"));
     }
 
     @Test
     void anUnknownKindInTheUrlIsRejectedNamingTheUrl() {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setUrl("bobbob:nosuch:a.bob");
-        InvalidPropertyException e = rejected(mcf);
+        InvalidPropertyException e = rejected(withUrl("bobbob:nosuch:a.bob"));
         assertNames("url", "BOB-614", e);
         assertTrue(
                 e.getMessage().contains("bobbob:nosuch:a.bob")
@@ -124,24 +115,20 @@ class UrlConfigTest {
                         && e.getMessage().contains("no provider for kind 'nosuch'"),
                 e.getMessage());
 
-        StoreManagedConnectionFactory key = new StoreManagedConnectionFactory();
-        key.setUrl("bobbob:multi:a.bob?cache=big");
-        assertTrue(rejected(key).getMessage().contains("unknown key 'cache'"));
+        assertTrue(
+                rejected(withUrl("bobbob:multi:a.bob?cache=big")).getMessage().contains("unknown key 'cache'"));
     }
 
     @Test
     void aUrlThatIsNotConcurrentIsRejected() {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setUrl("bobbob:multi:a.bob?concurrent=false");
-        InvalidPropertyException e = rejected(mcf);
+        InvalidPropertyException e = rejected(withUrl("bobbob:multi:a.bob?concurrent=false"));
         assertNames("url", "BOB-614", e);
         assertTrue(e.getMessage().contains("concurrent=false"), e.getMessage());
     }
 
     @Test
     void theDiskTokensAndCreatePropertiesAreDefaultsTheUrlOverrides() throws Exception {
-        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
-        mcf.setUrl("bobbob:multi:a.bob");
+        StoreManagedConnectionFactory mcf = withUrl("bobbob:multi:a.bob");
         mcf.setDiskTokens(3);
         assertEquals(3, mcf.target().diskTokens());
         mcf.setUrl("bobbob:multi:a.bob?diskTokens=2");

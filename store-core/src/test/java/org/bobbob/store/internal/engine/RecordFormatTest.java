@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +55,15 @@ class RecordFormatTest {
     private Path file() {
         return dir.resolve("store.bob");
     }
+
+    /** A test run once on each bare store, the {@link FileStore} it looks into. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
+    @interface OnBareStores {}
 
     /** Where the format-1 fixtures are, on the test class path. */
     private static final String FIXTURES = "/org/bobbob/store/format/";
@@ -99,10 +112,7 @@ class RecordFormatTest {
         return v;
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
+    @OnBareStores
     void aFormat1StoreOpensAndItsNextSyncRewritesItInFormat2(TestStores stores) throws Exception {
         Map<Long, byte[]> objects = unpackFixture(stores.name().toLowerCase() + "-v1");
         assertArrayEquals(new int[] {1, 1}, headerVersions());
@@ -177,10 +187,7 @@ class RecordFormatTest {
         return p;
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
+    @OnBareStores
     void aReopenedStoreAnswersFromItsRecordExactlyAsItsBuiltAllocatorDoes(TestStores stores) throws Exception {
         List<Long> issued = new ArrayList<>();
         Map<Long, byte[]> live = populate(stores, 11, issued);
@@ -262,10 +269,7 @@ class RecordFormatTest {
 
     private static final int FOOTER = RecordEdits.FOOTER;
 
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
+    @OnBareStores
     void anIndexFooterThatIsNotOneIsCorruptedAtOpen(TestStores stores) throws Exception {
         populate(stores, 31, new ArrayList<>());
         editPayload(p -> p.putInt(p.limit() - 4, 0x12345678));
@@ -273,10 +277,7 @@ class RecordFormatTest {
         assertTrue(e.getMessage().contains("index footer has bad magic"), e.getMessage());
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
+    @OnBareStores
     void anIndexThatDisagreesWithTheRecordFailsTheFirstChangeAndTheFileIsLeftAsItWas(TestStores stores)
             throws Exception {
         Map<Long, byte[]> live = populate(stores, 41, new ArrayList<>());
@@ -295,10 +296,7 @@ class RecordFormatTest {
         assertArrayEquals(crafted, Files.readAllBytes(file()), "nothing was written");
     }
 
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
+    @OnBareStores
     void anIndexEntryPointingOutsideTheRecordIsCorruptedNotAWrongRead(TestStores stores) throws Exception {
         Map<Long, byte[]> live = populate(stores, 51, new ArrayList<>());
         int[] indexAt = new int[1];
