@@ -54,6 +54,12 @@ public final class StoreManager {
 
     private static final System.Logger LOG = System.getLogger(StoreManager.class.getName());
 
+    /**
+     * The providers of this class's own loader, scanned once ({@link #ownProviders()}). Volatile:
+     * a thread that sees the list sees it fully built (it is immutable).
+     */
+    private static volatile List<StoreProvider> ownProviders;
+
     private StoreManager() {}
 
     /** Opens the store {@code url} names. */
@@ -243,30 +249,55 @@ public final class StoreManager {
      * whatever the calling application's loader). A listed provider that cannot be loaded, or
      * that implements another copy of {@link StoreProvider} (an application that packs its own
      * store-core), is skipped with a warning rather than failing every open.
+     *
+     * <p>This class's own loader is scanned once: it and its providers live exactly as long as
+     * this class, so keeping them pins nothing. Scanning costs about half a millisecond on a
+     * short class path, as much as opening a store. Another context loader (an application in a
+     * server, which may be redeployed) is scanned on each call and never kept.
      */
     private static List<StoreProvider> providers() {
         List<StoreProvider> found = new ArrayList<>();
         Set<String> classes = new TreeSet<>();
+        ClassLoader own = StoreManager.class.getClassLoader();
         ClassLoader tccl = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader cl : new ClassLoader[] {tccl, StoreManager.class.getClassLoader()}) {
-            if (cl == null) {
-                continue;
+        if (tccl != null && tccl != own) {
+            addNew(found, classes, scan(tccl));
+        }
+        addNew(found, classes, ownProviders());
+        return found;
+    }
+
+    /** This class's loader's providers, found on first need. */
+    private static List<StoreProvider> ownProviders() {
+        List<StoreProvider> providers = ownProviders;
+        if (providers == null) {
+            ClassLoader own = StoreManager.class.getClassLoader();
+            providers = own == null ? List.of() : List.copyOf(scan(own));
+            ownProviders = providers; // a racing first scan finds the same list: either may win
+        }
+        return providers;
+    }
+
+    private static void addNew(List<StoreProvider> found, Set<String> classes, List<StoreProvider> more) {
+        for (StoreProvider p : more) {
+            if (classes.add(p.getClass().getName())) {
+                found.add(p);
             }
-            Iterator<StoreProvider> it =
-                    ServiceLoader.load(StoreProvider.class, cl).iterator();
-            for (int errors = 0; errors < MAX_PROVIDER_ERRORS; ) {
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    StoreProvider p = it.next();
-                    if (classes.add(p.getClass().getName())) {
-                        found.add(p);
-                    }
-                } catch (ServiceConfigurationError e) {
-                    errors++;
-                    LOG.log(System.Logger.Level.WARNING, "skipping a store provider listed for " + cl, e);
+        }
+    }
+
+    private static List<StoreProvider> scan(ClassLoader cl) {
+        List<StoreProvider> found = new ArrayList<>();
+        Iterator<StoreProvider> it = ServiceLoader.load(StoreProvider.class, cl).iterator();
+        for (int errors = 0; errors < MAX_PROVIDER_ERRORS; ) {
+            try {
+                if (!it.hasNext()) {
+                    break;
                 }
+                found.add(it.next());
+            } catch (ServiceConfigurationError e) {
+                errors++;
+                LOG.log(System.Logger.Level.WARNING, "skipping a store provider listed for " + cl, e);
             }
         }
         return found;

@@ -10,7 +10,8 @@ import org.bobbob.store.Storer;
  * the class in {@code META-INF/services/org.bobbob.store.spi.StoreProvider}. The built-in
  * {@code basic} and {@code multi} kinds are registered exactly that way.
  *
- * <p>Implementations need a public no-argument constructor and must be thread-safe.
+ * <p>Implementations need a public no-argument constructor and must be thread-safe: one instance
+ * may serve every open in the process.
  */
 public interface StoreProvider {
 
