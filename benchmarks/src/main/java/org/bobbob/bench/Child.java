@@ -22,6 +22,9 @@ import javax.management.ObjectName;
  * One store, one run, in its own JVM: the workloads of docs/BENCHMARKS.md, each figure printed
  * as a line {@code @@ key value} for {@link Compare} to collect. Timed sections contain only
  * store calls: contents are made and checked in chunks outside the clock.
+ *
+ * <p>One class of some 540 lines so that every workload and the clock discipline they share
+ * (what is inside a timed section and what is not) read in one place, in the order they run.
  */
 final class Child {
     static final String TAG = "@@ ";

@@ -24,6 +24,10 @@ import org.bobbob.bench.Contender.Role;
  * store runs the same workloads in its own JVM ({@link Child}), {@code runs} times, stores
  * interleaved per run; the medians go into one table, with each bobbob store's ratio to RAW and
  * to the best peer, and a list of the targets met and missed. See docs/BENCHMARKS.md.
+ *
+ * <p>One class of some 540 lines because it is one procedure read top to bottom: options, the
+ * child command lines, collecting the figures, and the tables and verdicts they print, which
+ * share the collected figures.
  */
 final class Compare {
     static final String USAGE =

@@ -49,6 +49,11 @@ import org.bobbob.store.internal.format.MetadataException;
  * is found in place from its rank in the bitmap. (Format 1 wrote the slots as varint gaps and
  * lengths; it is still read.)
  *
+ * <h2>Why one class of some 480 lines</h2>
+ * Allocation, freeing, the release of parked slots and both persisted forms work on the same
+ * per-block arrays (bitmaps, lengths, class lists); the persisted form is those arrays' own
+ * layout, so writing and reading it belong with them.
+ *
  * <p>Not thread-safe: the store guards it with its metadata lock. {@link #locate} tolerates a
  * racing mutation as {@link ObjectAllocator} requires.
  */

@@ -60,6 +60,11 @@ import org.bobbob.store.support.Failures;
  * What the cache holds is lost by a crash, as page-cache writes are lost by a power failure: the
  * store's promise is only for what a sync covered, and a sync forces the cache first.
  *
+ * <h2>Why one class of some 480 lines</h2>
+ * The cache's rules (dirty intervals, what may be cached, the in-flight stripes that make a load
+ * safe, eviction order) hold together under one lock and every method relies on all of them; in
+ * separate classes each part would have to reach into the others' state.
+ *
  * <p>Thread-safe. One lock guards the cache; it is held for copies into chunk buffers and for
  * writing chunks out, never for a read that misses the cache.
  */
