@@ -69,10 +69,7 @@ public final class StoreManager {
 
     /** Opens the store {@code url} names, with defaults for its keys from {@code info}. */
     public static Storer open(String url, Properties info) throws IOException {
-        Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(info, "info");
-        StoreProvider provider = provider(url, kindOf(url));
-        return open(parse(url, info, provider.extraKeys()), provider);
+        return open(parse(url, info));
     }
 
     /**
