@@ -1,6 +1,7 @@
 package org.bobbob.bench;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import org.bobbob.bench.peers.LmdbAdapter;
 import org.bobbob.bench.peers.MapDbAdapter;
 import org.bobbob.bench.peers.MvStoreAdapter;
@@ -12,14 +13,14 @@ import org.bobbob.bench.peers.RawAdapter;
  * baselines. {@link #label()} is the name on the command line and in reports.
  */
 public enum Contender {
-    BASIC("basic", Role.BOBBOB, false, "basic"),
-    MULTI("multi", Role.BOBBOB, false, "multi"),
-    CONC_MULTI("conc-multi", Role.BOBBOB, true, "multi"),
-    MVSTORE("mvstore", Role.PEER, true, null),
-    MAPDB("mapdb", Role.PEER, true, null),
-    LMDB("lmdb", Role.PEER, true, null),
-    RAW_PWRITE("raw-pwrite", Role.RAW, true, null),
-    RAW_BUFFERED("raw-buffered", Role.RAW, true, null);
+    BASIC,
+    MULTI,
+    CONC_MULTI,
+    MVSTORE,
+    MAPDB,
+    LMDB,
+    RAW_PWRITE,
+    RAW_BUFFERED;
 
     enum Role {
         BOBBOB,
@@ -27,40 +28,36 @@ public enum Contender {
         RAW
     }
 
-    private final String label;
-    private final Role role;
-    private final boolean threadSafe;
-    /** The store provider's kind ({@code bobbob:<kind>:...}) of a bobbob contender, else null. */
-    private final String storeKind;
-
-    Contender(String label, Role role, boolean threadSafe, String storeKind) {
-        this.label = label;
-        this.role = role;
-        this.threadSafe = threadSafe;
-        this.storeKind = storeKind;
-    }
-
+    /** The name on the command line and in reports: {@code conc-multi} for {@code CONC_MULTI}. */
     public String label() {
-        return label;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public Role role() {
-        return role;
+        return switch (this) {
+            case BASIC, MULTI, CONC_MULTI -> Role.BOBBOB;
+            case MVSTORE, MAPDB, LMDB -> Role.PEER;
+            case RAW_PWRITE, RAW_BUFFERED -> Role.RAW;
+        };
     }
 
     /** Whether W4 runs it with more than one thread; for bobbob, whether its store is concurrent. */
     public boolean threadSafe() {
-        return threadSafe;
+        return this != BASIC && this != MULTI;
     }
 
     /** The provider kind a bobbob contender's URL names ({@code basic}, {@code multi}); null for the others. */
     public String storeKind() {
-        return storeKind;
+        return switch (this) {
+            case BASIC -> "basic";
+            case MULTI, CONC_MULTI -> "multi";
+            default -> null;
+        };
     }
 
     public static Contender of(String label) {
         for (Contender k : values()) {
-            if (k.label.equals(label)) {
+            if (k.label().equals(label)) {
                 return k;
             }
         }
@@ -70,7 +67,7 @@ public enum Contender {
     public static String labels() {
         StringBuilder sb = new StringBuilder();
         for (Contender k : values()) {
-            sb.append(sb.length() == 0 ? "" : ",").append(k.label);
+            sb.append(sb.length() == 0 ? "" : ",").append(k.label());
         }
         return sb.toString();
     }
