@@ -1,23 +1,14 @@
 package org.bobbob.rar;
 
 import jakarta.resource.ResourceException;
-import jakarta.resource.spi.ConnectionEvent;
-import jakarta.resource.spi.ConnectionEventListener;
-import jakarta.resource.spi.ConnectionManager;
-import jakarta.resource.spi.ConnectionRequestInfo;
-import jakarta.resource.spi.ManagedConnection;
-import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -242,78 +233,5 @@ class AdapterCostBench {
                 }
             }
         }
-    }
-
-    /**
-     * What IronJacamar does for this adapter on {@code getConnection()}, minus its bookkeeping: take
-     * an idle connection, match it, validate it ({@code validate-on-match}, which IronJacamar turns
-     * on for a {@link ValidatingManagedConnectionFactory}), destroy it if invalid; otherwise create
-     * one. A closed handle's connection is cleaned up and goes back to the idle list. Thread-safe.
-     */
-    static final class ValidatingPool implements ConnectionManager, ConnectionEventListener {
-        private static final long serialVersionUID = 1L;
-        private final transient ConcurrentLinkedDeque<ManagedConnection> idle = new ConcurrentLinkedDeque<>();
-
-        @Override
-        public Object allocateConnection(ManagedConnectionFactory factory, ConnectionRequestInfo info)
-                throws ResourceException {
-            ManagedConnection mc;
-            while ((mc = idle.pollFirst()) != null) {
-                Set<ManagedConnection> one = Collections.singleton(mc);
-                if (factory.matchManagedConnections(one, null, info) == null) {
-                    idle.addLast(mc);
-                    mc = null;
-                    break;
-                }
-                if (((ValidatingManagedConnectionFactory) factory)
-                        .getInvalidConnections(one)
-                        .isEmpty()) {
-                    break;
-                }
-                mc.destroy();
-            }
-            if (mc == null) {
-                mc = factory.createManagedConnection(null, info);
-                mc.addConnectionEventListener(this);
-            }
-            return mc.getConnection(null, info);
-        }
-
-        @Override
-        public void connectionClosed(ConnectionEvent event) {
-            ManagedConnection mc = (ManagedConnection) event.getSource();
-            try {
-                mc.cleanup();
-            } catch (ResourceException e) {
-                throw new IllegalStateException(e);
-            }
-            idle.addFirst(mc);
-        }
-
-        @Override
-        public void connectionErrorOccurred(ConnectionEvent event) {
-            try {
-                ((ManagedConnection) event.getSource()).destroy();
-            } catch (ResourceException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        /** Destroys every idle connection: the last one closes the store. */
-        void destroyIdle() throws ResourceException {
-            ManagedConnection mc;
-            while ((mc = idle.pollFirst()) != null) {
-                mc.destroy();
-            }
-        }
-
-        @Override
-        public void localTransactionStarted(ConnectionEvent event) {}
-
-        @Override
-        public void localTransactionCommitted(ConnectionEvent event) {}
-
-        @Override
-        public void localTransactionRolledback(ConnectionEvent event) {}
     }
 }
