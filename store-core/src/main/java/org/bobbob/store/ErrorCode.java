@@ -175,6 +175,11 @@ public enum ErrorCode {
             630,
             "the adapter's syncIntervalMillis is negative",
             "set syncIntervalMillis to 0 (no periodic sync) or more"),
+    RAR_STORE_FILE_GONE(
+            631,
+            "the store file was deleted, moved or replaced while the store was open",
+            "leave store files alone while the adapter has them open (undeploy or stop first); the next"
+                    + " getConnection() after the pool has let go opens the file at the path again"),
 
     // ---------------------------------------------------------------- 7xx: the CDI module (store-cdi)
 

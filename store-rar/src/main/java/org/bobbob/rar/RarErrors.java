@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.bobbob.store.ErrorCode;
 import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.StoreException;
 import org.bobbob.store.support.Errors;
 
 /**
@@ -143,6 +144,13 @@ final class RarErrors {
                 "store " + store + " failed (" + failure.getMessage() + "); it is reopened once its " + references
                         + " managed connections are destroyed",
                 failure);
+    }
+
+    static StoreException storeFileGone(String store, String what) {
+        return new StoreException(
+                ErrorCode.RAR_STORE_FILE_GONE,
+                "the file of store " + store + " " + what + " while the store was open; its connections are"
+                        + " discarded and the file is opened again once they are gone");
     }
 
     static StoreClosedException storeUnusable(String store, IOException failure) {

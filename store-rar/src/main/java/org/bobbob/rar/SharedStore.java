@@ -2,6 +2,10 @@ package org.bobbob.rar;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.StoreClosedException;
@@ -12,6 +16,11 @@ import org.bobbob.store.StoreClosedException;
  *
  * <p>States: <em>open</em> → <em>failed</em> (a managed connection saw an I/O error or corruption:
  * refused to every caller, kept open only until its last reference goes) → <em>closed</em>.
+ *
+ * <p>Two checks, apart because of their cost: {@link #isUsable()}, which the server's validation
+ * calls on every match, reads two fields and does no I/O; {@link #checkFile()}, run by the
+ * periodic sync, asks the file system whether the store's file is still the one it opened and
+ * marks the store failed when it is not, so the next validation evicts its connections.
  * Thread-safe.
  */
 final class SharedStore {
@@ -23,10 +32,25 @@ final class SharedStore {
     private volatile boolean closed;
     /** The first fatal error reported, or null. */
     private final AtomicReference<IOException> failure = new AtomicReference<>();
+    /**
+     * The store file's identity when it was opened ({@link BasicFileAttributes#fileKey()}, the
+     * device and inode on Unix), or null: no file, or the file system has no such key.
+     */
+    private final Object fileKey;
 
+    /** Reads the identity of {@code target}'s file, if it has one: call right after opening it. */
     SharedStore(StoreTarget target, ConcurrentStore store) {
         this.target = target;
         this.store = store;
+        this.fileKey = target.file() == null ? null : fileKey(target.file());
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null; // the periodic check then only asks whether the file exists
+        }
     }
 
     StoreTarget target() {
@@ -46,9 +70,40 @@ final class SharedStore {
         return store;
     }
 
-    /** Open, not failed, and its file (if it has one) still exists: was not deleted or moved under it. */
+    /**
+     * Open and not failed. No I/O: the server calls this on every match. Whether the file is
+     * still there is {@link #checkFile()}'s business.
+     */
     boolean isUsable() {
-        return !closed && failure.get() == null && (target.file() == null || Files.exists(target.file()));
+        return !closed && failure.get() == null;
+    }
+
+    /**
+     * Marks this store failed ({@code [BOB-631]}) if its file was deleted, moved or replaced by
+     * another file since it was opened; does nothing for a closed or failed store, or one without
+     * a file. A file that cannot be read for another reason is left to the next check (and to the
+     * connections' own I/O errors).
+     *
+     * @return whether this call marked the store failed
+     */
+    boolean checkFile() {
+        Path file = target.file();
+        if (file == null || !isUsable()) {
+            return false;
+        }
+        String gone;
+        try {
+            Object now = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            if (fileKey == null || Objects.equals(fileKey, now)) {
+                return false;
+            }
+            gone = "was replaced by another file";
+        } catch (NoSuchFileException e) {
+            gone = "was deleted or moved";
+        } catch (IOException e) {
+            return false;
+        }
+        return failure.compareAndSet(null, RarErrors.storeFileGone(target.key(), gone));
     }
 
     /** Marks the store failed; the first failure is kept. */

@@ -184,7 +184,10 @@ final class StoreManagedConnection implements ManagedConnection {
         }
     }
 
-    /** Not destroyed, and its store open, not failed, with its file present. */
+    /**
+     * Not destroyed, and its store open and not failed. No I/O (the server validates on every
+     * match); a store whose file went away is marked failed by the periodic check.
+     */
     boolean isValid() {
         return !destroyed.get() && shared.isUsable();
     }

@@ -60,8 +60,11 @@ import org.bobbob.store.spi.StoreUrl;
  *   <li>Every managed connection for the same store ({@link StoreTarget#key()}), from any factory of
  *       the same adapter, shares one store (see {@link StoreRegistry});
  *       {@link #matchManagedConnections} accepts a connection to the same store and kind.
- *   <li>{@link #getInvalidConnections} reports connections whose store is closed, failed, or whose
- *       file is gone, so the pool's validation (on match, or in the background) replaces them.
+ *   <li>{@link #getInvalidConnections} reports connections whose store is closed or failed, so the
+ *       pool's validation (on match, or in the background) replaces them. It reads flags only, no
+ *       I/O: the server calls it on every {@code getConnection()}. Whether a store's file was
+ *       deleted or replaced is checked by the adapter's periodic sync, which marks such a store
+ *       failed ({@link StoreRegistry#syncAll()}).
  *   <li>A JavaBean: {@code equals}/{@code hashCode} cover the five properties. Serializable; the
  *       adapter association and log writer are transient and nothing here refers to an open store.
  *   <li>Configure before use, then treat as read-only; after that it is safe from any thread.
@@ -306,7 +309,7 @@ public final class StoreManagedConnectionFactory
         return null;
     }
 
-    /** The candidates whose store is closed, failed or gone, or that were destroyed. */
+    /** The candidates whose store is closed or failed, or that were destroyed. Flags only, no I/O. */
     @Override
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Set getInvalidConnections(Set candidates) {

@@ -98,9 +98,12 @@ final class StoreRegistry implements StoreRegistryMXBean {
     }
 
     /**
-     * Syncs every open store (the periodic sync). The stores are synced outside the registry's
-     * lock, so opens and releases do not wait for the disk; a store closed meanwhile is skipped.
-     * Failures are logged, not thrown: the store is marked failed by the connections that hit it.
+     * The periodic task: checks that every open store's file is still the one it opened (see
+     * {@link SharedStore#checkFile()}: a store whose file was deleted, moved or replaced is marked
+     * failed, so the pool's next validation evicts its connections), then syncs the others. The
+     * stores are checked and synced outside the registry's lock, so opens and releases do not wait
+     * for the disk; a store closed meanwhile is skipped. Failures are logged, not thrown: the store
+     * is marked failed by the connections that hit it.
      */
     void syncAll() {
         List<SharedStore> open;
@@ -108,6 +111,10 @@ final class StoreRegistry implements StoreRegistryMXBean {
             open = new ArrayList<>(stores.values());
         }
         for (SharedStore shared : open) {
+            if (shared.checkFile()) {
+                LOG.log(System.Logger.Level.ERROR, shared.failure().getMessage());
+                continue;
+            }
             try {
                 shared.sync();
             } catch (IOException | RuntimeException e) {

@@ -32,7 +32,9 @@ import javax.transaction.xa.XAResource;
  *       the server ({@link BootstrapContext#createTimer()}) syncs every open store, so that a crash
  *       of the server loses at most about that much work, and space freed by deletes is reused
  *       without the application calling {@code sync()}. A sync with nothing new to write costs
- *       nothing.
+ *       nothing. The same task first checks that each store's file is still the one it opened; a
+ *       store whose file was deleted, moved or replaced is marked failed, and the pool's next
+ *       validation evicts its connections (see {@link StoreRegistry#syncAll()}).
  *   <li>Outbound only, {@code NoTransaction}. Every other property is on the
  *       {@link StoreManagedConnectionFactory}.
  * </ul>

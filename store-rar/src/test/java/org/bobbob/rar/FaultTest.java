@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.resource.ResourceException;
@@ -15,10 +16,12 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bobbob.store.ErrorCode;
 import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.StoreClosedException;
@@ -176,11 +179,80 @@ class FaultTest {
     }
 
     @Test
-    void aStoreFileDeletedUnderTheAdapterMakesItsConnectionsInvalid() throws Exception {
+    void aStoreFileDeletedUnderTheAdapterMakesItsConnectionsInvalidAtThePeriodicCheck() throws Exception {
         StoreManagedConnection mc = connect(new ServerListener());
         assertEquals(Set.of(), mcf.getInvalidConnections(Set.of(mc)));
         Files.delete(dir.resolve("s.bob"));
+        // validation reads flags only: it cannot see the file go (it does no I/O)
+        assertEquals(Set.of(), mcf.getInvalidConnections(Set.of(mc)));
+        assertTrue(mc.isValid());
+
+        adapter.registry().syncAll(); // what the adapter's timer runs
         assertEquals(Set.of(mc), mcf.getInvalidConnections(Set.of(mc)));
         mc.destroy();
+    }
+
+    @Test
+    void aStoreFileReplacedUnderTheAdapterMakesItsConnectionsInvalidAtThePeriodicCheck() throws Exception {
+        StoreManagedConnection mc = connect(new ServerListener());
+        Path file = dir.resolve("s.bob");
+        Files.move(file, dir.resolve("moved.bob"));
+        Files.write(file, new byte[] {1, 2, 3}); // another file at the store's path
+        assertTrue(mc.isValid());
+        adapter.registry().syncAll();
+        assertFalse(mc.isValid());
+        mc.destroy();
+    }
+
+    @Test
+    void thePeriodicCheckLeavesAnIntactStoreAlone() throws Exception {
+        StoreManagedConnection mc = connect(new ServerListener());
+        adapter.registry().syncAll();
+        adapter.registry().syncAll();
+        assertTrue(mc.isValid());
+        mc.destroy();
+    }
+
+    @Test
+    void afterTheFileIsDeletedThePoolEvictsAndTheNextGetConnectionOpensTheFileAgain() throws Exception {
+        ValidatingPool pool = new ValidatingPool();
+        StoreConnectionFactory factory = (StoreConnectionFactory) mcf.createConnectionFactory(pool);
+        Path file = dir.resolve("s.bob");
+        long id;
+        StoreConnection held = factory.getConnection(); // a second managed connection, in use throughout
+        try (StoreConnection c = factory.getConnection()) {
+            id = c.writeNewObjFromBytes(new byte[] {42});
+            c.sync();
+        }
+        Files.delete(file);
+        try (StoreConnection c = factory.getConnection()) { // validation does not notice yet
+            assertArrayEquals(new byte[] {42}, c.readBytesFromObj(id));
+        }
+        assertEquals(0, pool.evicted.get());
+
+        adapter.registry().syncAll(); // the periodic check marks the store failed [BOB-631]
+
+        // the idle connection is evicted; the store cannot reopen while `held` still holds it
+        ResourceException refused = assertTimeoutPreemptively(
+                Duration.ofSeconds(30), () -> assertThrows(ResourceException.class, factory::getConnection));
+        assertEquals(1, pool.evicted.get());
+        assertEquals(ErrorCode.RAR_STORE_FAILED.id(), refused.getErrorCode());
+        assertTrue(refused.getMessage().contains(ErrorCode.RAR_STORE_FILE_GONE.id()), refused.getMessage());
+
+        // the holder's next call fails with the reason, which discards its connection
+        StoreClosedException closed = assertThrows(StoreClosedException.class, () -> held.readBytesFromObj(id));
+        assertTrue(closed.getMessage().contains("was deleted or moved"), closed.getMessage());
+        assertFalse(held.isOpen());
+        assertEquals(0, adapter.registry().getOpenStores());
+
+        // recovered: a fresh connection on the file opened again (created anew: it was deleted)
+        int created = pool.created.get();
+        try (StoreConnection c = assertTimeoutPreemptively(Duration.ofSeconds(30), factory::getConnection)) {
+            assertThrows(ObjectNotFoundException.class, () -> c.readBytesFromObj(id));
+            c.writeNewObjFromBytes(new byte[] {1});
+        }
+        assertEquals(created + 1, pool.created.get());
+        assertTrue(Files.exists(file));
+        pool.destroyIdle();
     }
 }

@@ -14,6 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -134,6 +138,57 @@ class PoolAndRedeployIT {
         }
     }
 
+    /**
+     * The store file deleted under the running server: validation does no I/O, so the adapter's
+     * periodic check (every second) marks the store failed ([BOB-631]); the pool then evicts its
+     * connection at the next match and the next connection opens the file again (a new, empty
+     * store: create=true). No request may hang meanwhile.
+     */
+    @Test
+    @OperateOnDeployment("rar")
+    void aStoreFileDeletedUnderTheServerIsNoticedAndThePoolRecovers() throws Exception {
+        deployer.deploy("rar");
+        deployer.deploy("war");
+        try {
+            activate("bobbob-it-gone", "java:/bobbob/GoneStore", "it/gone.bob");
+            long id = Long.parseLong(post("java:/bobbob/GoneStore", new byte[] {4, 2}));
+            Path file = dataDir().resolve("it/gone.bob");
+            assertTrue(Files.exists(file), file.toString());
+
+            Files.delete(file);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<String> seen = new ArrayList<>();
+            while (true) { // each request is bounded: a hang fails it with HttpTimeoutException
+                HttpResponse<String> r = http.send(
+                        request("/blob", "java:/bobbob/GoneStore", "id=" + id)
+                                .timeout(Duration.ofSeconds(30))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                String outcome = r.statusCode() + (r.statusCode() == 500 ? " " + r.body() : "");
+                if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(outcome)) {
+                    seen.add(outcome);
+                }
+                if (r.statusCode() == 404) {
+                    break; // a fresh store: the old object is not in it
+                }
+                assertTrue(
+                        r.statusCode() == 200 || r.body().contains("BOB-611"),
+                        "before the check the old store answers; after it, a clear error: " + seen);
+                assertTrue(System.nanoTime() < deadline, "the pool did not recover within 60 s: " + seen);
+            }
+            System.out.printf("BOBBOB deleted store file, responses in order: %s%n", seen);
+            assertTrue(Files.exists(file), "the next connection opened (created) the file again");
+            post("java:/bobbob/GoneStore", new byte[] {1}); // and it works
+            String log = Files.readString(serverLog());
+            assertTrue(log.contains("[BOB-631]") && log.contains("was deleted or moved"), "server.log names it");
+        } finally {
+            deployer.undeploy("war");
+            deployer.undeploy("rar");
+            removeAdapter("bobbob-it-gone");
+        }
+    }
+
     // ---------------------------------------------------------------- management: what the CLI sends
 
     private static ModelNode adapter(String name) {
@@ -178,6 +233,12 @@ class PoolAndRedeployIT {
     private void removeAdapter(String name) throws IOException {
         ModelNode result = management.getControllerClient().execute(Operations.createRemoveOperation(adapter(name)));
         System.out.printf("removed resource adapter %s: %s%n", name, result);
+    }
+
+    private Path dataDir() throws IOException {
+        ModelNode op = Operations.createReadAttributeOperation(
+                Operations.createAddress("path", "jboss.server.data.dir"), "path");
+        return Path.of(execute(op).asString());
     }
 
     private Path serverLog() throws IOException {

@@ -1,0 +1,210 @@
+package org.bobbob.rar.it;
+
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.naming.InitialContext;
+import org.bobbob.rar.StoreConnection;
+import org.bobbob.rar.StoreConnectionFactory;
+import org.bobbob.store.StoreManager;
+import org.bobbob.store.Storer;
+
+/**
+ * {@code GET /cost?jndi=..&dir=..&ops=..&warmup=..}: the adapter's per-call cost inside the server
+ * (see {@link AdapterCostServerBench}), answered as a text table. One operation is a 4 KiB
+ * {@code writeNewObjFromBytes} and {@code readBytesFromObj}; after each timed run the objects are
+ * deleted and the store synced (not timed), so the pooled store does not grow from run to run. The
+ * direct store is a fresh file in {@code dir} per run.
+ */
+@WebServlet("/cost")
+public class AdapterCostServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final int ROUNDS = 3;
+    private static final byte[] DATA = new byte[4096];
+
+    /** The storer one thread uses for a run, and how it gives it back. */
+    private interface Source {
+        void run(int n, long[] ids) throws Exception;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain");
+        PrintWriter out = response.getWriter();
+        try {
+            StoreConnectionFactory factory =
+                    (StoreConnectionFactory) new InitialContext().lookup(request.getParameter("jndi"));
+            Path dir = Files.createDirectories(Path.of(request.getParameter("dir")));
+            int ops = Integer.parseInt(request.getParameter("ops"));
+            int warmup = Integer.parseInt(request.getParameter("warmup"));
+            Arrays.fill(DATA, (byte) 7);
+            out.printf(
+                    Locale.ROOT,
+                    "adapter per-call cost in WildFly (4 KiB write + read, %d ops after %d warm-up, median of %d)%n",
+                    ops,
+                    warmup,
+                    ROUNDS);
+            out.printf(Locale.ROOT, "%-40s %7s %10s %8s%n", "pattern", "threads", "ns/op", "/direct");
+            for (int threads : new int[] {1, 8}) {
+                double[] direct = new double[ROUNDS];
+                double[] perOp = new double[ROUNDS];
+                double[] held = new double[ROUNDS];
+                for (int r = -1; r < ROUNDS; r++) { // round -1 is not counted (JIT)
+                    double d = direct(dir, threads, ops, warmup);
+                    double p = timed(threads, ops, warmup, (n, ids) -> perOperation(factory, n, ids), factory);
+                    double h = timed(threads, ops, warmup, (n, ids) -> held(factory, n, ids), factory);
+                    if (r >= 0) {
+                        direct[r] = d;
+                        perOp[r] = p;
+                        held[r] = h;
+                    }
+                }
+                double base = median(direct);
+                out.println(row("direct Storer from StoreManager", threads, base, base));
+                out.println(row("getConnection()/close() per operation", threads, median(perOp), base));
+                out.println(row("one connection held", threads, median(held), base));
+            }
+            double[] empty = new double[ROUNDS];
+            for (int r = -1; r < ROUNDS; r++) {
+                double e = timed(1, ops, warmup, (n, ids) -> emptyCycles(factory, n), factory);
+                if (r >= 0) {
+                    empty[r] = e;
+                }
+            }
+            out.println(row("empty getConnection()/close() cycle", 1, median(empty), Double.NaN));
+        } catch (Exception e) {
+            response.sendError(500, String.valueOf(e));
+        }
+    }
+
+    private static String row(String pattern, int threads, double nanos, double direct) {
+        return String.format(
+                Locale.ROOT,
+                "%-40s %7d %10.0f %8s",
+                pattern,
+                threads,
+                nanos,
+                Double.isNaN(direct) ? "" : String.format(Locale.ROOT, "%.2fx", nanos / direct));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double direct(Path dir, int threads, int ops, int warmup) throws Exception {
+        Path file = dir.resolve("direct.bob");
+        Files.deleteIfExists(file);
+        try (Storer store = StoreManager.open("bobbob:multi:" + file)) {
+            return timed(
+                    threads,
+                    ops,
+                    warmup,
+                    (n, ids) -> {
+                        for (int i = 0; i < n; i++) {
+                            long id = store.writeNewObjFromBytes(DATA);
+                            store.readBytesFromObj(id);
+                            ids[i] = id;
+                        }
+                    },
+                    null);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static void perOperation(StoreConnectionFactory factory, int n, long[] ids) throws Exception {
+        for (int i = 0; i < n; i++) {
+            try (StoreConnection c = factory.getConnection()) {
+                long id = c.writeNewObjFromBytes(DATA);
+                c.readBytesFromObj(id);
+                ids[i] = id;
+            }
+        }
+    }
+
+    private static void held(StoreConnectionFactory factory, int n, long[] ids) throws Exception {
+        try (StoreConnection c = factory.getConnection()) {
+            for (int i = 0; i < n; i++) {
+                long id = c.writeNewObjFromBytes(DATA);
+                c.readBytesFromObj(id);
+                ids[i] = id;
+            }
+        }
+    }
+
+    private static void emptyCycles(StoreConnectionFactory factory, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            try (StoreConnection c = factory.getConnection()) {
+                if (!c.isOpen()) {
+                    throw new IllegalStateException("a fresh handle is closed");
+                }
+            }
+        }
+    }
+
+    /**
+     * ns per operation: each thread warms up, then all start together; wall time over all
+     * operations. Afterwards the pooled store's objects are deleted and synced (not timed).
+     */
+    private static double timed(int threads, int ops, int warmup, Source body, StoreConnectionFactory cleanup)
+            throws Exception {
+        int perThread = ops / threads;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<long[]> written = new ArrayList<>();
+        try {
+            CyclicBarrier start = new CyclicBarrier(threads + 1);
+            CyclicBarrier end = new CyclicBarrier(threads + 1);
+            List<Future<Void>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long[] warm = new long[warmup / threads];
+                long[] ids = new long[perThread];
+                written.add(warm);
+                written.add(ids);
+                done.add(pool.submit(() -> {
+                    body.run(warm.length, warm);
+                    start.await();
+                    body.run(ids.length, ids);
+                    end.await();
+                    return null;
+                }));
+            }
+            start.await();
+            long t0 = System.nanoTime();
+            end.await();
+            long elapsed = System.nanoTime() - t0;
+            for (Future<Void> f : done) {
+                f.get();
+            }
+            return (double) elapsed / ((long) perThread * threads);
+        } finally {
+            pool.shutdown();
+            if (cleanup != null) {
+                try (StoreConnection c = cleanup.getConnection()) {
+                    for (long[] ids : written) {
+                        for (long id : ids) {
+                            if (id != 0) {
+                                c.deleteObj(id);
+                            }
+                        }
+                    }
+                    c.sync();
+                }
+            }
+        }
+    }
+}
