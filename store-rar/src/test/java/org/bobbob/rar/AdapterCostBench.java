@@ -9,10 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import org.bobbob.rar.it.Timing;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
 import org.junit.jupiter.api.Test;
@@ -79,13 +76,13 @@ class AdapterCostBench {
                                 AdapterCostBench::direct,
                                 file -> pooled(adapter, file, AdapterCostBench::perOperation),
                                 file -> pooled(adapter, file, AdapterCostBench::held)));
-                double direct = median(r[0]);
+                double direct = Timing.median(r[0]);
                 rows.add(row("direct Storer from StoreManager", threads, direct, direct));
-                rows.add(row("getConnection()/close() per operation", threads, median(r[1]), direct));
-                rows.add(row("one connection held", threads, median(r[2]), direct));
+                rows.add(row("getConnection()/close() per operation", threads, Timing.median(r[1]), direct));
+                rows.add(row("one connection held", threads, Timing.median(r[2]), direct));
             }
             double[][] empty = rounds(dir, 1, List.of(file -> pooled(adapter, file, AdapterCostBench::emptyCycles)));
-            rows.add(row("empty getConnection()/close() cycle", 1, median(empty[0]), Double.NaN));
+            rows.add(row("empty getConnection()/close() cycle", 1, Timing.median(empty[0]), Double.NaN));
         } finally {
             adapter.stop();
             Files.deleteIfExists(dir);
@@ -121,7 +118,7 @@ class AdapterCostBench {
                 Path file = dir.resolve("bench-" + p + ".bob");
                 double nanos;
                 try (Run run = patterns.get(p).open(file)) {
-                    nanos = timed(threads, run);
+                    nanos = Timing.nanosPerOp(threads, WARMUP / threads, OPS / threads, (t, n, warmup) -> run.ops(n));
                 }
                 Files.deleteIfExists(file);
                 if (r >= 0) {
@@ -130,41 +127,6 @@ class AdapterCostBench {
             }
         }
         return results;
-    }
-
-    private static double median(double[] results) {
-        double[] sorted = results.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
-    /** ns per operation: every thread warms up, then all start together; wall time / all operations. */
-    private static double timed(int threads, Run run) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CyclicBarrier start = new CyclicBarrier(threads + 1);
-            CyclicBarrier end = new CyclicBarrier(threads + 1);
-            List<Future<Void>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    run.ops(WARMUP / threads);
-                    start.await();
-                    run.ops(OPS / threads);
-                    end.await();
-                    return null;
-                }));
-            }
-            start.await();
-            long t0 = System.nanoTime();
-            end.await();
-            long elapsed = System.nanoTime() - t0;
-            for (Future<Void> f : done) {
-                f.get();
-            }
-            return (double) elapsed / ((long) (OPS / threads) * threads);
-        } finally {
-            pool.shutdown();
-        }
     }
 
     // ---------------------------------------------------------------- the patterns

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
-import jakarta.resource.spi.ConnectionEventListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -54,7 +53,7 @@ class FaultTest {
     }
 
     /** Records error events and, like a server, destroys the managed connection that fired one. */
-    static final class ServerListener implements ConnectionEventListener {
+    static final class ServerListener implements NoTransactionListener {
         final List<ConnectionEvent> errors = new CopyOnWriteArrayList<>();
         final AtomicBoolean callerSawException = new AtomicBoolean();
         volatile boolean reportedBeforeThrown;
@@ -72,15 +71,6 @@ class FaultTest {
 
         @Override
         public void connectionClosed(ConnectionEvent event) {}
-
-        @Override
-        public void localTransactionStarted(ConnectionEvent event) {}
-
-        @Override
-        public void localTransactionCommitted(ConnectionEvent event) {}
-
-        @Override
-        public void localTransactionRolledback(ConnectionEvent event) {}
     }
 
     private StoreManagedConnection connect(ServerListener listener) throws ResourceException {

@@ -2,7 +2,6 @@ package org.bobbob.rar;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
-import jakarta.resource.spi.ConnectionEventListener;
 import jakarta.resource.spi.ConnectionManager;
 import jakarta.resource.spi.ConnectionRequestInfo;
 import jakarta.resource.spi.ManagedConnection;
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on for a {@link ValidatingManagedConnectionFactory}), destroy it if invalid; otherwise create
  * one. A closed handle's connection is cleaned up and goes back to the idle list. Thread-safe.
  */
-final class ValidatingPool implements ConnectionManager, ConnectionEventListener {
+final class ValidatingPool implements ConnectionManager, NoTransactionListener {
     private static final long serialVersionUID = 1L;
     private final transient ConcurrentLinkedDeque<ManagedConnection> idle = new ConcurrentLinkedDeque<>();
     /** Managed connections created, and idle ones destroyed because validation found them invalid. */
@@ -81,13 +80,4 @@ final class ValidatingPool implements ConnectionManager, ConnectionEventListener
             mc.destroy();
         }
     }
-
-    @Override
-    public void localTransactionStarted(ConnectionEvent event) {}
-
-    @Override
-    public void localTransactionCommitted(ConnectionEvent event) {}
-
-    @Override
-    public void localTransactionRolledback(ConnectionEvent event) {}
 }

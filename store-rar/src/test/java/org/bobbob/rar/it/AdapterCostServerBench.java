@@ -45,7 +45,7 @@ class AdapterCostServerBench {
 
     @Deployment(name = "war", order = 2, testable = false)
     static WebArchive war() {
-        return ItArchives.warBesideTheRar("cost-it.war", AdapterCostServlet.class);
+        return ItArchives.warBesideTheRar("cost-it.war", AdapterCostServlet.class, Timing.class);
     }
 
     @ArquillianResource

@@ -8,14 +8,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.naming.InitialContext;
 import org.bobbob.rar.StoreConnection;
 import org.bobbob.rar.StoreConnectionFactory;
@@ -72,10 +66,10 @@ public class AdapterCostServlet extends HttpServlet {
                         held[r] = h;
                     }
                 }
-                double base = median(direct);
+                double base = Timing.median(direct);
                 out.println(row("direct Storer from StoreManager", threads, base, base));
-                out.println(row("getConnection()/close() per operation", threads, median(perOp), base));
-                out.println(row("one connection held", threads, median(held), base));
+                out.println(row("getConnection()/close() per operation", threads, Timing.median(perOp), base));
+                out.println(row("one connection held", threads, Timing.median(held), base));
             }
             double[] empty = new double[ROUNDS];
             for (int r = -1; r < ROUNDS; r++) {
@@ -84,7 +78,7 @@ public class AdapterCostServlet extends HttpServlet {
                     empty[r] = e;
                 }
             }
-            out.println(row("empty getConnection()/close() cycle", 1, median(empty), Double.NaN));
+            out.println(row("empty getConnection()/close() cycle", 1, Timing.median(empty), Double.NaN));
         } catch (Exception e) {
             response.sendError(500, String.valueOf(e));
         }
@@ -98,12 +92,6 @@ public class AdapterCostServlet extends HttpServlet {
                 threads,
                 nanos,
                 Double.isNaN(direct) ? "" : String.format(Locale.ROOT, "%.2fx", nanos / direct));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static double direct(Path dir, int threads, int ops, int warmup) throws Exception {
@@ -158,47 +146,25 @@ public class AdapterCostServlet extends HttpServlet {
     }
 
     /**
-     * ns per operation: each thread warms up, then all start together; wall time over all
-     * operations. Afterwards the pooled store's objects are deleted and synced (not timed).
+     * ns per operation ({@link Timing#nanosPerOp}); afterwards the pooled store's objects are deleted
+     * and synced (not timed).
      */
     private static double timed(int threads, int ops, int warmup, Source body, StoreConnectionFactory cleanup)
             throws Exception {
-        int perThread = ops / threads;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<long[]> written = new ArrayList<>();
+        long[][] warm = new long[threads][warmup / threads];
+        long[][] timed = new long[threads][ops / threads];
         try {
-            CyclicBarrier start = new CyclicBarrier(threads + 1);
-            CyclicBarrier end = new CyclicBarrier(threads + 1);
-            List<Future<Void>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                long[] warm = new long[warmup / threads];
-                long[] ids = new long[perThread];
-                written.add(warm);
-                written.add(ids);
-                done.add(pool.submit(() -> {
-                    body.run(warm.length, warm);
-                    start.await();
-                    body.run(ids.length, ids);
-                    end.await();
-                    return null;
-                }));
-            }
-            start.await();
-            long t0 = System.nanoTime();
-            end.await();
-            long elapsed = System.nanoTime() - t0;
-            for (Future<Void> f : done) {
-                f.get();
-            }
-            return (double) elapsed / ((long) perThread * threads);
+            return Timing.nanosPerOp(
+                    threads, warmup / threads, ops / threads, (t, n, w) -> body.run(n, w ? warm[t] : timed[t]));
         } finally {
-            pool.shutdown();
             if (cleanup != null) {
                 try (StoreConnection c = cleanup.getConnection()) {
-                    for (long[] ids : written) {
-                        for (long id : ids) {
-                            if (id != 0) {
-                                c.deleteObj(id);
+                    for (long[][] written : new long[][][] {warm, timed}) {
+                        for (long[] ids : written) {
+                            for (long id : ids) {
+                                if (id != 0) {
+                                    c.deleteObj(id);
+                                }
                             }
                         }
                     }
