@@ -9,11 +9,6 @@ public class StoreClosedException extends StoreException {
         super(message);
     }
 
-    /** Without a code ({@link #code()} is null): for stores outside bobbob. */
-    public StoreClosedException(String message, Throwable cause) {
-        super(message, cause);
-    }
-
     /** With {@code code}; the message is {@code code.message(detail)}. */
     public StoreClosedException(ErrorCode code, String detail) {
         super(code, detail);

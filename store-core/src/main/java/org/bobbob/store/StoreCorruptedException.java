@@ -13,18 +13,8 @@ public class StoreCorruptedException extends StoreException {
         super(message);
     }
 
-    /** Without a code ({@link #code()} is null): for stores outside bobbob. */
-    public StoreCorruptedException(String message, Throwable cause) {
-        super(message, cause);
-    }
-
     /** With {@code code}; the message is {@code code.message(detail)}. */
     public StoreCorruptedException(ErrorCode code, String detail) {
         super(code, detail);
-    }
-
-    /** With {@code code}; the message is {@code code.message(detail)}. */
-    public StoreCorruptedException(ErrorCode code, String detail, Throwable cause) {
-        super(code, detail, cause);
     }
 }

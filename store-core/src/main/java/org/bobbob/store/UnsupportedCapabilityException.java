@@ -7,11 +7,6 @@ package org.bobbob.store;
 public class UnsupportedCapabilityException extends StoreException {
     private static final long serialVersionUID = 1L;
 
-    /** Without a code ({@link #code()} is null): for stores outside bobbob. */
-    public UnsupportedCapabilityException(String message) {
-        super(message);
-    }
-
     /** With {@code code}; the message is {@code code.message(detail)}. */
     public UnsupportedCapabilityException(ErrorCode code, String detail) {
         super(code, detail);

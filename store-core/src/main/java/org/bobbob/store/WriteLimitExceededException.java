@@ -7,11 +7,6 @@ package org.bobbob.store;
 public class WriteLimitExceededException extends StoreException {
     private static final long serialVersionUID = 1L;
 
-    /** Without a code ({@link #code()} is null): for stores outside bobbob. */
-    public WriteLimitExceededException(String message) {
-        super(message);
-    }
-
     /** With {@code code}; the message is {@code code.message(detail)}. */
     public WriteLimitExceededException(ErrorCode code, String detail) {
         super(code, detail);
