@@ -77,12 +77,12 @@ class AdapterCostBench {
                                 file -> pooled(adapter, file, AdapterCostBench::perOperation),
                                 file -> pooled(adapter, file, AdapterCostBench::held)));
                 double direct = Timing.median(r[0]);
-                rows.add(row("direct Storer from StoreManager", threads, direct, direct));
-                rows.add(row("getConnection()/close() per operation", threads, Timing.median(r[1]), direct));
-                rows.add(row("one connection held", threads, Timing.median(r[2]), direct));
+                rows.add(Timing.row("direct Storer from StoreManager", threads, direct, direct));
+                rows.add(Timing.row("getConnection()/close() per operation", threads, Timing.median(r[1]), direct));
+                rows.add(Timing.row("one connection held", threads, Timing.median(r[2]), direct));
             }
             double[][] empty = rounds(dir, 1, List.of(file -> pooled(adapter, file, AdapterCostBench::emptyCycles)));
-            rows.add(row("empty getConnection()/close() cycle", 1, Timing.median(empty[0]), Double.NaN));
+            rows.add(Timing.row("empty getConnection()/close() cycle", 1, Timing.median(empty[0]), Double.NaN));
         } finally {
             adapter.stop();
             Files.deleteIfExists(dir);
@@ -93,18 +93,8 @@ class AdapterCostBench {
                 OPS,
                 WARMUP,
                 RUNS);
-        System.out.printf(Locale.ROOT, "%-40s %7s %10s %8s%n", "pattern", "threads", "ns/op", "/direct");
+        System.out.println(Timing.HEADER);
         rows.forEach(System.out::println);
-    }
-
-    private static String row(String pattern, int threads, double nanos, double direct) {
-        return String.format(
-                Locale.ROOT,
-                "%-40s %7d %10.0f %8s",
-                pattern,
-                threads,
-                nanos,
-                Double.isNaN(direct) ? "" : String.format(Locale.ROOT, "%.2fx", nanos / direct));
     }
 
     /**

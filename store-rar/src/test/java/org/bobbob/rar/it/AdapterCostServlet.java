@@ -51,7 +51,7 @@ public class AdapterCostServlet extends HttpServlet {
                     ops,
                     warmup,
                     ROUNDS);
-            out.printf(Locale.ROOT, "%-40s %7s %10s %8s%n", "pattern", "threads", "ns/op", "/direct");
+            out.println(Timing.HEADER);
             for (int threads : new int[] {1, 8}) {
                 double[] direct = new double[ROUNDS];
                 double[] perOp = new double[ROUNDS];
@@ -67,9 +67,9 @@ public class AdapterCostServlet extends HttpServlet {
                     }
                 }
                 double base = Timing.median(direct);
-                out.println(row("direct Storer from StoreManager", threads, base, base));
-                out.println(row("getConnection()/close() per operation", threads, Timing.median(perOp), base));
-                out.println(row("one connection held", threads, Timing.median(held), base));
+                out.println(Timing.row("direct Storer from StoreManager", threads, base, base));
+                out.println(Timing.row("getConnection()/close() per operation", threads, Timing.median(perOp), base));
+                out.println(Timing.row("one connection held", threads, Timing.median(held), base));
             }
             double[] empty = new double[ROUNDS];
             for (int r = -1; r < ROUNDS; r++) {
@@ -78,20 +78,10 @@ public class AdapterCostServlet extends HttpServlet {
                     empty[r] = e;
                 }
             }
-            out.println(row("empty getConnection()/close() cycle", 1, Timing.median(empty), Double.NaN));
+            out.println(Timing.row("empty getConnection()/close() cycle", 1, Timing.median(empty), Double.NaN));
         } catch (Exception e) {
             response.sendError(500, String.valueOf(e));
         }
-    }
-
-    private static String row(String pattern, int threads, double nanos, double direct) {
-        return String.format(
-                Locale.ROOT,
-                "%-40s %7d %10.0f %8s",
-                pattern,
-                threads,
-                nanos,
-                Double.isNaN(direct) ? "" : String.format(Locale.ROOT, "%.2fx", nanos / direct));
     }
 
     private static double direct(Path dir, int threads, int ops, int warmup) throws Exception {

@@ -3,16 +3,22 @@ package org.bobbob.rar.it;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The clock of the adapter-cost measurements, shared by {@code AdapterCostBench} (no server) and
- * {@link AdapterCostServlet} (inside WildFly, where this class is deployed with the servlet).
+ * The clock and the result rows of the adapter-cost measurements, shared by
+ * {@code AdapterCostBench} (no server) and {@link AdapterCostServlet} (inside WildFly, where this
+ * class is deployed with the servlet).
  */
 public final class Timing {
+    /** The column heads of {@link #row}. */
+    public static final String HEADER =
+            String.format(Locale.ROOT, "%-40s %7s %10s %8s", "pattern", "threads", "ns/op", "/direct");
+
     private Timing() {}
 
     /** One thread's work: {@code n} operations, first the warm-up, then the timed ones. */
@@ -59,5 +65,19 @@ public final class Timing {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    /**
+     * One result row under {@link #HEADER}: ns/op of {@code pattern}, and its ratio to
+     * {@code direct} (blank when {@code direct} is NaN).
+     */
+    public static String row(String pattern, int threads, double nanos, double direct) {
+        return String.format(
+                Locale.ROOT,
+                "%-40s %7d %10.0f %8s",
+                pattern,
+                threads,
+                nanos,
+                Double.isNaN(direct) ? "" : String.format(Locale.ROOT, "%.2fx", nanos / direct));
     }
 }
