@@ -3,14 +3,12 @@ package org.bobbob.rar;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bobbob.rar.testprovider.WatchedStorer;
 import org.bobbob.store.ObjectReader;
-import org.bobbob.store.ObjectWriter;
-import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.spi.StoreUrl;
 import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectReader;
-import org.bobbob.store.support.ForwardingStorer;
 import org.bobbob.store.support.HandleHooks;
 
 /**
@@ -38,8 +36,7 @@ final class FaultyOpener implements StoreOpener {
     }
 
     /** The plain calls and Late-handle opens check first; so do the readers' reads. */
-    private final class Faulty extends ForwardingStorer {
-        private final Storer inner;
+    private final class Faulty extends WatchedStorer {
         private final HandleHooks faultyReads = new HandleHooks() {
             @Override
             public void beforeCall(ForwardingHandle<?> handle) throws IOException {
@@ -48,43 +45,17 @@ final class FaultyOpener implements StoreOpener {
         };
 
         Faulty(Storer inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
-        protected <T> T call(StoreCall<T> call) throws IOException {
+        protected void beforeCall() throws IOException {
             check();
-            return call.apply(inner);
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
-
-        @Override
-        public ObjectWriter lateWriteNewObj(int size) throws IOException {
-            return call(s -> s.lateWriteNewObj(size));
         }
 
         @Override
         public ObjectReader lateReadObj(long id) throws IOException {
-            return new ForwardingObjectReader(call(s -> s.lateReadObj(id)), faultyReads);
-        }
-
-        @Override
-        public ObjectWriter writeToObj(long id) throws IOException {
-            return call(s -> s.writeToObj(id));
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> capability) throws StoreException {
-            return inner.unwrap(capability);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> capability) {
-            return inner.isWrapperFor(capability);
+            return new ForwardingObjectReader(super.lateReadObj(id), faultyReads);
         }
     }
 }

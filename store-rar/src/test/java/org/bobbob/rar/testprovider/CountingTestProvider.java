@@ -6,13 +6,9 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bobbob.store.BasicStore;
-import org.bobbob.store.ObjectReader;
-import org.bobbob.store.ObjectWriter;
-import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.spi.StoreProvider;
 import org.bobbob.store.spi.StoreUrl;
-import org.bobbob.store.support.ForwardingStorer;
 
 /**
  * A third-party provider as a user would write one, in a package (and, in the WildFly test, a
@@ -49,49 +45,17 @@ public final class CountingTestProvider implements StoreProvider {
     }
 
     /** Counts every call, then runs it on the basic store. */
-    private static final class Counting extends ForwardingStorer {
-        private final Storer inner;
+    private static final class Counting extends WatchedStorer {
         private final String label;
 
         Counting(Storer inner, String label) {
-            this.inner = inner;
+            super(inner);
             this.label = label;
         }
 
         @Override
-        protected <T> T call(StoreCall<T> call) throws IOException {
+        protected void beforeCall() {
             CALLS.incrementAndGet();
-            return call.apply(inner);
-        }
-
-        @Override
-        public ObjectWriter lateWriteNewObj(int size) throws IOException {
-            return call(s -> s.lateWriteNewObj(size));
-        }
-
-        @Override
-        public ObjectReader lateReadObj(long id) throws IOException {
-            return call(s -> s.lateReadObj(id));
-        }
-
-        @Override
-        public ObjectWriter writeToObj(long id) throws IOException {
-            return call(s -> s.writeToObj(id));
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> capability) throws StoreException {
-            return inner.unwrap(capability);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> capability) {
-            return inner.isWrapperFor(capability);
         }
 
         @Override
