@@ -22,7 +22,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -38,52 +37,29 @@ import org.bobbob.store.RunAllocator;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.Storer;
 import org.bobbob.store.UnsupportedCapabilityException;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code @Inject Storer} in beans of every scope, over an embedded store (Weld SE). */
-class InjectionScopesTest {
-    @RegisterExtension
-    final SystemProps props = new SystemProps();
+class InjectionScopesTest extends ContainerTest {
+    /** The default store, injected; {@link #storer()} reads it through a client proxy too. */
+    abstract static class StorerBean {
+        @Inject
+        Storer storer;
 
-    @TempDir
-    Path dir;
-
-    private WeldContainer container;
+        Storer storer() {
+            return storer;
+        }
+    }
 
     @ApplicationScoped
-    static class AppBean {
-        @Inject
-        Storer storer;
-
-        Storer storer() {
-            return storer;
-        }
-    }
+    static class AppBean extends StorerBean {}
 
     @RequestScoped
-    static class RequestBean {
-        @Inject
-        Storer storer;
-
-        Storer storer() {
-            return storer;
-        }
-    }
+    static class RequestBean extends StorerBean {}
 
     @Dependent
-    static class DependentBean {
-        @Inject
-        Storer storer;
-
-        Storer storer() {
-            return storer;
-        }
-    }
+    static class DependentBean extends StorerBean {}
 
     @SessionScoped
     static class SessionBean implements Serializable {
@@ -101,11 +77,6 @@ class InjectionScopesTest {
     void boot() {
         props.set("bobbob.store.default.url", "bobbob:multi:" + dir.resolve("default.bob"));
         container = WeldSe.boot(AppBean.class, RequestBean.class, DependentBean.class, SessionBean.class);
-    }
-
-    @AfterEach
-    void shutdown() {
-        container.shutdown();
     }
 
     @Test

@@ -12,26 +12,13 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.Storer;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code @Store("name")} picks a store by configuration; one store per name. */
-class NamedStoresTest {
-    @RegisterExtension
-    final SystemProps props = new SystemProps();
-
-    @TempDir
-    Path dir;
-
-    private WeldContainer container;
-
+class NamedStoresTest extends ContainerTest {
     @ApplicationScoped
     static class Stores {
         @Inject
@@ -88,11 +75,6 @@ class NamedStoresTest {
                 .set("bobbob.store.orders.url", "bobbob:multi:" + dir.resolve("orders.bob"))
                 .set("bobbob.store.archive.url", "bobbob:basic:" + dir.resolve("archive.bob") + "?diskTokens=2");
         container = WeldSe.boot(Stores.class);
-    }
-
-    @AfterEach
-    void shutdown() {
-        container.shutdown();
     }
 
     @Test

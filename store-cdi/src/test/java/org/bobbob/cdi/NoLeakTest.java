@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import jakarta.resource.ResourceException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -29,30 +28,20 @@ import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
 import org.bobbob.store.WriteLimitExceededException;
-import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The injected Storer over a pooled connection factory (JNDI, as in a server) never keeps a
  * connection: a stand-in factory bound in a test JNDI context counts the connections out, as the
  * server's pool does with its in-use count.
  */
-class NoLeakTest {
+class NoLeakTest extends ContainerTest {
     private static final String JNDI = "java:/test/CountingStore";
-
-    @RegisterExtension
-    final SystemProps props = new SystemProps();
-
-    @TempDir
-    Path dir;
 
     private Storer store;
     private CountingConnectionFactory factory;
-    private WeldContainer container;
 
     @ApplicationScoped
     static class AppBean {
@@ -86,8 +75,7 @@ class NoLeakTest {
     }
 
     @AfterEach
-    void shutdown() throws IOException {
-        container.shutdown();
+    void unbind() throws IOException {
         MapContextFactory.unbind(JNDI);
         store.close();
     }
