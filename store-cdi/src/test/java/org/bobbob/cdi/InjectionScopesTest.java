@@ -137,14 +137,7 @@ class InjectionScopesTest extends ContainerTest {
                 long seed = t;
                 results.add(pool.submit(() -> {
                     start.await();
-                    long[] ids = new long[perThread];
-                    for (int i = 0; i < perThread; i++) {
-                        ids[i] = storer.writeNewObjFromBytes(Blobs.blob(seed, i));
-                    }
-                    for (int i = 0; i < perThread; i++) {
-                        assertArrayEquals(Blobs.blob(seed, i), storer.readBytesFromObj(ids[i]));
-                    }
-                    return ids;
+                    return Blobs.writeAndVerify(storer, seed, perThread);
                 }));
             }
             long distinct = results.stream()

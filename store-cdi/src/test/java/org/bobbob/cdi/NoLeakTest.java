@@ -195,13 +195,7 @@ class NoLeakTest extends ContainerTest {
                         Storer storer =
                                 container.select(RequestBean.class).get().storer();
                         start.await();
-                        long[] ids = new long[perThread];
-                        for (int i = 0; i < perThread; i++) {
-                            ids[i] = storer.writeNewObjFromBytes(Blobs.blob(seed, i));
-                        }
-                        for (int i = 0; i < perThread; i++) {
-                            assertArrayEquals(Blobs.blob(seed, i), storer.readBytesFromObj(ids[i]));
-                        }
+                        Blobs.writeAndVerify(storer, seed, perThread);
                         return perThread;
                     } finally {
                         request.deactivate();
