@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bobbob.bench.StoreAdapter;
 import org.lmdbjava.CopyFlags;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
@@ -25,9 +24,8 @@ import org.lmdbjava.Txn;
  * the old one. Needs {@code --add-opens java.base/java.nio=ALL-UNNAMED
  * --add-opens java.base/sun.nio.ch=ALL-UNNAMED} on Java 17.
  */
-public final class LmdbAdapter implements StoreAdapter {
+public final class LmdbAdapter extends DirectoryAdapter {
     private static final long MAP_SIZE = 64L << 30;
-    private final Path dir;
     private final int batch;
     private Env<ByteBuffer> env;
     private Dbi<ByteBuffer> db;
@@ -38,12 +36,13 @@ public final class LmdbAdapter implements StoreAdapter {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()));
 
     public LmdbAdapter(Path dir, int batch) {
-        this.dir = dir;
+        super(dir);
         this.batch = Math.max(1, batch);
         open();
     }
 
-    private void open() {
+    @Override
+    void open() {
         env = Env.create().setMapSize(MAP_SIZE).setMaxDbs(1).setMaxReaders(126).open(dir.toFile(), EnvFlags.MDB_NOSYNC);
         db = env.openDbi("blobs", DbiFlags.MDB_CREATE, DbiFlags.MDB_INTEGERKEY);
         try (Txn<ByteBuffer> txn = env.txnRead();
@@ -135,11 +134,6 @@ public final class LmdbAdapter implements StoreAdapter {
     }
 
     @Override
-    public void reopen() {
-        open();
-    }
-
-    @Override
     public boolean canCompact() {
         return true;
     }
@@ -155,10 +149,5 @@ public final class LmdbAdapter implements StoreAdapter {
         Files.deleteIfExists(copy.resolve("lock.mdb"));
         Files.delete(copy);
         open();
-    }
-
-    @Override
-    public Path dir() {
-        return dir;
     }
 }

@@ -1,7 +1,6 @@
 package org.bobbob.bench.peers;
 
 import java.nio.file.Path;
-import org.bobbob.bench.StoreAdapter;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
@@ -13,20 +12,20 @@ import org.mapdb.Store;
  * Memory-mapped files unless told otherwise. Durable = {@code DB.commit()}. No compaction:
  * {@code StoreWAL.compact()} does nothing in 3.1.0.
  */
-public final class MapDbAdapter implements StoreAdapter {
+public final class MapDbAdapter extends DirectoryAdapter {
     private static final Serializer<byte[]> BYTES = Serializer.BYTE_ARRAY_NOSIZE;
-    private final Path dir;
     private final boolean mmap;
     private DB db;
     private Store store;
 
     public MapDbAdapter(Path dir, boolean mmap) {
-        this.dir = dir;
+        super(dir);
         this.mmap = mmap;
         open();
     }
 
-    private void open() {
+    @Override
+    void open() {
         DBMaker.Maker maker =
                 DBMaker.fileDB(dir.resolve("store.mapdb").toFile()).transactionEnable();
         if (mmap) {
@@ -70,11 +69,6 @@ public final class MapDbAdapter implements StoreAdapter {
         db.close();
     }
 
-    @Override
-    public void reopen() {
-        open();
-    }
-
     /**
      * No: {@code StoreWAL.compact()} (the transactional store) is an empty method in MapDB 3.1.0,
      * so there is no compaction to measure.
@@ -82,10 +76,5 @@ public final class MapDbAdapter implements StoreAdapter {
     @Override
     public boolean canCompact() {
         return false;
-    }
-
-    @Override
-    public Path dir() {
-        return dir;
     }
 }

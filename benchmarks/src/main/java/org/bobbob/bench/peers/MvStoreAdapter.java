@@ -2,7 +2,6 @@ package org.bobbob.bench.peers;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bobbob.bench.StoreAdapter;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreTool;
@@ -12,20 +11,20 @@ import org.h2.mvstore.MVStoreTool;
  * 16 MB page cache). Keys are handed out from a counter. Durable = {@code commit()} + {@code sync()};
  * compaction = {@code MVStoreTool.compact} (offline, into a new file).
  */
-public final class MvStoreAdapter implements StoreAdapter {
-    private final Path dir;
+public final class MvStoreAdapter extends DirectoryAdapter {
     private final String file;
     private MVStore store;
     private MVMap<Long, byte[]> map;
     private final AtomicLong next = new AtomicLong(1);
 
     public MvStoreAdapter(Path dir) {
-        this.dir = dir;
+        super(dir);
         this.file = dir.resolve("store.mv.db").toString();
         open();
     }
 
-    private void open() {
+    @Override
+    void open() {
         store = new MVStore.Builder().fileName(file).open();
         map = store.openMap("blobs");
         Long last = map.lastKey();
@@ -72,11 +71,6 @@ public final class MvStoreAdapter implements StoreAdapter {
     }
 
     @Override
-    public void reopen() {
-        open();
-    }
-
-    @Override
     public boolean canCompact() {
         return true;
     }
@@ -91,10 +85,5 @@ public final class MvStoreAdapter implements StoreAdapter {
         store.close();
         MVStoreTool.compact(file, false);
         open();
-    }
-
-    @Override
-    public Path dir() {
-        return dir;
     }
 }
