@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +26,8 @@ class ShutdownTest {
     @TempDir
     Path dir;
 
-    @ApplicationScoped
+    /** Dependent, so without a client proxy: the tests read its fields. */
+    @Dependent
     static class Writer {
         @Inject
         Storer main;
@@ -38,18 +39,6 @@ class ShutdownTest {
         @Inject
         @Store("unused")
         Storer unused;
-
-        Storer main() {
-            return main;
-        }
-
-        Storer side() {
-            return side;
-        }
-
-        Storer unused() {
-            return unused;
-        }
     }
 
     private String url(String file) {
@@ -66,9 +55,9 @@ class ShutdownTest {
         try (WeldContainer container = WeldSe.boot(Writer.class)) {
             Writer w = container.select(Writer.class).get();
             for (int i = 0; i < mainIds.length; i++) {
-                mainIds[i] = w.main().writeNewObjFromBytes(Blobs.blob(1, i)); // never synced by the test
+                mainIds[i] = w.main.writeNewObjFromBytes(Blobs.blob(1, i)); // never synced by the test
             }
-            sideId = w.side().writeNewObjFromBytes(Blobs.blob(2, 0));
+            sideId = w.side.writeNewObjFromBytes(Blobs.blob(2, 0));
             assertThrows(IOException.class, () -> StoreManager.open(url("main.bob")), "open and locked");
         }
         try (Storer main = StoreManager.open(url("main.bob"));
@@ -90,8 +79,8 @@ class ShutdownTest {
         Storer unused;
         try (WeldContainer container = WeldSe.boot(Writer.class)) {
             Writer w = container.select(Writer.class).get();
-            main = w.main(); // a reference kept past the container, as a leaked one would be
-            unused = w.unused();
+            main = w.main; // a reference kept past the container, as a leaked one would be
+            unused = w.unused;
             main.newObj(1);
         }
         StoreClosedException e = assertThrows(StoreClosedException.class, () -> main.newObj(1));
