@@ -67,6 +67,7 @@ class InServerIT {
                         BlobServlet.class,
                         AppBlobs.class,
                         StatelessBlobs.class,
+                        WorkloadBean.class,
                         Workload.class,
                         PoolStats.class)
                 .addAsResource("it/microprofile-config.properties", "META-INF/microprofile-config.properties");
