@@ -1,30 +1,21 @@
 package org.bobbob.rar.it;
 
 import jakarta.annotation.Resource;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import org.bobbob.rar.StoreConnectionFactory;
 
-/** The factories of the test activation, injected the way applications get them: {@code @Resource}. */
-@ApplicationScoped
+/**
+ * The factories of the test activation, injected the way applications get them: {@code @Resource}.
+ * Dependent, so without a client proxy: the tests read its fields.
+ */
+@Dependent
 public class Clients {
     @Resource(lookup = "java:/bobbob/DefaultStore")
-    private StoreConnectionFactory defaultStore;
+    StoreConnectionFactory defaultStore;
 
     @Resource(lookup = "java:/bobbob/SameStore")
-    private StoreConnectionFactory sameStore;
+    StoreConnectionFactory sameStore;
 
     @Resource(lookup = "java:/bobbob/OtherStore")
-    private StoreConnectionFactory otherStore;
-
-    public StoreConnectionFactory defaultStore() {
-        return defaultStore;
-    }
-
-    public StoreConnectionFactory sameStore() {
-        return sameStore;
-    }
-
-    public StoreConnectionFactory otherStore() {
-        return otherStore;
-    }
+    StoreConnectionFactory otherStore;
 }

@@ -88,26 +88,26 @@ class StoreAdapterIT {
     @Test
     @OperateOnDeployment("war")
     void resourceInjectionGivesWorkingFactories() throws Exception {
-        try (StoreConnection store = clients.defaultStore().getConnection()) {
+        try (StoreConnection store = clients.defaultStore.getConnection()) {
             long id = store.writeNewObjFromBytes(new byte[] {1, 2, 3});
             assertArrayEquals(new byte[] {1, 2, 3}, store.readBytesFromObj(id));
         }
-        assertNotNull(clients.sameStore());
-        assertNotNull(clients.otherStore());
+        assertNotNull(clients.sameStore);
+        assertNotNull(clients.otherStore);
     }
 
     @Test
     @OperateOnDeployment("war")
     void twoDefinitionsOnOnePathShareOneOpenStore() throws Exception {
         long id;
-        try (StoreConnection viaDefault = clients.defaultStore().getConnection()) {
+        try (StoreConnection viaDefault = clients.defaultStore.getConnection()) {
             id = viaDefault.writeNewObjFromBytes("written through DefaultStore".getBytes(UTF_8));
         }
-        try (StoreConnection viaSame = clients.sameStore().getConnection()) {
+        try (StoreConnection viaSame = clients.sameStore.getConnection()) {
             // not synced: only the same open store can return it
             assertArrayEquals("written through DefaultStore".getBytes(UTF_8), viaSame.readBytesFromObj(id));
         }
-        try (StoreConnection other = clients.otherStore().getConnection()) {
+        try (StoreConnection other = clients.otherStore.getConnection()) {
             other.newObj(1);
         }
 
@@ -127,8 +127,8 @@ class StoreAdapterIT {
     @Test
     @OperateOnDeployment("war")
     void twoPathsAreTwoStores() throws Exception {
-        try (StoreConnection shared = clients.defaultStore().getConnection();
-                StoreConnection other = clients.otherStore().getConnection()) {
+        try (StoreConnection shared = clients.defaultStore.getConnection();
+                StoreConnection other = clients.otherStore.getConnection()) {
             long sharedBefore = objects(shared);
             long otherBefore = objects(other);
             for (int i = 0; i < 3; i++) {
@@ -148,7 +148,7 @@ class StoreAdapterIT {
     void twentyThreadsWriteFiftyObjectsEachThroughPooledConnections() throws Exception {
         int threads = 20;
         int perThread = 50;
-        StoreConnectionFactory factory = clients.defaultStore();
+        StoreConnectionFactory factory = clients.defaultStore;
         CyclicBarrier start = new CyclicBarrier(threads);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long began = System.nanoTime();
@@ -205,12 +205,12 @@ class StoreAdapterIT {
     @Test
     @OperateOnDeployment("war")
     void aClosedHandleRefusesCallsButTheStoreStaysOpen() throws Exception {
-        StoreConnection store = clients.defaultStore().getConnection();
+        StoreConnection store = clients.defaultStore.getConnection();
         long id = store.writeNewObjFromBytes(new byte[] {9});
         store.close();
         assertFalse(store.isOpen());
         assertThrows(StoreClosedException.class, () -> store.readBytesFromObj(id));
-        try (StoreConnection again = clients.defaultStore().getConnection()) {
+        try (StoreConnection again = clients.defaultStore.getConnection()) {
             assertArrayEquals(new byte[] {9}, again.readBytesFromObj(id));
         }
     }
