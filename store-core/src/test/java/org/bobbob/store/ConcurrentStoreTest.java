@@ -3,6 +3,7 @@ package org.bobbob.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -341,30 +342,92 @@ class ConcurrentStoreTest {
         }
     }
 
+    /**
+     * POSIX unlink: a delete returns while a slow reader still streams the object; the reader
+     * keeps reading the bytes it opened; new opens find nothing; the space is not reused until the
+     * reader has closed and a sync has made the delete durable, and then it is.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"basic", "multi"})
-    void deleteWaitsForAnOpenReadHandle(String inner) throws Exception {
+    void deleteDoesNotWaitForAnOpenReaderWhoseSpaceIsReusedOnlyAfterItClosesAndASync(String inner) throws Exception {
         try (ConcurrentStore store = create(inner, 0)) {
-            byte[] data = TestBytes.of(3, 2000);
+            ObjectInfoProvider info = store.unwrap(ObjectInfoProvider.class);
+            int size = 1 << 20;
+            byte[] data = TestBytes.of(3, size);
             long id = store.writeNewObjFromBytes(data);
+            store.sync();
+            long offset = info.objectInfo(id).orElseThrow().offset();
             ObjectReader reader = store.lateReadObj(id);
-            CountDownLatch deleting = new CountDownLatch(1);
-            Future<?> delete = pool.submit(() -> {
-                deleting.countDown();
-                store.deleteObj(id);
-                return null;
-            });
-            assertTrue(deleting.await(WAIT, TimeUnit.SECONDS));
-            // The delete is queued on the object's lock: the table shows a holder plus a waiter.
-            waitUntil(() -> !delete.isDone() && store.lockedObjects() == 1 && store.activeOperations() == 2);
-            byte[] got = new byte[data.length];
-            ByteBuffers.readFully(reader, ByteBuffer.wrap(got));
-            assertArrayEquals(data, got, "the open reader still sees the object's bytes");
-            assertFalse(delete.isDone(), "delete returned while a read handle was open");
-            reader.close();
-            delete.get(WAIT, TimeUnit.SECONDS);
+            byte[] got = new byte[size];
+            ByteBuffer into = ByteBuffer.wrap(got);
+            into.limit(4096);
+            ByteBuffers.readFully(reader, into);
+
+            // The reader is open on this thread: a delete that waited for it would time out here.
+            pool.submit(() -> {
+                        store.deleteObj(id);
+                        return null;
+                    })
+                    .get(WAIT, TimeUnit.SECONDS);
             assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(id));
+            assertThrows(ObjectNotFoundException.class, () -> store.lateReadObj(id));
+            assertThrows(ObjectNotFoundException.class, () -> store.deleteObj(id));
+            assertTrue(info.objectInfo(id).isEmpty());
+
+            store.sync(); // the delete is durable, but the reader still holds the space
+            List<Long> others = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                long other = store.writeNewObjFromBytes(TestBytes.of(10 + i, size));
+                others.add(other);
+                long at = info.objectInfo(other).orElseThrow().offset();
+                assertTrue(at + size <= offset || at >= offset + size, "space reused under a reader");
+            }
+            into.limit(size);
+            ByteBuffers.readFully(reader, into);
+            assertArrayEquals(data, got, "the open reader reads the object it opened, to its end");
+            reader.close();
             assertEquals(0, store.lockedObjects());
+
+            store.sync(); // now the space is free: a new object of the same size takes it
+            long reuser = store.writeNewObjFromBytes(TestBytes.of(20, size));
+            long at = info.objectInfo(reuser).orElseThrow().offset();
+            assertTrue(at < offset + size && at + size > offset, "the space came back: " + at + " vs " + offset);
+            assertNotEquals(id, reuser);
+            assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(id));
+            assertArrayEquals(TestBytes.of(20, size), store.readBytesFromObj(reuser));
+            for (int i = 0; i < others.size(); i++) {
+                assertArrayEquals(TestBytes.of(10 + i, size), store.readBytesFromObj(others.get(i)));
+            }
+        }
+    }
+
+    /**
+     * A writer open on an object when it is deleted: the delete returns at once; the writer goes on
+     * writing into the object's former space, which nothing else uses until it closes; what it
+     * wrote is gone with the object.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void deleteDoesNotWaitForAnOpenWriterWhoseWritesGoWithTheObject(String inner) throws Exception {
+        try (ConcurrentStore store = create(inner, 0)) {
+            long neighbour = store.writeNewObjFromBytes(TestBytes.of(1, 300));
+            long id = store.writeNewObjFromBytes(TestBytes.of(2, 300));
+            ObjectWriter writer = store.writeToObj(id);
+            writer.write(ByteBuffer.wrap(TestBytes.of(3, 100)));
+            pool.submit(() -> {
+                        store.deleteObj(id);
+                        return null;
+                    })
+                    .get(WAIT, TimeUnit.SECONDS);
+            store.sync();
+            long after = store.writeNewObjFromBytes(TestBytes.of(4, 300));
+            writer.write(ByteBuffer.wrap(TestBytes.of(5, 200)));
+            writer.close();
+            assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(id));
+            assertArrayEquals(TestBytes.of(1, 300), store.readBytesFromObj(neighbour));
+            assertArrayEquals(TestBytes.of(4, 300), store.readBytesFromObj(after));
+            assertEquals(0, store.lockedObjects());
+            assertEquals(0, store.activeOperations());
         }
     }
 

@@ -1,6 +1,8 @@
 package org.bobbob.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -9,7 +11,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +27,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * every delete reported as synced stays deleted. Changes after the last reported sync may or
  * may not have survived (a sync may have been in progress), so the test only checks that what
  * survived of them is whole where the promise says it must be.
+ *
+ * <p>Ids too: every id the child was given and that is not live after the reopen (deleted, or
+ * created after the last sync and lost) stays not found while the reopened store writes as many
+ * new objects again, and no new object is given any id the child was ever given.
  */
 class CrashTest {
     private static final int ROUNDS = 20;
@@ -93,10 +101,14 @@ class CrashTest {
     private static int checkAfterCrash(TestStores stores, Path file, List<String> lines, String round)
             throws IOException {
         DurabilityModel model = new DurabilityModel();
+        Set<Long> issued = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
             String[] f = lines.get(i).split(" ");
             switch (f[0]) {
-                case "N" -> model.created(Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]));
+                case "N" -> {
+                    model.created(Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]));
+                    issued.add(Long.parseLong(f[1]));
+                }
                 // Unsynced writes may still sit in the store's write-combining cache when the process
                 // dies, partly written out: an overwrite since the last sync may be torn (STORE.md).
                 case "W" -> model.overwriting(Long.parseLong(f[1]), Long.parseLong(f[2]), true);
@@ -110,7 +122,32 @@ class CrashTest {
             long fresh = s.writeNewObjFromBytes(TestBytes.of(-1, 1234)); // still writable
             s.sync();
             assertArrayEquals(TestBytes.of(-1, 1234), s.readBytesFromObj(fresh));
+            checkIdsAfterCrash(s, issued, round);
             return checked;
+        }
+    }
+
+    /** Ids of objects gone (deleted or lost) stay gone, and new objects never get an id given before. */
+    private static void checkIdsAfterCrash(Storer s, Set<Long> issued, String round) throws IOException {
+        Set<Long> gone = new HashSet<>();
+        for (long id : issued) {
+            try {
+                s.readBytesFromObj(id);
+            } catch (ObjectNotFoundException e) {
+                gone.add(id);
+            }
+        }
+        SplittableRandom r = new SplittableRandom(issued.size());
+        for (int i = 0; i < issued.size() + 200; i++) {
+            int size = r.nextInt(3) == 0 ? r.nextInt(20_000) : r.nextInt(600); // as the child's
+            long id = s.writeNewObjFromBytes(TestBytes.of(i, size));
+            assertFalse(issued.contains(id), round + ": new object got id " + id + ", given before the crash");
+            if (i % 50 == 0) {
+                s.sync(); // reuse what was freed, in later generations too
+            }
+        }
+        for (long id : gone) {
+            assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(id), round + ": id " + id);
         }
     }
 }

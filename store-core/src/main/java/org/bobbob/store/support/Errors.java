@@ -45,10 +45,8 @@ public final class Errors {
                         + " are not adjacent in the file; writeBatchedObjs needs a run (see RunAllocator)");
     }
 
-    public static StoreException spaceExhausted(long wanted) {
-        return new StoreException(
-                ErrorCode.SPACE_EXHAUSTED,
-                "cannot allocate " + wanted + " bytes: store file would exceed its maximum size");
+    public static StoreException spaceExhausted(String detail) {
+        return new StoreException(ErrorCode.SPACE_EXHAUSTED, "cannot allocate: " + detail);
     }
 
     public static StoreClosedException closed(Object what) {

@@ -16,15 +16,14 @@ import org.bobbob.store.internal.format.MetadataException;
  *   live    1 bit   a current object
  *   dirty   1 bit   may hold old bytes (must be zero-filled if the new object is not fully written)
  *   length  2 bytes the object's logical size (what a read returns)
+ *   check   4 bytes the check of the object's id, only in a block whose live objects come from
+ *           more than one generation (one check for the whole block otherwise)
  * </pre>
- * so bookkeeping is about 2.4 bytes per slot, not an object per id.
+ * so bookkeeping is about 2.4 bytes per slot (6.4 in a mixed block), not an object per id.
  *
  * <h2>Ids</h2>
- * <pre>
- *   bit 62      1 (tells a slot id from an extent id, which is a file offset below 2^62)
- *   bits 10-61  block number (an index into {@code blocks})
- *   bits 0-9    slot index
- * </pre>
+ * A slot id ({@link ObjectIds}) holds the block number (an index into {@code blocks}), the slot
+ * index and a check: a look-up answers only when the id's check is the slot's.
  *
  * <h2>Allocation</h2>
  * <ol>
@@ -44,12 +43,13 @@ import org.bobbob.store.internal.format.MetadataException;
  *   varint number, varint class, varint offset, varint liveCount,
  *   ceil(slots / 64) × u64 live bitmap (bit s of word s / 64: slot s is live),
  *   liveCount × u16 length, in slot order
+ *   liveCount × u24 check, in slot order
  * </pre>
  * preceded by a varint block count, and each named in the {@link RecordIndex}: a slot's length
- * is found in place from its rank in the bitmap. (Format 1 wrote the slots as varint gaps and
- * lengths; it is still read.)
+ * and check are found in place from its rank in the bitmap. (Format 2 had no checks: they are 0.
+ * Format 1 wrote the slots as varint gaps and lengths. Both are still read.)
  *
- * <h2>Why one class of some 480 lines</h2>
+ * <h2>Why one class of some 520 lines</h2>
  * Allocation, freeing, the release of parked slots and both persisted forms work on the same
  * per-block arrays (bitmaps, lengths, class lists); the persisted form is those arrays' own
  * layout, so writing and reading it belong with them.
@@ -58,7 +58,6 @@ import org.bobbob.store.internal.format.MetadataException;
  * racing mutation as {@link ObjectAllocator} requires.
  */
 public final class BlockAllocator {
-    static final long SLOT_TAG = 1L << 62;
     /**
      * Slots up to this size are marked {@link Location#clustered}: a block has at least 64 of
      * them, and refilling its free slots one after another is worth gathering into one write
@@ -66,9 +65,6 @@ public final class BlockAllocator {
      * 1.75x; for larger slots, a few to a block, one write each is as fast).
      */
     static final int CLUSTERED_SLOT_MAX = 1024;
-
-    private static final long SLOT_MASK = SizeClasses.MAX_SLOTS - 1;
-    private static final long MAX_BLOCK_NUMBER = (1L << (62 - SizeClasses.SLOT_BITS)) - 1;
 
     static final class Block {
         final int number;
@@ -80,6 +76,13 @@ public final class BlockAllocator {
         final long[] live;
         final long[] dirty;
         final char[] lengths;
+        /**
+         * Per slot, the check of its object; null while every live slot has {@link #check} (a block
+         * filled in one generation, the common case, spends nothing on checks).
+         */
+        int[] checks;
+
+        int check;
         int takenCount;
         int liveCount;
         Block prev;
@@ -118,6 +121,26 @@ public final class BlockAllocator {
             bits[i >>> 6] &= ~(1L << i);
         }
 
+        int checkOf(int slot) {
+            int[] c = checks;
+            return c != null ? c[slot] : check;
+        }
+
+        /** Records {@code slot}'s check; caller then counts the slot live. */
+        void setCheck(int slot, int value) {
+            if (liveCount == 0) {
+                checks = null; // no other live slot: one check for the block again
+                check = value;
+            } else if (checks != null) {
+                checks[slot] = value;
+            } else if (value != check) {
+                int[] c = new int[slots];
+                Arrays.fill(c, check);
+                c[slot] = value;
+                checks = c;
+            }
+        }
+
         int firstUntaken() {
             for (int w = 0; w < taken.length; w++) {
                 long free = ~taken[w];
@@ -131,6 +154,7 @@ public final class BlockAllocator {
     }
 
     private final FileSpace space;
+    private final Generation generation;
     /** Blocks by number; replaced (never resized in place) so a racing reader sees a whole array. */
     private Block[] blocks = new Block[16];
 
@@ -146,17 +170,9 @@ public final class BlockAllocator {
     private long liveBytes;
     private int blockCount;
 
-    public BlockAllocator(FileSpace space) {
+    public BlockAllocator(FileSpace space, Generation generation) {
         this.space = space;
-    }
-
-    /** Whether {@code id} is a slot id (as opposed to an extent id). */
-    public static boolean owns(long id) {
-        return (id & SLOT_TAG) != 0 && id > 0;
-    }
-
-    private static long id(Block b, int slot) {
-        return SLOT_TAG | ((long) b.number << SizeClasses.SLOT_BITS) | slot;
+        this.generation = generation;
     }
 
     /** Allocates an object of {@code size <= MAX_SLOT_SIZE} bytes. */
@@ -173,6 +189,8 @@ public final class BlockAllocator {
         out.fresh = !Block.bit(b.dirty, slot);
         Block.set(b.dirty, slot);
         b.lengths[slot] = (char) size;
+        int check = generation.value() & ObjectIds.SLOT_CHECK_MASK;
+        b.setCheck(slot, check);
         b.takenCount++;
         b.liveCount++;
         if (b.takenCount == b.slots) {
@@ -180,7 +198,7 @@ public final class BlockAllocator {
         }
         liveObjects++;
         liveBytes += size;
-        out.id = id(b, slot);
+        out.id = ObjectIds.slotId(b.number, slot, check);
         out.offset = b.offset + (long) slot * b.slotSize;
         out.size = size;
         out.allocatedSize = b.slotSize;
@@ -200,8 +218,8 @@ public final class BlockAllocator {
         if (freeNumberCount > 0) {
             return freeNumbers[--freeNumberCount];
         }
-        if (nextNumber > MAX_BLOCK_NUMBER || nextNumber == Integer.MAX_VALUE) {
-            throw new IllegalStateException("too many blocks");
+        if (nextNumber > ObjectIds.MAX_BLOCK_NUMBER) {
+            throw new SpaceExhaustedException("more than " + ObjectIds.MAX_BLOCK_NUMBER + " blocks");
         }
         return nextNumber++;
     }
@@ -241,19 +259,11 @@ public final class BlockAllocator {
 
     /** See {@link ObjectAllocator#locate}. */
     public boolean locate(long id, Location out) {
-        if (!owns(id)) {
+        Block b = liveBlock(blocks, id);
+        if (b == null) {
             return false;
         }
-        long number = (id & ~SLOT_TAG) >>> SizeClasses.SLOT_BITS;
-        int slot = (int) (id & SLOT_MASK);
-        Block[] bs = blocks;
-        if (number >= bs.length) {
-            return false;
-        }
-        Block b = bs[(int) number];
-        if (b == null || slot >= b.slots || !Block.bit(b.live, slot)) {
-            return false;
-        }
+        int slot = ObjectIds.slot(id);
         out.id = id;
         out.offset = b.offset + (long) slot * b.slotSize;
         out.size = b.lengths[slot];
@@ -261,29 +271,57 @@ public final class BlockAllocator {
         return true;
     }
 
+    /** The block of {@code id} if {@code id} names a live object in it (slot live, check equal), else null. */
+    private static Block liveBlock(Block[] bs, long id) {
+        if (!ObjectIds.isSlot(id)) {
+            return null;
+        }
+        long number = ObjectIds.blockNumber(id);
+        int slot = ObjectIds.slot(id);
+        if (number >= bs.length) {
+            return null;
+        }
+        Block b = bs[(int) number];
+        if (b == null || slot >= b.slots || !Block.bit(b.live, slot) || b.checkOf(slot) != ObjectIds.slotCheck(id)) {
+            return null;
+        }
+        return b;
+    }
+
     /** See {@link ObjectAllocator#free}. */
     public boolean free(long id) {
-        if (!owns(id)) {
+        if (!freeKeepingSpace(id)) {
             return false;
         }
-        long number = (id & ~SLOT_TAG) >>> SizeClasses.SLOT_BITS;
-        int slot = (int) (id & SLOT_MASK);
-        if (number >= blocks.length) {
+        park(id);
+        return true;
+    }
+
+    /** See {@link ObjectAllocator#freeKeepingSpace}: the slot stays taken until {@link #releaseKept}. */
+    public boolean freeKeepingSpace(long id) {
+        Block b = liveBlock(blocks, id);
+        if (b == null) {
             return false;
         }
-        Block b = blocks[(int) number];
-        if (b == null || slot >= b.slots || !Block.bit(b.live, slot)) {
-            return false;
-        }
+        int slot = ObjectIds.slot(id);
         Block.clear(b.live, slot);
         b.liveCount--;
         liveObjects--;
         liveBytes -= b.lengths[slot];
+        generation.freed(b.checkOf(slot), ObjectIds.SLOT_CHECK_MASK);
+        return true;
+    }
+
+    /** See {@link ObjectAllocator#releaseKept}. */
+    public void releaseKept(long id) {
+        park(id);
+    }
+
+    private void park(long id) {
         if (parked == parkedIds.length) {
             parkedIds = Arrays.copyOf(parkedIds, parked * 2);
         }
         parkedIds[parked++] = id;
-        return true;
     }
 
     public long freedMark() {
@@ -294,8 +332,8 @@ public final class BlockAllocator {
         int m = (int) mark;
         for (int i = 0; i < m; i++) {
             long id = parkedIds[i];
-            Block b = blocks[(int) ((id & ~SLOT_TAG) >>> SizeClasses.SLOT_BITS)];
-            int slot = (int) (id & SLOT_MASK);
+            Block b = blocks[(int) ObjectIds.blockNumber(id)];
+            int slot = ObjectIds.slot(id);
             assert b != null && Block.bit(b.taken, slot) && !Block.bit(b.live, slot) : "parked id " + id;
             Block.clear(b.taken, slot);
             b.takenCount--;
@@ -350,17 +388,28 @@ public final class BlockAllocator {
                     out.putShort(b.lengths[(w << 6) + Long.numberOfTrailingZeros(bits)]);
                 }
             }
+            for (int w = 0; w < b.live.length; w++) {
+                for (long bits = b.live[w]; bits != 0; bits &= bits - 1) {
+                    out.putMedium(b.checkOf((w << 6) + Long.numberOfTrailingZeros(bits)));
+                }
+            }
         }
     }
 
     /**
      * Reads what {@link #write} wrote in format {@code version} (1: slots as varint gaps and
-     * lengths; 2: a live bitmap and u16 lengths), adding each block's extent to {@code used}. With
-     * an {@code index}, checks its entries against what it reads.
+     * lengths; 2: a live bitmap and u16 lengths; 3: and u24 checks), adding each block's extent to
+     * {@code used}. With an {@code index}, checks its entries against what it reads.
      */
     public static BlockAllocator read(
-            MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
-        BlockAllocator a = new BlockAllocator(space);
+            MetaReader in,
+            int version,
+            RecordIndex index,
+            FileSpace space,
+            Generation generation,
+            long end,
+            ExtentList used) {
+        BlockAllocator a = new BlockAllocator(space, generation);
         long count = in.getVarLong(in.remaining() / 4, "block count");
         if (index != null) {
             index.checkBlockCount(count);
@@ -368,7 +417,7 @@ public final class BlockAllocator {
         int maxNumber = -1;
         int prevNumber = -1;
         for (long i = 0; i < count; i++) {
-            int number = in.getVarInt(Integer.MAX_VALUE - 1, "block number");
+            int number = in.getVarInt(ObjectIds.MAX_BLOCK_NUMBER, "block number");
             if (index != null) {
                 index.checkBlock(i, number, in.position());
             }
@@ -386,7 +435,7 @@ public final class BlockAllocator {
             }
             prevNumber = number;
             int live = in.getVarInt(b.slots, "live slot count");
-            a.liveBytes += version >= 2 ? readSlots(in, b, live) : readSlotsV1(in, b, live);
+            a.liveBytes += version >= 2 ? readSlots(in, b, live, version >= 3) : readSlotsV1(in, b, live);
             b.takenCount = live;
             b.liveCount = live;
             a.liveObjects += live;
@@ -409,8 +458,11 @@ public final class BlockAllocator {
         return a;
     }
 
-    /** Format 2: the live bitmap, then one u16 length per live slot in slot order. Returns their sum. */
-    private static long readSlots(MetaReader in, Block b, int live) {
+    /**
+     * Formats 2 and 3: the live bitmap, then one u16 length per live slot in slot order, then (with
+     * {@code checks}, format 3) one u24 check per live slot. Returns the lengths' sum.
+     */
+    private static long readSlots(MetaReader in, Block b, int live, boolean checks) {
         int bits = 0;
         for (int w = 0; w < b.live.length; w++) {
             long word = in.getLong();
@@ -434,6 +486,19 @@ public final class BlockAllocator {
                 bytes += length;
             }
         }
+        for (int w = 0; checks && w < b.live.length; w++) {
+            for (long word = b.live[w]; word != 0; word &= word - 1) {
+                int check = in.getMedium();
+                if (check > ObjectIds.SLOT_CHECK_MASK) {
+                    throw new MetadataException(
+                            "object check " + check + " has more than " + ObjectIds.SLOT_CHECK_BITS + " bits");
+                }
+                int slot = (w << 6) + Long.numberOfTrailingZeros(word);
+                b.setCheck(slot, check);
+                b.liveCount++; // setCheck keys off the live slots set so far; the caller sets the count
+            }
+        }
+        b.liveCount = 0;
         return bytes;
     }
 
@@ -473,7 +538,7 @@ public final class BlockAllocator {
         for (Block b : blocks) {
             if (b != null) {
                 int words = b.taken.length;
-                sum += 64 + 3 * (16 + words * 8L) + 16 + b.slots * 2L;
+                sum += 64 + 3 * (16 + words * 8L) + 16 + b.slots * 2L + (b.checks != null ? 16 + b.slots * 4L : 0);
             }
         }
         return sum;

@@ -5,31 +5,37 @@ import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
 
 /**
- * Objects placed at their exact size straight into the {@link FileSpace}: the id of an object is
- * the file offset of its first byte, so finding it needs only its size, kept in a
- * {@link SortedLongIntMap} (id → size, about 12 bytes an object). A size-0 object takes one byte, so that ids stay distinct.
+ * Objects placed at their exact size straight into the {@link FileSpace}. An object's id is its
+ * file offset and its check ({@link ObjectIds}); both are the key of a {@link SortedLongIntMap}
+ * (key → size, about 12 bytes an object) whose keys sort by offset, so a look-up is one search and
+ * a stale id, whose check differs, finds nothing. A size-0 object takes one byte, so that ids stay
+ * distinct.
  *
  * <p>Runs ({@link #allocateRun}) are one range of the file cut into equal objects.
  *
  * <p>Persisted form (inside the store's metadata payload), objects in offset order:
  * <pre>
  *   varint count
- *   count × (varint gap from the previous object's end, varint size)
+ *   count × (varint gap from the previous object's end, varint size, varint check)
  * </pre>
  * with every 32nd object in the {@link RecordIndex}, so that a store can find an object in the
- * record before it has read this allocator back.
+ * record before it has read this allocator back. (Formats 1 and 2 have no check: it is 0.)
  */
 public final class ExtentAllocator implements ObjectAllocator {
     private final FileSpace space;
+    private final Generation generation;
+    /** {@link ObjectIds#extentKey} → size. */
     private final SortedLongIntMap sizes;
+
     private long liveBytes;
 
-    public ExtentAllocator(FileSpace space) {
-        this(space, new SortedLongIntMap());
+    public ExtentAllocator(FileSpace space, Generation generation) {
+        this(space, generation, new SortedLongIntMap());
     }
 
-    private ExtentAllocator(FileSpace space, SortedLongIntMap sizes) {
+    private ExtentAllocator(FileSpace space, Generation generation, SortedLongIntMap sizes) {
         this.space = space;
+        this.generation = generation;
         this.sizes = sizes;
     }
 
@@ -37,50 +43,55 @@ public final class ExtentAllocator implements ObjectAllocator {
         return Math.max(size, 1);
     }
 
+    private int check() {
+        return generation.value() & ObjectIds.EXTENT_CHECK_MASK;
+    }
+
     @Override
     public void allocate(int size, Location out) {
         int allocated = allocatedSize(size);
         long offset = space.allocate(allocated);
-        sizes.put(offset, size);
+        int check = check();
+        sizes.put(ObjectIds.extentKey(offset, check), size);
         liveBytes += size;
-        out.id = offset;
+        out.id = ObjectIds.extentId(offset, check);
         out.offset = offset;
         out.size = size;
         out.allocatedSize = allocated;
         out.fresh = space.lastWasFresh();
     }
 
-    /**
-     * Allocates {@code count} objects of {@code size} bytes back to back.
-     *
-     * @return the offset (= id) of the first; object {@code i} is at {@code first + i * max(size, 1)}
-     */
-    public long allocateRun(int size, int count) {
+    /** What {@link #allocateRun} took: the objects' ids, their offsets, and whether they read as zeros already. */
+    public record Run(long[] ids, long[] offsets, boolean fresh) {}
+
+    /** Allocates {@code count} objects of {@code size} bytes back to back. */
+    public Run allocateRun(int size, int count) {
         int allocated = allocatedSize(size);
         long first = space.allocate((long) allocated * count);
+        int check = check();
+        long[] ids = new long[count];
+        long[] offsets = new long[count];
         for (int i = 0; i < count; i++) {
-            sizes.put(first + (long) i * allocated, size);
+            long offset = first + (long) i * allocated;
+            sizes.put(ObjectIds.extentKey(offset, check), size);
+            ids[i] = ObjectIds.extentId(offset, check);
+            offsets[i] = offset;
         }
         liveBytes += (long) size * count;
-        return first;
-    }
-
-    /** Whether the range of the last {@link #allocateRun} reads as zeros already. */
-    public boolean lastRunWasFresh() {
-        return space.lastWasFresh();
+        return new Run(ids, offsets, space.lastWasFresh());
     }
 
     @Override
     public boolean locate(long id, Location out) {
-        if (id <= 0) {
+        if (id <= 0 || ObjectIds.isSlot(id)) {
             return false;
         }
-        int size = sizes.get(id);
+        int size = sizes.get(ObjectIds.keyOf(id));
         if (size < 0) {
             return false;
         }
         out.id = id;
-        out.offset = id;
+        out.offset = ObjectIds.offset(id);
         out.size = size;
         out.allocatedSize = allocatedSize(size);
         return true;
@@ -88,16 +99,35 @@ public final class ExtentAllocator implements ObjectAllocator {
 
     @Override
     public boolean free(long id) {
-        if (id <= 0) {
-            return false;
-        }
-        int size = sizes.remove(id);
+        int size = remove(id);
         if (size < 0) {
             return false;
         }
-        liveBytes -= size;
-        space.free(id, allocatedSize(size));
+        space.free(ObjectIds.offset(id), allocatedSize(size));
         return true;
+    }
+
+    @Override
+    public boolean freeKeepingSpace(long id) {
+        return remove(id) >= 0;
+    }
+
+    /** Removes a live object; its size, or -1 if {@code id} is not live. */
+    private int remove(long id) {
+        if (id <= 0 || ObjectIds.isSlot(id)) {
+            return -1;
+        }
+        int size = sizes.remove(ObjectIds.keyOf(id));
+        if (size >= 0) {
+            liveBytes -= size;
+            generation.freed(ObjectIds.extentCheck(id), ObjectIds.EXTENT_CHECK_MASK);
+        }
+        return size;
+    }
+
+    @Override
+    public void releaseKept(long id, int allocatedSize) {
+        space.free(ObjectIds.offset(id), allocatedSize);
     }
 
     /** Parked ranges live in the {@link FileSpace}; nothing of its own to mark. */
@@ -114,20 +144,29 @@ public final class ExtentAllocator implements ObjectAllocator {
         out.putVarLong(sizes.size());
         index.extentCount(sizes.size());
         long[] prevEndAndCount = {space.start(), 0};
-        sizes.forEach((id, size) -> {
-            out.putVarLong(id - prevEndAndCount[0]);
-            index.extent(prevEndAndCount[1]++, id, out.length());
+        sizes.forEach((key, size) -> {
+            long offset = ObjectIds.keyOffset(key);
+            out.putVarLong(offset - prevEndAndCount[0]);
+            index.extent(prevEndAndCount[1]++, offset, out.length());
             out.putVarLong(size);
-            prevEndAndCount[0] = id + allocatedSize(size);
+            out.putVarLong(ObjectIds.keyCheck(key));
+            prevEndAndCount[0] = offset + allocatedSize(size);
         });
     }
 
     /**
-     * Reads what {@link #write} wrote, checking that objects lie in order below {@code end}, and
-     * adds each object's extent to {@code used}. With an {@code index} (format 2), checks its
-     * directory entries against what it reads.
+     * Reads what {@link #write} wrote in format {@code version} (checks from format 3 on), checking
+     * that objects lie in order below {@code end}, and adds each object's extent to {@code used}.
+     * With an {@code index} (format 2 on), checks its directory entries against what it reads.
      */
-    public static ExtentAllocator read(MetaReader in, RecordIndex index, FileSpace space, long end, ExtentList used) {
+    public static ExtentAllocator read(
+            MetaReader in,
+            int version,
+            RecordIndex index,
+            FileSpace space,
+            Generation generation,
+            long end,
+            ExtentList used) {
         long count = in.getVarLong(in.remaining() / 2, "object count");
         if (index != null) {
             index.checkExtentCount(count);
@@ -137,22 +176,23 @@ public final class ExtentAllocator implements ObjectAllocator {
         long live = 0;
         for (long i = 0; i < count; i++) {
             long gap = in.getVarLong(end, "gap");
-            long id = prevEnd + gap;
+            long offset = prevEnd + gap;
             if (index != null && i % RecordIndex.EXTENT_STRIDE == 0) {
-                index.checkExtent(i, id, in.position());
+                index.checkExtent(i, offset, in.position());
             }
             int size = in.getVarInt(Integer.MAX_VALUE, "object size");
+            int check = version >= 3 ? in.getVarInt(ObjectIds.EXTENT_CHECK_MASK, "object check") : 0;
             int allocated = allocatedSize(size);
-            prevEnd = id + allocated;
-            if (prevEnd > end || prevEnd < id) {
+            prevEnd = offset + allocated;
+            if (prevEnd > end || prevEnd < offset || prevEnd > ObjectIds.MAX_FILE_END) {
                 throw new MetadataException(
-                        "object " + id + " of " + size + " bytes ends past the allocator end " + end);
+                        "object at " + offset + " of " + size + " bytes ends past the allocator end " + end);
             }
-            sizes.put(id, size);
-            used.add(id, allocated);
+            sizes.put(ObjectIds.extentKey(offset, check), size);
+            used.add(offset, allocated);
             live += size;
         }
-        ExtentAllocator a = new ExtentAllocator(space, sizes);
+        ExtentAllocator a = new ExtentAllocator(space, generation, sizes);
         a.liveBytes = live;
         return a;
     }

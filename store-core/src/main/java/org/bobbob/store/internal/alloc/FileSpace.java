@@ -141,7 +141,11 @@ public final class FileSpace {
         return lastWasFresh;
     }
 
-    /** Takes {@code length > 0} bytes, a good fit (see the class comment), and returns their offset. */
+    /**
+     * Takes {@code length > 0} bytes, a good fit (see the class comment), and returns their offset.
+     *
+     * @throws SpaceExhaustedException if the end would pass {@link ObjectIds#MAX_FILE_END}
+     */
     public long allocate(long length) {
         assert length > 0 : "allocate(" + length + ")";
         if (length <= MAX_HOLE && byOffset.size() > 0) {
@@ -151,8 +155,9 @@ public final class FileSpace {
                 return offset;
             }
         }
-        if (end > Long.MAX_VALUE / 2 - length) {
-            throw new IllegalStateException("store file would exceed " + (Long.MAX_VALUE / 2) + " bytes");
+        if (length > ObjectIds.MAX_FILE_END - end) {
+            throw new SpaceExhaustedException("the file would pass " + ObjectIds.MAX_FILE_END + " bytes (" + length
+                    + " bytes wanted at end " + end + ")");
         }
         long offset = end;
         end += length;

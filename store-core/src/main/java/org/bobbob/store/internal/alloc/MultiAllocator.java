@@ -14,8 +14,8 @@ public final class MultiAllocator implements ObjectAllocator {
     private final ExtentAllocator extents;
     private final BlockAllocator blocks;
 
-    public MultiAllocator(FileSpace space) {
-        this(new ExtentAllocator(space), new BlockAllocator(space));
+    public MultiAllocator(FileSpace space, Generation generation) {
+        this(new ExtentAllocator(space, generation), new BlockAllocator(space, generation));
     }
 
     private MultiAllocator(ExtentAllocator extents, BlockAllocator blocks) {
@@ -28,9 +28,15 @@ public final class MultiAllocator implements ObjectAllocator {
      * 2), checks its entries against what it reads.
      */
     public static MultiAllocator read(
-            MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
-        ExtentAllocator extents = ExtentAllocator.read(in, index, space, end, used);
-        BlockAllocator blocks = BlockAllocator.read(in, version, index, space, end, used);
+            MetaReader in,
+            int version,
+            RecordIndex index,
+            FileSpace space,
+            Generation generation,
+            long end,
+            ExtentList used) {
+        ExtentAllocator extents = ExtentAllocator.read(in, version, index, space, generation, end, used);
+        BlockAllocator blocks = BlockAllocator.read(in, version, index, space, generation, end, used);
         return new MultiAllocator(extents, blocks);
     }
 
@@ -45,12 +51,26 @@ public final class MultiAllocator implements ObjectAllocator {
 
     @Override
     public boolean locate(long id, Location out) {
-        return BlockAllocator.owns(id) ? blocks.locate(id, out) : extents.locate(id, out);
+        return ObjectIds.isSlot(id) ? blocks.locate(id, out) : extents.locate(id, out);
     }
 
     @Override
     public boolean free(long id) {
-        return BlockAllocator.owns(id) ? blocks.free(id) : extents.free(id);
+        return ObjectIds.isSlot(id) ? blocks.free(id) : extents.free(id);
+    }
+
+    @Override
+    public boolean freeKeepingSpace(long id) {
+        return ObjectIds.isSlot(id) ? blocks.freeKeepingSpace(id) : extents.freeKeepingSpace(id);
+    }
+
+    @Override
+    public void releaseKept(long id, int allocatedSize) {
+        if (ObjectIds.isSlot(id)) {
+            blocks.releaseKept(id);
+        } else {
+            extents.releaseKept(id, allocatedSize);
+        }
     }
 
     @Override

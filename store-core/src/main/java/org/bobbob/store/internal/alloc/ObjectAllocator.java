@@ -20,6 +20,15 @@ public interface ObjectAllocator extends ObjectLocator {
     /** Frees a live object; false if {@code id} is not live. Its space is parked, not reusable yet. */
     boolean free(long id);
 
+    /**
+     * Frees a live object as {@link #free} does, but keeps its space: neither reusable nor parked
+     * until {@link #releaseKept} (a handle is still reading or writing it). False if not live.
+     */
+    boolean freeKeepingSpace(long id);
+
+    /** Parks the space of an object freed by {@link #freeKeepingSpace}, {@code allocatedSize} bytes. */
+    void releaseKept(long id, int allocatedSize);
+
     /** A mark covering everything this allocator has parked so far (beyond what {@link FileSpace} parks). */
     long freedMark();
 

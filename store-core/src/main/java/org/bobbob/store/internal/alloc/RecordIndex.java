@@ -5,7 +5,7 @@ import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
 
 /**
- * The index at the end of a format-2 metadata payload, and the look-ups it allows: a store opened
+ * The index at the end of a format-2 or format-3 metadata payload, and the look-ups it allows: a store opened
  * from such a record finds its objects in the record's bytes, in place, before it has built (and
  * without building) its allocators.
  *
@@ -21,8 +21,8 @@ import org.bobbob.store.internal.format.MetadataException;
  * <pre>
  *   varint primeId, the extent objects, [multi: the blocks]     the parts (docs/FORMAT.md)
  *   index, at position I:
- *     ceil(E / 32) × (u64 id, u32 position)   every 32nd extent object (0th, 32nd, ...): its id and
- *                                             where its size varint starts
+ *     ceil(E / 32) × (u64 offset, u32 position)  every 32nd extent object (0th, 32nd, ...): its file
+ *                                             offset and where its size varint starts
  *     B × (u32 number, u32 position)          every block, in number order: its number and where
  *                                             its size-class varint starts
  *   footer, the last 32 bytes:
@@ -32,12 +32,14 @@ import org.bobbob.store.internal.format.MetadataException;
  *
  * <h2>Look-ups</h2>
  * <ul>
- *   <li>An extent id {@code x}: binary search of the extent directory for the last entry whose id
- *       is at most {@code x}, then decode forward, at most 31 objects.
+ *   <li>An extent id at offset {@code x}: binary search of the extent directory for the last entry
+ *       whose offset is at most {@code x}, then decode forward, at most 31 objects; the object at
+ *       {@code x} answers if its check is the id's (format 3; in format 2 every check is 0).
  *   <li>A slot id (block {@code n}, slot {@code s}): binary search of the block directory for
- *       {@code n}; in a format-2 block the live slots are a bitmap followed by one u16 length per
- *       live slot, so slot {@code s}'s length is the {@code r}-th, {@code r} being the number of
- *       live slots below {@code s} (popcounts of at most 16 words).
+ *       {@code n}; in a block the live slots are a bitmap followed by one u16 length per live slot
+ *       (and in format 3 one u24 check per live slot), so slot {@code s}'s length and check are the
+ *       {@code r}-th, {@code r} being the number of live slots below {@code s} (popcounts of at
+ *       most 16 words).
  * </ul>
  * Nothing in the directories is trusted further than the bounds of the payload: a position
  * outside it, a class out of range or a length larger than its slot is a
@@ -56,9 +58,11 @@ public final class RecordIndex implements ObjectLocator {
     static final int MAGIC = 0x58444942; // "BIDX"
     private static final int EXTENT_ENTRY = 12;
     private static final int BLOCK_ENTRY = 8;
-    private static final long SLOT_MASK = SizeClasses.MAX_SLOTS - 1;
 
     private final MetaReader payload;
+    /** Whether objects carry checks (format 3 on). */
+    private final boolean checks;
+
     private final long liveObjects;
     private final long liveBytes;
     private final int indexAt;
@@ -68,8 +72,15 @@ public final class RecordIndex implements ObjectLocator {
     private final int blockDirAt;
 
     private RecordIndex(
-            MetaReader payload, long liveObjects, long liveBytes, int indexAt, int extentCount, int blockCount) {
+            MetaReader payload,
+            boolean checks,
+            long liveObjects,
+            long liveBytes,
+            int indexAt,
+            int extentCount,
+            int blockCount) {
         this.payload = payload;
+        this.checks = checks;
         this.liveObjects = liveObjects;
         this.liveBytes = liveBytes;
         this.indexAt = indexAt;
@@ -84,12 +95,12 @@ public final class RecordIndex implements ObjectLocator {
     }
 
     /**
-     * Reads the footer of a format-2 payload and checks that the index it names fills the space
+     * Reads the footer of a payload in format {@code version} (2 or later) and checks that the index it names fills the space
      * between the parts and the footer. Reads nothing else: O(1).
      *
      * @throws MetadataException if the footer is not one this class wrote
      */
-    public static RecordIndex read(MetaReader payload) {
+    public static RecordIndex read(MetaReader payload, int version) {
         int length = payload.payloadLength();
         if (length < FOOTER) {
             throw new MetadataException("a " + length + "-byte payload has no room for the index footer");
@@ -113,7 +124,7 @@ public final class RecordIndex implements ObjectLocator {
             throw new MetadataException("the index footer names " + extents + " extent objects and " + blocks
                     + " blocks at " + indexAt + ", which do not fill the index before the footer at " + f);
         }
-        return new RecordIndex(payload, liveObjects, liveBytes, indexAt, extents, blocks);
+        return new RecordIndex(payload, version >= 3, liveObjects, liveBytes, indexAt, extents, blocks);
     }
 
     /** Blocks, as the footer says (0 for a basic store). */
@@ -128,18 +139,19 @@ public final class RecordIndex implements ObjectLocator {
 
     @Override
     public boolean locate(long id, Location out) {
-        if (BlockAllocator.owns(id)) {
+        if (ObjectIds.isSlot(id)) {
             return locateSlot(id, out);
         }
         return id > 0 && locateExtent(id, out);
     }
 
     private boolean locateExtent(long id, Location out) {
+        long target = ObjectIds.offset(id);
         int lo = 0;
         int hi = extentDirCount - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (payload.longAt(indexAt + mid * EXTENT_ENTRY) <= id) {
+            if (payload.longAt(indexAt + mid * EXTENT_ENTRY) <= target) {
                 lo = mid + 1;
             } else {
                 hi = mid - 1;
@@ -155,9 +167,13 @@ public final class RecordIndex implements ObjectLocator {
         int n = Math.min(EXTENT_STRIDE, extentCount - e * EXTENT_STRIDE);
         for (int i = 0; ; ) {
             int size = in.getVarInt(Integer.MAX_VALUE, "object size");
-            if (x == id) {
+            int check = checks ? in.getVarInt(ObjectIds.EXTENT_CHECK_MASK, "object check") : 0;
+            if (x == target) {
+                if (check != ObjectIds.extentCheck(id)) {
+                    return false;
+                }
                 out.id = id;
-                out.offset = id;
+                out.offset = x;
                 out.size = size;
                 out.allocatedSize = ExtentAllocator.allocatedSize(size);
                 return true;
@@ -166,15 +182,15 @@ public final class RecordIndex implements ObjectLocator {
                 return false;
             }
             x += ExtentAllocator.allocatedSize(size) + in.getVarLong();
-            if (x > id) {
+            if (x > target) {
                 return false;
             }
         }
     }
 
     private boolean locateSlot(long id, Location out) {
-        long number = (id & ~BlockAllocator.SLOT_TAG) >>> SizeClasses.SLOT_BITS;
-        int slot = (int) (id & SLOT_MASK);
+        long number = ObjectIds.blockNumber(id);
+        int slot = ObjectIds.slot(id);
         int lo = 0;
         int hi = blockCount - 1;
         int at = -1;
@@ -213,10 +229,15 @@ public final class RecordIndex implements ObjectLocator {
             rank += Long.bitCount(payload.longAt(bitmap + 8 * i));
         }
         int slotSize = SizeClasses.slotSize(c);
-        int length = payload.shortAt(bitmap + 8 * BlockAllocator.bitmapWords(slots) + 2 * rank);
+        int lengths = bitmap + 8 * BlockAllocator.bitmapWords(slots);
+        int length = payload.shortAt(lengths + 2 * rank);
         if (rank >= live || length > slotSize) {
             throw new MetadataException("block " + number + " slot " + slot + ": rank " + rank + " of " + live
                     + " live, length " + length + " in a " + slotSize + "-byte slot");
+        }
+        int check = checks ? payload.mediumAt(lengths + 2 * live + 3 * rank) : 0;
+        if (check != ObjectIds.slotCheck(id)) {
+            return false;
         }
         out.id = id;
         out.offset = offset + (long) slot * slotSize;
@@ -235,10 +256,11 @@ public final class RecordIndex implements ObjectLocator {
     }
 
     /** Checks extent object {@code i} (a multiple of the stride) against its directory entry. */
-    void checkExtent(long i, long id, int sizePosition) {
+    void checkExtent(long i, long offset, int sizePosition) {
         int entryAt = indexAt + (int) (i / EXTENT_STRIDE) * EXTENT_ENTRY;
-        if (payload.longAt(entryAt) != id || payload.intAt(entryAt + 8) != sizePosition) {
-            throw new MetadataException("the index entry for extent object " + i + " does not match object " + id);
+        if (payload.longAt(entryAt) != offset || payload.intAt(entryAt + 8) != sizePosition) {
+            throw new MetadataException(
+                    "the index entry for extent object " + i + " does not match the object at " + offset);
         }
     }
 
@@ -282,9 +304,9 @@ public final class RecordIndex implements ObjectLocator {
         }
 
         /** Extent object {@code i} (call for every object; the stride's are kept). */
-        void extent(long i, long id, int sizePosition) {
+        void extent(long i, long offset, int sizePosition) {
             if (i % EXTENT_STRIDE == 0) {
-                entries.putLong(id).putInt(sizePosition);
+                entries.putLong(offset).putInt(sizePosition);
             }
         }
 

@@ -3,6 +3,7 @@ package org.bobbob.store.internal.engine;
 import org.bobbob.store.internal.alloc.ExtentAllocator;
 import org.bobbob.store.internal.alloc.ExtentList;
 import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.Generation;
 import org.bobbob.store.internal.alloc.MultiAllocator;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.RecordIndex;
@@ -23,13 +24,20 @@ interface AllocatorFactory {
     int kind();
 
     /** An empty allocator, for a new store. */
-    ObjectAllocator create(FileSpace space);
+    ObjectAllocator create(FileSpace space, Generation generation);
 
     /**
      * Reads the allocator parts of a payload in format {@code version}, adding every extent they
      * name to {@code used}; with an {@code index} (format 2), checks it against them.
      */
-    ObjectAllocator read(MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used);
+    ObjectAllocator read(
+            MetaReader in,
+            int version,
+            RecordIndex index,
+            FileSpace space,
+            Generation generation,
+            long end,
+            ExtentList used);
 
     /** Whether {@link #allocateRun} works: the store then offers {@code RunAllocator}. */
     default boolean allocatesRuns() {
@@ -38,12 +46,11 @@ interface AllocatorFactory {
 
     /**
      * Allocates {@code count} objects of {@code size} bytes back to back in {@code allocator}
-     * (one this factory made); returns {@code {first offset, 1 if the space was never written
-     * else 0}}. Caller holds the metadata write lock.
+     * (one this factory made). Caller holds the metadata write lock.
      *
      * @throws UnsupportedOperationException unless {@link #allocatesRuns()}
      */
-    default long[] allocateRun(ObjectAllocator allocator, int size, int count) {
+    default ExtentAllocator.Run allocateRun(ObjectAllocator allocator, int size, int count) {
         throw new UnsupportedOperationException("no runs in a " + RecordLoader.kindName(kind()) + " store");
     }
 
@@ -56,14 +63,20 @@ interface AllocatorFactory {
         }
 
         @Override
-        public ObjectAllocator create(FileSpace space) {
-            return new ExtentAllocator(space);
+        public ObjectAllocator create(FileSpace space, Generation generation) {
+            return new ExtentAllocator(space, generation);
         }
 
         @Override
         public ObjectAllocator read(
-                MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
-            return ExtentAllocator.read(in, index, space, end, used);
+                MetaReader in,
+                int version,
+                RecordIndex index,
+                FileSpace space,
+                Generation generation,
+                long end,
+                ExtentList used) {
+            return ExtentAllocator.read(in, version, index, space, generation, end, used);
         }
 
         @Override
@@ -72,10 +85,8 @@ interface AllocatorFactory {
         }
 
         @Override
-        public long[] allocateRun(ObjectAllocator allocator, int size, int count) {
-            ExtentAllocator extents = (ExtentAllocator) allocator;
-            long first = extents.allocateRun(size, count);
-            return new long[] {first, extents.lastRunWasFresh() ? 1 : 0};
+        public ExtentAllocator.Run allocateRun(ObjectAllocator allocator, int size, int count) {
+            return ((ExtentAllocator) allocator).allocateRun(size, count);
         }
     }
 
@@ -88,14 +99,20 @@ interface AllocatorFactory {
         }
 
         @Override
-        public ObjectAllocator create(FileSpace space) {
-            return new MultiAllocator(space);
+        public ObjectAllocator create(FileSpace space, Generation generation) {
+            return new MultiAllocator(space, generation);
         }
 
         @Override
         public ObjectAllocator read(
-                MetaReader in, int version, RecordIndex index, FileSpace space, long end, ExtentList used) {
-            return MultiAllocator.read(in, version, index, space, end, used);
+                MetaReader in,
+                int version,
+                RecordIndex index,
+                FileSpace space,
+                Generation generation,
+                long end,
+                ExtentList used) {
+            return MultiAllocator.read(in, version, index, space, generation, end, used);
         }
     }
 }

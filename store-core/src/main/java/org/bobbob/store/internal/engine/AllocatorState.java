@@ -4,14 +4,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.StampedLock;
 import org.bobbob.store.StoreCorruptedException;
+import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreStats;
+import org.bobbob.store.internal.alloc.ExtentAllocator;
 import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.Generation;
 import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.ObjectLocator;
 import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.alloc.SpaceExhaustedException;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
@@ -42,6 +48,13 @@ final class AllocatorState {
     private final StampedLock meta = new StampedLock();
 
     private final FileSpace space = new FileSpace(HeaderSlot.DATA_START);
+    /** The generation new objects record (see {@link Generation}); 1 in a new store. */
+    private final Generation generation = new Generation(1);
+    /**
+     * Objects deleted while a handle still used them ({@link #freeKeepingSpace}): id → allocated
+     * size, until {@link #releaseKept}.
+     */
+    private final Map<Long, Integer> kept = new HashMap<>();
     /**
      * The allocator state; null while the store answers look-ups from the record it opened
      * ({@link #unbuilt}). Use {@link #allocator()} under the write lock.
@@ -68,14 +81,25 @@ final class AllocatorState {
 
     /** A new store: an empty allocator. */
     void createEmpty() {
-        allocator = factory.create(space);
+        allocator = factory.create(space, generation);
         locator = allocator;
     }
 
-    /** The extent of the record the store opened. */
-    void openedRecord(long offset, int length) {
+    /** The extent of the record the store opened, and the generation its header claimed. */
+    void openedRecord(long offset, int length, int generationClaim) {
         recordOffset = offset;
         recordLength = length;
+        generation.resumeAfter(generationClaim);
+    }
+
+    /** The generation claim for a header slot written now (see {@link Generation#claim}). */
+    int generationClaim() {
+        long stamp = meta.readLock();
+        try {
+            return generation.claim();
+        } finally {
+            meta.unlockRead(stamp);
+        }
     }
 
     /** Format 2: answer look-ups from {@code index} until the first change builds from {@code u}. */
@@ -99,7 +123,8 @@ final class AllocatorState {
     }
 
     private void build(MetaReader in, int version, RecordIndex index, long end) {
-        ObjectAllocator built = RecordLoader.build(factory, space, in, version, index, end, recordOffset, recordLength);
+        ObjectAllocator built =
+                RecordLoader.build(factory, space, generation, in, version, index, end, recordOffset, recordLength);
         allocator = built;
         locator = built;
     }
@@ -118,6 +143,20 @@ final class AllocatorState {
         }
         unbuilt = null;
         return allocator;
+    }
+
+    /**
+     * Builds the allocator state now if the store opened lazily (a no-op otherwise).
+     *
+     * @throws StoreCorruptedException if the record turns out to be corrupted
+     */
+    void build() throws StoreCorruptedException {
+        long stamp = meta.writeLock();
+        try {
+            allocator();
+        } finally {
+            meta.unlockWrite(stamp);
+        }
     }
 
     /** Whether the allocator state is built (false after a lazy open, until the first change). For tests. */
@@ -161,11 +200,17 @@ final class AllocatorState {
         }
     }
 
-    /** Allocates an object of {@code size} bytes into {@code out}. */
-    void allocate(int size, Location out) throws StoreCorruptedException {
+    /**
+     * Allocates an object of {@code size} bytes into {@code out}.
+     *
+     * @throws StoreException BOB-105 if the file would pass its maximum size
+     */
+    void allocate(int size, Location out) throws StoreException {
         long stamp = meta.writeLock();
         try {
             allocator().allocate(size, out);
+        } catch (SpaceExhaustedException e) {
+            throw Errors.spaceExhausted(e.getMessage());
         } finally {
             meta.unlockWrite(stamp);
         }
@@ -184,6 +229,65 @@ final class AllocatorState {
             return true;
         } finally {
             meta.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Frees a live object as {@link #free} does, but keeps its space out of reuse until
+     * {@link #releaseKept}: a handle is still reading or writing it. False if {@code id} is not live.
+     */
+    boolean freeKeepingSpace(long id) throws StoreCorruptedException {
+        long stamp = meta.writeLock();
+        try {
+            ObjectAllocator a = allocator();
+            Location loc = new Location();
+            if (!a.locate(id, loc) || !a.freeKeepingSpace(id)) {
+                return false;
+            }
+            kept.put(id, loc.allocatedSize);
+            if (id == primeId) {
+                primeId = 0;
+            }
+            return true;
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /** Parks the space of an object that {@link #freeKeepingSpace} kept: reusable after the next sync. */
+    void releaseKept(long id) {
+        long stamp = meta.writeLock();
+        try {
+            Integer allocatedSize = kept.remove(id);
+            if (allocatedSize != null) {
+                allocator.releaseKept(id, allocatedSize);
+            }
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * The prime object's id if there is one of at least {@code size} bytes, found without building
+     * the allocator; 0 if there is none.
+     *
+     * @throws StoreException BOB-103 if it holds fewer than {@code size} bytes
+     */
+    long existingPrime(int size) throws StoreException {
+        long stamp = meta.readLock();
+        try {
+            Location loc = new Location();
+            if (primeId != 0 && locator.locate(primeId, loc)) {
+                if (loc.size < size) {
+                    throw Errors.primeTooSmall(primeId, loc.size, size);
+                }
+                return primeId;
+            }
+            return 0;
+        } catch (MetadataException e) {
+            throw Errors.corrupted(path, e.getMessage());
+        } finally {
+            meta.unlockRead(stamp);
         }
     }
 
@@ -210,7 +314,11 @@ final class AllocatorState {
                 return primeId;
             }
             ObjectAllocator a = allocator();
-            a.allocate(size, loc);
+            try {
+                a.allocate(size, loc);
+            } catch (SpaceExhaustedException e) {
+                throw Errors.spaceExhausted(e.getMessage());
+            }
             changed.run();
             if (!loc.fresh) {
                 try {
@@ -227,14 +335,13 @@ final class AllocatorState {
         }
     }
 
-    /**
-     * {@code count} objects of {@code size} bytes back to back; returns {@code {first offset, 1 if
-     * never written}} (see {@link AllocatorFactory#allocateRun}).
-     */
-    long[] allocateRun(int size, int count) throws StoreCorruptedException {
+    /** {@code count} objects of {@code size} bytes back to back (see {@link AllocatorFactory#allocateRun}). */
+    ExtentAllocator.Run allocateRun(int size, int count) throws StoreException {
         long stamp = meta.writeLock();
         try {
             return factory.allocateRun(allocator(), size, count);
+        } catch (SpaceExhaustedException e) {
+            throw Errors.spaceExhausted(e.getMessage());
         } finally {
             meta.unlockWrite(stamp);
         }
@@ -281,15 +388,26 @@ final class AllocatorState {
      * A record encoded and given space by {@link #encodeRecord}: where it goes, the allocator end
      * it needs, and the marks of what had been freed when it was encoded.
      */
-    record Encoded(ByteBuffer record, long offset, long end, int spaceMark, long allocatorMark) {}
+    record Encoded(
+            ByteBuffer record,
+            long offset,
+            long end,
+            int spaceMark,
+            long allocatorMark,
+            int generationClaim,
+            boolean advanceGeneration) {}
 
     /**
      * Step 1 of the commit protocol: encodes the allocator state and its index into {@code out},
      * allocates space for the record (the old record stays untouched), notes the allocator end and
-     * what has been freed so far. Null while the allocator is not built: the record the store
-     * opened still holds, and only the data needs forcing.
+     * what has been freed so far, and whether an object of the current generation was among it
+     * (then the generation advances once the record is durable, see {@link Generation}). Null while
+     * the allocator is not built: the record the store opened still holds, and only the data needs
+     * forcing.
+     *
+     * @throws StoreException BOB-105 if the record's space would pass the file's maximum size
      */
-    Encoded encodeRecord(MetaWriter out) {
+    Encoded encodeRecord(MetaWriter out) throws StoreException {
         long stamp = meta.writeLock();
         try {
             if (allocator == null) {
@@ -300,8 +418,20 @@ final class AllocatorState {
             allocator.write(out, index);
             index.writeTo(out, allocator.liveObjects(), allocator.liveBytes());
             ByteBuffer record = out.toRecord();
-            long offset = space.allocate(RecordLoader.recordExtent(record.remaining()));
-            return new Encoded(record, offset, space.end(), space.freedMark(), allocator.freedMark());
+            long offset;
+            try {
+                offset = space.allocate(RecordLoader.recordExtent(record.remaining()));
+            } catch (SpaceExhaustedException e) {
+                throw Errors.spaceExhausted(e.getMessage());
+            }
+            return new Encoded(
+                    record,
+                    offset,
+                    space.end(),
+                    space.freedMark(),
+                    allocator.freedMark(),
+                    generation.claim(),
+                    generation.takeFreedCurrent());
         } finally {
             meta.unlockWrite(stamp);
         }
@@ -318,6 +448,9 @@ final class AllocatorState {
         long stamp = meta.writeLock();
         try {
             if (durable) {
+                if (e.advanceGeneration()) {
+                    generation.advance(); // before anything freed becomes reusable
+                }
                 space.releaseFreed(e.spaceMark());
                 allocator.releaseFreed(e.allocatorMark());
                 if (recordLength > 0) {
@@ -328,6 +461,7 @@ final class AllocatorState {
                 return space.end();
             }
             space.free(e.offset(), RecordLoader.recordExtent(length));
+            generation.restoreFreedCurrent(e.advanceGeneration());
             return Long.MAX_VALUE;
         } finally {
             meta.unlockWrite(stamp);

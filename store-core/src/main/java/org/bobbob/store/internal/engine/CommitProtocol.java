@@ -14,8 +14,9 @@ import org.bobbob.store.support.Failures;
 /**
  * The "Commit protocol" part of {@link FileStore} (its class comment has the numbered steps):
  * {@code sync()} and {@code close()} under one sync lock, the header sequence, the record's
- * placement and the shrink of a free tail; and the two flags every call reads, whether anything
- * changed since the last sync and whether the store is closed.
+ * placement and the shrink of a free tail; the generation claim that header slots carry
+ * ({@link #claimGeneration}); and the two flags every call reads, whether anything changed since
+ * the last sync and whether the store is closed.
  *
  * <p>Lock order: the sync lock, then (briefly, inside {@link AllocatorState}) the metadata lock.
  */
@@ -30,6 +31,14 @@ final class CommitProtocol {
 
     private final MetaWriter metaWriter = new MetaWriter();
     private long sequence;
+    /** The header slots as last written (or opened): what a claim-only write repeats. */
+    private HeaderSlot current;
+    /**
+     * Whether a durable header slot claims the current generation. False after an open until the
+     * first slot write; read on every allocation, so volatile.
+     */
+    private volatile boolean claimed;
+
     private long syncs;
     /**
      * Set by every change, cleared when a sync starts. Volatile: a change that completed before
@@ -46,9 +55,38 @@ final class CommitProtocol {
         this.owner = owner;
     }
 
-    /** The sequence number of the header slot the store opened. */
-    void opened(long headerSequence) {
-        sequence = headerSequence;
+    /** The header slot the store opened. */
+    void opened(HeaderSlot header) {
+        sequence = header.sequence();
+        current = header;
+    }
+
+    /**
+     * Makes sure a durable header slot claims the current generation before the first id of this
+     * session is handed out (see {@code Generation}): after an open, writes both slots once, naming
+     * the record they already name, with the new claim. A no-op after that (one volatile read).
+     */
+    void claimGeneration() throws IOException {
+        if (claimed) {
+            return;
+        }
+        syncLock.lock();
+        try {
+            checkOpen();
+            if (!claimed) {
+                state.build(); // a corrupted record fails here, before anything is written
+                writeHeaders(
+                        current.version(),
+                        current.recordOffset(),
+                        current.recordLength(),
+                        current.end(),
+                        state.generationClaim());
+            }
+        } catch (IOException e) {
+            throw translate(e);
+        } finally {
+            syncLock.unlock();
+        }
     }
 
     /** Notes a change (data or allocator) for the next sync. */
@@ -126,7 +164,7 @@ final class CommitProtocol {
                 file.writeFully(FileStore.ZEROS.duplicate().limit(1), end - 1);
             }
             file.force();
-            writeHeaders(newOffset, newLength, end); // step 3
+            writeHeaders(HeaderSlot.VERSION, newOffset, newLength, end, encoded.generationClaim()); // step 3
             syncs++;
             durable = true;
         } catch (IOException e) {
@@ -139,7 +177,7 @@ final class CommitProtocol {
             shrinkTo = state.recorded(encoded, newLength, durable); // step 4, or its undo
         }
         if (shrinkTo < end) {
-            shrink(newOffset, newLength, shrinkTo);
+            shrink(newOffset, newLength, shrinkTo, encoded.generationClaim());
         }
     }
 
@@ -153,15 +191,21 @@ final class CommitProtocol {
         }
     }
 
-    /** Writes slot A then slot B (next two sequence numbers), each forced, naming one record. */
-    private void writeHeaders(long offset, int length, long end) throws IOException {
+    /**
+     * Writes slot A then slot B (next two sequence numbers), each forced, naming one record of
+     * format {@code version}; both claim generation {@code claim}.
+     */
+    private void writeHeaders(int version, long offset, int length, long end, int claim) throws IOException {
+        HeaderSlot slot = null;
         for (int step = 1; step <= 2; step++) {
             long seq = sequence + step;
-            HeaderSlot slot = new HeaderSlot(HeaderSlot.VERSION, kind, seq, offset, length, end);
+            slot = new HeaderSlot(version, kind, seq, offset, length, end, claim);
             file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
             file.force();
         }
         sequence += 2;
+        current = slot;
+        claimed = true;
     }
 
     /**
@@ -169,9 +213,9 @@ final class CommitProtocol {
      * Cutting only after the slots are durable keeps the file at least as long as any durable
      * header says; cutting at the end current under the lock never cuts an allocated byte.
      */
-    private void shrink(long recordAt, int recordBytes, long lowerEnd) throws IOException {
+    private void shrink(long recordAt, int recordBytes, long lowerEnd, int claim) throws IOException {
         try {
-            writeHeaders(recordAt, recordBytes, lowerEnd);
+            writeHeaders(HeaderSlot.VERSION, recordAt, recordBytes, lowerEnd, claim);
             state.cutTail(file);
         } catch (IOException e) {
             throw translate(e);

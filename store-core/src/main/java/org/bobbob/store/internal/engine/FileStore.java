@@ -18,6 +18,7 @@ import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreStats;
 import org.bobbob.store.Storer;
+import org.bobbob.store.internal.alloc.ExtentAllocator;
 import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.RecordIndex;
@@ -73,9 +74,17 @@ import org.bobbob.store.support.Failures;
  *
  * <h2>Capabilities</h2>
  * {@link ObjectInfoProvider} and {@link StatisticsProvider}; {@link RunAllocator} when the allocator
- * lays out runs (basic); and, for {@link LockingStore} only, {@link SelfGuardedWrites}.
+ * lays out runs (basic); and, for {@link LockingStore} only, {@link SelfGuardedWrites} and
+ * {@link KeptDeletes}.
+ *
+ * <h2>Ids</h2>
+ * An id names its object or nothing: it carries a check of the generation the object was
+ * allocated in ({@code org.bobbob.store.internal.alloc.ObjectIds}, {@code Generation}), so after a
+ * delete, or a crash that lost the object, the id is not found, whatever reuses its space. Before
+ * the first allocation after an open, {@link CommitProtocol#claimGeneration} makes the new
+ * generation durable.
  */
-final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider, SelfGuardedWrites {
+final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider, SelfGuardedWrites, KeptDeletes {
     private static final int ZERO_CHUNK = 64 * 1024;
     /** Zeros to copy from; read-only and shared, so {@code duplicate()} it. */
     static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
@@ -134,7 +143,8 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         return loc;
     }
 
-    private Location allocate(int size) throws StoreCorruptedException {
+    private Location allocate(int size) throws IOException {
+        commits.claimGeneration();
         Location loc = new Location();
         state.allocate(size, loc);
         commits.changed();
@@ -190,9 +200,29 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     }
 
     @Override
+    public void deleteKeepingSpace(long id) throws IOException {
+        commits.checkOpen();
+        if (!state.freeKeepingSpace(id)) {
+            throw Errors.notFound(id);
+        }
+        commits.changed();
+    }
+
+    @Override
+    public void releaseKept(long id) {
+        state.releaseKept(id);
+        commits.changed(); // the next sync makes the space reusable
+    }
+
+    @Override
     public long primeObject(int size) throws IOException {
         checkSize(size);
         commits.checkOpen();
+        long existing = state.existingPrime(size);
+        if (existing != 0) {
+            return existing;
+        }
+        commits.claimGeneration();
         // Once per store: a new prime object is zero-filled under the metadata lock.
         return state.prime(size, this::zeroFill, commits::changed);
     }
@@ -281,18 +311,13 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
             throw new IllegalArgumentException("count must be >= 1, got " + count);
         }
         commits.checkOpen();
-        long[] firstAndFresh = state.allocateRun(size, count);
+        commits.claimGeneration();
+        ExtentAllocator.Run run = state.allocateRun(size, count);
         commits.changed();
-        int stride = Math.max(size, 1);
-        long[] ids = new long[count];
-        long[] offsets = new long[count];
-        for (int i = 0; i < count; i++) {
-            ids[i] = offsets[i] = firstAndFresh[0] + (long) i * stride;
+        if (!run.fresh() && size > 0) {
+            zeroFill(run.offsets()[0], (long) Math.max(size, 1) * count);
         }
-        if (firstAndFresh[1] == 0 && size > 0) {
-            zeroFill(firstAndFresh[0], (long) stride * count);
-        }
-        return new AllocatedRun(ids, offsets);
+        return new AllocatedRun(run.ids(), run.offsets());
     }
 
     @Override
@@ -322,8 +347,8 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
 
     /**
      * {@link ObjectInfoProvider}, {@link StatisticsProvider}, and {@link RunAllocator} when the
-     * allocator lays out runs. Never {@link SelfGuardedWrites}: only the wrapper directly above
-     * may use it (see {@link LockingStore}).
+     * allocator lays out runs. Never {@link SelfGuardedWrites} or {@link KeptDeletes}: only the
+     * wrapper directly above may use them (see {@link LockingStore}).
      */
     @Override
     public <T> T unwrap(Class<T> capability) throws StoreException {
@@ -339,7 +364,10 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         if (capability == RunAllocator.class) {
             return runs != null;
         }
-        return capability != null && capability != SelfGuardedWrites.class && capability.isInstance(this);
+        return capability != null
+                && capability != SelfGuardedWrites.class
+                && capability != KeptDeletes.class
+                && capability.isInstance(this);
     }
 
     // ---------------------------------------------------------------- sync and close

@@ -53,13 +53,18 @@ final class LockingStore implements ConcurrentStore {
 
     private final Storer inner;
     private final DiskTokens tokens;
-    private final ObjectLocks locks = new ObjectLocks();
+    private final ObjectLocks locks;
     private final ReentrantLock allocationLock = new ReentrantLock();
     /**
      * The inner store's {@link SelfGuardedWrites}, or null: a new object written in one call then
      * needs neither the allocation lock nor a handle (see {@link #writeNewObjFromBytes}).
      */
     private final SelfGuardedWrites selfGuarded;
+    /**
+     * The inner store's {@link KeptDeletes}, or null: a delete then never waits for the handles open
+     * on its object (see {@link #deleteObj}).
+     */
+    private final KeptDeletes keptDeletes;
 
     private final Duration closeTimeout;
     /** Calls in progress plus open handles; {@link #close()} shuts it and waits for them. */
@@ -73,6 +78,8 @@ final class LockingStore implements ConcurrentStore {
         this.tokens = tokens;
         this.closeTimeout = closeTimeout;
         this.selfGuarded = selfGuarded(inner);
+        this.keptDeletes = inner instanceof KeptDeletes kept ? kept : null;
+        this.locks = new ObjectLocks(keptDeletes != null ? keptDeletes::releaseKept : id -> {});
     }
 
     /**
@@ -299,6 +306,12 @@ final class LockingStore implements ConcurrentStore {
         }
     }
 
+    /**
+     * Deletes without waiting for the handles open on the object when the inner store offers
+     * {@link KeptDeletes} (the file engine): they keep their object's bytes until they close, new
+     * look-ups find nothing at once. Over any other store, waits for them (the object's exclusive
+     * lock).
+     */
     @Override
     public void deleteObj(long id) throws IOException {
         if (id <= 0) {
@@ -306,6 +319,19 @@ final class LockingStore implements ConcurrentStore {
         }
         enter();
         try {
+            if (keptDeletes != null) {
+                locks.delete(
+                        id,
+                        keepSpace -> allocating(() -> {
+                            if (keepSpace) {
+                                keptDeletes.deleteKeepingSpace(id);
+                            } else {
+                                inner.deleteObj(id);
+                            }
+                            return null;
+                        }));
+                return;
+            }
             ObjectLocks.Held lock = locks.writeLock(id); // waits for every open handle on it
             try {
                 allocating(() -> {
@@ -380,7 +406,7 @@ final class LockingStore implements ConcurrentStore {
         if (capability.isInstance(this)) {
             return capability.cast(this);
         }
-        if (capability == SelfGuardedWrites.class) {
+        if (capability == SelfGuardedWrites.class || capability == KeptDeletes.class) {
             throw Errors.unsupported("ConcurrentStore", capability);
         }
         if (capability == RunAllocator.class) {
@@ -402,7 +428,9 @@ final class LockingStore implements ConcurrentStore {
     public boolean isWrapperFor(Class<?> capability) {
         return capability != null
                 && (capability.isInstance(this)
-                        || capability != SelfGuardedWrites.class && inner.isWrapperFor(capability));
+                        || capability != SelfGuardedWrites.class
+                                && capability != KeptDeletes.class
+                                && inner.isWrapperFor(capability));
     }
 
     // ---------------------------------------------------------------- close

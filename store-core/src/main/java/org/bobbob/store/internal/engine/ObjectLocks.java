@@ -1,8 +1,10 @@
 package org.bobbob.store.internal.engine;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.LongConsumer;
 
 /**
  * Per-object read/write locks that hold memory only for objects someone holds or waits for.
@@ -20,6 +22,11 @@ import java.util.concurrent.locks.StampedLock;
  *   <li>Striped locks would also bound memory, but two objects sharing a stripe would then
  *       exclude each other, and deleting one object while holding a handle on its stripe-mate
  *       would deadlock.
+ *   <li>{@link #delete} never waits: with nobody holding the object it deletes under the exclusive
+ *       lock; otherwise it deletes keeping the space and marks the entry, and whoever drops the
+ *       entry's last reference (the last handle to close) hands the id to the {@code reclaim}
+ *       callback. Dropping the last reference is one {@code compute} per entry, so exactly one
+ *       thread does it.
  * </ul>
  * Thread-safe.
  */
@@ -28,9 +35,24 @@ final class ObjectLocks {
         final StampedLock lock = new StampedLock();
         /** Holders plus waiters; only read or written inside the map's compute functions. */
         int refs;
+        /** Deleted while held: the space waits for the last reference to go. */
+        volatile boolean deletedWhileHeld;
+    }
+
+    /** Deletes an object; {@code keepSpace} when handles still hold it. */
+    @FunctionalInterface
+    interface Deletion {
+        void delete(boolean keepSpace) throws IOException;
     }
 
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
+    /** Receives the id of an object deleted while held, once its last holder has let go. */
+    private final LongConsumer reclaim;
+
+    /** Locks whose objects deleted while held go to {@code reclaim} when their last holder lets go. */
+    ObjectLocks(LongConsumer reclaim) {
+        this.reclaim = reclaim;
+    }
 
     /** A held lock: pass it back to {@link #unlock}. Not reusable. */
     static final class Held {
@@ -59,8 +81,35 @@ final class ObjectLocks {
         });
     }
 
-    private void unref(long id) {
-        entries.computeIfPresent(id, (k, e) -> --e.refs == 0 ? null : e);
+    private void unref(long id, Entry entry) {
+        // Null: this call removed the entry (its last reference); no other call can see that.
+        if (entries.computeIfPresent(id, (k, e) -> --e.refs == 0 ? null : e) == null && entry.deletedWhileHeld) {
+            reclaim.accept(id);
+        }
+    }
+
+    /**
+     * Deletes object {@code id} without waiting: under its exclusive lock if nobody holds or waits
+     * for it ({@code deletion.delete(false)}), else at once, keeping its space
+     * ({@code deletion.delete(true)}), which goes to {@code reclaim} when the last holder lets go.
+     */
+    void delete(long id, Deletion deletion) throws IOException {
+        Entry e = ref(id);
+        try {
+            long stamp = e.lock.tryWriteLock();
+            if (stamp != 0) {
+                try {
+                    deletion.delete(false);
+                } finally {
+                    e.lock.unlockWrite(stamp);
+                }
+            } else {
+                deletion.delete(true);
+                e.deletedWhileHeld = true; // before our unref: we hold a reference, the entry is still there
+            }
+        } finally {
+            unref(id, e);
+        }
     }
 
     /** Takes object {@code id}'s lock shared, waiting for any writer. */
@@ -79,7 +128,7 @@ final class ObjectLocks {
             long stamp = write ? e.lock.writeLockInterruptibly() : e.lock.readLockInterruptibly();
             return new Held(id, e, stamp, write);
         } catch (InterruptedException ie) {
-            unref(id);
+            unref(id, e);
             Thread.currentThread().interrupt();
             InterruptedIOException ex =
                     new InterruptedIOException("interrupted while waiting for the lock of object " + id);
@@ -91,7 +140,7 @@ final class ObjectLocks {
     /** Releases a lock from {@link #readLock} or {@link #writeLock}; call once per lock. */
     void unlock(Held held) {
         held.entry.lock.unlock(held.stamp);
-        unref(held.id);
+        unref(held.id, held.entry);
     }
 
     /** Objects with a holder or a waiter right now (the table's size). */

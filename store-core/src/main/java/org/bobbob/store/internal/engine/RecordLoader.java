@@ -9,6 +9,7 @@ import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.internal.alloc.ExtentList;
 import org.bobbob.store.internal.alloc.FileSpace;
+import org.bobbob.store.internal.alloc.Generation;
 import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.RecordIndex;
@@ -49,9 +50,10 @@ final class RecordLoader {
      * same for any number of objects. Format 1 has no index and is built at once. Cuts off bytes
      * past the allocator end.
      *
-     * @return the header's sequence number
+     * @return the header slot it opened
      */
-    static long load(StoreFile file, AllocatorFactory factory, AllocatorState state, long size) throws IOException {
+    static HeaderSlot load(StoreFile file, AllocatorFactory factory, AllocatorState state, long size)
+            throws IOException {
         Path path = file.path();
         if (size == 0) {
             throw Errors.notAStore(path, "the file is empty");
@@ -81,9 +83,9 @@ final class RecordLoader {
         try {
             MetaReader in = MetaRecord.read(file, header.recordOffset(), header.recordLength());
             long prime = in.getVarLong();
-            state.openedRecord(header.recordOffset(), header.recordLength());
+            state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
             if (header.version() >= 2) {
-                RecordIndex index = RecordIndex.read(in);
+                RecordIndex index = RecordIndex.read(in, header.version());
                 if (factory == AllocatorFactory.BASIC && index.blockCount() != 0) {
                     throw new MetadataException("a basic store's record names " + index.blockCount() + " blocks");
                 }
@@ -100,7 +102,7 @@ final class RecordLoader {
                 // Cutting them keeps the rule that space taken from the end reads as zeros.
                 file.truncate(header.end());
             }
-            return header.sequence();
+            return header;
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
         }
@@ -117,6 +119,7 @@ final class RecordLoader {
     static ObjectAllocator build(
             AllocatorFactory factory,
             FileSpace space,
+            Generation generation,
             MetaReader in,
             int version,
             RecordIndex index,
@@ -124,7 +127,7 @@ final class RecordLoader {
             long recordOffset,
             int recordLength) {
         ExtentList used = new ExtentList();
-        ObjectAllocator built = factory.read(in, version, index, space, end, used);
+        ObjectAllocator built = factory.read(in, version, index, space, generation, end, used);
         int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
         if (in.position() != partsEnd) {
             throw new MetadataException(

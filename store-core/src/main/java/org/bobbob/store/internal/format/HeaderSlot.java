@@ -16,7 +16,8 @@ import java.util.zip.CRC32C;
  *   16      8     sequence number (u64 LE), grows by one per slot write
  *   24      8     metadata record offset
  *   32      4     metadata record length (bytes, framing included)
- *   36      4     zero
+ *   36      4     generation claim (u32 LE): no id was or will be handed out with a higher generation
+ *                 before the next slot write (format 3; zero in older files)
  *   40      8     allocator end: every allocated byte lies below it; the file is at least this long
  *   48      4     CRC32C of bytes [0, 48)
  * </pre>
@@ -28,10 +29,13 @@ import java.util.zip.CRC32C;
  * @param recordOffset   where the current metadata record lives
  * @param recordLength   its length, framing included
  * @param end            the allocator's end
+ * @param generationClaim the highest generation of an id the store may hand out before its next slot
+ *                       write ({@code org.bobbob.store.internal.alloc.Generation})
  */
-public record HeaderSlot(int version, int kind, long sequence, long recordOffset, int recordLength, long end) {
-    /** The format every sync writes: the metadata payload ends with an index (docs/FORMAT.md). */
-    public static final int VERSION = 2;
+public record HeaderSlot(
+        int version, int kind, long sequence, long recordOffset, int recordLength, long end, int generationClaim) {
+    /** The format every sync writes: objects carry checks, the payload ends with an index (docs/FORMAT.md). */
+    public static final int VERSION = 3;
     /** The oldest format still read; a sync rewrites the store in {@link #VERSION}. */
     public static final int OLDEST_VERSION = 1;
 
@@ -60,7 +64,7 @@ public record HeaderSlot(int version, int kind, long sequence, long recordOffset
                 .putLong(sequence)
                 .putLong(recordOffset)
                 .putInt(recordLength)
-                .putInt(0)
+                .putInt(generationClaim)
                 .putLong(end);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 48);
@@ -95,8 +99,8 @@ public record HeaderSlot(int version, int kind, long sequence, long recordOffset
         if (version < OLDEST_VERSION || version > VERSION) {
             return new Decoded(Status.BAD_VERSION, version, null);
         }
-        HeaderSlot slot =
-                new HeaderSlot(version, b.get(12) & 0xFF, b.getLong(16), b.getLong(24), b.getInt(32), b.getLong(40));
+        HeaderSlot slot = new HeaderSlot(
+                version, b.get(12) & 0xFF, b.getLong(16), b.getLong(24), b.getInt(32), b.getLong(40), b.getInt(36));
         return new Decoded(Status.VALID, version, slot);
     }
 }

@@ -106,6 +106,19 @@ public final class MetaReader {
         return (buf[p] & 0xFF) | (buf[p + 1] & 0xFF) << 8;
     }
 
+    /** The little-endian unsigned 24-bit word at payload position {@code position}, without moving. */
+    public int mediumAt(int position) {
+        int p = checkedAt(position, 3);
+        return (buf[p] & 0xFF) | (buf[p + 1] & 0xFF) << 8 | (buf[p + 2] & 0xFF) << 16;
+    }
+
+    /** The little-endian unsigned 24-bit word at the current position; moves past it. */
+    public int getMedium() {
+        int v = mediumAt(pos - start);
+        pos += 3;
+        return v;
+    }
+
     /** The little-endian 32-bit word at payload position {@code position}, without moving. */
     public int intAt(int position) {
         int p = checkedAt(position, 4);

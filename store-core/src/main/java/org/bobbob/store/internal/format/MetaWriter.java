@@ -61,6 +61,15 @@ public final class MetaWriter {
         return this;
     }
 
+    /** A little-endian 24-bit word (the low 24 bits of {@code v}). */
+    public MetaWriter putMedium(int v) {
+        ensure(3);
+        buf[len++] = (byte) v;
+        buf[len++] = (byte) (v >>> 8);
+        buf[len++] = (byte) (v >>> 16);
+        return this;
+    }
+
     public MetaWriter putInt(int v) {
         ensure(4);
         for (int i = 0; i < 4; i++) {

@@ -13,14 +13,18 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.bobbob.store.ObjectInfo;
+import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.RecordEdits;
 import org.bobbob.store.StoreCorruptedException;
@@ -113,7 +118,7 @@ class RecordFormatTest {
     }
 
     @OnBareStores
-    void aFormat1StoreOpensAndItsNextSyncRewritesItInFormat2(TestStores stores) throws Exception {
+    void aFormat1StoreOpensAndItsNextSyncRewritesItInFormat3(TestStores stores) throws Exception {
         Map<Long, byte[]> objects = unpackFixture(stores.name().toLowerCase() + "-v1");
         assertArrayEquals(new int[] {1, 1}, headerVersions());
         long added;
@@ -127,10 +132,104 @@ class RecordFormatTest {
             objects.remove(gone);
             objects.put(added, fresh);
         }
-        assertArrayEquals(new int[] {2, 2}, headerVersions());
+        assertArrayEquals(new int[] {3, 3}, headerVersions());
         try (Storer s = stores.open(file())) {
             assertFalse(((FileStore) s).allocatorBuilt());
             verify(s, objects);
+        }
+    }
+
+    // ---------------------------------------------------------------- format 2 and ids
+
+    @OnBareStores
+    void aFormat2StoreKeepsItsIdsAndItsNextSyncRewritesItInFormat3(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = unpackFixture(stores.name().toLowerCase() + "-v2");
+        assertArrayEquals(new int[] {2, 2}, headerVersions());
+        Set<Long> old = new HashSet<>(objects.keySet());
+        long gone = objects.keySet().iterator().next();
+        try (Storer s = stores.open(file())) {
+            assertFalse(((FileStore) s).allocatorBuilt(), "format 2 has an index: opened lazily");
+            verify(s, objects);
+            s.deleteObj(gone);
+            objects.remove(gone);
+            s.sync(); // its space is reusable from here
+            SplittableRandom r = new SplittableRandom(3);
+            for (int i = 0; i < 200; i++) {
+                byte[] b = TestBytes.of(500 + i, r.nextInt(3) == 0 ? 4097 + r.nextInt(5000) : r.nextInt(400));
+                long id = s.writeNewObjFromBytes(b);
+                assertFalse(old.contains(id), "new object got the old id " + id);
+                objects.put(id, b);
+            }
+            assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(gone));
+        }
+        assertArrayEquals(new int[] {3, 3}, headerVersions());
+        try (Storer s = stores.open(file())) {
+            assertFalse(((FileStore) s).allocatorBuilt());
+            verify(s, objects);
+            assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(gone));
+        }
+    }
+
+    /** Rewrites both header slots of the closed store with generation claim {@code claim}. */
+    private void forgeClaim(int claim) throws IOException {
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            for (int slot = 0; slot < 2; slot++) {
+                ByteBuffer b = ByteBuffer.allocate(HeaderSlot.SLOT_SIZE);
+                ch.read(b, HeaderSlot.position(slot));
+                HeaderSlot h = HeaderSlot.decode(b.flip()).slot();
+                HeaderSlot forged = new HeaderSlot(
+                        h.version(), h.kind(), h.sequence(), h.recordOffset(), h.recordLength(), h.end(), claim);
+                ch.write(forged.encode(), HeaderSlot.position(slot));
+            }
+        }
+    }
+
+    /**
+     * The generation wraps (its checks at 2^18 for extents and 2^22 for slots, the counter at 2^32):
+     * round after round of writes, deletes and syncs across it, ids stay positive and distinct and
+     * every stale id stays unknown.
+     */
+    @OnBareStores
+    void idsStayDistinctAndStaleIdsUnknownWhereTheGenerationWraps(TestStores stores) throws Exception {
+        boolean slots = stores == TestStores.MULTI;
+        int checkBits = slots ? 22 : 18;
+        int checkShift = slots ? 40 : 44;
+        for (int claim : new int[] {(1 << checkBits) - 4, -4}) {
+            Files.deleteIfExists(file());
+            try (Storer s = stores.create(file())) {
+                s.writeNewObjFromBytes(new byte[10]);
+            }
+            forgeClaim(claim); // the next open continues at claim + 1
+            Set<Long> issued = new HashSet<>();
+            Set<Long> stale = new HashSet<>();
+            Set<Integer> checks = new HashSet<>();
+            Map<Long, byte[]> live = new LinkedHashMap<>();
+            SplittableRandom r = new SplittableRandom(claim);
+            try (Storer s = stores.open(file())) {
+                for (int round = 0; round < 8; round++) {
+                    List<Long> previous = new ArrayList<>(live.keySet());
+                    for (int i = 0; i < 40; i++) {
+                        byte[] b = TestBytes.of(round * 100L + i, r.nextInt(slots ? 4096 : 9000));
+                        long id = s.writeNewObjFromBytes(b);
+                        assertTrue(id > 0 && issued.add(id), "id " + id + " at round " + round);
+                        checks.add((int) (id >>> checkShift) & ((1 << checkBits) - 1));
+                        live.put(id, b);
+                    }
+                    for (long id : previous) {
+                        s.deleteObj(id);
+                        live.remove(id);
+                        stale.add(id);
+                    }
+                    s.sync(); // frees objects of the current generation: the next round is a later one
+                    verify(s, live);
+                    for (long id : stale) {
+                        assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(id));
+                    }
+                }
+            }
+            assertTrue(
+                    checks.contains((1 << checkBits) - 1) && checks.contains(0),
+                    "checks seen " + checks + ": the wrap was not crossed");
         }
     }
 
