@@ -17,8 +17,13 @@ import org.bobbob.store.internal.engine.Engines;
  *   <li><b>Per-object read/write locks</b>: many readers or one writer per object, held from the
  *       moment a Late handle opens until it closes (from any thread). A reader never sees a write
  *       in progress on the same object: it reads one whole version.
- *   <li><b>Deletes wait</b>: {@link #deleteObj} takes the object's write lock, so it waits for
- *       every open handle on that object.
+ *   <li><b>Deletes do not wait</b> (over the stores of {@link BasicStore} and {@link MultiStore}):
+ *       {@link #deleteObj} returns at once, as POSIX {@code unlink} does. From then on the id is not
+ *       found by any new call; a Late handle already open on the object keeps working on the bytes
+ *       it opened until it closes (a reader reads them to their end; what a writer writes goes
+ *       nowhere visible, gone with the object); its space is reused only after the last such handle
+ *       has closed and a sync has made the delete durable. Over any other store, a delete takes the
+ *       object's write lock and so waits for every open handle on it.
  *   <li><b>One global lock</b> around allocator changes only ({@code newObj}, {@code lateWriteNewObj}'s
  *       allocation, {@code deleteObj}, {@code primeObject}, {@code allocateRun}); never held while
  *       a handle reads or writes data. {@code writeNewObjFromBytes} on a store from

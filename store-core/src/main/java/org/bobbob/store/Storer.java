@@ -23,9 +23,14 @@ import java.util.Objects;
  * <ul>
  *   <li>An object's size is fixed when it is allocated ({@link #newObj}, {@link #lateWriteNewObj});
  *       size 0 is allowed. Reads return exactly that many bytes; bytes never written read as zeros.
- *   <li>Id 0 belongs to the store itself and negative ids are never valid. Ids of deleted objects
- *       may be handed out again once the space they named is reused; an id names a current
- *       allocation, not a permanent name.
+ *   <li><b>An id names its object or nothing.</b> Id 0 belongs to the store itself and negative
+ *       ids are never valid. Once an object is deleted, or lost in a crash (created after the last
+ *       sync), every call with its id throws {@link ObjectNotFoundException}, also after its
+ *       space holds another object and after reopening: the stores of {@link BasicStore} and
+ *       {@link MultiStore} never hand out an id twice. (Ids carry a check of the generation their
+ *       object was created in; the one bound: an id could name a later object only if that object
+ *       starts at exactly the same place and the store advanced 2^18 generations (2^22 for objects
+ *       of up to 4 KiB in a multi store) in between, and it advances at most once per sync.)
  *   <li>Overwriting in place ({@link #writeToObj}) is not atomic across a crash. The safe pattern
  *       for replacing content is: write a new object, {@link #sync()}, then delete the old one.
  * </ul>

@@ -28,7 +28,7 @@ interface AllocatorFactory {
 
     /**
      * Reads the allocator parts of a payload in format {@code version}, adding every extent they
-     * name to {@code used}; with an {@code index} (format 2), checks it against them.
+     * name to {@code used}; with an {@code index} (format 2 on), checks it against them.
      */
     ObjectAllocator read(
             MetaReader in,

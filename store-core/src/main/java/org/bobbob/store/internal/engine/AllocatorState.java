@@ -102,7 +102,7 @@ final class AllocatorState {
         }
     }
 
-    /** Format 2: answer look-ups from {@code index} until the first change builds from {@code u}. */
+    /** Formats 2 and 3: answer look-ups from {@code index} until the first change builds from {@code u}. */
     void buildLater(RecordLoader.Unbuilt u, RecordIndex index) {
         unbuilt = u;
         locator = index;

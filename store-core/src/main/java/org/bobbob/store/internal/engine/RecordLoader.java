@@ -22,7 +22,7 @@ import org.bobbob.store.support.Errors;
 
 /**
  * The "Opening" part of {@link FileStore}: finds the newest valid header slot, reads and checks the
- * record it names, and either keeps the record for look-ups (format 2: its index answers them) or
+ * record it names, and either keeps the record for look-ups (formats 2 and 3: its index answers them) or
  * builds the allocator state at once (format 1). {@link #build} is also the lazy build that
  * {@link AllocatorState} runs on the first change. Stateless.
  */
@@ -35,7 +35,7 @@ final class RecordLoader {
 
     private RecordLoader() {}
 
-    /** What a store opened in format 2 builds its allocator from, when it first needs it. */
+    /** What a store opened in format 2 or 3 builds its allocator from, when it first needs it. */
     record Unbuilt(MetaReader parts, int version, RecordIndex index, long end) {}
 
     /** Bytes set aside for a record of {@code length} bytes. */
@@ -45,9 +45,9 @@ final class RecordLoader {
 
     /**
      * Opens the record the newest valid header slot of {@code file} ({@code size} bytes long) names
-     * into {@code state}. Format 2 reads its index footer and stops there: look-ups are answered
+     * into {@code state}. A record with an index reads its footer and stops there: look-ups are answered
      * from the record in place and the allocator state is built on first need, so opening costs the
-     * same for any number of objects. Format 1 has no index and is built at once. Cuts off bytes
+     * same for any number of objects (formats 2 and 3). Format 1 has no index and is built at once. Cuts off bytes
      * past the allocator end.
      *
      * @return the header slot it opened
@@ -110,7 +110,7 @@ final class RecordLoader {
 
     /**
      * Builds the allocator state and the free space from a record's parts ({@code in}, just past
-     * the prime id), checking that its extents neither overlap nor pass {@code end}, and in format 2
+     * the prime id), checking that its extents neither overlap nor pass {@code end}, and from format 2 on
      * that every index entry matches. Free space is the gaps between the parts' extents and the
      * record's own ({@code recordOffset}, {@code recordLength}).
      *
