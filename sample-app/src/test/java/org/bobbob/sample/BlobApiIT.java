@@ -7,12 +7,14 @@ import static org.bobbob.sample.Http.text;
 import static org.bobbob.sample.Http.to;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +79,18 @@ class BlobApiIT extends DeployedApp {
                 404,
                 send(to(base(), "api/blobs/" + id).method("HEAD", HttpRequest.BodyPublishers.noBody()))
                         .statusCode());
+    }
+
+    /** The scenario of a deleted blob whose id came back for the next upload: a stale id stays 404. */
+    @Test
+    void aDeletedBlobsIdIsNeverGivenToAnotherBlob() throws Exception {
+        long first = post(base(), "first-owner".getBytes(StandardCharsets.UTF_8));
+        assertEquals(204, send(to(base(), "api/blobs/" + first).DELETE()).statusCode());
+        for (int i = 0; i < 200; i++) {
+            long next = post(base(), ("other-owner" + (i % 10)).getBytes(StandardCharsets.UTF_8));
+            assertNotEquals(first, next, "upload " + i + " got the deleted blob's id");
+        }
+        assertError(404, send(to(base(), "api/blobs/" + first)));
     }
 
     @Test

@@ -53,6 +53,6 @@ public final class BasicStore {
 
     private static Storer open(Path path, OpenMode mode) throws IOException {
         Objects.requireNonNull(path, "path");
-        return Engines.basic(path, mode);
+        return Engines.basic(path, mode, true);
     }
 }

@@ -80,6 +80,11 @@ public enum ErrorCode {
             304,
             "a basic store opened as multi, or the reverse",
             "open the file with the kind it was created with (the message names it)"),
+    CHECKSUM_MISMATCH(
+            305,
+            "an object's bytes do not match the CRC32C recorded for them",
+            "restore the object from a backup or write it again; an overwrite cut short by a crash since"
+                    + " the last sync ends this way (the message names the id)"),
 
     // ---------------------------------------------------------------- 4xx, 5xx: capabilities, URLs
 

@@ -95,6 +95,6 @@ public final class MultiStore {
 
     private static Storer bare(Path path, OpenMode mode) throws IOException {
         Objects.requireNonNull(path, "path");
-        return Engines.multi(path, mode);
+        return Engines.multi(path, mode, true);
     }
 }

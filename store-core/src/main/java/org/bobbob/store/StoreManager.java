@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -220,15 +219,7 @@ public final class StoreManager {
 
     private static boolean boolOption(String url, Map<String, String> options, String key, boolean dflt)
             throws StoreException {
-        String v = options.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        return switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw Errors.badUrl(url, key + "=" + v + " must be true or false");
-        };
+        return StoreUrl.parseFlag(url, key, options.get(key), dflt);
     }
 
     private static StoreProvider provider(String url, String kind) throws StoreException {

@@ -81,12 +81,12 @@ class BasicStoreTest {
     }
 
     /**
-     * The id → size map is sorted pages of 12-byte entries: under 16 heap bytes an object while
-     * the file has no holes (written in order, and again after reopen). Holes cost their own bytes:
-     * see FileSpaceTest.
+     * The key → (size, CRC32C) map is sorted pages of 16-byte entries: about 16 heap bytes an
+     * object (page slack adds under 1 %) while the file has no holes (written in order, and again
+     * after reopen). Holes cost their own bytes: see FileSpaceTest.
      */
     @Test
-    void bookkeepingStaysUnderSixteenBytesPerObject() throws Exception {
+    void bookkeepingIsAboutSixteenBytesPerObject() throws Exception {
         Path file = dir.resolve("heap.bob");
         java.util.SplittableRandom r = new java.util.SplittableRandom(3);
         try (Storer s = BasicStore.create(file)) {
@@ -94,11 +94,11 @@ class BasicStoreTest {
                 s.newObj(r.nextInt(2048));
             }
             s.sync();
-            assertTrue(perObject(stats(s)) < 16, "after writing: " + stats(s));
+            assertTrue(perObject(stats(s)) < 16.5, "after writing: " + stats(s));
         }
         try (Storer s = BasicStore.open(file)) {
             assertEquals(100_000, stats(s).objects());
-            assertTrue(perObject(stats(s)) < 16, "after reopen: " + stats(s));
+            assertTrue(perObject(stats(s)) < 16.5, "after reopen: " + stats(s));
         }
     }
 

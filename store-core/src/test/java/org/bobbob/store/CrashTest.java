@@ -1,6 +1,7 @@
 package org.bobbob.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,6 +136,8 @@ class CrashTest {
                 s.readBytesFromObj(id);
             } catch (ObjectNotFoundException e) {
                 gone.add(id);
+            } catch (StoreCorruptedException e) {
+                assertEquals(ErrorCode.CHECKSUM_MISMATCH, e.code(), round + ": " + e.getMessage()); // torn overwrite
             }
         }
         SplittableRandom r = new SplittableRandom(issued.size());

@@ -1,8 +1,10 @@
 package org.bobbob.store.spi;
 
 import java.io.IOException;
+import java.util.Set;
 import org.bobbob.store.BasicStore;
 import org.bobbob.store.Storer;
+import org.bobbob.store.internal.engine.Engines;
 import org.bobbob.store.support.Errors;
 
 /** The {@code bobbob:basic:<path>} kind: a {@link BasicStore}. */
@@ -23,6 +25,12 @@ public final class BasicStoreProvider implements StoreProvider {
                     "a basic store caps disk I/O only through the concurrent wrapper;"
                             + " use concurrent=true with diskTokens");
         }
-        return url.create() ? BasicStore.openOrCreate(url.path()) : BasicStore.open(url.path());
+        return Engines.basic(url.path(), FileStoreKeys.mode(url), FileStoreKeys.verifyChecksums(url));
+    }
+
+    /** {@value FileStoreKeys#VERIFY_CHECKSUMS}. */
+    @Override
+    public Set<String> extraKeys() {
+        return FileStoreKeys.KEYS;
     }
 }

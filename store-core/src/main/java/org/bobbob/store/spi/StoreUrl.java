@@ -2,6 +2,7 @@ package org.bobbob.store.spi;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bobbob.store.StoreException;
@@ -44,5 +45,27 @@ public record StoreUrl(
     /** A provider-specific option. */
     public Optional<String> option(String key) {
         return Optional.ofNullable(options.get(key));
+    }
+
+    /**
+     * A provider-specific {@code true}/{@code false} option (any case, blanks around it allowed),
+     * {@code absent} when the key is not given.
+     *
+     * @throws StoreException BOB-501 if its value is neither
+     */
+    public boolean flag(String key, boolean absent) throws StoreException {
+        return parseFlag(url, key, options.get(key), absent);
+    }
+
+    /** Parses a flag's {@code value} ({@code absent} when null) as every store URL key is parsed. */
+    public static boolean parseFlag(String url, String key, String value, boolean absent) throws StoreException {
+        if (value == null) {
+            return absent;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw Errors.badUrl(url, key + "=" + value + " must be true or false");
+        };
     }
 }

@@ -86,6 +86,13 @@ public final class Errors {
                         + " handles still open after the close timeout; they now fail with StoreClosedException");
     }
 
+    public static StoreCorruptedException checksumMismatch(Object store, long id, int recorded, int actual) {
+        return new StoreCorruptedException(
+                ErrorCode.CHECKSUM_MISMATCH,
+                "object " + id + " of " + store + ": its bytes have CRC32C " + Integer.toHexString(actual)
+                        + ", the store recorded " + Integer.toHexString(recorded));
+    }
+
     public static StoreCorruptedException corrupted(Path path, String reason) {
         return new StoreCorruptedException(ErrorCode.CORRUPTED, "store file " + path + " is corrupted: " + reason);
     }

@@ -16,10 +16,11 @@ import org.bobbob.store.internal.format.MetadataException;
  *   live    1 bit   a current object
  *   dirty   1 bit   may hold old bytes (must be zero-filled if the new object is not fully written)
  *   length  2 bytes the object's logical size (what a read returns)
+ *   crc     4 bytes the CRC32C of the object's bytes (0: none known)
  *   check   4 bytes the check of the object's id, only in a block whose live objects come from
  *           more than one generation (one check for the whole block otherwise)
  * </pre>
- * so bookkeeping is about 2.4 bytes per slot (6.4 in a mixed block), not an object per id.
+ * so bookkeeping is about 6.4 bytes per slot (10.4 in a mixed block), not an object per id.
  *
  * <h2>Ids</h2>
  * A slot id ({@link ObjectIds}) holds the block number (an index into {@code blocks}), the slot
@@ -44,9 +45,10 @@ import org.bobbob.store.internal.format.MetadataException;
  *   ceil(slots / 64) × u64 live bitmap (bit s of word s / 64: slot s is live),
  *   liveCount × u16 length, in slot order
  *   liveCount × u24 check, in slot order
+ *   liveCount × u32 crc, in slot order
  * </pre>
  * preceded by a varint block count, and each named in the {@link RecordIndex}: a slot's length
- * and check are found in place from its rank in the bitmap. (Format 2 had no checks: they are 0.
+ * check and crc are found in place from its rank in the bitmap. (Format 2 had no checks and crcs: they are 0.
  * Format 1 wrote the slots as varint gaps and lengths. Both are still read.)
  *
  * <h2>Why one class of some 520 lines</h2>
@@ -76,6 +78,7 @@ public final class BlockAllocator {
         final long[] live;
         final long[] dirty;
         final char[] lengths;
+        final int[] crcs;
         /**
          * Per slot, the check of its object; null while every live slot has {@link #check} (a block
          * filled in one generation, the common case, spends nothing on checks).
@@ -100,6 +103,7 @@ public final class BlockAllocator {
             this.live = new long[words];
             this.dirty = new long[words];
             this.lengths = new char[slots];
+            this.crcs = new int[slots];
             if (!fresh) {
                 Arrays.fill(dirty, -1L);
             }
@@ -175,8 +179,8 @@ public final class BlockAllocator {
         this.generation = generation;
     }
 
-    /** Allocates an object of {@code size <= MAX_SLOT_SIZE} bytes. */
-    public void allocate(int size, Location out) {
+    /** Allocates an object of {@code size <= MAX_SLOT_SIZE} bytes whose CRC32C is {@code crc}. */
+    public void allocate(int size, int crc, Location out) {
         int c = SizeClasses.classOf(size);
         Block b = partial[c];
         if (b == null) {
@@ -189,6 +193,7 @@ public final class BlockAllocator {
         out.fresh = !Block.bit(b.dirty, slot);
         Block.set(b.dirty, slot);
         b.lengths[slot] = (char) size;
+        b.crcs[slot] = crc;
         int check = generation.value() & ObjectIds.SLOT_CHECK_MASK;
         b.setCheck(slot, check);
         b.takenCount++;
@@ -203,6 +208,17 @@ public final class BlockAllocator {
         out.size = size;
         out.allocatedSize = b.slotSize;
         out.clustered = b.slotSize <= CLUSTERED_SLOT_MAX;
+        out.crc = crc;
+    }
+
+    /** See {@link ObjectAllocator#setCrc}. */
+    public boolean setCrc(long id, int crc) {
+        Block b = liveBlock(blocks, id);
+        if (b == null) {
+            return false;
+        }
+        b.crcs[ObjectIds.slot(id)] = crc;
+        return true;
     }
 
     private Block newBlock(int c) {
@@ -268,6 +284,7 @@ public final class BlockAllocator {
         out.offset = b.offset + (long) slot * b.slotSize;
         out.size = b.lengths[slot];
         out.allocatedSize = b.slotSize;
+        out.crc = b.crcs[slot];
         return true;
     }
 
@@ -393,6 +410,11 @@ public final class BlockAllocator {
                     out.putMedium(b.checkOf((w << 6) + Long.numberOfTrailingZeros(bits)));
                 }
             }
+            for (int w = 0; w < b.live.length; w++) {
+                for (long bits = b.live[w]; bits != 0; bits &= bits - 1) {
+                    out.putInt(b.crcs[(w << 6) + Long.numberOfTrailingZeros(bits)]);
+                }
+            }
         }
     }
 
@@ -460,7 +482,8 @@ public final class BlockAllocator {
 
     /**
      * Formats 2 and 3: the live bitmap, then one u16 length per live slot in slot order, then (with
-     * {@code checks}, format 3) one u24 check per live slot. Returns the lengths' sum.
+     * {@code checks}, format 3) one u24 check and then one u32 crc per live slot. Returns the
+     * lengths' sum.
      */
     private static long readSlots(MetaReader in, Block b, int live, boolean checks) {
         int bits = 0;
@@ -499,6 +522,11 @@ public final class BlockAllocator {
             }
         }
         b.liveCount = 0;
+        for (int w = 0; checks && w < b.live.length; w++) {
+            for (long word = b.live[w]; word != 0; word &= word - 1) {
+                b.crcs[(w << 6) + Long.numberOfTrailingZeros(word)] = in.getInt();
+            }
+        }
         return bytes;
     }
 
@@ -538,7 +566,13 @@ public final class BlockAllocator {
         for (Block b : blocks) {
             if (b != null) {
                 int words = b.taken.length;
-                sum += 64 + 3 * (16 + words * 8L) + 16 + b.slots * 2L + (b.checks != null ? 16 + b.slots * 4L : 0);
+                sum += 64
+                        + 3 * (16 + words * 8L)
+                        + 16
+                        + b.slots * 2L
+                        + 16
+                        + b.slots * 4L
+                        + (b.checks != null ? 16 + b.slots * 4L : 0);
             }
         }
         return sum;

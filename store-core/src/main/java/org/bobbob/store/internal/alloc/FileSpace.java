@@ -9,7 +9,7 @@ import org.bobbob.store.internal.format.MetadataException;
  *
  * <h2>Algorithm</h2>
  * <ol>
- *   <li>Free ranges ("holes") are kept twice, in {@link SortedLongIntMap}s of offset → length
+ *   <li>Free ranges ("holes") are kept twice, in {@link SortedLongLongMap}s of offset → length
  *       (about 12 bytes each, no object per hole): once all together by offset, to merge a freed
  *       range with its neighbours; once per <em>length class</em>, to find a fit. Length classes
  *       are four per doubling (lengths 1–3 have one each), so the holes of one class differ in
@@ -53,9 +53,9 @@ public final class FileSpace {
     private final long start;
     private long end;
     /** Every hole: offset → length. */
-    private final SortedLongIntMap byOffset = new SortedLongIntMap();
+    private final SortedLongLongMap byOffset = new SortedLongLongMap();
     /** The holes of each length class, offset → length; created when first needed. */
-    private final SortedLongIntMap[] byClass = new SortedLongIntMap[CLASSES];
+    private final SortedLongLongMap[] byClass = new SortedLongLongMap[CLASSES];
     /** Bit {@code c} set: class {@code c} has a hole. */
     private final long[] nonEmpty = new long[(CLASSES + 63) >>> 6];
 
@@ -128,7 +128,7 @@ public final class FileSpace {
     /** Heap bytes of the hole index and the parked list (an estimate for statistics). */
     public long footprintBytes() {
         long bytes = byOffset.footprintBytes() + 16L * parked.capacity() + 64;
-        for (SortedLongIntMap m : byClass) {
+        for (SortedLongLongMap m : byClass) {
             if (m != null) {
                 bytes += m.footprintBytes();
             }
@@ -200,7 +200,7 @@ public final class FileSpace {
         long len = length;
         long below = byOffset.floorKey(off);
         if (below != Long.MIN_VALUE) {
-            int belowLength = byOffset.get(below);
+            int belowLength = (int) byOffset.get(below); // holes are at most MAX_HOLE long
             assert below + belowLength <= off
                     : "double free of " + off + " (inside hole " + below + "+" + belowLength + ")";
             if (below + belowLength == off) {
@@ -209,7 +209,7 @@ public final class FileSpace {
                 len += belowLength;
             }
         }
-        int aboveLength = byOffset.get(off + len);
+        int aboveLength = (int) byOffset.get(off + len);
         if (aboveLength >= 0) {
             removeHole(off + len, aboveLength);
             len += aboveLength;
@@ -219,7 +219,7 @@ public final class FileSpace {
             // a free range longer than MAX_HOLE is several holes: drop every one now at the end
             long last = byOffset.floorKey(end - 1);
             while (last != Long.MIN_VALUE && last + byOffset.get(last) == end) {
-                removeHole(last, byOffset.get(last));
+                removeHole(last, (int) byOffset.get(last));
                 end = last;
                 last = byOffset.floorKey(end - 1);
             }
@@ -243,7 +243,7 @@ public final class FileSpace {
     private long takeHole(int length) {
         int c = classOf(length);
         long offset = Long.MIN_VALUE;
-        SortedLongIntMap own = byClass[c];
+        SortedLongLongMap own = byClass[c];
         if (own != null && own.size() > 0) {
             offset = own.bestFitAmongFirst(SCAN, length);
         }
@@ -254,7 +254,7 @@ public final class FileSpace {
             }
             offset = byClass[above].firstKey();
         }
-        int holeLength = byOffset.get(offset);
+        int holeLength = (int) byOffset.get(offset);
         assert holeLength >= length : "hole " + offset + "+" + holeLength + " too short for " + length;
         removeHole(offset, holeLength);
         if (holeLength > length) {
@@ -271,9 +271,9 @@ public final class FileSpace {
             int len = (int) Math.min(left, MAX_HOLE);
             byOffset.put(off, len);
             int c = classOf(len);
-            SortedLongIntMap m = byClass[c];
+            SortedLongLongMap m = byClass[c];
             if (m == null) {
-                m = byClass[c] = new SortedLongIntMap();
+                m = byClass[c] = new SortedLongLongMap();
             }
             m.put(off, len);
             nonEmpty[c >>> 6] |= 1L << c;
@@ -286,7 +286,7 @@ public final class FileSpace {
     private void removeHole(long offset, int length) {
         byOffset.remove(offset);
         int c = classOf(length);
-        SortedLongIntMap m = byClass[c];
+        SortedLongLongMap m = byClass[c];
         m.remove(offset);
         if (m.size() == 0) {
             nonEmpty[c >>> 6] &= ~(1L << c);

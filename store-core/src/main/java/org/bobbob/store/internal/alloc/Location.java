@@ -13,6 +13,8 @@ public final class Location {
     public int size;
     /** Bytes set aside for it, {@code >= size}. */
     public int allocatedSize;
+    /** The CRC32C of its bytes as recorded; 0: none recorded (an object from a format-1 or -2 file). */
+    public int crc;
     /**
      * Only meaningful right after an allocation: true when the bytes were never written since
      * the file was opened (so they read as zeros and need no zero-filling).

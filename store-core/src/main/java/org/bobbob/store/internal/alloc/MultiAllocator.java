@@ -41,12 +41,17 @@ public final class MultiAllocator implements ObjectAllocator {
     }
 
     @Override
-    public void allocate(int size, Location out) {
+    public void allocate(int size, int crc, Location out) {
         if (size <= SizeClasses.MAX_SLOT_SIZE) {
-            blocks.allocate(size, out);
+            blocks.allocate(size, crc, out);
         } else {
-            extents.allocate(size, out);
+            extents.allocate(size, crc, out);
         }
+    }
+
+    @Override
+    public boolean setCrc(long id, int crc) {
+        return ObjectIds.isSlot(id) ? blocks.setCrc(id, crc) : extents.setCrc(id, crc);
     }
 
     @Override

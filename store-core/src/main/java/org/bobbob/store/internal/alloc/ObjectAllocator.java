@@ -14,8 +14,11 @@ import org.bobbob.store.internal.format.MetaWriter;
  */
 public interface ObjectAllocator extends ObjectLocator {
 
-    /** Allocates an object of {@code size} bytes and describes it in {@code out}. */
-    void allocate(int size, Location out);
+    /** Allocates an object of {@code size} bytes whose CRC32C is {@code crc}, and describes it in {@code out}. */
+    void allocate(int size, int crc, Location out);
+
+    /** Records {@code crc} as the CRC32C of live object {@code id}; false if {@code id} is not live. */
+    boolean setCrc(long id, int crc);
 
     /** Frees a live object; false if {@code id} is not live. Its space is parked, not reusable yet. */
     boolean free(long id);

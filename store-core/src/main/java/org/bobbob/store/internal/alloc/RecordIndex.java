@@ -37,7 +37,8 @@ import org.bobbob.store.internal.format.MetadataException;
  *       {@code x} answers if its check is the id's (format 3; in format 2 every check is 0).
  *   <li>A slot id (block {@code n}, slot {@code s}): binary search of the block directory for
  *       {@code n}; in a block the live slots are a bitmap followed by one u16 length per live slot
- *       (and in format 3 one u24 check per live slot), so slot {@code s}'s length and check are the
+ *       (and in format 3 one u24 check, then one u32 crc, per live slot), so slot {@code s}'s length,
+ *       check and crc are the
  *       {@code r}-th, {@code r} being the number of live slots below {@code s} (popcounts of at
  *       most 16 words).
  * </ul>
@@ -168,6 +169,7 @@ public final class RecordIndex implements ObjectLocator {
         for (int i = 0; ; ) {
             int size = in.getVarInt(Integer.MAX_VALUE, "object size");
             int check = checks ? in.getVarInt(ObjectIds.EXTENT_CHECK_MASK, "object check") : 0;
+            int crc = checks ? in.getInt() : 0;
             if (x == target) {
                 if (check != ObjectIds.extentCheck(id)) {
                     return false;
@@ -176,6 +178,7 @@ public final class RecordIndex implements ObjectLocator {
                 out.offset = x;
                 out.size = size;
                 out.allocatedSize = ExtentAllocator.allocatedSize(size);
+                out.crc = crc;
                 return true;
             }
             if (++i == n) {
@@ -239,6 +242,7 @@ public final class RecordIndex implements ObjectLocator {
         if (check != ObjectIds.slotCheck(id)) {
             return false;
         }
+        out.crc = checks ? payload.intAt(lengths + 5 * live + 4 * rank) : 0;
         out.id = id;
         out.offset = offset + (long) slot * slotSize;
         out.size = length;

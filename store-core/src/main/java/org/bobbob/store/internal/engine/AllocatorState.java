@@ -18,6 +18,7 @@ import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.ObjectLocator;
 import org.bobbob.store.internal.alloc.RecordIndex;
 import org.bobbob.store.internal.alloc.SpaceExhaustedException;
+import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
@@ -201,14 +202,14 @@ final class AllocatorState {
     }
 
     /**
-     * Allocates an object of {@code size} bytes into {@code out}.
+     * Allocates an object of {@code size} bytes whose CRC32C will be {@code crc} into {@code out}.
      *
      * @throws StoreException BOB-105 if the file would pass its maximum size
      */
-    void allocate(int size, Location out) throws StoreException {
+    void allocate(int size, int crc, Location out) throws StoreException {
         long stamp = meta.writeLock();
         try {
-            allocator().allocate(size, out);
+            allocator().allocate(size, crc, out);
         } catch (SpaceExhaustedException e) {
             throw Errors.spaceExhausted(e.getMessage());
         } finally {
@@ -291,6 +292,19 @@ final class AllocatorState {
         }
     }
 
+    /**
+     * Records {@code crc} as the CRC32C of object {@code id}'s bytes (a handle finished writing
+     * it); nothing if the object is gone.
+     */
+    void setCrc(long id, int crc) throws StoreCorruptedException {
+        long stamp = meta.writeLock();
+        try {
+            allocator().setCrc(id, crc);
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
     /** Writes zeros over a new object's bytes. */
     @FunctionalInterface
     interface ZeroFill {
@@ -315,7 +329,7 @@ final class AllocatorState {
             }
             ObjectAllocator a = allocator();
             try {
-                a.allocate(size, loc);
+                a.allocate(size, Crc32c.ofZeros(size), loc);
             } catch (SpaceExhaustedException e) {
                 throw Errors.spaceExhausted(e.getMessage());
             }

@@ -18,14 +18,17 @@ import org.bobbob.store.internal.io.StoreFile;
 public final class Engines {
     private Engines() {}
 
-    /** A basic store (one extent allocator, runs) at {@code path}, through the write-combining cache. */
-    public static Storer basic(Path path, OpenMode mode) throws IOException {
-        return new FileStore(combined(path, mode), AllocatorFactory.BASIC, mode);
+    /**
+     * A basic store (one extent allocator, runs) at {@code path}, through the write-combining cache;
+     * reads compare their bytes with the recorded CRC32C when {@code verifyChecksums}.
+     */
+    public static Storer basic(Path path, OpenMode mode, boolean verifyChecksums) throws IOException {
+        return new FileStore(combined(path, mode), AllocatorFactory.BASIC, mode, verifyChecksums);
     }
 
-    /** A multi store (size-classed slots) at {@code path}, through the write-combining cache. */
-    public static Storer multi(Path path, OpenMode mode) throws IOException {
-        return new FileStore(combined(path, mode), AllocatorFactory.MULTI, mode);
+    /** A multi store (size-classed slots) at {@code path}; otherwise as {@link #basic}. */
+    public static Storer multi(Path path, OpenMode mode, boolean verifyChecksums) throws IOException {
+        return new FileStore(combined(path, mode), AllocatorFactory.MULTI, mode, verifyChecksums);
     }
 
     private static StoreFile combined(Path path, OpenMode mode) throws IOException {

@@ -3,6 +3,7 @@ package org.bobbob.store.internal.engine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.zip.CRC32C;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreClosedException;
@@ -15,6 +16,12 @@ import org.bobbob.store.support.Errors;
  * fixed place in the file, doing positional I/O without a lock. A handle holds nothing of the
  * store's; its close is idempotent (and zero-fills the unwritten tail of a new object in reused
  * space). Not thread-safe, except close.
+ *
+ * <p>Both keep a running CRC32C of the bytes they pass, from the object's start (handles move
+ * forward only). The reader compares it with the recorded one when it reaches the object's end,
+ * and throws instead of returning that last read if they differ; the writer's close records the
+ * object's new CRC32C: what it wrote, then the zeros a new object was not written with, or the
+ * old bytes an overwrite left (read back from the file).
  */
 final class FileHandles {
     private FileHandles() {}
@@ -29,6 +36,9 @@ final class FileHandles {
         final long offset;
         final int size;
         long position;
+        /** CRC32C of the bytes from the object's start to {@link #position}. */
+        final CRC32C crc = new CRC32C();
+
         private volatile int closedFlag;
 
         Handle(FileStore store, Location loc) {
@@ -71,11 +81,14 @@ final class FileHandles {
         private final boolean zeroTail;
         /** Writing a just-allocated object among neighbours being filled (a hint for the combining cache). */
         private final boolean newObject;
+        /** A new object: what this writer does not write is zeros (else the old bytes stay). */
+        private final boolean allocatedAsZeros;
 
-        Writer(FileStore store, Location loc, boolean zeroTail, boolean newObject) {
+        Writer(FileStore store, Location loc, boolean zeroTail, boolean newObject, boolean allocatedAsZeros) {
             super(store, loc);
             this.zeroTail = zeroTail;
             this.newObject = newObject;
+            this.allocatedAsZeros = allocatedAsZeros;
         }
 
         @Override
@@ -85,6 +98,7 @@ final class FileHandles {
             if (n > size - position) {
                 throw Errors.writeLimit(id, size, position, n);
             }
+            ByteBuffer written = src.duplicate();
             try {
                 if (newObject) {
                     file.writeNewObject(src, offset + position);
@@ -94,16 +108,26 @@ final class FileHandles {
             } catch (IOException e) {
                 throw store.commits.translate(e);
             }
+            crc.update(written); // only bytes that were written: a failed write leaves the old ones
             position += n;
             store.commits.changed();
             return n;
         }
 
-        /** A new object in reused space: bytes the caller did not write must read as zeros. */
+        /**
+         * A new object in reused space: bytes the caller did not write must read as zeros. Then
+         * the object's CRC32C, if anything was written.
+         */
         @Override
         void finish() throws IOException {
-            if (zeroTail && position < size && !store.commits.isClosed()) {
+            if (store.commits.isClosed()) {
+                return;
+            }
+            if (zeroTail && position < size) {
                 store.zeroFill(offset + position, size - position);
+            }
+            if (position > 0) {
+                store.wrote(id, offset, size, (int) crc.getValue(), (int) position, allocatedAsZeros);
             }
         }
 
@@ -114,8 +138,12 @@ final class FileHandles {
     }
 
     static final class Reader extends Handle implements ObjectReader {
-        Reader(FileStore store, Location loc) {
+        /** The CRC32C recorded for the object; 0 when none is known or verifying is off. */
+        private final int expectedCrc;
+
+        Reader(FileStore store, Location loc, int expectedCrc) {
             super(store, loc);
+            this.expectedCrc = expectedCrc;
         }
 
         @Override
@@ -146,7 +174,13 @@ final class FileHandles {
             } finally {
                 dst.limit(limit);
             }
+            if (expectedCrc != 0) {
+                crc.update(dst.duplicate().flip().position(dst.position() - got));
+            }
             position += got;
+            if (position == size && expectedCrc != 0 && (int) crc.getValue() != expectedCrc) {
+                throw Errors.checksumMismatch(store, id, expectedCrc, (int) crc.getValue());
+            }
             return got;
         }
 

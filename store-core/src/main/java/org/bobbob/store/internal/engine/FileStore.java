@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
+import java.util.zip.CRC32C;
 import org.bobbob.store.AllocatedRun;
 import org.bobbob.store.ObjectInfo;
 import org.bobbob.store.ObjectInfoProvider;
@@ -22,6 +23,7 @@ import org.bobbob.store.internal.alloc.ExtentAllocator;
 import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.io.StoreFile;
 import org.bobbob.store.support.Errors;
@@ -96,9 +98,12 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     final CommitProtocol commits;
     /** {@link RunAllocator} when the allocator lays out runs, else null. */
     private final RunAllocator runs;
+    /** Whether reads compare the bytes with their recorded CRC32C. */
+    private final boolean verifyChecksums;
 
-    FileStore(StoreFile file, AllocatorFactory factory, OpenMode mode) throws IOException {
+    FileStore(StoreFile file, AllocatorFactory factory, OpenMode mode, boolean verifyChecksums) throws IOException {
         this.file = file;
+        this.verifyChecksums = verifyChecksums;
         this.path = file.path();
         this.factory = factory;
         this.state = new AllocatorState(path, factory);
@@ -143,10 +148,10 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         return loc;
     }
 
-    private Location allocate(int size) throws IOException {
+    private Location allocate(int size, int crc) throws IOException {
         commits.claimGeneration();
         Location loc = new Location();
-        state.allocate(size, loc);
+        state.allocate(size, crc, loc);
         commits.changed();
         return loc;
     }
@@ -157,7 +162,7 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     public long newObj(int size) throws IOException {
         checkSize(size);
         commits.checkOpen();
-        Location loc = allocate(size);
+        Location loc = allocate(size, Crc32c.ofZeros(size));
         if (!loc.fresh) {
             fillOrDiscard(loc, () -> writeZeros(loc.offset, loc.size));
         }
@@ -231,8 +236,8 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     public ObjectWriter lateWriteNewObj(int size) throws IOException {
         checkSize(size);
         commits.checkOpen();
-        Location loc = allocate(size);
-        return new FileHandles.Writer(this, loc, !loc.fresh, loc.clustered);
+        Location loc = allocate(size, Crc32c.ofZeros(size));
+        return new FileHandles.Writer(this, loc, !loc.fresh, loc.clustered, true);
     }
 
     /** As the default, without a handle: one allocation, one write; on failure the object is freed. */
@@ -241,7 +246,7 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         Objects.requireNonNull(data, "data");
         checkSize(data.length);
         commits.checkOpen();
-        Location loc = allocate(data.length);
+        Location loc = allocate(data.length, Crc32c.of(data, 0, data.length));
         fillOrDiscard(loc, () -> {
             if (loc.clustered) {
                 file.writeNewObject(ByteBuffer.wrap(data), loc.offset);
@@ -254,12 +259,13 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
 
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
-        return new FileHandles.Writer(this, locateOrThrow(id), false, false);
+        return new FileHandles.Writer(this, locateOrThrow(id), false, false, false);
     }
 
     @Override
     public ObjectReader lateReadObj(long id) throws IOException {
-        return new FileHandles.Reader(this, locateOrThrow(id));
+        Location loc = locateOrThrow(id);
+        return new FileHandles.Reader(this, loc, verifyChecksums ? loc.crc : 0);
     }
 
     /** As the default, without a handle: one look-up, one copy. */
@@ -271,6 +277,12 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
             file.readFullyZeroPadded(ByteBuffer.wrap(out), loc.offset);
         } catch (IOException e) {
             throw commits.translate(e);
+        }
+        if (verifyChecksums && loc.crc != 0) {
+            int actual = Crc32c.of(out, 0, out.length);
+            if (actual != loc.crc) {
+                throw Errors.checksumMismatch(this, id, loc.crc, actual);
+            }
         }
         return out;
     }
@@ -297,6 +309,12 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
                 }
             }
             commits.changed();
+            int pos = 0;
+            for (int i = 0; i < ids.length; i++) {
+                Location loc = locs[i];
+                wrote(loc.id, loc.offset, loc.size, Crc32c.of(data, pos, sizes[i]), sizes[i], false);
+                pos += sizes[i];
+            }
         } catch (IOException e) {
             throw commits.translate(e);
         }
@@ -408,6 +426,42 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     }
 
     // ---------------------------------------------------------------- data I/O
+
+    /**
+     * Records the CRC32C of object {@code id} ({@code size} bytes at {@code offset}) after its first
+     * {@code written} bytes were written with CRC32C {@code writtenCrc}: the rest is zeros
+     * ({@code restIsZeros}, a new object) or its old bytes, read back here.
+     */
+    void wrote(long id, long offset, int size, int writtenCrc, int written, boolean restIsZeros) throws IOException {
+        int rest = size - written;
+        int crc = writtenCrc;
+        if (rest > 0) {
+            crc = Crc32c.combine(
+                    writtenCrc, restIsZeros ? Crc32c.ofZeros(rest) : crcOfFile(offset + written, rest), rest);
+        }
+        state.setCrc(id, crc);
+        commits.changed();
+    }
+
+    /** The CRC32C of {@code length} bytes of the file from {@code position} (past its end: zeros). */
+    private int crcOfFile(long position, int length) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(length, ZERO_CHUNK));
+        long pos = position;
+        int left = length;
+        try {
+            while (left > 0) {
+                buf.clear().limit(Math.min(left, buf.capacity()));
+                file.readFullyZeroPadded(buf, pos);
+                crc.update(buf.flip());
+                pos += buf.limit();
+                left -= buf.limit();
+            }
+        } catch (IOException e) {
+            throw commits.translate(e);
+        }
+        return (int) crc.getValue();
+    }
 
     /** Writes zeros over {@code [position, position + length)} of a new object; a failure under a closed store is {@code StoreClosedException}. */
     void zeroFill(long position, long length) throws IOException {

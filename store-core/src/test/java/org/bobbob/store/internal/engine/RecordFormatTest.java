@@ -316,7 +316,7 @@ class RecordFormatTest {
     }
 
     @Test
-    void overwritesAndThePrimeObjectKeepTheStoreLazyAndTheFirstChangeBuildsIt() throws Exception {
+    void thePrimeObjectKeepsTheStoreLazyAndAnOverwriteBuildsItToRecordItsChecksum() throws Exception {
         List<Long> issued = new ArrayList<>();
         Map<Long, byte[]> live = populate(TestStores.MULTI, 21, issued);
         List<Long> ids = new ArrayList<>(live.keySet());
@@ -332,6 +332,8 @@ class RecordFormatTest {
         byte[] headBefore = headerBytes();
         try (Storer s = TestStores.MULTI.open(file())) {
             assertEquals(prime, s.primeObject(100), "an existing prime object is found without building");
+            assertFalse(((FileStore) s).allocatorBuilt());
+            assertArrayEquals(headBefore, headerBytes(), "no claim, no record: nothing was allocated");
             for (long id : new long[] {small, large}) {
                 byte[] b = TestBytes.of(id, live.get(id).length);
                 try (ObjectWriter w = s.writeToObj(id)) {
@@ -340,11 +342,11 @@ class RecordFormatTest {
                 live.put(id, b);
             }
             s.sync();
-            assertFalse(((FileStore) s).allocatorBuilt());
-            assertArrayEquals(headBefore, headerBytes(), "no new record for overwrites alone");
+            assertTrue(((FileStore) s).allocatorBuilt(), "an overwrite changes its object's CRC32C: metadata");
         }
         try (Storer s = TestStores.MULTI.open(file())) {
-            verify(s, live);
+            assertFalse(((FileStore) s).allocatorBuilt());
+            verify(s, live); // the new bytes, under their new checksums
             s.deleteObj(small);
             assertTrue(((FileStore) s).allocatorBuilt());
             live.remove(small);

@@ -28,7 +28,7 @@ class SlotRefillTest {
         SplittableRandom r = new SplittableRandom(17);
         Map<Long, byte[]> live = new LinkedHashMap<>();
         int n = 20_000;
-        try (Storer s = new FileStore(new CombiningStoreFile(disk), AllocatorFactory.MULTI, OpenMode.CREATE)) {
+        try (Storer s = new FileStore(new CombiningStoreFile(disk), AllocatorFactory.MULTI, OpenMode.CREATE, true)) {
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 byte[] data = TestBytes.of(i, 16 + r.nextInt(240));
@@ -55,7 +55,7 @@ class SlotRefillTest {
             }
         }
         disk.reopen();
-        try (Storer s = new FileStore(new CombiningStoreFile(disk), AllocatorFactory.MULTI, OpenMode.OPEN)) {
+        try (Storer s = new FileStore(new CombiningStoreFile(disk), AllocatorFactory.MULTI, OpenMode.OPEN, true)) {
             for (Map.Entry<Long, byte[]> e : live.entrySet()) {
                 assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "after reopen");
             }

@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.NoSuchElementException;
 
 /**
- * A sorted map from {@code long} keys to non-negative {@code int} values, about 12 bytes an
- * entry: the id → size map of the {@link ExtentAllocator}, where ids are file offsets.
+ * A sorted map from {@code long} keys to non-negative {@code long} values, about 16 bytes an
+ * entry: the key → (size, checksum) map of the {@link ExtentAllocator}, whose keys sort by file
+ * offset, and the holes of the {@link FileSpace}, offset → length.
  *
  * <h2>Why not a hash map</h2>
  * An open-addressing table of {@code long} key and value pairs costs 16 bytes a slot, and with
@@ -16,7 +17,7 @@ import java.util.NoSuchElementException;
  *
  * <h2>Layout</h2>
  * Entries are kept in key order in <em>pages</em> of at most {@value #MAX_PAGE} entries, each a
- * {@code long[]} of keys and an {@code int[]} of values. {@code firstKeys[p]} is page
+ * {@code long[]} of keys and a {@code long[]} of values. {@code firstKeys[p]} is page
  * {@code p}'s smallest key.
  * <pre>
  *   firstKeys: [  k0  |  k2048  |  k4096  ]        binary search: the last page whose first key <= key
@@ -25,7 +26,7 @@ import java.util.NoSuchElementException;
  * <ol>
  *   <li><b>Append</b> (a key above every key, the common case): into the last page, growing its
  *       arrays by half; a full last page starts a new one. A store filled in file order therefore
- *       holds full pages: 12 bytes an entry plus the last page's slack.
+ *       holds full pages: 16 bytes an entry plus the last page's slack.
  *   <li><b>Insert</b> in the middle (an object in a reused hole): shift the page's tail up by one;
  *       a full page is first split in two halves, each trimmed to its entries plus some room.
  *   <li><b>Remove</b>: shift the tail down. An empty page is dropped; a page below a quarter full
@@ -40,8 +41,8 @@ import java.util.NoSuchElementException;
  * the length of an array it holds. The store validates its optimistic stamp afterwards and
  * retries under the lock.
  */
-public final class SortedLongIntMap {
-    /** Most entries in one page. 2048 × 12 B = 24 KiB: a shift moves at most that. */
+public final class SortedLongLongMap {
+    /** Most entries in one page. 2048 × 16 B = 32 KiB: a shift moves at most that. */
     static final int MAX_PAGE = 2048;
 
     private static final int MIN_CAPACITY = 16;
@@ -49,17 +50,17 @@ public final class SortedLongIntMap {
     /** Receives the entries in key order. */
     @FunctionalInterface
     public interface EntryConsumer {
-        void accept(long key, int value);
+        void accept(long key, long value);
     }
 
     private static final class Page {
         long[] keys;
-        int[] values;
+        long[] values;
         int count;
 
         Page(int capacity) {
             keys = new long[capacity];
-            values = new int[capacity];
+            values = new long[capacity];
         }
 
         void resize(int capacity) {
@@ -98,7 +99,7 @@ public final class SortedLongIntMap {
     }
 
     /** The value for {@code key}, or -1. */
-    public int get(long key) {
+    public long get(long key) {
         int p = pageFor(key);
         if (p < 0) {
             return -1;
@@ -158,12 +159,12 @@ public final class SortedLongIntMap {
      */
     public long bestFitAmongFirst(int scanLimit, int min) {
         long bestKey = Long.MIN_VALUE;
-        int bestValue = Integer.MAX_VALUE;
+        long bestValue = Long.MAX_VALUE;
         int seen = 0;
         for (int p = 0; p < pageCount; p++) {
             Page page = pages[p];
             for (int i = 0; i < page.count; i++) {
-                int v = page.values[i];
+                long v = page.values[i];
                 if (v >= min && v < bestValue) {
                     bestKey = page.keys[i];
                     bestValue = v;
@@ -184,7 +185,7 @@ public final class SortedLongIntMap {
      *
      * @return the old value, or -1 if the key was absent
      */
-    public int put(long key, int value) {
+    public long put(long key, long value) {
         assert value >= 0 : "put(" + key + ", " + value + ")";
         if (pageCount == 0) {
             insertPage(0, new Page(MIN_CAPACITY));
@@ -198,7 +199,7 @@ public final class SortedLongIntMap {
         Page page = pages[p];
         int i = page.search(key);
         if (i >= 0) {
-            int old = page.values[i];
+            long old = page.values[i];
             page.values[i] = value;
             return old;
         }
@@ -223,7 +224,7 @@ public final class SortedLongIntMap {
         return -1;
     }
 
-    private void append(Page last, long key, int value) {
+    private void append(Page last, long key, long value) {
         if (last.count == MAX_PAGE) {
             // Appends that filled a page will most likely fill the next: take it whole at once.
             last = new Page(MAX_PAGE);
@@ -283,7 +284,7 @@ public final class SortedLongIntMap {
      *
      * @return its value, or -1 if it was absent
      */
-    public int remove(long key) {
+    public long remove(long key) {
         int p = pageFor(key);
         if (p < 0) {
             return -1;
@@ -293,7 +294,7 @@ public final class SortedLongIntMap {
         if (i < 0) {
             return -1;
         }
-        int old = page.values[i];
+        long old = page.values[i];
         System.arraycopy(page.keys, i + 1, page.keys, i, page.count - i - 1);
         System.arraycopy(page.values, i + 1, page.values, i, page.count - i - 1);
         page.count--;
@@ -345,7 +346,7 @@ public final class SortedLongIntMap {
         long bytes = 32 + 16 + pages.length * 4L + 16 + firstKeys.length * 8L;
         for (int p = 0; p < pageCount; p++) {
             Page page = pages[p];
-            bytes += 24 + 16 + page.keys.length * 8L + 16 + page.values.length * 4L;
+            bytes += 24 + 16 + page.keys.length * 8L + 16 + page.values.length * 8L;
         }
         return bytes;
     }
@@ -383,6 +384,6 @@ public final class SortedLongIntMap {
 
     @Override
     public String toString() {
-        return "SortedLongIntMap[" + size + " entries in " + pageCount + " pages, " + footprintBytes() + " bytes]";
+        return "SortedLongLongMap[" + size + " entries in " + pageCount + " pages, " + footprintBytes() + " bytes]";
     }
 }

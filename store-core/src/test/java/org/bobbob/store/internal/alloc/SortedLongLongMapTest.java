@@ -10,33 +10,33 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-class SortedLongIntMapTest {
+class SortedLongLongMapTest {
     /** Puts, removes and lookups against a TreeMap, with key ranges that force splits and merges. */
     @Test
     void agreesWithTreeMapUnderRandomPutsAndRemoves() {
         for (long seed = 1; seed <= 6; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
-            SortedLongIntMap map = new SortedLongIntMap();
-            TreeMap<Long, Integer> reference = new TreeMap<>();
+            SortedLongLongMap map = new SortedLongLongMap();
+            TreeMap<Long, Long> reference = new TreeMap<>();
             long next = 1 + r.nextInt(1000);
             int keyRange = seed % 2 == 0 ? 5_000 : 50_000;
             for (int i = 0; i < 200_000; i++) {
                 int op = r.nextInt(10);
                 if (op < 3) { // append above every key, as a growing file does
                     next += 1 + r.nextInt(4096);
-                    int value = r.nextInt(Integer.MAX_VALUE);
+                    long value = r.nextLong(Long.MAX_VALUE);
                     assertEquals(-1, map.put(next, value));
                     reference.put(next, value);
                 } else if (op < 6) {
                     long key = r.nextInt(keyRange) * 7L - 3_000;
-                    int value = r.nextInt(Integer.MAX_VALUE);
-                    Integer old = reference.put(key, value);
+                    long value = r.nextLong(Long.MAX_VALUE);
+                    Long old = reference.put(key, value);
                     assertEquals(old == null ? -1 : old, map.put(key, value), "put " + key);
                 } else {
                     long key = r.nextBoolean() && !reference.isEmpty()
                             ? reference.ceilingKey(r.nextLong(Math.max(1, reference.lastKey())))
                             : r.nextInt(keyRange) * 7L - 3_000;
-                    Integer old = reference.remove(key);
+                    Long old = reference.remove(key);
                     assertEquals(old == null ? -1 : old, map.remove(key), "remove " + key);
                 }
                 if (i % 20_000 == 0) {
@@ -51,7 +51,7 @@ class SortedLongIntMapTest {
 
     @Test
     void emptiesAndRefills() {
-        SortedLongIntMap map = new SortedLongIntMap();
+        SortedLongLongMap map = new SortedLongLongMap();
         for (long k = 1; k <= 10_000; k++) {
             map.put(k * 3, (int) k);
         }
@@ -65,23 +65,23 @@ class SortedLongIntMapTest {
         assertTrue(map.checkInvariants());
     }
 
-    /** Offsets handed out in rising order fill whole pages: 12 bytes an entry plus little slack. */
+    /** Keys handed out in rising order fill whole pages: 16 bytes an entry plus little slack. */
     @Test
-    void appendedEntriesCostAboutTwelveBytes() {
-        SortedLongIntMap map = new SortedLongIntMap();
+    void appendedEntriesCostAboutSixteenBytes() {
+        SortedLongLongMap map = new SortedLongLongMap();
         int n = 100_000;
         for (int i = 0; i < n; i++) {
             map.put(1024 + i * 100L, i);
         }
         double perEntry = map.footprintBytes() / (double) n;
-        assertTrue(perEntry < 12.5, "bytes per entry " + perEntry);
+        assertTrue(perEntry < 16.5, "bytes per entry " + perEntry);
     }
 
     /** Churn (delete a random half, insert as many in the gaps) keeps the map near its entries' size. */
     @Test
     void churnKeepsTheMapDense() {
         SplittableRandom r = new SplittableRandom(7);
-        SortedLongIntMap map = new SortedLongIntMap();
+        SortedLongLongMap map = new SortedLongLongMap();
         int n = 100_000;
         List<Long> keys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -112,15 +112,15 @@ class SortedLongIntMapTest {
         assertTrue(perEntry < 20, "bytes per entry after churn " + perEntry);
     }
 
-    private static void assertSame(TreeMap<Long, Integer> reference, SortedLongIntMap map) {
+    private static void assertSame(TreeMap<Long, Long> reference, SortedLongLongMap map) {
         assertTrue(map.checkInvariants());
         assertEquals(reference.size(), map.size());
-        for (Map.Entry<Long, Integer> e : reference.entrySet()) {
-            assertEquals(e.getValue(), map.get(e.getKey()), "get " + e.getKey());
+        for (Map.Entry<Long, Long> e : reference.entrySet()) {
+            assertEquals((long) e.getValue(), map.get(e.getKey()), "get " + e.getKey());
         }
         List<Long> seen = new ArrayList<>();
         map.forEach((k, v) -> {
-            assertEquals(reference.get(k), v);
+            assertEquals((long) reference.get(k), v);
             seen.add(k);
         });
         assertEquals(new ArrayList<>(reference.keySet()), seen);
@@ -134,9 +134,9 @@ class SortedLongIntMapTest {
             }
             int min = r.nextInt(Integer.MAX_VALUE);
             long best = Long.MIN_VALUE;
-            int bestValue = Integer.MAX_VALUE;
+            long bestValue = Long.MAX_VALUE;
             int seenCount = 0;
-            for (Map.Entry<Long, Integer> e : reference.entrySet()) {
+            for (Map.Entry<Long, Long> e : reference.entrySet()) {
                 if (seenCount++ == 16) {
                     break;
                 }
