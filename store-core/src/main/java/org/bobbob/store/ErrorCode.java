@@ -39,8 +39,12 @@ public enum ErrorCode {
             "allocate the ids with RunAllocator.allocateRun (BasicStore), or write the objects one by one"),
     SPACE_EXHAUSTED(
             105,
-            "the file would pass its maximum size",
+            "the file would pass its maximum size (2^44 bytes, 16 TiB), or 2^30 blocks",
             "delete objects and sync so their space is reused, or use another store file"),
+    TOO_LARGE_FOR_AN_ARRAY(
+            106,
+            "readBytesFromObj of an object larger than a byte[] can be (2^31 - 9 bytes)",
+            "read it with lateReadObj, as a stream"),
 
     // ---------------------------------------------------------------- 2xx: the file and its life cycle
 
@@ -64,6 +68,12 @@ public enum ErrorCode {
             205,
             "ConcurrentStore.close() gave up waiting for open handles",
             "close every ObjectReader and ObjectWriter (try-with-resources) before closing the store"),
+    NOT_A_FILE(206, "the path names a directory", "give the path of the store file, not of its directory"),
+    SYNC_FAILED(
+            207,
+            "sync() could not write or force the file (a full disk, an I/O error)",
+            "free disk space or fix the device, then sync() again: what an earlier sync made durable is"
+                    + " intact, and the changes since are still pending"),
 
     // ---------------------------------------------------------------- 3xx: what the file holds
 

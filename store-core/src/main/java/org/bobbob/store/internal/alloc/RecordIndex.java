@@ -1,5 +1,6 @@
 package org.bobbob.store.internal.alloc;
 
+import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
@@ -37,14 +38,14 @@ import org.bobbob.store.internal.format.MetadataException;
  *       {@code x} answers if its check is the id's (format 3; in format 2 every check is 0).
  *   <li>A slot id (block {@code n}, slot {@code s}): binary search of the block directory for
  *       {@code n}; in a block the live slots are a bitmap followed by one u16 length per live slot
- *       (and in format 3 one u24 check, then one u32 crc, per live slot), so slot {@code s}'s length,
- *       check and crc are the
+ *       (and in format 3 the checks, one for the block or one u24 per live slot, then one u32 crc
+ *       per live slot), so slot {@code s}'s length, check and crc are the
  *       {@code r}-th, {@code r} being the number of live slots below {@code s} (popcounts of at
  *       most 16 words).
  * </ul>
- * Nothing in the directories is trusted further than the bounds of the payload: a position
- * outside it, a class out of range or a length larger than its slot is a
- * {@link MetadataException}. Building the allocators checks every entry against what a full
+ * Nothing in the record is trusted further than it can be checked on the way: a position outside
+ * the payload, a class out of range, a length larger than its slot, or an object or block outside
+ * the data area is a {@link MetadataException}. Building the allocators checks every entry against what a full
  * decode finds.
  *
  * <p>Immutable after {@link #read}, so safe for any number of threads, and for the store's
@@ -63,6 +64,8 @@ public final class RecordIndex implements ObjectLocator {
     private final MetaReader payload;
     /** Whether objects carry checks (format 3 on). */
     private final boolean checks;
+    /** The allocator end the header names: every object the record names lies below it. */
+    private final long end;
 
     private final long liveObjects;
     private final long liveBytes;
@@ -75,6 +78,7 @@ public final class RecordIndex implements ObjectLocator {
     private RecordIndex(
             MetaReader payload,
             boolean checks,
+            long end,
             long liveObjects,
             long liveBytes,
             int indexAt,
@@ -82,6 +86,7 @@ public final class RecordIndex implements ObjectLocator {
             int blockCount) {
         this.payload = payload;
         this.checks = checks;
+        this.end = end;
         this.liveObjects = liveObjects;
         this.liveBytes = liveBytes;
         this.indexAt = indexAt;
@@ -96,12 +101,13 @@ public final class RecordIndex implements ObjectLocator {
     }
 
     /**
-     * Reads the footer of a payload in format {@code version} (2 or later) and checks that the index it names fills the space
+     * Reads the footer of a payload in format {@code version} (2 or later), whose objects lie below
+     * {@code end}, and checks that the index it names fills the space
      * between the parts and the footer. Reads nothing else: O(1).
      *
      * @throws MetadataException if the footer is not one this class wrote
      */
-    public static RecordIndex read(MetaReader payload, int version) {
+    public static RecordIndex read(MetaReader payload, int version, long end) {
         int length = payload.payloadLength();
         if (length < FOOTER) {
             throw new MetadataException("a " + length + "-byte payload has no room for the index footer");
@@ -125,7 +131,7 @@ public final class RecordIndex implements ObjectLocator {
             throw new MetadataException("the index footer names " + extents + " extent objects and " + blocks
                     + " blocks at " + indexAt + ", which do not fill the index before the footer at " + f);
         }
-        return new RecordIndex(payload, version >= 3, liveObjects, liveBytes, indexAt, extents, blocks);
+        return new RecordIndex(payload, version >= 3, end, liveObjects, liveBytes, indexAt, extents, blocks);
     }
 
     /** Blocks, as the footer says (0 for a basic store). */
@@ -175,6 +181,10 @@ public final class RecordIndex implements ObjectLocator {
                     return false;
                 }
                 out.id = id;
+                if (x < HeaderSlot.DATA_START || x + ExtentAllocator.allocatedSize(size) > end) {
+                    throw new MetadataException("the record places object " + id + " of " + size + " bytes at " + x
+                            + ", outside the data area [" + HeaderSlot.DATA_START + ", " + end + ")");
+                }
                 out.offset = x;
                 out.size = size;
                 out.allocatedSize = ExtentAllocator.allocatedSize(size);
@@ -216,6 +226,10 @@ public final class RecordIndex implements ObjectLocator {
         int c = in.getVarInt(SizeClasses.count() - 1, "size class");
         long offset = in.getVarLong();
         int slots = SizeClasses.slotsPerBlock(c);
+        if (offset < HeaderSlot.DATA_START || offset + (long) slots * SizeClasses.slotSize(c) > end) {
+            throw new MetadataException("the record places block " + number + " at " + offset
+                    + ", outside the data area [" + HeaderSlot.DATA_START + ", " + end + ")");
+        }
         int live = in.getVarInt(slots, "live slot count");
         if (slot >= slots) {
             return false;
@@ -238,11 +252,20 @@ public final class RecordIndex implements ObjectLocator {
             throw new MetadataException("block " + number + " slot " + slot + ": rank " + rank + " of " + live
                     + " live, length " + length + " in a " + slotSize + "-byte slot");
         }
-        int check = checks ? payload.mediumAt(lengths + 2 * live + 3 * rank) : 0;
+        int check = 0;
+        int crcs = 0;
+        if (checks) {
+            MetaReader modes = payload.at(lengths + 2 * live);
+            long checkMode = modes.getVarLong();
+            int after = modes.position();
+            boolean perSlot = (checkMode & 1) != 0;
+            check = perSlot ? payload.mediumAt(after + 3 * rank) : (int) (checkMode >>> 1);
+            crcs = perSlot ? after + 3 * live : after;
+        }
         if (check != ObjectIds.slotCheck(id)) {
             return false;
         }
-        out.crc = checks ? payload.intAt(lengths + 5 * live + 4 * rank) : 0;
+        out.crc = checks ? payload.intAt(crcs + 4 * rank) : 0;
         out.id = id;
         out.offset = offset + (long) slot * slotSize;
         out.size = length;

@@ -329,7 +329,7 @@ final class AllocatorState {
             }
             ObjectAllocator a = allocator();
             try {
-                a.allocate(size, Crc32c.ofZeros(size), loc);
+                a.allocate(size, Crc32c.sealedZeros(size), loc);
             } catch (SpaceExhaustedException e) {
                 throw Errors.spaceExhausted(e.getMessage());
             }

@@ -1,10 +1,12 @@
 package org.bobbob.store.internal.engine;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.StoreException;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.io.StoreFile;
@@ -117,6 +119,19 @@ final class CommitProtocol {
         return e;
     }
 
+    /**
+     * What a failed sync throws: {@link StoreClosedException} under a closed store, an interrupt
+     * as it is, any other I/O failure as {@code StoreException} BOB-207 (the state synced before
+     * is intact; the changes since stay pending for the next sync).
+     */
+    private IOException syncFailure(IOException e) {
+        IOException t = translate(e);
+        if (t instanceof StoreException || t instanceof InterruptedIOException) {
+            return t;
+        }
+        return Errors.syncFailed(file.path(), t);
+    }
+
     /** Commits, after checking the store is open. */
     void sync() throws IOException {
         syncLock.lock();
@@ -169,7 +184,7 @@ final class CommitProtocol {
             durable = true;
         } catch (IOException e) {
             dirty = true;
-            throw translate(e);
+            throw syncFailure(e);
         } catch (RuntimeException e) {
             dirty = true;
             throw e;
@@ -187,7 +202,7 @@ final class CommitProtocol {
             syncs++;
         } catch (IOException e) {
             dirty = true;
-            throw translate(e);
+            throw syncFailure(e);
         }
     }
 

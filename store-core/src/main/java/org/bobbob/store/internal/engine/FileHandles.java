@@ -8,6 +8,7 @@ import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.internal.alloc.Location;
+import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.io.StoreFile;
 import org.bobbob.store.support.Errors;
 
@@ -61,11 +62,12 @@ final class FileHandles {
             return closedFlag == 0;
         }
 
-        void checkUsable() throws StoreClosedException {
+        /** Counts a call of this handle into the store's calls; pair with {@code store.exit()}. */
+        void enter() throws StoreClosedException {
             if (closedFlag != 0) {
                 throw Errors.closed("handle of object " + id);
             }
-            store.commits.checkOpen();
+            store.enter();
         }
 
         public void close() throws IOException {
@@ -93,7 +95,15 @@ final class FileHandles {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            checkUsable();
+            enter();
+            try {
+                return writeCounted(src);
+            } finally {
+                store.exit();
+            }
+        }
+
+        private int writeCounted(ByteBuffer src) throws IOException {
             int n = src.remaining();
             if (n > size - position) {
                 throw Errors.writeLimit(id, size, position, n);
@@ -120,14 +130,20 @@ final class FileHandles {
          */
         @Override
         void finish() throws IOException {
-            if (store.commits.isClosed()) {
-                return;
+            try {
+                store.enter();
+            } catch (StoreClosedException closed) {
+                return; // the store is closed: nothing to finish
             }
-            if (zeroTail && position < size) {
-                store.zeroFill(offset + position, size - position);
-            }
-            if (position > 0) {
-                store.wrote(id, offset, size, (int) crc.getValue(), (int) position, allocatedAsZeros);
+            try {
+                if (zeroTail && position < size) {
+                    store.zeroFill(offset + position, size - position);
+                }
+                if (position > 0) {
+                    store.wrote(id, offset, size, (int) crc.getValue(), (int) position, allocatedAsZeros);
+                }
+            } finally {
+                store.exit();
             }
         }
 
@@ -148,7 +164,15 @@ final class FileHandles {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            checkUsable();
+            enter();
+            try {
+                return readCounted(dst);
+            } finally {
+                store.exit();
+            }
+        }
+
+        private int readCounted(ByteBuffer dst) throws IOException {
             long left = size - position;
             if (left == 0) {
                 return -1;
@@ -178,8 +202,11 @@ final class FileHandles {
                 crc.update(dst.duplicate().flip().position(dst.position() - got));
             }
             position += got;
-            if (position == size && expectedCrc != 0 && (int) crc.getValue() != expectedCrc) {
-                throw Errors.checksumMismatch(store, id, expectedCrc, (int) crc.getValue());
+            if (position == size && expectedCrc != 0) {
+                int actual = Crc32c.sealed((int) crc.getValue(), size);
+                if (actual != expectedCrc) {
+                    throw Errors.checksumMismatch(store, id, expectedCrc, actual);
+                }
             }
             return got;
         }

@@ -3,6 +3,7 @@ package org.bobbob.store.internal.engine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +16,7 @@ import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.RunAllocator;
 import org.bobbob.store.StatisticsProvider;
+import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreStats;
@@ -88,6 +90,8 @@ import org.bobbob.store.support.Failures;
  */
 final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider, SelfGuardedWrites, KeptDeletes {
     private static final int ZERO_CHUNK = 64 * 1024;
+    /** The longest {@code byte[]} every JVM allocates (HotSpot's limit is a few bytes higher). */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     /** Zeros to copy from; read-only and shared, so {@code duplicate()} it. */
     static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
 
@@ -100,6 +104,10 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     private final RunAllocator runs;
     /** Whether reads compare the bytes with their recorded CRC32C. */
     private final boolean verifyChecksums;
+    /** Calls in progress (handle calls included); {@link #close()} shuts it and waits for them. */
+    private final CloseGate calls = new CloseGate();
+    /** How long close waits for calls in progress (each is one allocation or one I/O). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     FileStore(StoreFile file, AllocatorFactory factory, OpenMode mode, boolean verifyChecksums) throws IOException {
         this.file = file;
@@ -139,8 +147,19 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         return size;
     }
 
+    /**
+     * Counts a call in ({@link #calls}): refused once {@link #close()} has begun. Every call that
+     * touches the file or the allocator is counted in and out, so close can wait for them.
+     */
+    void enter() throws StoreClosedException {
+        calls.enter(this);
+    }
+
+    void exit() {
+        calls.exit();
+    }
+
     private Location locateOrThrow(long id) throws IOException {
-        commits.checkOpen();
         Location loc = new Location();
         if (!state.lookup(id, loc)) {
             throw Errors.notFound(id);
@@ -161,12 +180,16 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     @Override
     public long newObj(int size) throws IOException {
         checkSize(size);
-        commits.checkOpen();
-        Location loc = allocate(size, Crc32c.ofZeros(size));
-        if (!loc.fresh) {
-            fillOrDiscard(loc, () -> writeZeros(loc.offset, loc.size));
+        enter();
+        try {
+            Location loc = allocate(size, Crc32c.sealedZeros(size));
+            if (!loc.fresh) {
+                fillOrDiscard(loc, () -> writeZeros(loc.offset, loc.size));
+            }
+            return loc.id;
+        } finally {
+            exit();
         }
-        return loc.id;
     }
 
     @FunctionalInterface
@@ -189,7 +212,8 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
 
     private void discard(long id, Throwable primary) {
         try {
-            deleteObj(id);
+            state.free(id);
+            commits.changed();
         } catch (IOException | RuntimeException suppressed) {
             primary.addSuppressed(suppressed);
         }
@@ -197,20 +221,28 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
 
     @Override
     public void deleteObj(long id) throws IOException {
-        commits.checkOpen();
-        if (!state.free(id)) {
-            throw Errors.notFound(id);
+        enter();
+        try {
+            if (!state.free(id)) {
+                throw Errors.notFound(id);
+            }
+            commits.changed();
+        } finally {
+            exit();
         }
-        commits.changed();
     }
 
     @Override
     public void deleteKeepingSpace(long id) throws IOException {
-        commits.checkOpen();
-        if (!state.freeKeepingSpace(id)) {
-            throw Errors.notFound(id);
+        enter();
+        try {
+            if (!state.freeKeepingSpace(id)) {
+                throw Errors.notFound(id);
+            }
+            commits.changed();
+        } finally {
+            exit();
         }
-        commits.changed();
     }
 
     @Override
@@ -222,22 +254,30 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     @Override
     public long primeObject(int size) throws IOException {
         checkSize(size);
-        commits.checkOpen();
-        long existing = state.existingPrime(size);
-        if (existing != 0) {
-            return existing;
+        enter();
+        try {
+            long existing = state.existingPrime(size);
+            if (existing != 0) {
+                return existing;
+            }
+            commits.claimGeneration();
+            // Once per store: a new prime object is zero-filled under the metadata lock.
+            return state.prime(size, this::zeroFill, commits::changed);
+        } finally {
+            exit();
         }
-        commits.claimGeneration();
-        // Once per store: a new prime object is zero-filled under the metadata lock.
-        return state.prime(size, this::zeroFill, commits::changed);
     }
 
     @Override
     public ObjectWriter lateWriteNewObj(int size) throws IOException {
         checkSize(size);
-        commits.checkOpen();
-        Location loc = allocate(size, Crc32c.ofZeros(size));
-        return new FileHandles.Writer(this, loc, !loc.fresh, loc.clustered, true);
+        enter();
+        try {
+            Location loc = allocate(size, Crc32c.sealedZeros(size));
+            return new FileHandles.Writer(this, loc, !loc.fresh, loc.clustered, true);
+        } finally {
+            exit();
+        }
     }
 
     /** As the default, without a handle: one allocation, one write; on failure the object is freed. */
@@ -245,59 +285,88 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     public long writeNewObjFromBytes(byte[] data) throws IOException {
         Objects.requireNonNull(data, "data");
         checkSize(data.length);
-        commits.checkOpen();
-        Location loc = allocate(data.length, Crc32c.of(data, 0, data.length));
-        fillOrDiscard(loc, () -> {
-            if (loc.clustered) {
-                file.writeNewObject(ByteBuffer.wrap(data), loc.offset);
-            } else {
-                file.writeFully(ByteBuffer.wrap(data), loc.offset);
-            }
-        });
-        return loc.id;
+        enter();
+        try {
+            Location loc = allocate(data.length, Crc32c.sealedOf(data, 0, data.length));
+            fillOrDiscard(loc, () -> {
+                if (loc.clustered) {
+                    file.writeNewObject(ByteBuffer.wrap(data), loc.offset);
+                } else {
+                    file.writeFully(ByteBuffer.wrap(data), loc.offset);
+                }
+            });
+            return loc.id;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
-        return new FileHandles.Writer(this, locateOrThrow(id), false, false, false);
+        enter();
+        try {
+            return new FileHandles.Writer(this, locateOrThrow(id), false, false, false);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public ObjectReader lateReadObj(long id) throws IOException {
-        Location loc = locateOrThrow(id);
-        return new FileHandles.Reader(this, loc, verifyChecksums ? loc.crc : 0);
+        enter();
+        try {
+            Location loc = locateOrThrow(id);
+            return new FileHandles.Reader(this, loc, verifyChecksums ? loc.crc : 0);
+        } finally {
+            exit();
+        }
     }
 
     /** As the default, without a handle: one look-up, one copy. */
     @Override
     public byte[] readBytesFromObj(long id) throws IOException {
-        Location loc = locateOrThrow(id);
-        byte[] out = new byte[loc.size];
+        enter();
         try {
-            file.readFullyZeroPadded(ByteBuffer.wrap(out), loc.offset);
-        } catch (IOException e) {
-            throw commits.translate(e);
-        }
-        if (verifyChecksums && loc.crc != 0) {
-            int actual = Crc32c.of(out, 0, out.length);
-            if (actual != loc.crc) {
-                throw Errors.checksumMismatch(this, id, loc.crc, actual);
+            Location loc = locateOrThrow(id);
+            if (loc.size > MAX_ARRAY) {
+                throw Errors.tooLargeForAnArray(id, loc.size);
             }
+            byte[] out = new byte[loc.size];
+            try {
+                file.readFullyZeroPadded(ByteBuffer.wrap(out), loc.offset);
+            } catch (IOException e) {
+                throw commits.translate(e);
+            }
+            if (verifyChecksums && loc.crc != 0) {
+                int actual = Crc32c.sealedOf(out, 0, out.length);
+                if (actual != loc.crc) {
+                    throw Errors.checksumMismatch(this, id, loc.crc, actual);
+                }
+            }
+            return out;
+        } finally {
+            exit();
         }
-        return out;
     }
 
     @Override
     public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
         Location[] locs = BatchCheck.validate(ids, data, sizes);
-        commits.checkOpen();
-        for (int i = 0; i < ids.length; i++) {
-            locs[i] = locateOrThrow(ids[i]);
+        enter();
+        try {
+            for (int i = 0; i < ids.length; i++) {
+                locs[i] = locateOrThrow(ids[i]);
+            }
+            BatchCheck.checkPlacement(ids, sizes, locs);
+            if (ids.length > 0) {
+                writeBatch(ids, data, sizes, locs);
+            }
+        } finally {
+            exit();
         }
-        BatchCheck.checkPlacement(ids, sizes, locs);
-        if (ids.length == 0) {
-            return;
-        }
+    }
+
+    private void writeBatch(long[] ids, byte[] data, int[] sizes, Location[] locs) throws IOException {
         try {
             if (BatchCheck.packed(sizes, locs)) {
                 file.writeFully(ByteBuffer.wrap(data), locs[0].offset);
@@ -328,14 +397,18 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1, got " + count);
         }
-        commits.checkOpen();
-        commits.claimGeneration();
-        ExtentAllocator.Run run = state.allocateRun(size, count);
-        commits.changed();
-        if (!run.fresh() && size > 0) {
-            zeroFill(run.offsets()[0], (long) Math.max(size, 1) * count);
+        enter();
+        try {
+            commits.claimGeneration();
+            ExtentAllocator.Run run = state.allocateRun(size, count);
+            commits.changed();
+            if (!run.fresh() && size > 0) {
+                zeroFill(run.offsets()[0], (long) Math.max(size, 1) * count);
+            }
+            return new AllocatedRun(run.ids(), run.offsets());
+        } finally {
+            exit();
         }
-        return new AllocatedRun(run.ids(), run.offsets());
     }
 
     @Override
@@ -396,13 +469,19 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     }
 
     /**
-     * Syncs, then releases the file and its lock. Idempotent. Handles still open fail with
+     * Refuses new calls at once and waits (up to 30 s) for the calls in progress, so that every
+     * call that returned normally is in the final sync; then syncs, releases the file and its lock,
+     * and unmaps the file. Idempotent. Handles still open fail with
      * {@link org.bobbob.store.StoreClosedException} from then on. If the final sync fails the file
      * is still released, and it reopens at its previous sync.
      */
     @Override
     public void close() throws IOException {
+        int running = calls.shut(CLOSE_WAIT);
         commits.close();
+        if (running == 0) {
+            file.unmap(); // nothing can read the maps any more: release them now, not at a GC
+        }
     }
 
     /** Whether the allocator state is built (false after a lazy open, until the first change). For tests. */
@@ -439,7 +518,7 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
             crc = Crc32c.combine(
                     writtenCrc, restIsZeros ? Crc32c.ofZeros(rest) : crcOfFile(offset + written, rest), rest);
         }
-        state.setCrc(id, crc);
+        state.setCrc(id, Crc32c.sealed(crc, size));
         commits.changed();
     }
 

@@ -126,6 +126,16 @@ final class LockingStore implements ConcurrentStore {
 
     // ---------------------------------------------------------------- the close gate
 
+    /** An id that can name nothing: not found, or closed if the store is (closed comes first). */
+    private void checkId(long id) throws StoreException {
+        if (id <= 0) {
+            if (gate.isClosed()) {
+                throw Errors.closed(this);
+            }
+            throw Errors.notFound(id);
+        }
+    }
+
     private void enter() throws StoreClosedException {
         gate.enter(this);
     }
@@ -246,9 +256,7 @@ final class LockingStore implements ConcurrentStore {
 
     /** Counts the call in, takes the object's lock, then a token, then opens the handle; undoes all on failure. */
     private <H> H openLocked(long id, boolean write, HandleOpener<H> opener) throws IOException {
-        if (id <= 0) {
-            throw Errors.notFound(id);
-        }
+        checkId(id);
         enter();
         ObjectLocks.Held lock = null;
         boolean tokenHeld = false;
@@ -266,9 +274,7 @@ final class LockingStore implements ConcurrentStore {
     /** As the default, under the object's read lock and a token, without a handle of its own. */
     @Override
     public byte[] readBytesFromObj(long id) throws IOException {
-        if (id <= 0) {
-            throw Errors.notFound(id);
-        }
+        checkId(id);
         enter();
         try {
             ObjectLocks.Held lock = locks.readLock(id);
@@ -314,9 +320,7 @@ final class LockingStore implements ConcurrentStore {
      */
     @Override
     public void deleteObj(long id) throws IOException {
-        if (id <= 0) {
-            throw Errors.notFound(id);
-        }
+        checkId(id);
         enter();
         try {
             if (keptDeletes != null) {

@@ -12,6 +12,7 @@ import org.bobbob.store.internal.alloc.FileSpace;
 import org.bobbob.store.internal.alloc.Generation;
 import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
+import org.bobbob.store.internal.alloc.ObjectIds;
 import org.bobbob.store.internal.alloc.RecordIndex;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaReader;
@@ -69,6 +70,9 @@ final class RecordLoader {
         if (header.kind() != factory.kind()) {
             throw Errors.wrongKind(path, kindName(header.kind()), kindName(factory.kind()));
         }
+        if (header.end() < HeaderSlot.DATA_START || header.end() > ObjectIds.MAX_FILE_END) {
+            throw Errors.corrupted(path, "the header names an allocator end of " + header.end());
+        }
         if (size < header.end()) {
             throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
         }
@@ -85,7 +89,7 @@ final class RecordLoader {
             long prime = in.getVarLong();
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
             if (header.version() >= 2) {
-                RecordIndex index = RecordIndex.read(in, header.version());
+                RecordIndex index = RecordIndex.read(in, header.version(), header.end());
                 if (factory == AllocatorFactory.BASIC && index.blockCount() != 0) {
                     throw new MetadataException("a basic store's record names " + index.blockCount() + " blocks");
                 }

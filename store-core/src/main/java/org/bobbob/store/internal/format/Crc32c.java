@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  *
  * <h2>How</h2>
  * A CRC register moves through a zero byte by a linear map over GF(2) (a 32×32 bit matrix).
- * {@link #ZERO_SHIFTS}{@code [k]} is that map for 2^k zero bytes, made once by squaring. Then:
+ * {@code ZeroShifts.MAPS[k]} is that map for 2^k zero bytes, made once by squaring. Then:
  * <pre>
  *   crc(A ‖ B)   = shift(crc(A), |B|) ^ crc(B)               (the pre/post conditioning cancels)
  *   crc(0^n)     = ~shift(~0, n)                           (the register starts at ~0)
@@ -22,19 +22,23 @@ import java.util.zip.CRC32C;
  */
 public final class Crc32c {
     private static final int POLY = 0x82F63B78;
-    /** {@code ZERO_SHIFTS[k]}: the register map for 2^k zero bytes, as 32 column vectors. */
-    private static final int[][] ZERO_SHIFTS = new int[63][];
 
-    static {
-        int[] oneBit = new int[32]; // the map for one zero bit
-        oneBit[0] = POLY;
-        for (int i = 1; i < 32; i++) {
-            oneBit[i] = 1 << (i - 1);
-        }
-        int[] m = square(square(square(oneBit))); // 8 bits: one zero byte
-        for (int k = 0; k < ZERO_SHIFTS.length; k++) {
-            ZERO_SHIFTS[k] = m;
-            m = square(m);
+    /** The matrices, made on first use of {@link #combine} or {@link #ofZeros} (not of {@link #of}). */
+    private static final class ZeroShifts {
+        /** {@code MAPS[k]}: the register map for 2^k zero bytes, as 32 column vectors. */
+        static final int[][] MAPS = new int[63][];
+
+        static {
+            int[] oneBit = new int[32]; // the map for one zero bit
+            oneBit[0] = POLY;
+            for (int i = 1; i < 32; i++) {
+                oneBit[i] = 1 << (i - 1);
+            }
+            int[] m = square(square(square(oneBit))); // 8 bits: one zero byte
+            for (int k = 0; k < MAPS.length; k++) {
+                MAPS[k] = m;
+                m = square(m);
+            }
         }
     }
 
@@ -63,7 +67,7 @@ public final class Crc32c {
         int r = crc;
         for (int k = 0; length != 0; k++, length >>>= 1) {
             if ((length & 1) != 0) {
-                r = times(ZERO_SHIFTS[k], r);
+                r = times(ZeroShifts.MAPS[k], r);
             }
         }
         return r;
@@ -77,6 +81,26 @@ public final class Crc32c {
     /** The CRC32C of {@code length} zero bytes. */
     public static int ofZeros(long length) {
         return ~shift(~0, length);
+    }
+
+    /**
+     * What a store records for an object of {@code size} bytes whose CRC32C is {@code crc}: the CRC
+     * mixed with the size, so that a record whose size was changed does not match its bytes (and
+     * an empty object, whose CRC32C is 0, does not look like "none recorded"). 0 stands for "none
+     * recorded"; a real object gets it once in 2^32, and then goes unchecked.
+     */
+    public static int sealed(int crc, int size) {
+        return crc ^ ((size + 1) * 0x9E3779B9);
+    }
+
+    /** {@link #sealed} of {@code size} zero bytes. */
+    public static int sealedZeros(int size) {
+        return sealed(ofZeros(size), size);
+    }
+
+    /** {@link #sealed} of {@code length} bytes of {@code bytes} from {@code offset}. */
+    public static int sealedOf(byte[] bytes, int offset, int length) {
+        return sealed(of(bytes, offset, length), length);
     }
 
     /** The CRC32C of {@code length} bytes of {@code bytes} from {@code offset}. */

@@ -8,6 +8,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,11 +37,28 @@ public final class ChannelStoreFile implements StoreFile {
     private FileLock lock;
     private volatile boolean closed;
     private final MappedReads mapped = new MappedReads();
+    /**
+     * Whether reads may use the memory maps: not on a memory file system (tmpfs), where a
+     * never-written page read through a map needs memory the file system may not have, and the
+     * kernel then faults the read (SIGBUS, an uncatchable {@code InternalError} in Java): there,
+     * every read is a {@code pread}, which reads a hole as zeros.
+     */
+    private final boolean mapReads;
 
     private ChannelStoreFile(Path path, FileChannel channel, FileLock lock) {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
+        this.mapReads = !onMemoryFileSystem(path);
+    }
+
+    private static boolean onMemoryFileSystem(Path path) {
+        try {
+            String type = Files.getFileStore(path).type();
+            return type.equals("tmpfs") || type.equals("ramfs");
+        } catch (IOException | RuntimeException e) {
+            return false; // unknown: maps, as on any disk file system
+        }
     }
 
     /**
@@ -56,6 +75,11 @@ public final class ChannelStoreFile implements StoreFile {
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
             throw create ? Errors.missingDirectory(path) : Errors.missing(path);
+        } catch (FileSystemException e) {
+            if (Files.isDirectory(path)) {
+                throw Errors.isDirectory(path);
+            }
+            throw e;
         }
         return new ChannelStoreFile(path, channel, lock(path, channel));
     }
@@ -130,6 +154,9 @@ public final class ChannelStoreFile implements StoreFile {
         if (closed) {
             throw new ClosedChannelException();
         }
+        if (!mapReads) {
+            return io(ch -> ch.read(dst, position));
+        }
         int n = mapped.read(dst, position);
         if (n >= 0) {
             return n;
@@ -167,7 +194,9 @@ public final class ChannelStoreFile implements StoreFile {
     public void force() throws IOException {
         io(ch -> {
             ch.force(false);
-            mapped.grow(ch, ch.size(), true); // the file stopped growing for now: map (nearly) all of it
+            if (mapReads) {
+                mapped.grow(ch, ch.size(), true); // the file stopped growing for now: map (nearly) all of it
+            }
             return null;
         });
     }
@@ -187,6 +216,16 @@ public final class ChannelStoreFile implements StoreFile {
         } finally {
             channel.close();
         }
+    }
+
+    @Override
+    public void unmap() {
+        mapped.unmapAll();
+    }
+
+    /** Segments of the file mapped and not unmapped yet (for tests). */
+    public int mappedSegments() {
+        return mapped.mappedSegments();
     }
 
     @Override

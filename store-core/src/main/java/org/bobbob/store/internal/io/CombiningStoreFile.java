@@ -459,6 +459,11 @@ public final class CombiningStoreFile implements StoreFile {
         inner.force();
     }
 
+    @Override
+    public void unmap() {
+        inner.unmap();
+    }
+
     /** Writes the cache out, then closes the file; the file is closed even if that fails. */
     @Override
     public void close() throws IOException {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Serves positional reads from read-only memory maps of the file, so a read is one copy from
@@ -23,7 +25,17 @@ import java.util.Arrays;
  *   <li>Writes go through the channel; on Linux the page cache is shared, so maps see them.
  *   <li>Before the file is cut, {@link #shrink} pulls the limit back, so reads past the new end go
  *       to the channel (and read end-of-file) instead of touching a page that no longer exists.
- *       Old maps are released by the garbage collector.
+ *   <li>Every segment ever mapped is remembered until {@link #unmapAll}, which the store calls at
+ *       close once no read can be running: the maps go at once, not at some later garbage
+ *       collection (a store opened and closed many times would otherwise pile up maps up to the
+ *       kernel's limit). Unmapping uses {@code sun.misc.Unsafe.invokeCleaner}, the JDK 17 way for a
+ *       channel's map, found reflectively; without it the maps go with the garbage collector.
+ *   <li>A page the kernel cannot supply faults the copy (SIGBUS), which the JVM raises as an
+ *       {@link InternalError} at some later point of the thread, where nothing can catch it for
+ *       this read. So maps are not used where that happens in normal operation: on a memory file
+ *       system, where reading a never-written page of a full tmpfs faults (see
+ *       {@code ChannelStoreFile}). What remains: a device I/O error under a map, or the file cut
+ *       by another program behind the store's lock.
  * </ul>
  * Thread-safe: {@link #maps} is replaced whole and published through a volatile field.
  */
@@ -38,6 +50,8 @@ final class MappedReads {
     private static final Maps NONE = new Maps(new MappedByteBuffer[0], 0);
 
     private volatile Maps maps = NONE;
+    /** Every segment mapped since the last {@link #unmapAll}; guarded by {@code this}. */
+    private final List<MappedByteBuffer> mappedEver = new ArrayList<>();
 
     /** How far the maps reach. */
     long limit() {
@@ -94,6 +108,7 @@ final class MappedReads {
         for (int i = firstToMap; i < count; i++) {
             long start = (long) i << SEGMENT_BITS;
             segments[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(SEGMENT, fileSize - start));
+            mappedEver.add(segments[i]);
         }
         maps = new Maps(segments, fileSize);
     }
@@ -106,8 +121,25 @@ final class MappedReads {
         }
     }
 
-    /** Forgets every map (the channel was replaced, or closed). */
+    /** Forgets every map (the channel was replaced, or closed); unmapping waits for {@link #unmapAll}. */
     synchronized void clear() {
         maps = NONE;
+    }
+
+    /** Segments mapped and not unmapped yet. */
+    synchronized int mappedSegments() {
+        return mappedEver.size();
+    }
+
+    /**
+     * Unmaps every segment ever mapped. The caller guarantees that no {@link #read} is running or
+     * will start: touching an unmapped segment would crash the JVM.
+     */
+    synchronized void unmapAll() {
+        maps = NONE;
+        for (MappedByteBuffer segment : mappedEver) {
+            Unmapper.unmap(segment);
+        }
+        mappedEver.clear();
     }
 }

@@ -32,6 +32,12 @@ public interface StoreFile extends Closeable {
     /** Makes every write done so far durable (data only, like {@code force(false)}). */
     void force() throws IOException;
 
+    /**
+     * After {@link #close()}: releases any memory map of the file now. The caller guarantees that
+     * no read is running or will start. Does nothing for files without maps.
+     */
+    default void unmap() {}
+
     /** Writes all of {@code src} at {@code position}. */
     default void writeFully(ByteBuffer src, long position) throws IOException {
         long pos = position;

@@ -1,0 +1,51 @@
+package org.bobbob.store.internal.io;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+
+/**
+ * Unmaps a {@link MappedByteBuffer} now, rather than when the garbage collector finds it: through
+ * {@code sun.misc.Unsafe.invokeCleaner} (module {@code jdk.unsupported}, in every JDK since 9), the
+ * one way a JDK 17 program can release a channel's map. Found reflectively, so that the build has
+ * no compile-time use of an internal API; where it is missing, {@link #unmap} does nothing and the
+ * garbage collector releases the map as before.
+ */
+final class Unmapper {
+    private static final MethodHandle INVOKE_CLEANER = find();
+
+    private Unmapper() {}
+
+    private static MethodHandle find() {
+        try {
+            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+            Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+            theUnsafe.setAccessible(true);
+            MethodHandle cleaner = MethodHandles.lookup()
+                    .findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class));
+            return cleaner.bindTo(theUnsafe.get(null));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@link #unmap} really unmaps. */
+    static boolean available() {
+        return INVOKE_CLEANER != null;
+    }
+
+    /** Unmaps {@code segment}; nobody may touch it afterwards. */
+    static void unmap(MappedByteBuffer segment) {
+        if (INVOKE_CLEANER == null) {
+            return;
+        }
+        try {
+            INVOKE_CLEANER.invokeExact((ByteBuffer) segment);
+        } catch (Throwable e) { // invokeExact declares Throwable; invokeCleaner throws nothing for a map
+            throw new IllegalStateException("unmapping " + segment + " failed", e);
+        }
+    }
+}

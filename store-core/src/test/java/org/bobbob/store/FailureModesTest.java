@@ -1,0 +1,224 @@
+package org.bobbob.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Failures that used to escape the error model or lose data: each is now a coded exception, and
+ * calls that race close() either are in its final sync or fail with StoreClosedException.
+ */
+class FailureModesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aUrlNamingADirectoryIsBob206() {
+        for (String kind : new String[] {"basic", "multi"}) {
+            StoreException e =
+                    assertThrows(StoreException.class, () -> StoreManager.open("bobbob:" + kind + ":" + dir));
+            assertEquals(ErrorCode.NOT_A_FILE, e.code(), e.getMessage());
+        }
+        StoreException e = assertThrows(StoreException.class, () -> BasicStore.open(dir));
+        assertEquals(ErrorCode.NOT_A_FILE, e.code());
+    }
+
+    @Test
+    void aRunPastTheMaximumFileSizeIsBob105AndChangesNothing() throws Exception {
+        try (Storer s = BasicStore.create(dir.resolve("runs.bob"))) {
+            long id = s.writeNewObjFromBytes(TestBytes.of(1, 100));
+            s.sync();
+            RunAllocator runs = s.unwrap(RunAllocator.class);
+            StoreException e = assertThrows(StoreException.class, () -> runs.allocateRun(Integer.MAX_VALUE, 1 << 14));
+            assertEquals(ErrorCode.SPACE_EXHAUSTED, e.code());
+            assertEquals(1, s.unwrap(StatisticsProvider.class).stats().objects());
+            assertArrayEquals(TestBytes.of(1, 100), s.readBytesFromObj(id));
+            assertEquals(10, runs.allocateRun(10, 10).ids().length, "the store still allocates");
+        }
+    }
+
+    @Test
+    void anObjectLargerThanAnArrayIsBob106ForReadBytesAndStreamsForALateReader() throws Exception {
+        Path file = dir.resolve("huge.bob");
+        try (Storer s = BasicStore.create(file)) {
+            long id = s.newObj(Integer.MAX_VALUE); // taken from the end: never written, the file stays sparse
+            StoreException e = assertThrows(StoreException.class, () -> s.readBytesFromObj(id));
+            assertEquals(ErrorCode.TOO_LARGE_FOR_AN_ARRAY, e.code());
+            assertTrue(e.getMessage().contains("lateReadObj"), e.getMessage());
+            try (ObjectReader r = s.lateReadObj(id)) {
+                ByteBuffer head = ByteBuffer.allocate(4096);
+                assertEquals(4096, r.read(head));
+                assertArrayEquals(new byte[4096], head.array());
+            }
+        }
+    }
+
+    /**
+     * Bare stores: writers on several threads while another thread closes. Every write that
+     * returned normally is in the store after reopening; the others failed with
+     * StoreClosedException.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
+    void writesThatReturnWhileCloseRunsAreInItsFinalSync(TestStores stores) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                Path file = dir.resolve(stores + "-" + round + ".bob");
+                Map<Long, Integer> written = new ConcurrentHashMap<>(); // id -> seed
+                AtomicInteger seeds = new AtomicInteger();
+                CountDownLatch going = new CountDownLatch(2000);
+                Storer s = stores.create(file);
+                List<Future<?>> writers = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    writers.add(pool.submit(() -> {
+                        while (true) {
+                            int seed = seeds.incrementAndGet();
+                            long id;
+                            try {
+                                id = s.writeNewObjFromBytes(TestBytes.of(seed, 1 + seed % 700));
+                            } catch (StoreClosedException closed) {
+                                return null;
+                            }
+                            written.put(id, seed);
+                            going.countDown();
+                        }
+                    }));
+                }
+                assertTrue(going.await(30, TimeUnit.SECONDS));
+                s.close();
+                for (Future<?> w : writers) {
+                    w.get(30, TimeUnit.SECONDS);
+                }
+                try (Storer reopened = stores.open(file)) {
+                    for (Map.Entry<Long, Integer> e : written.entrySet()) {
+                        int seed = e.getValue();
+                        assertArrayEquals(
+                                TestBytes.of(seed, 1 + seed % 700),
+                                reopened.readBytesFromObj(e.getKey()),
+                                "round " + round + ": a write that returned normally is missing");
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Open, read (which maps the file), close: no map of the file outlives its close. */
+    @Test
+    void closingUnmapsTheFileAtOnceWithoutWaitingForAGc() throws Exception {
+        Path maps = Path.of("/proc/self/maps");
+        assumeTrue(Files.isReadable(maps), "needs /proc/self/maps (Linux)");
+        Path file = dir.resolve("maps.bob");
+        long id;
+        try (Storer s = MultiStore.create(file, 0)) {
+            id = s.writeNewObjFromBytes(TestBytes.of(3, 100_000));
+        }
+        String name = file.toRealPath().toString();
+        for (int i = 0; i < 5000; i++) {
+            try (Storer s = MultiStore.open(file, 0)) {
+                assertArrayEquals(TestBytes.of(3, 100_000), s.readBytesFromObj(id));
+                if (i == 0) {
+                    assertTrue(mapsOf(maps, name) > 0, "a read maps the file");
+                }
+            }
+            if (i % 500 == 0) {
+                assertEquals(0, mapsOf(maps, name), "maps left after close " + i);
+            }
+        }
+        assertEquals(0, mapsOf(maps, name), "maps left after 5000 cycles");
+    }
+
+    private static long mapsOf(Path maps, String name) throws IOException {
+        return Files.readAllLines(maps).stream().filter(l -> l.endsWith(name)).count();
+    }
+
+    /**
+     * On a full tmpfs the kernel cannot supply a never-written page to a memory-mapped read and
+     * faults it (SIGBUS: an InternalError that kills the thread). Never-written bytes are zeros
+     * by contract, and here read as zeros. Needs root, to mount a small tmpfs.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
+    void neverWrittenBytesOnAFullTmpfsReadAsZerosWithoutAFault(TestStores stores) throws Exception {
+        Path mount = dir.resolve("small-tmpfs");
+        Files.createDirectories(mount);
+        assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()), "needs root to mount a tmpfs");
+        try {
+            Path file = mount.resolve("full.bob");
+            try (Storer s = stores.create(file)) {
+                long small = s.newObj(3000); // never written: holes in the file
+                long large = s.newObj(256 * 1024);
+                s.sync();
+                fill(mount.resolve("filler"));
+                assertArrayEquals(new byte[3000], s.readBytesFromObj(small));
+                assertArrayEquals(new byte[256 * 1024], s.readBytesFromObj(large));
+                try (ObjectReader r = s.lateReadObj(large)) {
+                    assertArrayEquals(new byte[256 * 1024], r.asInputStream().readAllBytes());
+                }
+            }
+        } finally {
+            assertTrue(run("umount", mount.toString()));
+        }
+    }
+
+    private static boolean run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        return p.waitFor() == 0;
+    }
+
+    /** Writes {@code file} until its file system is full. */
+    private static void fill(Path file) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        try (var out = Files.newOutputStream(file)) {
+            while (true) {
+                out.write(chunk);
+            }
+        } catch (IOException full) {
+            assertTrue(full.getMessage() == null || full.getMessage().contains("space"), full.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"CONCURRENT_BASIC", "CONCURRENT_MULTI"})
+    void aClosedConcurrentStoreSaysClosedBeforeItLooksAtTheId(TestStores stores) throws Exception {
+        Storer s = stores.create(dir.resolve("closed.bob"));
+        s.close();
+        for (long id : new long[] {0, -1, 5}) {
+            assertThrows(StoreClosedException.class, () -> s.readBytesFromObj(id));
+            assertThrows(StoreClosedException.class, () -> s.lateReadObj(id));
+            assertThrows(StoreClosedException.class, () -> s.deleteObj(id));
+            assertThrows(StoreClosedException.class, () -> s.writeToObj(id));
+        }
+    }
+}
