@@ -74,6 +74,11 @@ public enum ErrorCode {
             "sync() could not write or force the file (a full disk, an I/O error)",
             "free disk space or fix the device, then sync() again: what an earlier sync made durable is"
                     + " intact, and the changes since are still pending"),
+    IO_FAILED(
+            208,
+            "a read or write of the file failed (a full disk, an I/O error)",
+            "free disk space or fix the device, then retry: a new object whose write failed was not"
+                    + " created, an overwrite may be partly done"),
 
     // ---------------------------------------------------------------- 3xx: what the file holds
 

@@ -189,6 +189,65 @@ class FailureModesTest {
         }
     }
 
+    /**
+     * A full disk during sync: BOB-207, nothing synced before is lost, and once space is free
+     * again the same store syncs and every object it acknowledged is there after reopening.
+     * Needs root, to mount a small tmpfs.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "CONCURRENT_MULTI"})
+    void aFullDiskFailsSyncWithBob207AndTheStoreRecoversWhenSpaceIsBack(TestStores stores) throws Exception {
+        Path mount = dir.resolve("full-tmpfs");
+        Files.createDirectories(mount);
+        assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()), "needs root to mount a tmpfs");
+        try {
+            Path file = mount.resolve("store.bob");
+            Path filler = mount.resolve("filler");
+            Map<Long, byte[]> synced = new java.util.LinkedHashMap<>();
+            try (Storer s = stores.create(file)) {
+                for (int i = 0; i < 20; i++) {
+                    byte[] b = TestBytes.of(i, 20_000);
+                    synced.put(s.writeNewObjFromBytes(b), b);
+                }
+                s.sync();
+                fill(filler);
+                Map<Long, byte[]> pending = new java.util.LinkedHashMap<>();
+                StoreException full = null;
+                for (int i = 0; i < 100 && full == null; i++) {
+                    try {
+                        byte[] b = TestBytes.of(100 + i, 20_000);
+                        pending.put(s.writeNewObjFromBytes(b), b);
+                        s.sync();
+                        synced.putAll(pending); // it fitted after all
+                        pending.clear();
+                    } catch (StoreException e) {
+                        full = e;
+                    }
+                }
+                assertTrue(full != null, "the disk never filled");
+                assertTrue(
+                        full.code() == ErrorCode.SYNC_FAILED || full.code() == ErrorCode.IO_FAILED,
+                        "a full disk is BOB-207 at sync, or BOB-208 at a write: " + full);
+                for (Map.Entry<Long, byte[]> e : synced.entrySet()) {
+                    assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()));
+                }
+                Files.delete(filler); // space is back
+                s.sync();
+                synced.putAll(pending);
+            }
+            try (Storer s = stores.open(file)) {
+                for (Map.Entry<Long, byte[]> e : synced.entrySet()) {
+                    assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "object " + e.getKey());
+                }
+            }
+        } finally {
+            assertTrue(run("umount", mount.toString()));
+        }
+    }
+
     private static boolean run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());

@@ -77,6 +77,11 @@ public final class Errors {
                 "object " + id + " holds " + size + " bytes, more than a byte[] can; read it with lateReadObj");
     }
 
+    public static StoreException ioFailed(Path path, IOException cause) {
+        return new StoreException(
+                ErrorCode.IO_FAILED, "reading or writing " + path + " failed: " + cause.getMessage(), cause);
+    }
+
     public static StoreException syncFailed(Path path, IOException cause) {
         return new StoreException(ErrorCode.SYNC_FAILED, "sync of " + path + " failed: " + cause.getMessage(), cause);
     }

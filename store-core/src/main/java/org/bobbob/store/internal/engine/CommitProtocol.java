@@ -111,25 +111,33 @@ final class CommitProtocol {
         }
     }
 
-    /** Maps a failure of the file under a closed store to {@link StoreClosedException}. */
+    /**
+     * What a failed read or write of the file throws: {@link StoreClosedException} under a closed
+     * store, a store's own exception or an interrupt as it is, any other I/O failure as
+     * {@code StoreException} BOB-208.
+     */
     IOException translate(IOException e) {
         if (closed || e instanceof ClosedChannelException) {
             return e instanceof StoreClosedException ? e : Errors.closed(owner, e);
         }
-        return e;
+        if (e instanceof StoreException || e instanceof InterruptedIOException) {
+            return e;
+        }
+        return Errors.ioFailed(file.path(), e);
     }
 
     /**
-     * What a failed sync throws: {@link StoreClosedException} under a closed store, an interrupt
-     * as it is, any other I/O failure as {@code StoreException} BOB-207 (the state synced before
-     * is intact; the changes since stay pending for the next sync).
+     * What a failed sync throws: as {@link #translate}, but an I/O failure is BOB-207 (the state
+     * synced before is intact; the changes since stay pending for the next sync).
      */
     private IOException syncFailure(IOException e) {
-        IOException t = translate(e);
-        if (t instanceof StoreException || t instanceof InterruptedIOException) {
-            return t;
+        if (closed
+                || e instanceof ClosedChannelException
+                || e instanceof StoreException
+                || e instanceof InterruptedIOException) {
+            return translate(e);
         }
-        return Errors.syncFailed(file.path(), t);
+        return Errors.syncFailed(file.path(), e);
     }
 
     /** Commits, after checking the store is open. */
