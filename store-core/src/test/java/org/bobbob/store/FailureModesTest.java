@@ -167,11 +167,7 @@ class FailureModesTest {
             value = TestStores.class,
             names = {"BASIC", "MULTI"})
     void neverWrittenBytesOnAFullTmpfsReadAsZerosWithoutAFault(TestStores stores) throws Exception {
-        Path mount = dir.resolve("small-tmpfs");
-        Files.createDirectories(mount);
-        assumeTrue(
-                run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()), "needs root to mount a tmpfs");
-        try {
+        onSmallTmpfs(mount -> {
             Path file = mount.resolve("full.bob");
             try (Storer s = stores.create(file)) {
                 long small = s.newObj(3000); // never written: holes in the file
@@ -184,9 +180,7 @@ class FailureModesTest {
                     assertArrayEquals(new byte[256 * 1024], r.asInputStream().readAllBytes());
                 }
             }
-        } finally {
-            assertTrue(run("umount", mount.toString()));
-        }
+        });
     }
 
     /**
@@ -199,11 +193,7 @@ class FailureModesTest {
             value = TestStores.class,
             names = {"BASIC", "CONCURRENT_MULTI"})
     void aFullDiskFailsSyncWithBob207AndTheStoreRecoversWhenSpaceIsBack(TestStores stores) throws Exception {
-        Path mount = dir.resolve("full-tmpfs");
-        Files.createDirectories(mount);
-        assumeTrue(
-                run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()), "needs root to mount a tmpfs");
-        try {
+        onSmallTmpfs(mount -> {
             Path file = mount.resolve("store.bob");
             Path filler = mount.resolve("filler");
             Map<Long, byte[]> synced = new java.util.LinkedHashMap<>();
@@ -243,6 +233,21 @@ class FailureModesTest {
                     assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "object " + e.getKey());
                 }
             }
+        });
+    }
+
+    @FunctionalInterface
+    private interface OnMount {
+        void run(Path mount) throws Exception;
+    }
+
+    /** Runs {@code test} on a 4 MiB tmpfs mounted for it (skipped unless this may mount: root). */
+    private void onSmallTmpfs(OnMount test) throws Exception {
+        Path mount = Files.createTempDirectory(dir, "tmpfs");
+        assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()), "needs root to mount a tmpfs");
+        try {
+            test.run(mount);
         } finally {
             assertTrue(run("umount", mount.toString()));
         }

@@ -108,8 +108,10 @@ class ConnectionHandleTest {
         assertThrows(StoreClosedException.class, () -> c.deleteObj(id));
 
         try (StoreConnection other = (StoreConnection) mc.getConnection(null, null)) {
-            // deleteObj waits for every handle on the object: it returns only if cleanup released the lock
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> other.deleteObj(id));
+            // a writer waits for every handle on the object: it opens only if cleanup released the lock
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(10), () -> other.writeToObj(id).close());
+            other.deleteObj(id);
         }
         assertEquals(0, mc.openHandles());
         mc.destroy();

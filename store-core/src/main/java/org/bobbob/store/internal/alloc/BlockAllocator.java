@@ -429,41 +429,36 @@ public final class BlockAllocator {
      * lengths; 2: a live bitmap and u16 lengths; 3: and u24 checks), adding each block's extent to
      * {@code used}. With an {@code index}, checks its entries against what it reads.
      */
-    public static BlockAllocator read(
-            MetaReader in,
-            int version,
-            RecordIndex index,
-            FileSpace space,
-            Generation generation,
-            long end,
-            ExtentList used) {
-        BlockAllocator a = new BlockAllocator(space, generation);
-        long count = in.getVarLong(in.remaining() / 4, "block count");
-        if (index != null) {
-            index.checkBlockCount(count);
+    public static BlockAllocator read(RecordParts parts) {
+        BlockAllocator a = new BlockAllocator(parts.space(), parts.generation());
+        long count = parts.in().getVarLong(parts.in().remaining() / 4, "block count");
+        if (parts.index() != null) {
+            parts.index().checkBlockCount(count);
         }
         int maxNumber = -1;
         int prevNumber = -1;
         for (long i = 0; i < count; i++) {
-            int number = in.getVarInt(ObjectIds.MAX_BLOCK_NUMBER, "block number");
-            if (index != null) {
-                index.checkBlock(i, number, in.position());
+            int number = parts.in().getVarInt(ObjectIds.MAX_BLOCK_NUMBER, "block number");
+            if (parts.index() != null) {
+                parts.index().checkBlock(i, number, parts.in().position());
             }
-            int c = in.getVarInt(SizeClasses.count() - 1, "size class");
-            long offset = in.getVarLong(end, "block offset");
+            int c = parts.in().getVarInt(SizeClasses.count() - 1, "size class");
+            long offset = parts.in().getVarLong(parts.end(), "block offset");
             Block b = new Block(number, c, offset, false);
-            if (offset + b.bytes() > end) {
-                throw new MetadataException("block " + number + " ends past the allocator end " + end);
+            if (offset + b.bytes() > parts.end()) {
+                throw new MetadataException("block " + number + " ends past the allocator end " + parts.end());
             }
             if (number < a.blocks.length && a.blocks[number] != null) {
                 throw new MetadataException("block number " + number + " appears twice");
             }
-            if (version >= 2 && number <= prevNumber) {
+            if (parts.version() >= 2 && number <= prevNumber) {
                 throw new MetadataException("block " + number + " after block " + prevNumber + ": not in number order");
             }
             prevNumber = number;
-            int live = in.getVarInt(b.slots, "live slot count");
-            a.liveBytes += version >= 2 ? readSlots(in, b, live, version >= 3) : readSlotsV1(in, b, live);
+            int live = parts.in().getVarInt(b.slots, "live slot count");
+            a.liveBytes += parts.version() >= 2
+                    ? readSlots(parts.in(), b, live, parts.version() >= 3)
+                    : readSlotsV1(parts.in(), b, live);
             b.takenCount = live;
             b.liveCount = live;
             a.liveObjects += live;
@@ -471,7 +466,7 @@ public final class BlockAllocator {
             if (live < b.slots) {
                 a.list(b);
             }
-            used.add(offset, b.bytes());
+            parts.used().add(offset, b.bytes());
             maxNumber = Math.max(maxNumber, number);
         }
         a.nextNumber = maxNumber + 1;

@@ -1,7 +1,6 @@
 package org.bobbob.store.internal.alloc;
 
 import org.bobbob.store.internal.format.Crc32c;
-import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
 
@@ -192,41 +191,34 @@ public final class ExtentAllocator implements ObjectAllocator {
      * that objects lie in order below {@code end}, and adds each object's extent to {@code used}.
      * With an {@code index} (format 2 on), checks its directory entries against what it reads.
      */
-    public static ExtentAllocator read(
-            MetaReader in,
-            int version,
-            RecordIndex index,
-            FileSpace space,
-            Generation generation,
-            long end,
-            ExtentList used) {
-        long count = in.getVarLong(in.remaining() / 2, "object count");
-        if (index != null) {
-            index.checkExtentCount(count);
+    public static ExtentAllocator read(RecordParts parts) {
+        long count = parts.in().getVarLong(parts.in().remaining() / 2, "object count");
+        if (parts.index() != null) {
+            parts.index().checkExtentCount(count);
         }
         SortedLongLongMap sizes = new SortedLongLongMap(); // objects come in offset order: appends
-        long prevEnd = space.start();
+        long prevEnd = parts.space().start();
         long live = 0;
         for (long i = 0; i < count; i++) {
-            long gap = in.getVarLong(end, "gap");
+            long gap = parts.in().getVarLong(parts.end(), "gap");
             long offset = prevEnd + gap;
-            if (index != null && i % RecordIndex.EXTENT_STRIDE == 0) {
-                index.checkExtent(i, offset, in.position());
+            if (parts.index() != null && i % RecordIndex.EXTENT_STRIDE == 0) {
+                parts.index().checkExtent(i, offset, parts.in().position());
             }
-            int size = in.getVarInt(Integer.MAX_VALUE, "object size");
-            int check = version >= 3 ? in.getVarInt(ObjectIds.EXTENT_CHECK_MASK, "object check") : 0;
-            int crc = version >= 3 ? in.getInt() : 0;
+            int size = parts.in().getVarInt(Integer.MAX_VALUE, "object size");
+            int check = parts.version() >= 3 ? parts.in().getVarInt(ObjectIds.EXTENT_CHECK_MASK, "object check") : 0;
+            int crc = parts.version() >= 3 ? parts.in().getInt() : 0;
             int allocated = allocatedSize(size);
             prevEnd = offset + allocated;
-            if (prevEnd > end || prevEnd < offset || prevEnd > ObjectIds.MAX_FILE_END) {
+            if (prevEnd > parts.end() || prevEnd < offset || prevEnd > ObjectIds.MAX_FILE_END) {
                 throw new MetadataException(
-                        "object at " + offset + " of " + size + " bytes ends past the allocator end " + end);
+                        "object at " + offset + " of " + size + " bytes ends past the allocator end " + parts.end());
             }
             sizes.put(ObjectIds.extentKey(offset, check), pack(size, crc));
-            used.add(offset, allocated);
+            parts.used().add(offset, allocated);
             live += size;
         }
-        ExtentAllocator a = new ExtentAllocator(space, generation, sizes);
+        ExtentAllocator a = new ExtentAllocator(parts.space(), parts.generation(), sizes);
         a.liveBytes = live;
         return a;
     }

@@ -1,6 +1,5 @@
 package org.bobbob.store.internal.alloc;
 
-import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 
 /**
@@ -27,16 +26,9 @@ public final class MultiAllocator implements ObjectAllocator {
      * Reads what {@link #write} wrote in format {@code version}; with an {@code index} (format
      * 2), checks its entries against what it reads.
      */
-    public static MultiAllocator read(
-            MetaReader in,
-            int version,
-            RecordIndex index,
-            FileSpace space,
-            Generation generation,
-            long end,
-            ExtentList used) {
-        ExtentAllocator extents = ExtentAllocator.read(in, version, index, space, generation, end, used);
-        BlockAllocator blocks = BlockAllocator.read(in, version, index, space, generation, end, used);
+    public static MultiAllocator read(RecordParts parts) {
+        ExtentAllocator extents = ExtentAllocator.read(parts);
+        BlockAllocator blocks = BlockAllocator.read(parts);
         return new MultiAllocator(extents, blocks);
     }
 

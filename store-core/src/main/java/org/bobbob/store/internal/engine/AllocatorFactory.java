@@ -1,13 +1,11 @@
 package org.bobbob.store.internal.engine;
 
 import org.bobbob.store.internal.alloc.ExtentAllocator;
-import org.bobbob.store.internal.alloc.ExtentList;
 import org.bobbob.store.internal.alloc.FileSpace;
 import org.bobbob.store.internal.alloc.Generation;
 import org.bobbob.store.internal.alloc.MultiAllocator;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
-import org.bobbob.store.internal.alloc.RecordIndex;
-import org.bobbob.store.internal.format.MetaReader;
+import org.bobbob.store.internal.alloc.RecordParts;
 
 /**
  * What makes a {@link FileStore} a basic or a multi store: the {@link ObjectAllocator} it builds,
@@ -27,17 +25,10 @@ interface AllocatorFactory {
     ObjectAllocator create(FileSpace space, Generation generation);
 
     /**
-     * Reads the allocator parts of a payload in format {@code version}, adding every extent they
-     * name to {@code used}; with an {@code index} (format 2 on), checks it against them.
+     * Reads the allocator parts of a payload, adding every extent they name to {@code parts.used()};
+     * with an index (format 2 on), checks it against them.
      */
-    ObjectAllocator read(
-            MetaReader in,
-            int version,
-            RecordIndex index,
-            FileSpace space,
-            Generation generation,
-            long end,
-            ExtentList used);
+    ObjectAllocator read(RecordParts parts);
 
     /** Whether {@link #allocateRun} works: the store then offers {@code RunAllocator}. */
     default boolean allocatesRuns() {
@@ -68,15 +59,8 @@ interface AllocatorFactory {
         }
 
         @Override
-        public ObjectAllocator read(
-                MetaReader in,
-                int version,
-                RecordIndex index,
-                FileSpace space,
-                Generation generation,
-                long end,
-                ExtentList used) {
-            return ExtentAllocator.read(in, version, index, space, generation, end, used);
+        public ObjectAllocator read(RecordParts parts) {
+            return ExtentAllocator.read(parts);
         }
 
         @Override
@@ -104,15 +88,8 @@ interface AllocatorFactory {
         }
 
         @Override
-        public ObjectAllocator read(
-                MetaReader in,
-                int version,
-                RecordIndex index,
-                FileSpace space,
-                Generation generation,
-                long end,
-                ExtentList used) {
-            return MultiAllocator.read(in, version, index, space, generation, end, used);
+        public ObjectAllocator read(RecordParts parts) {
+            return MultiAllocator.read(parts);
         }
     }
 }

@@ -14,6 +14,7 @@ import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.ObjectIds;
 import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.alloc.RecordParts;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaRecord;
@@ -131,7 +132,7 @@ final class RecordLoader {
             long recordOffset,
             int recordLength) {
         ExtentList used = new ExtentList();
-        ObjectAllocator built = factory.read(in, version, index, space, generation, end, used);
+        ObjectAllocator built = factory.read(new RecordParts(in, version, index, space, generation, end, used));
         int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
         if (in.position() != partsEnd) {
             throw new MetadataException(
