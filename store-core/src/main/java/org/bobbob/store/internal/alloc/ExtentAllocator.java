@@ -79,11 +79,7 @@ public final class ExtentAllocator implements ObjectAllocator {
         }
         long key = ObjectIds.keyOf(id);
         long packed = sizes.get(key);
-        if (packed < 0) {
-            return false;
-        }
-        sizes.put(key, pack(sizeOf(packed), crc));
-        return true;
+        return packed >= 0 && sizes.replace(key, pack(sizeOf(packed), crc));
     }
 
     /** What {@link #allocateRun} took: the objects' ids, their offsets, and whether they read as zeros already. */

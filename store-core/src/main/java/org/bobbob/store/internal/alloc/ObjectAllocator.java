@@ -17,7 +17,11 @@ public interface ObjectAllocator extends ObjectLocator {
     /** Allocates an object of {@code size} bytes whose CRC32C is {@code crc}, and describes it in {@code out}. */
     void allocate(int size, int crc, Location out);
 
-    /** Records {@code crc} as the CRC32C of live object {@code id}; false if {@code id} is not live. */
+    /**
+     * Records {@code crc} as the checksum of live object {@code id}; false if {@code id} is not
+     * live. Changes one value in place, nothing of the structure: the store calls it under its
+     * shared lock.
+     */
     boolean setCrc(long id, int crc);
 
     /** Frees a live object; false if {@code id} is not live. Its space is parked, not reusable yet. */

@@ -280,6 +280,26 @@ public final class SortedLongLongMap {
     }
 
     /**
+     * Sets the value of {@code key} if it is present, changing nothing else: no entry moves, so
+     * it may run beside readers and beside other replacements of other keys.
+     *
+     * @return whether {@code key} was present
+     */
+    public boolean replace(long key, long value) {
+        int p = pageFor(key);
+        if (p < 0) {
+            return false;
+        }
+        Page page = pages[p];
+        int i = page.search(key);
+        if (i < 0) {
+            return false;
+        }
+        page.values[i] = value;
+        return true;
+    }
+
+    /**
      * Removes {@code key}.
      *
      * @return its value, or -1 if it was absent

@@ -293,15 +293,28 @@ final class AllocatorState {
     }
 
     /**
-     * Records {@code crc} as the CRC32C of object {@code id}'s bytes (a handle finished writing
-     * it); nothing if the object is gone.
+     * Records {@code crc} as the checksum of object {@code id}'s bytes (a write to it finished);
+     * nothing if the object is gone.
+     *
+     * <p>Under the shared lock, not the exclusive one: it changes one value in place and nothing
+     * of the allocator's structure (which only changes under the exclusive lock), so overwrites of
+     * distinct objects do not serialise on it, nor make look-ups retry. Writes of the same object
+     * are ordered by its caller (the {@code ConcurrentStore}'s object lock).
      */
     void setCrc(long id, int crc) throws StoreCorruptedException {
-        long stamp = meta.writeLock();
+        long stamp = meta.readLock();
         try {
-            allocator().setCrc(id, crc);
+            if (allocator == null) { // once, after a lazy open: the next record must carry the checksum
+                meta.unlockRead(stamp);
+                stamp = 0;
+                build();
+                stamp = meta.readLock();
+            }
+            allocator.setCrc(id, crc);
         } finally {
-            meta.unlockWrite(stamp);
+            if (stamp != 0) {
+                meta.unlockRead(stamp);
+            }
         }
     }
 

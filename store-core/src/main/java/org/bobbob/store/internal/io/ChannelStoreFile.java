@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bobbob.store.support.Errors;
 import org.bobbob.store.support.Failures;
 
@@ -49,8 +50,15 @@ public final class ChannelStoreFile implements StoreFile {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
-        this.mapReads = !onMemoryFileSystem(path);
+        this.mapReads = MAPPABLE_BY_DIRECTORY.computeIfAbsent(
+                path.toAbsolutePath().getParent(), directory -> !onMemoryFileSystem(path));
     }
+
+    /**
+     * Whether a directory's files may be read through maps, per directory: asking the file system
+     * its type takes a fraction of a millisecond, and stores are opened again and again.
+     */
+    private static final ConcurrentHashMap<Path, Boolean> MAPPABLE_BY_DIRECTORY = new ConcurrentHashMap<>();
 
     private static boolean onMemoryFileSystem(Path path) {
         try {
