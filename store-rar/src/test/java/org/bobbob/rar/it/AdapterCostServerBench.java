@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * mvn -B -o -pl store-core,store-rar -am verify -Dit.test=AdapterCostServerBench -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
- * {@code -Dbench.ops} and {@code -Dbench.warmup} (defaults 50 000 and 20 000) reach the servlet.
+ * {@code -Dbench.ops} and {@code -Dbench.warmup} (defaults 50 000 and 20 000) reach the servlet;
+ * {@code -Dbench.rounds=true} prints every round as well as the medians.
  * The pooled store's file stays in {@code /dev/shm/bobbob-cost} until the next run deletes it.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -60,7 +61,8 @@ class AdapterCostServerBench {
         String query = "jndi=" + URLEncoder.encode("java:/bobbob/CostStore", StandardCharsets.UTF_8)
                 + "&dir=" + URLEncoder.encode("/dev/shm/bobbob-cost/direct", StandardCharsets.UTF_8)
                 + "&ops=" + Integer.getInteger("bench.ops", 50_000)
-                + "&warmup=" + Integer.getInteger("bench.warmup", 20_000);
+                + "&warmup=" + Integer.getInteger("bench.warmup", 20_000)
+                + "&rounds=" + Boolean.getBoolean("bench.rounds");
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(base.resolve("cost?" + query))

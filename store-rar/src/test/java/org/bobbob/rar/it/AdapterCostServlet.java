@@ -17,7 +17,7 @@ import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
 
 /**
- * {@code GET /cost?jndi=..&dir=..&ops=..&warmup=..}: the adapter's per-call cost inside the server
+ * {@code GET /cost?jndi=..&dir=..&ops=..&warmup=..[&rounds=true]}: the adapter's per-call cost inside the server
  * (see {@link AdapterCostServerBench}), answered as a text table. One operation is a 4 KiB
  * {@code writeNewObjFromBytes} and {@code readBytesFromObj}; after each timed run the objects are
  * deleted and the store synced (not timed), so the pooled store does not grow from run to run. The
@@ -44,6 +44,7 @@ public class AdapterCostServlet extends HttpServlet {
             Path dir = Files.createDirectories(Path.of(request.getParameter("dir")));
             int ops = Integer.parseInt(request.getParameter("ops"));
             int warmup = Integer.parseInt(request.getParameter("warmup"));
+            boolean rounds = "true".equals(request.getParameter("rounds")); // every round, not only medians
             Arrays.fill(DATA, (byte) 7);
             out.printf(
                     Locale.ROOT,
@@ -64,6 +65,16 @@ public class AdapterCostServlet extends HttpServlet {
                         direct[r] = d;
                         perOp[r] = p;
                         held[r] = h;
+                    }
+                    if (rounds) {
+                        out.printf(
+                                Locale.ROOT,
+                                "round %d, %d threads: direct %.0f, per operation %.0f, held %.0f ns/op%n",
+                                r,
+                                threads,
+                                d,
+                                p,
+                                h);
                     }
                 }
                 double base = Timing.median(direct);
