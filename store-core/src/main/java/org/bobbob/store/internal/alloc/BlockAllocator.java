@@ -171,6 +171,9 @@ public final class BlockAllocator {
 
     private long[] parkedIds = new long[16];
     private int parked;
+    /** Bytes of the slots in {@link #parkedIds}. */
+    private long parkedBytes;
+
     private long liveObjects;
     private long liveBytes;
     private int blockCount;
@@ -340,6 +343,12 @@ public final class BlockAllocator {
             parkedIds = Arrays.copyOf(parkedIds, parked * 2);
         }
         parkedIds[parked++] = id;
+        parkedBytes += blocks[(int) ObjectIds.blockNumber(id)].slotSize;
+    }
+
+    /** See {@link ObjectAllocator#parkedBytes}. */
+    public long parkedBytes() {
+        return parkedBytes;
     }
 
     public long freedMark() {
@@ -353,6 +362,7 @@ public final class BlockAllocator {
             Block b = blocks[(int) ObjectIds.blockNumber(id)];
             int slot = ObjectIds.slot(id);
             assert b != null && Block.bit(b.taken, slot) && !Block.bit(b.live, slot) : "parked id " + id;
+            parkedBytes -= b.slotSize;
             Block.clear(b.taken, slot);
             b.takenCount--;
             if (b.takenCount == 0) {

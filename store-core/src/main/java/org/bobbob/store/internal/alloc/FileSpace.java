@@ -66,6 +66,8 @@ public final class FileSpace {
 
     /** Freed ranges not yet reusable (until the sync that recorded the free is durable). */
     private final ExtentList parked = new ExtentList(16);
+    /** The sum of {@link #parked}'s lengths. */
+    private long parkedBytes;
 
     /** An empty space: nothing used, the end at {@code start}. */
     public FileSpace(long start) {
@@ -89,6 +91,7 @@ public final class FileSpace {
         Arrays.fill(nonEmpty, 0);
         freeBytes = 0;
         parked.clear();
+        parkedBytes = 0;
         this.end = end;
         long cursor = start;
         for (int i = 0; i < used.size(); i++) {
@@ -170,6 +173,7 @@ public final class FileSpace {
     public void free(long offset, long length) {
         assert offset >= start && offset + length <= end : "free outside the space: " + offset + "+" + length;
         parked.add(offset, length);
+        parkedBytes += length;
     }
 
     /** A mark covering every range parked so far. */
@@ -181,17 +185,14 @@ public final class FileSpace {
     public void releaseFreed(int mark) {
         for (int i = 0; i < mark; i++) {
             freeNow(parked.offset(i), parked.length(i));
+            parkedBytes -= parked.length(i);
         }
         parked.dropFirst(mark);
     }
 
     /** Bytes parked and not yet reusable. */
     public long parkedBytes() {
-        long sum = 0;
-        for (int i = 0; i < parked.size(); i++) {
-            sum += parked.length(i);
-        }
-        return sum;
+        return parkedBytes;
     }
 
     /** Makes a range reusable at once, merging it with neighbouring holes. */

@@ -71,6 +71,11 @@ public final class MultiAllocator implements ObjectAllocator {
     }
 
     @Override
+    public long parkedBytes() {
+        return blocks.parkedBytes();
+    }
+
+    @Override
     public long freedMark() {
         return blocks.freedMark();
     }

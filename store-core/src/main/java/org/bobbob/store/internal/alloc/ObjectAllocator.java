@@ -36,6 +36,11 @@ public interface ObjectAllocator extends ObjectLocator {
     /** Parks the space of an object freed by {@link #freeKeepingSpace}, {@code allocatedSize} bytes. */
     void releaseKept(long id, int allocatedSize);
 
+    /** Bytes this allocator has parked itself (beyond what {@link FileSpace} parks). */
+    default long parkedBytes() {
+        return 0;
+    }
+
     /** A mark covering everything this allocator has parked so far (beyond what {@link FileSpace} parks). */
     long freedMark();
 

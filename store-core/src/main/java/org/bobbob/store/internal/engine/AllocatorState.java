@@ -73,6 +73,18 @@ final class AllocatorState {
     private long recordOffset;
     private int recordLength;
 
+    /**
+     * A commit is due before the next allocation when at least this many freed bytes wait for a
+     * sync, and at least an eighth of the file: their space can then take new objects instead of
+     * the file growing. Small enough that churn within one sync window keeps the file near its
+     * live size; large enough that a few deletes never cost a commit.
+     */
+    static final long REUSE_COMMIT_MIN = 1L << 20;
+    /** Bytes freed and waiting for a sync, as of the last change; read without the lock. */
+    private volatile long waitingFreed;
+    /** The allocator end as of the last change; read without the lock. */
+    private volatile long endSeen;
+
     AllocatorState(Path path, AllocatorFactory factory) {
         this.path = path;
         this.factory = factory;
@@ -227,10 +239,27 @@ final class AllocatorState {
             if (id == primeId) {
                 primeId = 0;
             }
+            noteWaitingFreed();
             return true;
         } finally {
             meta.unlockWrite(stamp);
         }
+    }
+
+    /** Updates what {@link #freedSpaceWaits} reads; caller holds the write lock. */
+    private void noteWaitingFreed() {
+        waitingFreed = space.parkedBytes() + (allocator != null ? allocator.parkedBytes() : 0);
+        endSeen = space.end();
+    }
+
+    /**
+     * Whether so much freed space waits for a sync ({@link #REUSE_COMMIT_MIN}, and an eighth of the
+     * file) that the next allocation should commit first, to reuse it rather than grow the file.
+     * Lock-free: an estimate as of the last free or commit.
+     */
+    boolean freedSpaceWaits() {
+        long waiting = waitingFreed;
+        return waiting >= REUSE_COMMIT_MIN && waiting >= endSeen >>> 3;
     }
 
     /**
@@ -262,6 +291,7 @@ final class AllocatorState {
             Integer allocatedSize = kept.remove(id);
             if (allocatedSize != null) {
                 allocator.releaseKept(id, allocatedSize);
+                noteWaitingFreed();
             }
         } finally {
             meta.unlockWrite(stamp);
@@ -404,7 +434,7 @@ final class AllocatorState {
                 a.liveBytes(),
                 space.end(),
                 space.freeBytes(),
-                space.parkedBytes(),
+                space.parkedBytes() + a.parkedBytes(),
                 syncs,
                 a.footprintBytes() + space.footprintBytes());
     }
@@ -485,6 +515,7 @@ final class AllocatorState {
                 }
                 recordOffset = e.offset();
                 recordLength = length;
+                noteWaitingFreed();
                 return space.end();
             }
             space.free(e.offset(), RecordLoader.recordExtent(length));

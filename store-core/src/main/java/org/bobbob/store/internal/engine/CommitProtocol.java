@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.internal.format.HeaderSlot;
@@ -138,6 +139,24 @@ final class CommitProtocol {
             return translate(e);
         }
         return Errors.syncFailed(file.path(), e);
+    }
+
+    /**
+     * A commit of the store's own, so that freed space becomes reusable before the file grows for
+     * a new object (see {@code AllocatorState.freedSpaceWaits}); if another thread's commit already
+     * did it, {@code stillDue} says so and nothing happens. The same protocol as {@link #sync()}:
+     * it only makes durable sooner what would have been at the next sync.
+     */
+    void commitToReuse(BooleanSupplier stillDue) throws IOException {
+        syncLock.lock();
+        try {
+            checkOpen();
+            if (stillDue.getAsBoolean()) {
+                commit();
+            }
+        } finally {
+            syncLock.unlock();
+        }
     }
 
     /** Commits, after checking the store is open. */

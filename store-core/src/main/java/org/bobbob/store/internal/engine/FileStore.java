@@ -67,6 +67,10 @@ import org.bobbob.store.support.Failures;
  * A crash before slot A is durable leaves the previous state; a torn slot A leaves slot B (the
  * previous state, intact by step 4's rule); after slot A the new state.
  *
+ * <p>The store also commits by itself, the same way, when a new object would otherwise grow the
+ * file while at least 1 MiB (and an eighth of the file) of freed space waits for a sync: churn
+ * within one sync window then reuses that space instead of growing the file by it.
+ *
  * <h2>Threads</h2>
  * Safe for concurrent use on distinct objects: allocator state is guarded by a
  * {@link StampedLock} in {@link AllocatorState} (mutations exclusive and short, never across data
@@ -168,11 +172,22 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     }
 
     private Location allocate(int size, int crc) throws IOException {
+        reuseFreedSpaceFirst();
         commits.claimGeneration();
         Location loc = new Location();
         state.allocate(size, crc, loc);
         commits.changed();
         return loc;
+    }
+
+    /**
+     * Commits first when much freed space waits for a sync (churn within one sync window), so
+     * that the new object can take it instead of growing the file. One volatile read otherwise.
+     */
+    private void reuseFreedSpaceFirst() throws IOException {
+        if (state.freedSpaceWaits()) {
+            commits.commitToReuse(state::freedSpaceWaits);
+        }
     }
 
     // ---------------------------------------------------------------- Storer
@@ -399,6 +414,7 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         }
         enter();
         try {
+            reuseFreedSpaceFirst();
             commits.claimGeneration();
             ExtentAllocator.Run run = state.allocateRun(size, count);
             commits.changed();
