@@ -86,7 +86,7 @@ final class Child {
     }
 
     private boolean wants(String workload) {
-        String w = opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,heap,small");
+        String w = opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w7,heap,small");
         for (String s : w.split(",")) {
             if (s.trim().equalsIgnoreCase(workload)) {
                 return true;
@@ -215,7 +215,10 @@ final class Child {
         }
 
         if (wants("w3")) {
-            churn(sizes, label);
+            churn(sizes, label, "w3");
+        }
+        if (wants("w7")) {
+            churn(sizes, label, "w7");
         }
 
         if (wants("small")) {
@@ -444,9 +447,12 @@ final class Child {
     /**
      * W3: a fresh store of N objects (untimed), then timed: delete a random half, durable, write
      * as many new ones (new sizes), durable. Then space amplification after close + reopen, and
-     * after the store's own compaction where it has one.
+     * after the store's own compaction where it has one. W7 ({@code figure} "w7"): the same
+     * without the durable step between the deletes and the writes (one sync window), and also
+     * the space amplification right after the final durable step.
      */
-    private void churn(int[] sizes0, String label) throws Exception {
+    private void churn(int[] sizes0, String label, String figure) throws Exception {
+        boolean oneWindow = figure.equals("w7");
         Path dir = fresh("churn");
         StoreAdapter s = contender.create(dir, storeOptions);
         int half = n / 2;
@@ -463,13 +469,15 @@ final class Child {
         for (int i : victims) {
             s.delete(keys[i]);
         }
-        s.durable();
+        if (!oneWindow) {
+            s.durable();
+        }
         long tDel = System.nanoTime() - t0;
         long tPut = writeAll(s, keys, sizes, 0, newcomers);
         t0 = System.nanoTime();
         s.durable();
         long tSync = System.nanoTime() - t0;
-        out("w3.ops", (double) (2 * half) / sec(tDel + tPut + tSync));
+        out(figure + ".ops", (double) (2 * half) / sec(tDel + tPut + tSync));
 
         long live = 0;
         boolean[] dead = new boolean[n + half];
@@ -482,11 +490,14 @@ final class Child {
                 live += sizes[i];
             }
         }
+        if (oneWindow) {
+            out("w7.amp_sync", (double) s.fileBytes() / live);
+        }
         s.close();
         s.reopen();
-        out("w3.amp_reopen", (double) s.fileBytes() / live);
+        out(figure + ".amp_reopen", (double) s.fileBytes() / live);
         checkLive(s, keys, sizes, dead, label);
-        if (s.canCompact()) {
+        if (s.canCompact() && !oneWindow) {
             try {
                 t0 = System.nanoTime();
                 s.compact();
