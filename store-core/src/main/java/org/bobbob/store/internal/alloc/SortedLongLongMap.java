@@ -100,13 +100,18 @@ public final class SortedLongLongMap {
 
     /** The value for {@code key}, or -1. */
     public long get(long key) {
+        long at = find(key);
+        return at < 0 ? -1 : pages[(int) (at >>> 32)].values[(int) at];
+    }
+
+    /** Where {@code key} is: its page in the high word, its index in the page in the low; -1 if absent. */
+    private long find(long key) {
         int p = pageFor(key);
         if (p < 0) {
             return -1;
         }
-        Page page = pages[p];
-        int i = page.search(key);
-        return i >= 0 ? page.values[i] : -1;
+        int i = pages[p].search(key);
+        return i < 0 ? -1 : (long) p << 32 | i;
     }
 
     /** The last page whose first key is at most {@code key}, or -1 if there is none. */
@@ -286,16 +291,11 @@ public final class SortedLongLongMap {
      * @return whether {@code key} was present
      */
     public boolean replace(long key, long value) {
-        int p = pageFor(key);
-        if (p < 0) {
+        long at = find(key);
+        if (at < 0) {
             return false;
         }
-        Page page = pages[p];
-        int i = page.search(key);
-        if (i < 0) {
-            return false;
-        }
-        page.values[i] = value;
+        pages[(int) (at >>> 32)].values[(int) at] = value;
         return true;
     }
 
@@ -305,15 +305,13 @@ public final class SortedLongLongMap {
      * @return its value, or -1 if it was absent
      */
     public long remove(long key) {
-        int p = pageFor(key);
-        if (p < 0) {
+        long at = find(key);
+        if (at < 0) {
             return -1;
         }
+        int p = (int) (at >>> 32);
+        int i = (int) at;
         Page page = pages[p];
-        int i = page.search(key);
-        if (i < 0) {
-            return -1;
-        }
         long old = page.values[i];
         System.arraycopy(page.keys, i + 1, page.keys, i, page.count - i - 1);
         System.arraycopy(page.values, i + 1, page.values, i, page.count - i - 1);
