@@ -224,6 +224,12 @@ class FailureModesTest {
                 assertTrue(
                         full.code() == ErrorCode.SYNC_FAILED || full.code() == ErrorCode.IO_FAILED,
                         "a full disk is BOB-207 at sync, or BOB-208 at a write: " + full);
+                for (int i = 0; i < 5; i++) { // from now on a write the disk cannot take fails at its call
+                    int seed = 200 + i;
+                    StoreException e = assertThrows(
+                            StoreException.class, () -> s.writeNewObjFromBytes(TestBytes.of(seed, 20_000)));
+                    assertEquals(ErrorCode.IO_FAILED, e.code(), e.getMessage());
+                }
                 for (Map.Entry<Long, byte[]> e : synced.entrySet()) {
                     assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()));
                 }

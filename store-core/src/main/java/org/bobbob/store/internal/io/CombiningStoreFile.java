@@ -115,6 +115,8 @@ public final class CombiningStoreFile implements StoreFile {
     private long innerSize = -1;
     /** Set by close(): later calls fail as a closed channel's would, rather than filling the cache. */
     private volatile boolean closed;
+    /** Set when the file refused a write (a full disk): writes then go straight through; see {@link #writeOut}. */
+    private volatile boolean writingThrough;
     /**
      * Direct writes under way, per stripe of chunk indexes. Counted up under the lock, when the
      * write is decided; down after it, without the lock. A chunk is loaded (under the lock) only
@@ -166,10 +168,10 @@ public final class CombiningStoreFile implements StoreFile {
     private int write(ByteBuffer src, long position, boolean newObject) throws IOException {
         checkOpen();
         int n = src.remaining();
-        if (n >= CHUNK_SIZE / 2) {
+        if (n >= CHUNK_SIZE / 2 || writingThrough) {
             synchronized (lock) {
                 flushRange(position, position + n);
-                int written = inner.write(src, position);
+                int written = writeThrough(src, position);
                 innerSize = Math.max(innerSize(), position + written);
                 return written;
             }
@@ -194,12 +196,22 @@ public final class CombiningStoreFile implements StoreFile {
             // the file's end when it was made), and these lie wholly below the file's end; nor
             // can one be loaded while this write is counted in flight.
             try {
-                return inner.write(src, position);
+                return writeThrough(src, position);
             } finally {
                 countInFlight(position, end, -1);
             }
         }
         return n;
+    }
+
+    /** One write to the file; a failure makes later writes go through too ({@link #writeOut}). */
+    private int writeThrough(ByteBuffer src, long position) throws IOException {
+        try {
+            return inner.write(src, position);
+        } catch (IOException e) {
+            writingThrough = true;
+            throw e;
+        }
     }
 
     private void countInFlight(long from, long to, int delta) {
@@ -326,10 +338,20 @@ public final class CombiningStoreFile implements StoreFile {
         return innerSize;
     }
 
-    /** Writes the chunk's dirty interval to the file. Caller holds {@link #lock}. */
+    /**
+     * Writes the chunk's dirty interval to the file. Caller holds {@link #lock}. If that fails
+     * (a full disk), writes go through to the file from then on, each failing at its own call,
+     * until a {@link #force} succeeds: a write the file cannot take must not seem to succeed
+     * into memory.
+     */
     private void writeOut(Chunk c) throws IOException {
         if (c.hi > c.lo) {
-            inner.writeFully(ByteBuffer.wrap(c.buf, c.lo, c.hi - c.lo), c.base() + c.lo);
+            try {
+                inner.writeFully(ByteBuffer.wrap(c.buf, c.lo, c.hi - c.lo), c.base() + c.lo);
+            } catch (IOException e) {
+                writingThrough = true;
+                throw e;
+            }
             innerSize = Math.max(innerSize(), c.base() + c.hi);
             c.lo = 0;
             c.hi = 0;
@@ -457,6 +479,7 @@ public final class CombiningStoreFile implements StoreFile {
             flushAll();
         }
         inner.force();
+        writingThrough = false; // the file took everything: gather writes again
     }
 
     @Override
