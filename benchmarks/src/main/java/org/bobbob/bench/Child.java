@@ -86,7 +86,7 @@ final class Child {
     }
 
     private boolean wants(String workload) {
-        String w = opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w7,heap,small");
+        String w = opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w7,w8,w9,heap,small");
         for (String s : w.split(",")) {
             if (s.trim().equalsIgnoreCase(workload)) {
                 return true;
@@ -219,6 +219,12 @@ final class Child {
         }
         if (wants("w7")) {
             churn(sizes, label, "w7");
+        }
+        if (wants("w8")) {
+            readRightAfterWriting(sizes, order, label);
+        }
+        if (wants("w9")) {
+            mixedWithInserts(sizes, label);
         }
 
         if (wants("small")) {
@@ -406,6 +412,83 @@ final class Child {
     /** W4: {@code ops} operations split over {@code threads}, each a read (checked) or an overwrite. */
     private double mixed(StoreAdapter s, long[] keys, int[] sizes, int threads, int ops, String label)
             throws Exception {
+        return timedThreads(threads, ops, "w4", (tid, r) -> {
+            int i = r.nextInt(keys.length);
+            if (r.nextBoolean()) {
+                Payload.verifyIndex(label, keys[i], s.get(keys[i]), i, sizes[i]);
+            } else {
+                s.overwrite(keys[i], Payload.content(i, 1 + tid, sizes[i]));
+            }
+        });
+    }
+
+    /**
+     * W8: a fresh store, N objects written (untimed), then at once, in the same process and
+     * without a durable step, every object read once in a random order (timed, checked).
+     */
+    private void readRightAfterWriting(int[] sizes, int[] order, String label) throws Exception {
+        Path dir = fresh("w8");
+        StoreAdapter s = contender.create(dir, storeOptions);
+        long[] keys = new long[sizes.length];
+        writeAll(s, keys, sizes, 0, null);
+        out("w8.ops", sizes.length / sec(readAll(s, keys, sizes, order, label)));
+        s.close();
+        delete(dir);
+    }
+
+    /**
+     * W9: a fresh store of N objects (untimed), then 2 N operations of 50 % reads (checked), 25 %
+     * same-size overwrites and 25 % inserts of new objects, on random objects of the first N: on 1
+     * thread, and on 8 threads (stores that are not thread-safe behind one lock of the caller's).
+     */
+    private void mixedWithInserts(int[] sizes, String label) throws Exception {
+        for (int threads : new int[] {1, 8}) {
+            Path dir = fresh("w9");
+            // LMDB's write transactions belong to the thread that began them: with several
+            // threads its puts cannot share one batch, so each commits its own
+            StoreAdapter.Options options = threads == 1
+                    ? storeOptions
+                    : new StoreAdapter.Options(storeOptions.mapdbMmap(), 1, storeOptions.rawBuffer());
+            StoreAdapter s = contender.create(dir, options);
+            long[] keys = new long[sizes.length];
+            writeAll(s, keys, sizes, 0, null);
+            Object callerLock = contender.threadSafe() ? null : new Object();
+            double opsPerSec = timedThreads(threads, 2 * sizes.length, "w9", (tid, r) -> {
+                int i = r.nextInt(keys.length);
+                int roll = r.nextInt(4);
+                if (callerLock == null) {
+                    mixOp(s, keys, sizes, i, roll, tid, label);
+                } else {
+                    synchronized (callerLock) {
+                        mixOp(s, keys, sizes, i, roll, tid, label);
+                    }
+                }
+            });
+            out("w9.t" + threads + ".ops", opsPerSec);
+            s.close();
+            delete(dir);
+        }
+    }
+
+    private static void mixOp(StoreAdapter s, long[] keys, int[] sizes, int i, int roll, int tid, String label)
+            throws Exception {
+        if (roll < 2) {
+            Payload.verifyIndex(label, keys[i], s.get(keys[i]), i, sizes[i]);
+        } else if (roll == 2) {
+            s.overwrite(keys[i], Payload.content(i, 1 + tid, sizes[i]));
+        } else {
+            s.put(Payload.content(i, 100 + tid, sizes[i]));
+        }
+    }
+
+    /** One operation of a thread ({@code tid}) with its own random source. */
+    @FunctionalInterface
+    private interface Op {
+        void run(int tid, SplittableRandom r) throws Exception;
+    }
+
+    /** {@code ops} operations split over {@code threads} started together: ops/s over the wall time. */
+    private double timedThreads(int threads, int ops, String name, Op op) throws Exception {
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] ts = new Thread[threads];
@@ -418,18 +501,13 @@ final class Child {
                         try {
                             start.await();
                             for (int k = 0; k < per; k++) {
-                                int i = r.nextInt(keys.length);
-                                if (r.nextBoolean()) {
-                                    Payload.verifyIndex(label, keys[i], s.get(keys[i]), i, sizes[i]);
-                                } else {
-                                    s.overwrite(keys[i], Payload.content(i, 1 + tid, sizes[i]));
-                                }
+                                op.run(tid, r);
                             }
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);
                         }
                     },
-                    "w4-" + t);
+                    name + "-" + t);
             ts[t].start();
         }
         start.await();
@@ -439,7 +517,7 @@ final class Child {
         }
         long nanos = System.nanoTime() - t0;
         if (failure.get() != null) {
-            throw new IllegalStateException("W4 with " + threads + " threads failed", failure.get());
+            throw new IllegalStateException(name + " with " + threads + " threads failed", failure.get());
         }
         return (double) per * threads / sec(nanos);
     }

@@ -36,7 +36,7 @@ final class Compare {
               --n=100000            objects in W1..W5 (sizes log-uniform 16 B..16 KiB)
               --runs=3              runs per store (each store in its own JVM per run); medians
               --stores=LIST         of %s (default all)
-              --workloads=LIST      of w1,w2,w3,w4,w5,w7,heap,small (default all; w1 w2 w4 w5 heap share one store)
+              --workloads=LIST      of w1,w2,w3,w4,w5,w7,w8,w9,heap,small (default all; w1 w2 w4 w5 heap share one store)
               --threads=1,2,4       W4 thread counts (stores that are not thread-safe run 1 only)
               --w2-passes=3         W2 passes over all objects (each its own random order); the median pass
               --w4-ops=N            W4 operations per thread count (default 4 n)
@@ -77,6 +77,9 @@ final class Compare {
             new Fig("w7.ops", "W7 churn in one sync window ops/s", true, Contender.RAW_BUFFERED),
             new Fig("w7.amp_sync", "W7 space amp, after the sync", false, Contender.RAW_BUFFERED),
             new Fig("w7.amp_reopen", "W7 space amp, after reopen", false, Contender.RAW_BUFFERED),
+            new Fig("w8.ops", "W8 read right after writing ops/s", true, Contender.RAW_PWRITE),
+            new Fig("w9.t1.ops", "W9 read/overwrite/insert ops/s, 1 thread", true, Contender.RAW_PWRITE),
+            new Fig("w9.t8.ops", "W9 read/overwrite/insert ops/s, 8 threads", true, Contender.RAW_PWRITE),
             new Fig("w4.t1.ops", "W4 50/50 ops/s, 1 thread", true, Contender.RAW_PWRITE),
             new Fig("w4.t2.ops", "W4 50/50 ops/s, 2 threads", true, Contender.RAW_PWRITE),
             new Fig("w4.t4.ops", "W4 50/50 ops/s, 4 threads", true, Contender.RAW_PWRITE),
@@ -122,6 +125,15 @@ final class Compare {
                     1.25,
                     false,
                     List.of(Contender.BASIC)),
+            new Target("W8 read right after writing >= 1.0x best peer", "w8.ops", "peer", 1.0, true, BOB),
+            new Target("W9 mixed, 1 thread >= 1.0x best peer", "w9.t1.ops", "peer", 1.0, true, BOB),
+            new Target(
+                    "W9 mixed, 8 threads >= 1.0x best peer",
+                    "w9.t8.ops",
+                    "peer",
+                    1.0,
+                    true,
+                    List.of(Contender.CONC_MULTI)),
             new Target("W4 2 threads >= 1.0x best peer", "w4.t2.ops", "peer", 1.0, true, List.of(Contender.CONC_MULTI)),
             new Target("W4 4 threads >= 1.0x best peer", "w4.t4.ops", "peer", 1.0, true, List.of(Contender.CONC_MULTI)),
             new Target("W5 close+reopen <= best peer", "w5.ms", "peer", 1.0, false, BOB),
@@ -240,8 +252,9 @@ final class Compare {
         String smallStores = opt.getOrDefault("small-stores", "multi");
         boolean small = smallStores.equals("all")
                 || Arrays.asList(smallStores.split(",")).contains(k.label());
-        List<String> w = new ArrayList<>(Arrays.asList(
-                opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w7,heap,small").split(",")));
+        List<String> w =
+                new ArrayList<>(Arrays.asList(opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w7,w8,w9,heap,small")
+                        .split(",")));
         if (!small) {
             w.remove("small");
         }

@@ -81,9 +81,17 @@ public final class LmdbAdapter extends DirectoryAdapter {
         }
     }
 
+    /** With a batch of 1, each put is its own write transaction in the calling thread: safe from any thread. */
     @Override
     public long put(byte[] data) {
         long k = next.getAndIncrement();
+        if (batch == 1) {
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                db.reserve(txn, key(k), data.length).put(data);
+                txn.commit();
+            }
+            return k;
+        }
         db.reserve(batchTxn(), key(k), data.length).put(data);
         endOp();
         return k;
