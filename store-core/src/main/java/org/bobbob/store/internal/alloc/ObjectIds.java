@@ -16,7 +16,7 @@ package org.bobbob.store.internal.alloc;
  * ({@link Generation} says why it is later), so its check differs.
  *
  * <h2>Bounds</h2>
- * Offsets lie below {@value #MAX_FILE_END_TEXT} (16 TiB, the largest file ext4 allows), so a file
+ * Offsets lie below 2^44 (16 TiB, the largest file ext4 allows), so a file
  * never grows past {@link #MAX_FILE_END}; block numbers lie below 2^30. Checks wrap: a stale id can
  * name a new object only if the new one starts at exactly the same place and the store's
  * generation advanced by a multiple of 2^18 (extents) or 2^22 (slots) between the two
@@ -28,7 +28,6 @@ public final class ObjectIds {
     /** Every byte of a store lies below this offset. */
     public static final long MAX_FILE_END = 1L << OFFSET_BITS;
 
-    static final String MAX_FILE_END_TEXT = "2^44";
     static final long OFFSET_MASK = MAX_FILE_END - 1;
     static final long SLOT_TAG = 1L << 62;
     static final int EXTENT_CHECK_BITS = 62 - OFFSET_BITS;
@@ -83,10 +82,6 @@ public final class ObjectIds {
 
     static int keyCheck(long key) {
         return (int) key & EXTENT_CHECK_MASK;
-    }
-
-    static long idOfKey(long key) {
-        return extentId(keyOffset(key), keyCheck(key));
     }
 
     // ---------------------------------------------------------------- slots

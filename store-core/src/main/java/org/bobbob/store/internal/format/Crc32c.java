@@ -1,6 +1,5 @@
 package org.bobbob.store.internal.format;
 
-import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
@@ -107,13 +106,6 @@ public final class Crc32c {
     public static int of(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, offset, length);
-        return (int) crc.getValue();
-    }
-
-    /** The CRC32C of the bytes remaining in {@code bytes}; its position does not move. */
-    public static int of(ByteBuffer bytes) {
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.duplicate());
         return (int) crc.getValue();
     }
 }

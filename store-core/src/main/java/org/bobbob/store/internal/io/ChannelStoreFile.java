@@ -231,11 +231,6 @@ public final class ChannelStoreFile implements StoreFile {
         mapped.unmapAll();
     }
 
-    /** Segments of the file mapped and not unmapped yet (for tests). */
-    public int mappedSegments() {
-        return mapped.mappedSegments();
-    }
-
     @Override
     public String toString() {
         return "ChannelStoreFile[" + path + "]";

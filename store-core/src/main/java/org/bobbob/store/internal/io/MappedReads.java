@@ -126,11 +126,6 @@ final class MappedReads {
         maps = NONE;
     }
 
-    /** Segments mapped and not unmapped yet. */
-    synchronized int mappedSegments() {
-        return mappedEver.size();
-    }
-
     /**
      * Unmaps every segment ever mapped. The caller guarantees that no {@link #read} is running or
      * will start: touching an unmapped segment would crash the JVM.

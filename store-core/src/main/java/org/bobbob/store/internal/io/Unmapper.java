@@ -32,11 +32,6 @@ final class Unmapper {
         }
     }
 
-    /** Whether {@link #unmap} really unmaps. */
-    static boolean available() {
-        return INVOKE_CLEANER != null;
-    }
-
     /** Unmaps {@code segment}; nobody may touch it afterwards. */
     static void unmap(MappedByteBuffer segment) {
         if (INVOKE_CLEANER == null) {
