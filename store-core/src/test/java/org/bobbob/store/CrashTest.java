@@ -143,7 +143,7 @@ class CrashTest {
         }
         SplittableRandom r = new SplittableRandom(issued.size());
         for (int i = 0; i < issued.size() + 200; i++) {
-            int size = r.nextInt(3) == 0 ? r.nextInt(20_000) : r.nextInt(600); // as the child's
+            int size = CrashWorker.size(r);
             long id = s.writeNewObjFromBytes(TestBytes.of(i, size));
             assertFalse(issued.contains(id), round + ": new object got id " + id + ", given before the crash");
             if (i % 50 == 0) {

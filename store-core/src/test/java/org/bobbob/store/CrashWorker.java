@@ -30,7 +30,7 @@ public final class CrashWorker {
             while (true) {
                 int op = r.nextInt(100);
                 if (op < 55 || live.isEmpty()) {
-                    int size = r.nextInt(3) == 0 ? r.nextInt(20_000) : r.nextInt(600);
+                    int size = size(r);
                     long seed = seeds++;
                     long id = s.writeNewObjFromBytes(TestBytes.of(seed, size));
                     live.add(new long[] {id, size});
@@ -50,6 +50,11 @@ public final class CrashWorker {
                 }
             }
         }
+    }
+
+    /** The size of a new object: a third up to 20 000 bytes, the rest up to 600. */
+    static int size(SplittableRandom r) {
+        return r.nextInt(3) == 0 ? r.nextInt(20_000) : r.nextInt(600);
     }
 
     private static void println(PrintStream out, String line) {

@@ -287,7 +287,8 @@ public final class SampleServer {
             } catch (ConnectException notYet) {
                 last = -1;
             }
-            // An outside server has no event to wait on: poll it, briefly.
+            // Why a sleep: the server is another process, and nothing it does can wake this
+            // thread; between two health requests, wait a tenth of a second rather than spin.
             Thread.sleep(100);
         }
         throw new IllegalStateException(

@@ -521,20 +521,21 @@ public final class BlockAllocator {
             }
         }
         long checkMode = checks ? in.getVarLong((long) ObjectIds.SLOT_CHECK_MASK << 1, "block check") : 0;
-        boolean perSlot = (checkMode & 1) != 0;
-        for (int w = 0; checks && w < b.live.length; w++) {
-            for (long word = b.live[w]; word != 0; word &= word - 1) {
-                int check = perSlot ? in.getMedium() : (int) (checkMode >>> 1);
-                if (check > ObjectIds.SLOT_CHECK_MASK) {
-                    throw new MetadataException(
-                            "object check " + check + " has more than " + ObjectIds.SLOT_CHECK_BITS + " bits");
+        if ((checkMode & 1) == 0) {
+            b.check = (int) (checkMode >>> 1); // one check for every live slot (0 before format 3)
+        } else {
+            b.checks = new int[b.slots];
+            for (int w = 0; w < b.live.length; w++) {
+                for (long word = b.live[w]; word != 0; word &= word - 1) {
+                    int check = in.getMedium();
+                    if (check > ObjectIds.SLOT_CHECK_MASK) {
+                        throw new MetadataException(
+                                "object check " + check + " has more than " + ObjectIds.SLOT_CHECK_BITS + " bits");
+                    }
+                    b.checks[(w << 6) + Long.numberOfTrailingZeros(word)] = check;
                 }
-                int slot = (w << 6) + Long.numberOfTrailingZeros(word);
-                b.setCheck(slot, check);
-                b.liveCount++; // setCheck keys off the live slots set so far; the caller sets the count
             }
         }
-        b.liveCount = 0;
         for (int w = 0; checks && w < b.live.length; w++) {
             for (long word = b.live[w]; word != 0; word &= word - 1) {
                 b.crcs[(w << 6) + Long.numberOfTrailingZeros(word)] = in.getInt();

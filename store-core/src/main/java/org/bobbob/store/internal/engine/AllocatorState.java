@@ -307,19 +307,29 @@ final class AllocatorState {
     long existingPrime(int size) throws StoreException {
         long stamp = meta.readLock();
         try {
-            Location loc = new Location();
-            if (primeId != 0 && locator.locate(primeId, loc)) {
-                if (loc.size < size) {
-                    throw Errors.primeTooSmall(primeId, loc.size, size);
-                }
-                return primeId;
-            }
-            return 0;
+            return livePrime(size);
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
         } finally {
             meta.unlockRead(stamp);
         }
+    }
+
+    /**
+     * The prime object's id if it is live, found without building the allocator; 0 if there is
+     * none. Caller holds the lock, shared or exclusive.
+     *
+     * @throws StoreException BOB-103 if it holds fewer than {@code size} bytes
+     */
+    private long livePrime(int size) throws StoreException {
+        Location loc = new Location();
+        if (primeId != 0 && locator.locate(primeId, loc)) {
+            if (loc.size < size) {
+                throw Errors.primeTooSmall(primeId, loc.size, size);
+            }
+            return primeId;
+        }
+        return 0;
     }
 
     /**
@@ -363,13 +373,11 @@ final class AllocatorState {
     long prime(int size, ZeroFill zeros, Runnable changed) throws IOException {
         long stamp = meta.writeLock();
         try {
-            Location loc = new Location();
-            if (primeId != 0 && locator.locate(primeId, loc)) { // no need to build the allocator
-                if (loc.size < size) {
-                    throw Errors.primeTooSmall(primeId, loc.size, size);
-                }
-                return primeId;
+            long existing = livePrime(size);
+            if (existing != 0) {
+                return existing;
             }
+            Location loc = new Location();
             ObjectAllocator a = allocator();
             try {
                 a.allocate(size, Crc32c.sealedZeros(size), loc);

@@ -29,12 +29,14 @@ final class CommitProtocol {
     private final AllocatorState state;
     /** What the closed store is called in messages (the engine, by its {@code toString()}). */
     private final Object owner;
-    /** Serialises syncs (and close); guards {@link #sequence} and {@link #metaWriter}. */
+    /** Serialises syncs (and close); guards {@link #current} and {@link #metaWriter}. */
     private final ReentrantLock syncLock = new ReentrantLock();
 
     private final MetaWriter metaWriter = new MetaWriter();
-    private long sequence;
-    /** The header slots as last written (or opened): what a claim-only write repeats. */
+    /**
+     * The header slots as last written (or opened), null in a new store before its first commit:
+     * the sequence the next write continues, and what a claim-only write repeats.
+     */
     private HeaderSlot current;
     /**
      * Whether a durable header slot claims the current generation. False after an open until the
@@ -60,7 +62,6 @@ final class CommitProtocol {
 
     /** The header slot the store opened. */
     void opened(HeaderSlot header) {
-        sequence = header.sequence();
         current = header;
     }
 
@@ -238,6 +239,7 @@ final class CommitProtocol {
      * format {@code version}; both claim generation {@code claim}.
      */
     private void writeHeaders(int version, long offset, int length, long end, int claim) throws IOException {
+        long sequence = current == null ? 0 : current.sequence();
         HeaderSlot slot = null;
         for (int step = 1; step <= 2; step++) {
             long seq = sequence + step;
@@ -245,7 +247,6 @@ final class CommitProtocol {
             file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
             file.force();
         }
-        sequence += 2;
         current = slot;
         claimed = true;
     }

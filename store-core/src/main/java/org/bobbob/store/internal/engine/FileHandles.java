@@ -77,6 +77,18 @@ final class FileHandles {
         }
 
         void finish() throws IOException {}
+
+        /**
+         * Adds {@code n} bytes of {@code buf} from {@code from} to {@link #crc}: straight from the
+         * array when there is one (no buffer allocated per call), else through a view.
+         */
+        void count(ByteBuffer buf, int from, int n) {
+            if (buf.hasArray()) {
+                crc.update(buf.array(), buf.arrayOffset() + from, n);
+            } else {
+                crc.update(buf.duplicate().limit(from + n).position(from));
+            }
+        }
     }
 
     static final class Writer extends Handle implements ObjectWriter {
@@ -108,7 +120,7 @@ final class FileHandles {
             if (n > size - position) {
                 throw Errors.writeLimit(id, size, position, n);
             }
-            ByteBuffer written = src.duplicate();
+            int from = src.position();
             try {
                 if (newObject) {
                     file.writeNewObject(src, offset + position);
@@ -118,7 +130,7 @@ final class FileHandles {
             } catch (IOException e) {
                 throw store.commits.translate(e);
             }
-            crc.update(written); // only bytes that were written: a failed write leaves the old ones
+            count(src, from, n); // only bytes that were written: a failed write leaves the old ones
             position += n;
             store.commits.changed();
             return n;
@@ -199,7 +211,7 @@ final class FileHandles {
                 dst.limit(limit);
             }
             if (expectedCrc != 0) {
-                crc.update(dst.duplicate().flip().position(dst.position() - got));
+                count(dst, dst.position() - got, got);
             }
             position += got;
             if (position == size && expectedCrc != 0) {

@@ -2,7 +2,6 @@ package org.bobbob.store.internal.format;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
 
 /**
  * One of the two header slots at the start of the file. Each sync writes the next sequence
@@ -66,9 +65,7 @@ public record HeaderSlot(
                 .putInt(recordLength)
                 .putInt(generationClaim)
                 .putLong(end);
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, 48);
-        b.putInt((int) crc.getValue());
+        b.putInt(Crc32c.of(b.array(), 0, 48));
         return b.flip();
     }
 
@@ -90,10 +87,9 @@ public record HeaderSlot(
         }
         byte[] first = new byte[48];
         b.get(0, first);
-        CRC32C crc = new CRC32C();
-        crc.update(first);
+
         int version = b.getInt(8);
-        if ((int) crc.getValue() != b.getInt(48)) {
+        if (Crc32c.of(first, 0, first.length) != b.getInt(48)) {
             return new Decoded(Status.BAD_CHECKSUM, version, null);
         }
         if (version < OLDEST_VERSION || version > VERSION) {

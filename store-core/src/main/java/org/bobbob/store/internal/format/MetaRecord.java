@@ -3,7 +3,6 @@ package org.bobbob.store.internal.format;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
 import org.bobbob.store.internal.io.StoreFile;
 
 /**
@@ -28,9 +27,7 @@ public final class MetaRecord {
     static ByteBuffer encode(byte[] payload, int len) {
         ByteBuffer out = ByteBuffer.allocate(FRAMING + len).order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(MAGIC).putInt(len).put(payload, 0, len);
-        CRC32C crc = new CRC32C();
-        crc.update(out.array(), 0, 8 + len);
-        out.putInt((int) crc.getValue());
+        out.putInt(Crc32c.of(out.array(), 0, 8 + len));
         return out.flip();
     }
 
@@ -60,10 +57,7 @@ public final class MetaRecord {
             throw new MetadataException("metadata record at " + offset + " says " + payloadLength
                     + " payload bytes, header says " + (length - FRAMING));
         }
-        CRC32C crc = new CRC32C();
-        crc.update(in.array(), 0, 8 + payloadLength);
-        int expected = in.getInt(8 + payloadLength);
-        if ((int) crc.getValue() != expected) {
+        if (Crc32c.of(in.array(), 0, 8 + payloadLength) != in.getInt(8 + payloadLength)) {
             throw new MetadataException("metadata record at " + offset + " fails its checksum");
         }
         return new MetaReader(in.array(), 8, 8 + payloadLength);
