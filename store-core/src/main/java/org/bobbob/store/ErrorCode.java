@@ -73,7 +73,9 @@ public enum ErrorCode {
             207,
             "sync() could not write or force the file (a full disk, an I/O error)",
             "free disk space or fix the device, then sync() again: what an earlier sync made durable is"
-                    + " intact, and the changes since are still pending"),
+                    + " intact, and the changes since are still pending. On a full disk, deleting the objects"
+                    + " written since the last sync (their bytes could not be written) and others, then"
+                    + " sync(), also recovers: their space is reused"),
     IO_FAILED(
             208,
             "a read or write of the file failed (a full disk, an I/O error)",

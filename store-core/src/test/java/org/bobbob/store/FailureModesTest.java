@@ -245,6 +245,71 @@ class FailureModesTest {
         });
     }
 
+    /**
+     * A store that filled its disk by itself recovers with deletes and a sync alone: the record
+     * goes to the record reserve (no new disk space), the unwritten bytes of the deleted objects
+     * are dropped, and new objects then take the freed space. Needs root, to mount a small tmpfs.
+     */
+    @Test
+    void aStoreThatFilledItsDiskRecoversByDeletesAndASync() throws Exception {
+        for (TestStores stores : new TestStores[] {TestStores.BASIC, TestStores.CONCURRENT_MULTI}) {
+            fullDiskThenDeletes(stores);
+        }
+    }
+
+    private void fullDiskThenDeletes(TestStores stores) throws Exception {
+        onSmallTmpfs(mount -> {
+            Path file = mount.resolve("store.bob");
+            Map<Long, byte[]> synced = new java.util.LinkedHashMap<>();
+            try (Storer s = stores.create(file)) {
+                Map<Long, byte[]> pending = new java.util.LinkedHashMap<>();
+                StoreException full = null;
+                for (int i = 0; i < 1000 && full == null; i++) {
+                    try {
+                        // small objects too: they would take the old record's space, were it free
+                        for (int size : new int[] {20_000, 1500, 1500}) {
+                            byte[] b = TestBytes.of(i * 3 + size, size);
+                            pending.put(s.writeNewObjFromBytes(b), b);
+                        }
+                        s.sync();
+                        synced.putAll(pending);
+                        pending.clear();
+                    } catch (StoreException e) {
+                        full = e;
+                    }
+                }
+                assertTrue(full != null, "the disk never filled");
+                assertTrue(synced.size() > 30, "the store filled the disk: " + synced.size());
+                for (long id : pending.keySet()) {
+                    s.deleteObj(id); // acknowledged, never synced: the disk could not take them
+                }
+                List<Long> ids = new ArrayList<>(synced.keySet());
+                List<Integer> freedSizes = new ArrayList<>();
+                for (int i = 0; i < ids.size(); i += 3) {
+                    s.deleteObj(ids.get(i));
+                    freedSizes.add(synced.remove(ids.get(i)).length);
+                }
+                s.sync(); // the deletes are durable: the disk had no byte more to give
+                for (int size : freedSizes) { // new objects take the freed space
+                    byte[] b = TestBytes.of(5000 + synced.size(), size);
+                    synced.put(s.writeNewObjFromBytes(b), b);
+                }
+                s.sync();
+                for (Map.Entry<Long, byte[]> e : synced.entrySet()) {
+                    assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "object " + e.getKey());
+                }
+            }
+            try (Storer s = stores.open(file)) {
+                assertEquals(
+                        synced.size(),
+                        s.unwrap(StatisticsProvider.class).stats().objects());
+                for (Map.Entry<Long, byte[]> e : synced.entrySet()) {
+                    assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), "object " + e.getKey());
+                }
+            }
+        });
+    }
+
     @FunctionalInterface
     private interface OnMount {
         void run(Path mount) throws Exception;

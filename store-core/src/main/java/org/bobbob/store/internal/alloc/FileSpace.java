@@ -1,6 +1,7 @@
 package org.bobbob.store.internal.alloc;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import org.bobbob.store.internal.format.MetadataException;
 
 /**
@@ -188,6 +189,36 @@ public final class FileSpace {
             parkedBytes -= parked.length(i);
         }
         parked.dropFirst(mark);
+    }
+
+    /**
+     * The end the allocated space would have if the ranges parked before {@code mark} were free:
+     * everything a record encoded at that mark names lies below it. A commit whose file is shorter
+     * than {@link #end()} (a full disk refused the tail's bytes, and their objects were deleted)
+     * need not lengthen it past this.
+     */
+    public long endWithoutParked(int mark) {
+        if (mark == 0) {
+            return end;
+        }
+        HashMap<Long, Long> startOfEnd = new HashMap<>();
+        for (int i = 0; i < mark; i++) {
+            startOfEnd.put(parked.offset(i) + parked.length(i), parked.offset(i));
+        }
+        long e = end;
+        while (true) {
+            Long start = startOfEnd.get(e);
+            if (start != null) {
+                e = start;
+                continue;
+            }
+            long below = byOffset.floorKey(e - 1);
+            if (below != Long.MIN_VALUE && below + byOffset.get(below) == e) {
+                e = below;
+                continue;
+            }
+            return e;
+        }
     }
 
     /** Bytes parked and not yet reusable. */

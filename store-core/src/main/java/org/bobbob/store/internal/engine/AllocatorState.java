@@ -72,6 +72,17 @@ final class AllocatorState {
     private long primeId;
     private long recordOffset;
     private int recordLength;
+    /** Bytes of space the current record holds (at least its extent; a reserve taken whole may be more). */
+    private long recordSpace;
+    /**
+     * The <em>record reserve</em>: the space of the record before the current one, kept for the
+     * next record instead of going back to the free space. A record then never needs new disk
+     * space while it is no larger than the one before it, so a store whose disk is full can still
+     * commit its deletes (and be written again in the space they free). Zero length: none.
+     */
+    private long reserveOffset;
+
+    private long reserveSpace;
 
     /**
      * A commit is due before the next allocation when at least this many freed bytes wait for a
@@ -102,6 +113,7 @@ final class AllocatorState {
     void openedRecord(long offset, int length, int generationClaim) {
         recordOffset = offset;
         recordLength = length;
+        recordSpace = RecordLoader.recordExtent(length);
         generation.resumeAfter(generationClaim);
     }
 
@@ -450,12 +462,15 @@ final class AllocatorState {
     // ---------------------------------------------------------------- for the commit protocol
 
     /**
-     * A record encoded and given space by {@link #encodeRecord}: where it goes, the allocator end
-     * it needs, and the marks of what had been freed when it was encoded.
+     * A record encoded and given space by {@link #encodeRecord}: where it goes and how much space
+     * it holds there, the allocator end it needs, and the marks of what had been freed when it was
+     * encoded.
      */
     record Encoded(
             ByteBuffer record,
             long offset,
+            long space,
+            boolean fromReserve,
             long end,
             int spaceMark,
             long allocatorMark,
@@ -464,7 +479,8 @@ final class AllocatorState {
 
     /**
      * Step 1 of the commit protocol: encodes the allocator state and its index into {@code out},
-     * allocates space for the record (the old record stays untouched), notes the allocator end and
+     * gives the record space — the record reserve if it fits, else new space (the old record stays
+     * untouched either way) — notes the allocator end and
      * what has been freed so far, and whether an object of the current generation was among it
      * (then the generation advances once the record is durable, see {@link Generation}). Null while
      * the allocator is not built: the record the store opened still holds, and only the data needs
@@ -483,15 +499,32 @@ final class AllocatorState {
             allocator.write(out, index);
             index.writeTo(out, allocator.liveObjects(), allocator.liveBytes());
             ByteBuffer record = out.toRecord();
+            long need = RecordLoader.recordExtent(record.remaining());
             long offset;
-            try {
-                offset = space.allocate(RecordLoader.recordExtent(record.remaining()));
-            } catch (SpaceExhaustedException e) {
-                throw Errors.spaceExhausted(e.getMessage());
+            long held;
+            boolean fromReserve = reserveSpace >= need;
+            if (fromReserve) {
+                // The reserve takes it; a reserve far larger than needed gives its excess back.
+                offset = reserveOffset;
+                held = reserveSpace > 2 * need ? need : reserveSpace;
+                if (held < reserveSpace) {
+                    space.freeNow(offset + held, reserveSpace - held);
+                }
+                reserveSpace = 0;
+            } else {
+                // The reserve stays until this record is durable: new space may not be on disk yet.
+                try {
+                    offset = space.allocate(need);
+                } catch (SpaceExhaustedException e) {
+                    throw Errors.spaceExhausted(e.getMessage());
+                }
+                held = need;
             }
             return new Encoded(
                     record,
                     offset,
+                    held,
+                    fromReserve,
                     space.end(),
                     space.freedMark(),
                     allocator.freedMark(),
@@ -503,30 +536,74 @@ final class AllocatorState {
     }
 
     /**
-     * Step 4 of the commit protocol, or its undo. When {@code durable}: makes reusable what was
-     * freed before {@code e} was encoded and the previous record's space, takes {@code e} as the
-     * current record and returns the allocator end now (lower than {@code e.end()} when the tail
-     * came free). Otherwise frees {@code e}'s space for reuse after a later sync (a header slot may
-     * name it) and returns {@link Long#MAX_VALUE}.
+     * The allocator end a header naming {@code e} needs: {@code e.end()} less the tail that was
+     * already freed when {@code e} was encoded (see {@link FileSpace#endWithoutParked}).
      */
-    long recorded(Encoded e, int length, boolean durable) {
+    long endNamedBy(Encoded e) {
+        long stamp = meta.readLock();
+        try {
+            return Math.min(e.end(), space.endWithoutParked(e.spaceMark()));
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
+    /** How far a commit got, for {@link #recorded}. */
+    enum Outcome {
+        /** Both header slots name the new record. */
+        DURABLE,
+        /** Failed before any header slot was written: nothing names the new record's space. */
+        UNNAMED,
+        /** Failed while writing the header slots: one may name the new record on the next open. */
+        MAYBE_NAMED
+    }
+
+    /**
+     * Step 4 of the commit protocol, or its undo. {@link Outcome#DURABLE}: makes reusable what was
+     * freed before {@code e} was encoded, keeps the previous record's space as the record reserve
+     * (unless it ends the file: then it is freed, and the file shrinks),
+     * takes {@code e} as the current record and returns the allocator end now (lower than
+     * {@code e.end()} when the tail came free). {@link Outcome#UNNAMED}: the reserve is as before
+     * {@code e} (its space was the reserve, or is free again). {@link Outcome#MAYBE_NAMED}: frees {@code e}'s space for reuse after a
+     * later sync. Both failures return {@link Long#MAX_VALUE}.
+     */
+    long recorded(Encoded e, int length, Outcome outcome) {
         long stamp = meta.writeLock();
         try {
-            if (durable) {
-                if (e.advanceGeneration()) {
-                    generation.advance(); // before anything freed becomes reusable
-                }
-                space.releaseFreed(e.spaceMark());
-                allocator.releaseFreed(e.allocatorMark());
-                if (recordLength > 0) {
-                    space.freeNow(recordOffset, RecordLoader.recordExtent(recordLength));
-                }
-                recordOffset = e.offset();
-                recordLength = length;
-                noteWaitingFreed();
-                return space.end();
+            switch (outcome) {
+                case DURABLE:
+                    if (e.advanceGeneration()) {
+                        generation.advance(); // before anything freed becomes reusable
+                    }
+                    space.releaseFreed(e.spaceMark());
+                    allocator.releaseFreed(e.allocatorMark());
+                    if (reserveSpace > 0) {
+                        space.freeNow(reserveOffset, reserveSpace); // smaller than records now are
+                    }
+                    if (recordOffset + recordSpace == space.end()) {
+                        // At the tail: freeing it shrinks the file, which gives the disk its space.
+                        space.freeNow(recordOffset, recordSpace);
+                    } else {
+                        reserveOffset = recordOffset;
+                        reserveSpace = recordSpace;
+                    }
+                    recordOffset = e.offset();
+                    recordLength = length;
+                    recordSpace = e.space();
+                    noteWaitingFreed();
+                    return space.end();
+                case UNNAMED:
+                    if (e.fromReserve()) {
+                        reserveOffset = e.offset();
+                        reserveSpace = e.space();
+                    } else {
+                        space.freeNow(e.offset(), e.space()); // the reserve, on disk, stays
+                    }
+                    break;
+                default:
+                    space.free(e.offset(), e.space());
+                    break;
             }
-            space.free(e.offset(), RecordLoader.recordExtent(length));
             generation.restoreFreedCurrent(e.advanceGeneration());
             return Long.MAX_VALUE;
         } finally {

@@ -198,8 +198,13 @@ final class CommitProtocol {
         ByteBuffer record = encoded.record();
         long newOffset = encoded.offset();
         long end = encoded.end();
+        if (file.size() < end) {
+            // The file ends short of the allocator end: a full disk refused the bytes of objects at
+            // the tail, since deleted. The header need not claim their space.
+            end = state.endNamedBy(encoded);
+        }
         int newLength = record.remaining();
-        boolean durable = false;
+        AllocatorState.Outcome outcome = AllocatorState.Outcome.UNNAMED;
         long shrinkTo = Long.MAX_VALUE;
         try {
             file.writeFully(record, newOffset); // step 2
@@ -207,9 +212,10 @@ final class CommitProtocol {
                 file.writeFully(FileStore.ZEROS.duplicate().limit(1), end - 1);
             }
             file.force();
+            outcome = AllocatorState.Outcome.MAYBE_NAMED;
             writeHeaders(HeaderSlot.VERSION, newOffset, newLength, end, encoded.generationClaim()); // step 3
             syncs++;
-            durable = true;
+            outcome = AllocatorState.Outcome.DURABLE;
         } catch (IOException e) {
             dirty = true;
             throw syncFailure(e);
@@ -217,7 +223,7 @@ final class CommitProtocol {
             dirty = true;
             throw e;
         } finally {
-            shrinkTo = state.recorded(encoded, newLength, durable); // step 4, or its undo
+            shrinkTo = state.recorded(encoded, newLength, outcome); // step 4, or its undo
         }
         if (shrinkTo < end) {
             shrink(newOffset, newLength, shrinkTo, encoded.generationClaim());

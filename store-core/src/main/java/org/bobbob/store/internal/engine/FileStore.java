@@ -238,13 +238,28 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     public void deleteObj(long id) throws IOException {
         enter();
         try {
-            if (!state.free(id)) {
+            if (file.holdsRefusedWrites()) {
+                deleteDiscarding(id);
+            } else if (!state.free(id)) {
                 throw Errors.notFound(id);
             }
             commits.changed();
         } finally {
             exit();
         }
+    }
+
+    /**
+     * A delete while the file holds writes a full disk refused: the object's unwritten bytes are
+     * dropped with it, so that a sync can succeed once deletes free what the store needs (the
+     * record itself goes to the record reserve, see {@link AllocatorState}).
+     */
+    private void deleteDiscarding(long id) throws IOException {
+        Location loc = new Location();
+        if (!state.lookup(id, loc) || !state.free(id)) {
+            throw Errors.notFound(id);
+        }
+        file.discard(loc.offset, loc.offset + Math.max(loc.allocatedSize, 1));
     }
 
     @Override

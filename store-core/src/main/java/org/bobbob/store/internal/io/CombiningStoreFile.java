@@ -214,6 +214,43 @@ public final class CombiningStoreFile implements StoreFile {
         }
     }
 
+    @Override
+    public boolean holdsRefusedWrites() {
+        return writingThrough && !present.isEmpty();
+    }
+
+    /**
+     * Drops the dirty bytes of {@code [from, to)}: a chunk whose dirty interval lies inside it
+     * leaves the cache unwritten; one whose interval it overlaps at an end is trimmed. Reads of the
+     * range then see the file's bytes, which is right for freed space; the next successful
+     * {@link #force} drops every chunk before the space can be reused.
+     */
+    @Override
+    public void discard(long from, long to) {
+        if (to <= from) {
+            return;
+        }
+        synchronized (lock) {
+            for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+                Chunk c = order.get(i);
+                if (c == null || c.hi == c.lo) {
+                    continue;
+                }
+                long lo = c.base() + c.lo;
+                long hi = c.base() + c.hi;
+                if (from <= lo && hi <= to) {
+                    order.remove(c.index);
+                    present.remove(c.index);
+                    spare.push(c.buf);
+                } else if (from <= lo && to > lo) {
+                    c.lo = (int) (to - c.base());
+                } else if (to >= hi && from < hi) {
+                    c.hi = (int) (from - c.base());
+                }
+            }
+        }
+    }
+
     private void countInFlight(long from, long to, int delta) {
         for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
             inFlight.addAndGet(stripe(i), delta);

@@ -38,6 +38,22 @@ public interface StoreFile extends Closeable {
      */
     default void unmap() {}
 
+    /**
+     * Whether writes this file accepted could not yet be written to the disk (it refused one: a
+     * full disk), so that {@link #force()} will fail until they are written or {@link #discard}ed.
+     * False for files that write at once.
+     */
+    default boolean holdsRefusedWrites() {
+        return false;
+    }
+
+    /**
+     * Forgets writes accepted but not yet written into {@code [from, to)}: the space of an object
+     * deleted before any sync covered its bytes, which nobody reads or reuses before the next
+     * sync. Lets a full disk's store commit its deletes. Does nothing for files that write at once.
+     */
+    default void discard(long from, long to) {}
+
     /** Writes all of {@code src} at {@code position}. */
     default void writeFully(ByteBuffer src, long position) throws IOException {
         long pos = position;
