@@ -8,6 +8,8 @@
 // javac cannot see them when it compiles this one; the qualified export is right all the same.
 @SuppressWarnings("module")
 module org.bobbob.store {
+    requires transitive java.transaction.xa;
+
     exports org.bobbob.store;
     exports org.bobbob.store.spi;
     exports org.bobbob.store.support to

@@ -45,6 +45,19 @@ public enum ErrorCode {
             106,
             "readBytesFromObj of an object larger than a byte[] can be (2^31 - 9 bytes)",
             "read it with lateReadObj, as a stream"),
+    LOCK_TIMEOUT(
+            120,
+            "a transaction held the object past the lock timeout, or waiting would have been a deadlock",
+            "retry, or roll back and begin again; keep transactions short, touch objects in one order, or"
+                    + " raise lockTimeoutMillis"),
+    TRANSACTION_ENDED(
+            121,
+            "a call on a transaction that was committed, rolled back or closed",
+            "begin a new transaction; a transaction ends with its first commit, rollback or close"),
+    IN_DOUBT(
+            122,
+            "the object belongs to a prepared XA branch that no transaction manager has decided yet",
+            "let the transaction manager recover the branch (commit or roll back its Xid), then retry"),
 
     // ---------------------------------------------------------------- 2xx: the file and its life cycle
 

@@ -25,10 +25,14 @@ public final class BasicStoreProvider implements StoreProvider {
                     "a basic store caps disk I/O only through the concurrent wrapper;"
                             + " use concurrent=true with diskTokens");
         }
-        return Engines.basic(url.path(), FileStoreKeys.mode(url), FileStoreKeys.verifyChecksums(url));
+        return Engines.basic(
+                url.path(),
+                FileStoreKeys.mode(url),
+                FileStoreKeys.verifyChecksums(url),
+                FileStoreKeys.lockTimeoutMillis(url));
     }
 
-    /** {@value FileStoreKeys#VERIFY_CHECKSUMS}. */
+    /** {@value FileStoreKeys#VERIFY_CHECKSUMS} and {@value FileStoreKeys#LOCK_TIMEOUT_MILLIS}. */
     @Override
     public Set<String> extraKeys() {
         return FileStoreKeys.KEYS;

@@ -22,11 +22,15 @@ public final class MultiStoreProvider implements StoreProvider {
         // With concurrent=true the manager's wrapper applies diskTokens. With concurrent=false and
         // diskTokens > 0, MultiStore itself returns the store wrapped, as the cap lives only there.
         int tokens = url.concurrent() ? 0 : Engines.checkDiskTokens(url.diskTokens());
-        Storer bare = Engines.multi(url.path(), FileStoreKeys.mode(url), FileStoreKeys.verifyChecksums(url));
+        Storer bare = Engines.multi(
+                url.path(),
+                FileStoreKeys.mode(url),
+                FileStoreKeys.verifyChecksums(url),
+                FileStoreKeys.lockTimeoutMillis(url));
         return tokens > 0 ? ConcurrentStore.wrap(bare, tokens) : bare;
     }
 
-    /** {@value FileStoreKeys#VERIFY_CHECKSUMS}. */
+    /** {@value FileStoreKeys#VERIFY_CHECKSUMS} and {@value FileStoreKeys#LOCK_TIMEOUT_MILLIS}. */
     @Override
     public Set<String> extraKeys() {
         return FileStoreKeys.KEYS;

@@ -3,6 +3,7 @@ package org.bobbob.store.support;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.bobbob.store.ErrorCode;
+import org.bobbob.store.LockTimeoutException;
 import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreCorruptedException;
@@ -48,6 +49,28 @@ public final class Errors {
 
     public static StoreException spaceExhausted(String detail) {
         return new StoreException(ErrorCode.SPACE_EXHAUSTED, "cannot allocate: " + detail);
+    }
+
+    public static LockTimeoutException lockTimeout(long id, long waitedMillis) {
+        return new LockTimeoutException("object " + id + " was held by another transaction for " + waitedMillis
+                + " ms, the lock timeout; nothing was changed");
+    }
+
+    public static LockTimeoutException deadlock(long id) {
+        return new LockTimeoutException("waiting for object " + id
+                + " would be a deadlock: its holder waits, directly or not, for this transaction; nothing was"
+                + " changed");
+    }
+
+    public static StoreException transactionEnded(Object tx) {
+        return new StoreException(ErrorCode.TRANSACTION_ENDED, tx + " has ended (committed, rolled back or closed)");
+    }
+
+    public static StoreException inDoubt(long id, Object branch) {
+        return new StoreException(
+                ErrorCode.IN_DOUBT,
+                "object " + id + " belongs to prepared branch " + branch
+                        + ", in doubt until a transaction manager commits or rolls it back");
     }
 
     public static StoreClosedException closed(Object what) {

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.LongConsumer;
 import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreStats;
@@ -24,6 +27,8 @@ import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
 import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.internal.tx.Branch;
+import org.bobbob.store.internal.tx.TxTable;
 import org.bobbob.store.support.Errors;
 
 /**
@@ -49,6 +54,8 @@ final class AllocatorState {
     private final StampedLock meta = new StampedLock();
 
     private final FileSpace space = new FileSpace(HeaderSlot.DATA_START);
+    /** The transaction branches records name (format 4), guarded by {@link #meta}. */
+    private final TxTable transactions = new TxTable();
     /** The generation new objects record (see {@link Generation}); 1 in a new store. */
     private final Generation generation = new Generation(1);
     /**
@@ -226,16 +233,58 @@ final class AllocatorState {
     }
 
     /**
-     * Allocates an object of {@code size} bytes whose CRC32C will be {@code crc} into {@code out}.
+     * Allocates an object of {@code size} bytes whose CRC32C will be {@code crc} into {@code out};
+     * {@code owner} (a transaction branch, or null) receives its id under the lock.
      *
      * @throws StoreException BOB-105 if the file would pass its maximum size
      */
-    void allocate(int size, int crc, Location out) throws StoreException {
+    void allocate(int size, int crc, Location out, LongConsumer owner) throws StoreException {
         long stamp = meta.writeLock();
         try {
             allocator().allocate(size, crc, out);
+            if (owner != null) {
+                owner.accept(out.id); // before any record can name the object without its branch
+            }
         } catch (SpaceExhaustedException e) {
             throw Errors.spaceExhausted(e.getMessage());
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /** The transaction table; read or change it only through {@link #txChange} (or while opening). */
+    TxTable transactions() {
+        return transactions;
+    }
+
+    /** A copy of the transaction table's branches, taken under the lock. */
+    List<Branch> txBranches() {
+        long stamp = meta.readLock();
+        try {
+            return new ArrayList<>(transactions.branches());
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Under the lock: frees the live ones of {@code frees}, runs {@code change} (of the transaction
+     * table or its branches) and returns the table's ticket for it (see {@link TxTable#ticket}).
+     */
+    long txChange(long[] frees, Runnable change) throws StoreCorruptedException {
+        long stamp = meta.writeLock();
+        try {
+            ObjectAllocator a = frees.length > 0 ? allocator() : null;
+            for (long id : frees) {
+                if (a.free(id) && id == primeId) {
+                    primeId = 0;
+                }
+            }
+            change.run();
+            if (frees.length > 0) {
+                noteWaitingFreed();
+            }
+            return transactions.nextTicket();
         } finally {
             meta.unlockWrite(stamp);
         }
@@ -475,7 +524,8 @@ final class AllocatorState {
             int spaceMark,
             long allocatorMark,
             int generationClaim,
-            boolean advanceGeneration) {}
+            boolean advanceGeneration,
+            long txTicket) {}
 
     /**
      * Step 1 of the commit protocol: encodes the allocator state and its index into {@code out},
@@ -495,6 +545,7 @@ final class AllocatorState {
                 return null;
             }
             out.reset().putVarLong(primeId);
+            transactions.write(out);
             RecordIndex.Builder index = new RecordIndex.Builder();
             allocator.write(out, index);
             index.writeTo(out, allocator.liveObjects(), allocator.liveBytes());
@@ -529,7 +580,8 @@ final class AllocatorState {
                     space.freedMark(),
                     allocator.freedMark(),
                     generation.claim(),
-                    generation.takeFreedCurrent());
+                    generation.takeFreedCurrent(),
+                    transactions.ticket());
         } finally {
             meta.unlockWrite(stamp);
         }

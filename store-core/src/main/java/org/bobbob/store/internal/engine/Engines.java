@@ -16,6 +16,9 @@ import org.bobbob.store.internal.io.StoreFile;
  * callers (the public edge), except where a method says otherwise.
  */
 public final class Engines {
+    /** The default of the URL key {@code lockTimeoutMillis}: how long a transaction waits for an object. */
+    public static final long DEFAULT_LOCK_TIMEOUT_MILLIS = FileStore.DEFAULT_LOCK_TIMEOUT_MILLIS;
+
     private Engines() {}
 
     /**
@@ -23,12 +26,24 @@ public final class Engines {
      * reads compare their bytes with the recorded CRC32C when {@code verifyChecksums}.
      */
     public static Storer basic(Path path, OpenMode mode, boolean verifyChecksums) throws IOException {
-        return new FileStore(combined(path, mode), AllocatorFactory.BASIC, mode, verifyChecksums);
+        return basic(path, mode, verifyChecksums, DEFAULT_LOCK_TIMEOUT_MILLIS);
+    }
+
+    /** As {@link #basic(Path, OpenMode, boolean)}; transactions wait up to {@code lockTimeoutMillis} for an object. */
+    public static Storer basic(Path path, OpenMode mode, boolean verifyChecksums, long lockTimeoutMillis)
+            throws IOException {
+        return new FileStore(combined(path, mode), AllocatorFactory.BASIC, mode, verifyChecksums, lockTimeoutMillis);
     }
 
     /** A multi store (size-classed slots) at {@code path}; otherwise as {@link #basic}. */
     public static Storer multi(Path path, OpenMode mode, boolean verifyChecksums) throws IOException {
-        return new FileStore(combined(path, mode), AllocatorFactory.MULTI, mode, verifyChecksums);
+        return multi(path, mode, verifyChecksums, DEFAULT_LOCK_TIMEOUT_MILLIS);
+    }
+
+    /** As {@link #multi(Path, OpenMode, boolean)}; transactions wait up to {@code lockTimeoutMillis} for an object. */
+    public static Storer multi(Path path, OpenMode mode, boolean verifyChecksums, long lockTimeoutMillis)
+            throws IOException {
+        return new FileStore(combined(path, mode), AllocatorFactory.MULTI, mode, verifyChecksums, lockTimeoutMillis);
     }
 
     private static StoreFile combined(Path path, OpenMode mode) throws IOException {

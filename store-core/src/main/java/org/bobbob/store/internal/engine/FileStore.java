@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import org.bobbob.store.AllocatedRun;
 import org.bobbob.store.ObjectInfo;
@@ -21,6 +23,7 @@ import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreStats;
 import org.bobbob.store.Storer;
+import org.bobbob.store.TransactionalStore;
 import org.bobbob.store.internal.alloc.ExtentAllocator;
 import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
@@ -28,6 +31,8 @@ import org.bobbob.store.internal.alloc.RecordIndex;
 import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.io.StoreFile;
+import org.bobbob.store.internal.tx.Branch;
+import org.bobbob.store.internal.tx.TxManager;
 import org.bobbob.store.support.Errors;
 import org.bobbob.store.support.Failures;
 
@@ -92,7 +97,8 @@ import org.bobbob.store.support.Failures;
  * the first allocation after an open, {@link CommitProtocol#claimGeneration} makes the new
  * generation durable.
  */
-final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider, SelfGuardedWrites, KeptDeletes {
+final class FileStore
+        implements Storer, ObjectInfoProvider, StatisticsProvider, SelfGuardedWrites, KeptDeletes, TransactionalEngine {
     private static final int ZERO_CHUNK = 64 * 1024;
     /** The longest {@code byte[]} every JVM allocates (HotSpot's limit is a few bytes higher). */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -112,10 +118,23 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     private final CloseGate calls = new CloseGate();
     /** How long close waits for calls in progress (each is one allocation or one I/O). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /** The default of the URL key {@code lockTimeoutMillis}. */
+    static final long DEFAULT_LOCK_TIMEOUT_MILLIS = 10_000;
+
+    /** How long a transaction waits for an object another one holds. */
+    private final long lockTimeoutMillis;
+    /** The store's transactions, made on first use ({@link #transactions}); guarded by {@code this}. */
+    private TxManager transactions;
 
     FileStore(StoreFile file, AllocatorFactory factory, OpenMode mode, boolean verifyChecksums) throws IOException {
+        this(file, factory, mode, verifyChecksums, DEFAULT_LOCK_TIMEOUT_MILLIS);
+    }
+
+    FileStore(StoreFile file, AllocatorFactory factory, OpenMode mode, boolean verifyChecksums, long lockTimeoutMillis)
+            throws IOException {
         this.file = file;
         this.verifyChecksums = verifyChecksums;
+        this.lockTimeoutMillis = lockTimeoutMillis;
         this.path = file.path();
         this.factory = factory;
         this.state = new AllocatorState(path, factory);
@@ -130,6 +149,10 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
                 throw Errors.exists(path);
             } else {
                 commits.opened(RecordLoader.load(file, factory, state, size));
+                if (!state.transactions().isEmpty()) {
+                    // Before open returns: roll back what did not commit, finish what did.
+                    TxManager.recoverAtOpen(new EngineTx(this, this, null));
+                }
             }
         } catch (IOException | RuntimeException | Error e) {
             Failures.closeAfter(e, file);
@@ -172,10 +195,15 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     }
 
     private Location allocate(int size, int crc) throws IOException {
+        return allocate(size, crc, null);
+    }
+
+    /** Allocates; {@code owner} (a transaction branch, or null) receives the id under the metadata lock. */
+    private Location allocate(int size, int crc, LongConsumer owner) throws IOException {
         reuseFreedSpaceFirst();
         commits.claimGeneration();
         Location loc = new Location();
-        state.allocate(size, crc, loc);
+        state.allocate(size, crc, loc, owner);
         commits.changed();
         return loc;
     }
@@ -478,6 +506,15 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
         if (!isWrapperFor(capability)) {
             throw Errors.unsupported(name(), capability);
         }
+        if (capability == TransactionalStore.class) {
+            try {
+                return capability.cast(transactions(null));
+            } catch (StoreException e) {
+                throw e;
+            } catch (IOException e) {
+                throw Errors.ioFailed(path, e);
+            }
+        }
         return capability == RunAllocator.class ? capability.cast(runs) : capability.cast(this);
     }
 
@@ -485,6 +522,9 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
     public boolean isWrapperFor(Class<?> capability) {
         if (capability == RunAllocator.class) {
             return runs != null;
+        }
+        if (capability == TransactionalStore.class) {
+            return true;
         }
         return capability != null
                 && capability != SelfGuardedWrites.class
@@ -508,10 +548,84 @@ final class FileStore implements Storer, ObjectInfoProvider, StatisticsProvider,
      */
     @Override
     public void close() throws IOException {
+        TxManager tx;
+        synchronized (this) {
+            tx = transactions;
+        }
+        if (tx != null) {
+            tx.close(); // active transactions roll back; prepared ones stay in the record
+        }
         int running = calls.shut(CLOSE_WAIT);
         commits.close();
         if (running == 0) {
             file.unmap(); // nothing can read the maps any more: release them now, not at a GC
+        }
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    @Override
+    public synchronized TxManager transactions(LockingStore front) throws IOException {
+        if (transactions == null) {
+            transactions = new TxManager(new EngineTx(this, front != null ? front : this, front));
+        }
+        return transactions;
+    }
+
+    /** The transaction table, for {@link EngineTx}. */
+    AllocatorState state() {
+        return state;
+    }
+
+    long lockTimeoutMillis() {
+        return lockTimeoutMillis;
+    }
+
+    /** As {@link #writeNewObjFromBytes}; {@code owner} receives the id under the metadata lock. */
+    long writeNewObjFromBytes(byte[] data, LongConsumer owner) throws IOException {
+        Objects.requireNonNull(data, "data");
+        checkSize(data.length);
+        enter();
+        try {
+            Location loc = allocate(data.length, Crc32c.sealedOf(data, 0, data.length), owner);
+            fillOrDiscard(loc, () -> file.writeFully(ByteBuffer.wrap(data), loc.offset));
+            return loc.id;
+        } finally {
+            exit();
+        }
+    }
+
+    /** As {@link #lateWriteNewObj}; {@code owner} receives the id under the metadata lock. */
+    ObjectWriter lateWriteNewObj(int size, LongConsumer owner) throws IOException {
+        checkSize(size);
+        enter();
+        try {
+            Location loc = allocate(size, Crc32c.sealedZeros(size), owner);
+            return new FileHandles.Writer(this, loc, !loc.fresh, loc.clustered, true);
+        } finally {
+            exit();
+        }
+    }
+
+    /** The transaction table's branches now (a copy). */
+    List<Branch> txBranches() throws IOException {
+        enter();
+        try {
+            return state.txBranches();
+        } finally {
+            exit();
+        }
+    }
+
+    /** Under the metadata lock: frees {@code frees}, runs {@code change}; see {@link AllocatorState#txChange}. */
+    long txChange(long[] frees, Runnable change) throws IOException {
+        enter();
+        try {
+            long ticket = state.txChange(frees, change);
+            commits.changed();
+            return ticket;
+        } finally {
+            exit();
         }
     }
 

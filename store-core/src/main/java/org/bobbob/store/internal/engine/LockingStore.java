@@ -1,6 +1,7 @@
 package org.bobbob.store.internal.engine;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,6 +15,9 @@ import org.bobbob.store.RunAllocator;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
+import org.bobbob.store.TransactionalStore;
+import org.bobbob.store.internal.tx.TxLocks;
+import org.bobbob.store.internal.tx.TxManager;
 import org.bobbob.store.support.Errors;
 import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectReader;
@@ -66,6 +70,11 @@ final class LockingStore implements ConcurrentStore {
      */
     private final KeptDeletes keptDeletes;
 
+    /** The inner file engine's transactions, or null over any other store. */
+    private final TxManager tx;
+    /** {@link #tx}'s locks (null with it): calls outside transactions respect them. */
+    private final TxLocks txLocks;
+
     private final Duration closeTimeout;
     /** Calls in progress plus open handles; {@link #close()} shuts it and waits for them. */
     private final CloseGate gate = new CloseGate();
@@ -80,6 +89,60 @@ final class LockingStore implements ConcurrentStore {
         this.selfGuarded = selfGuarded(inner);
         this.keptDeletes = inner instanceof KeptDeletes kept ? kept : null;
         this.locks = new ObjectLocks(keptDeletes != null ? keptDeletes::releaseKept : id -> {});
+        TxManager manager = null;
+        if (inner instanceof TransactionalEngine engine) {
+            try {
+                manager = engine.transactions(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        this.tx = manager;
+        this.txLocks = manager != null ? manager.locks() : null;
+    }
+
+    // ---------------------------------------------------------------- transactions' locks
+
+    /** Whether a transaction hides {@code id} (created, not committed): then it is not found. */
+    private boolean hidden(long id) {
+        return txLocks != null && !txLocks.idle() && txLocks.hidden(id);
+    }
+
+    /** Whether a transaction holds {@code id}: a write or delete outside it must wait. */
+    private boolean heldByTransaction(long id) {
+        return txLocks != null && !txLocks.idle() && txLocks.holder(id) != null;
+    }
+
+    /** Thrown inside a delete to leave {@link ObjectLocks#delete} when a transaction holds the object. */
+    private static final class HeldByTransaction extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HeldByTransaction() {
+            super(null, null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /**
+     * Runs {@code action} under object {@code id}'s exclusive lock, without looking at the
+     * transactions' locks: a committing transaction copies its shadow over its object this way.
+     */
+    void underWriteLock(long id, IOAction<?> action) throws IOException {
+        enter();
+        try {
+            ObjectLocks.Held lock = locks.writeLock(id);
+            try {
+                action.run();
+            } finally {
+                locks.unlock(lock);
+            }
+        } finally {
+            exit();
+        }
     }
 
     /**
@@ -154,7 +217,7 @@ final class LockingStore implements ConcurrentStore {
     }
 
     @FunctionalInterface
-    private interface IOAction<T> {
+    interface IOAction<T> {
         T run() throws IOException;
     }
 
@@ -261,7 +324,18 @@ final class LockingStore implements ConcurrentStore {
         ObjectLocks.Held lock = null;
         boolean tokenHeld = false;
         try {
-            lock = write ? locks.writeLock(id) : locks.readLock(id);
+            while (true) {
+                lock = write ? locks.writeLock(id) : locks.readLock(id);
+                if (hidden(id)) {
+                    throw Errors.notFound(id);
+                }
+                if (!write || !heldByTransaction(id)) {
+                    break;
+                }
+                locks.unlock(lock); // wait for the transaction without holding the object
+                lock = null;
+                txLocks.awaitRelease(id);
+            }
             tokens.acquire();
             tokenHeld = true;
             return opener.open(lock);
@@ -279,6 +353,9 @@ final class LockingStore implements ConcurrentStore {
         try {
             ObjectLocks.Held lock = locks.readLock(id);
             try {
+                if (hidden(id)) {
+                    throw Errors.notFound(id);
+                }
                 tokens.acquire();
                 try {
                     return inner.readBytesFromObj(id);
@@ -324,17 +401,29 @@ final class LockingStore implements ConcurrentStore {
         enter();
         try {
             if (keptDeletes != null) {
-                locks.delete(
-                        id,
-                        keepSpace -> allocating(() -> {
-                            if (keepSpace) {
-                                keptDeletes.deleteKeepingSpace(id);
-                            } else {
-                                inner.deleteObj(id);
-                            }
-                            return null;
-                        }));
-                return;
+                while (true) {
+                    if (hidden(id)) {
+                        throw Errors.notFound(id);
+                    }
+                    try {
+                        locks.delete(
+                                id,
+                                keepSpace -> allocating(() -> {
+                                    if (heldByTransaction(id)) {
+                                        throw new HeldByTransaction();
+                                    }
+                                    if (keepSpace) {
+                                        keptDeletes.deleteKeepingSpace(id);
+                                    } else {
+                                        inner.deleteObj(id);
+                                    }
+                                    return null;
+                                }));
+                        return;
+                    } catch (HeldByTransaction held) {
+                        txLocks.awaitRelease(id);
+                    }
+                }
             }
             ObjectLocks.Held lock = locks.writeLock(id); // waits for every open handle on it
             try {
@@ -385,6 +474,24 @@ final class LockingStore implements ConcurrentStore {
                 held[n] = locks.writeLock(id);
                 n++;
             }
+            for (int k = 0; k < order.length; k++) {
+                long id = order[k];
+                if (hidden(id)) {
+                    throw Errors.notFound(id);
+                }
+                if (heldByTransaction(id)) { // let go of everything, wait for it, start again
+                    for (int i = n - 1; i >= 0; i--) {
+                        locks.unlock(held[i]);
+                    }
+                    n = 0;
+                    txLocks.awaitRelease(id);
+                    for (long again : order) {
+                        held[n] = locks.writeLock(again);
+                        n++;
+                    }
+                    k = -1;
+                }
+            }
             tokens.acquire();
             tokenHeld = true;
             inner.writeBatchedObjs(ids, data, sizes);
@@ -413,6 +520,12 @@ final class LockingStore implements ConcurrentStore {
         if (capability == SelfGuardedWrites.class || capability == KeptDeletes.class) {
             throw Errors.unsupported("ConcurrentStore", capability);
         }
+        if (capability == TransactionalStore.class) {
+            if (tx == null) {
+                throw Errors.unsupported("ConcurrentStore over " + inner, capability);
+            }
+            return capability.cast(tx);
+        }
         if (capability == RunAllocator.class) {
             RunAllocator runs = inner.unwrap(RunAllocator.class);
             RunAllocator locked = (size, count) -> {
@@ -430,6 +543,9 @@ final class LockingStore implements ConcurrentStore {
 
     @Override
     public boolean isWrapperFor(Class<?> capability) {
+        if (capability == TransactionalStore.class) {
+            return tx != null;
+        }
         return capability != null
                 && (capability.isInstance(this)
                         || capability != SelfGuardedWrites.class
@@ -449,6 +565,9 @@ final class LockingStore implements ConcurrentStore {
         try {
             if (closeDone) {
                 return;
+            }
+            if (tx != null) {
+                tx.close(); // active transactions roll back; prepared ones stay in the record
             }
             int still = gate.shut(closeTimeout);
             if (still > 0) {

@@ -88,6 +88,9 @@ final class RecordLoader {
         try {
             MetaReader in = MetaRecord.read(file, header.recordOffset(), header.recordLength());
             long prime = in.getVarLong();
+            if (header.version() >= 4) {
+                state.transactions().read(in);
+            }
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
             if (header.version() >= 2) {
                 RecordIndex index = RecordIndex.read(in, header.version(), header.end());

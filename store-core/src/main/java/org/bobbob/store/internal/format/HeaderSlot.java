@@ -34,7 +34,7 @@ import java.nio.ByteOrder;
 public record HeaderSlot(
         int version, int kind, long sequence, long recordOffset, int recordLength, long end, int generationClaim) {
     /** The format every sync writes: objects carry checks, the payload ends with an index (docs/FORMAT.md). */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** The oldest format still read; a sync rewrites the store in {@link #VERSION}. */
     public static final int OLDEST_VERSION = 1;
 

@@ -118,7 +118,7 @@ class RecordFormatTest {
     }
 
     @OnBareStores
-    void aFormat1StoreOpensAndItsNextSyncRewritesItInFormat3(TestStores stores) throws Exception {
+    void aFormat1StoreOpensAndItsNextSyncRewritesItInTheCurrentFormat(TestStores stores) throws Exception {
         Map<Long, byte[]> objects = unpackFixture(stores.name().toLowerCase() + "-v1");
         assertArrayEquals(new int[] {1, 1}, headerVersions());
         long added;
@@ -132,7 +132,7 @@ class RecordFormatTest {
             objects.remove(gone);
             objects.put(added, fresh);
         }
-        assertArrayEquals(new int[] {3, 3}, headerVersions());
+        assertArrayEquals(new int[] {HeaderSlot.VERSION, HeaderSlot.VERSION}, headerVersions());
         try (Storer s = stores.open(file())) {
             assertFalse(((FileStore) s).allocatorBuilt());
             verify(s, objects);
@@ -142,7 +142,7 @@ class RecordFormatTest {
     // ---------------------------------------------------------------- format 2 and ids
 
     @OnBareStores
-    void aFormat2StoreKeepsItsIdsAndItsNextSyncRewritesItInFormat3(TestStores stores) throws Exception {
+    void aFormat2StoreKeepsItsIdsAndItsNextSyncRewritesItInTheCurrentFormat(TestStores stores) throws Exception {
         Map<Long, byte[]> objects = unpackFixture(stores.name().toLowerCase() + "-v2");
         assertArrayEquals(new int[] {2, 2}, headerVersions());
         Set<Long> old = new HashSet<>(objects.keySet());
@@ -162,11 +162,44 @@ class RecordFormatTest {
             }
             assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(gone));
         }
-        assertArrayEquals(new int[] {3, 3}, headerVersions());
+        assertArrayEquals(new int[] {HeaderSlot.VERSION, HeaderSlot.VERSION}, headerVersions());
         try (Storer s = stores.open(file())) {
             assertFalse(((FileStore) s).allocatorBuilt());
             verify(s, objects);
             assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(gone));
+        }
+    }
+
+    // ---------------------------------------------------------------- format 3
+
+    /**
+     * A format-3 store (written by the format-3 code, before transactions) opens lazily with every
+     * object and id, takes a transaction, and its next sync writes format 4; it reopens with all.
+     */
+    @OnBareStores
+    void aFormat3StoreOpensTakesATransactionAndItsNextSyncRewritesItInFormat4(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = unpackFixture(stores.name().toLowerCase() + "-v3");
+        assertArrayEquals(new int[] {3, 3}, headerVersions());
+        Set<Long> old = new HashSet<>(objects.keySet());
+        try (Storer s = stores.open(file())) {
+            assertFalse(((FileStore) s).allocatorBuilt(), "format 3 has an index: opened lazily");
+            verify(s, objects);
+            long target = objects.keySet().stream().skip(3).findFirst().orElseThrow();
+            byte[] replaced = TestBytes.of(901, objects.get(target).length);
+            try (org.bobbob.store.StoreTransaction tx =
+                    s.unwrap(org.bobbob.store.TransactionalStore.class).begin()) {
+                byte[] fresh = TestBytes.of(900, 5000);
+                long added = tx.writeNewObjFromBytes(fresh);
+                assertFalse(old.contains(added), "new object got an old id " + added);
+                tx.writeBytesToObj(target, replaced);
+                tx.commit();
+                objects.put(added, fresh);
+                objects.put(target, replaced);
+            }
+        }
+        assertArrayEquals(new int[] {4, 4}, headerVersions());
+        try (Storer s = stores.open(file())) {
+            verify(s, objects);
         }
     }
 

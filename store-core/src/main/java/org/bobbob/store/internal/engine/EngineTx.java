@@ -1,0 +1,135 @@
+package org.bobbob.store.internal.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.bobbob.store.ObjectInfo;
+import org.bobbob.store.ObjectReader;
+import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.Storer;
+import org.bobbob.store.internal.tx.Branch;
+import org.bobbob.store.internal.tx.TxEngine;
+import org.bobbob.store.internal.tx.TxTable;
+import org.bobbob.store.support.Errors;
+
+/**
+ * The file engine as transactions see it ({@link TxEngine}): a {@link FileStore} for a branch's own
+ * objects, the metadata lock and the commit protocol; the store's front (the {@link LockingStore},
+ * or the bare store itself) for committed objects.
+ */
+final class EngineTx implements TxEngine {
+    private static final int COPY_CHUNK = 256 * 1024;
+
+    private final FileStore store;
+    private final Storer front;
+    /** The locking front, whose object lock a shadow's copy takes; null over a bare store. */
+    private final LockingStore locking;
+
+    EngineTx(FileStore store, Storer front, LockingStore locking) {
+        this.store = store;
+        this.front = front;
+        this.locking = locking;
+    }
+
+    @Override
+    public TxTable table() {
+        return store.state().transactions();
+    }
+
+    @Override
+    public Storer front() {
+        return front;
+    }
+
+    @Override
+    public long writeNew(byte[] data, LongConsumer owner) throws IOException {
+        return store.writeNewObjFromBytes(data, owner);
+    }
+
+    @Override
+    public ObjectWriter lateWriteNew(int size, LongConsumer owner) throws IOException {
+        return store.lateWriteNewObj(size, owner);
+    }
+
+    @Override
+    public ObjectReader readOwn(long id) throws IOException {
+        return store.lateReadObj(id);
+    }
+
+    @Override
+    public byte[] readOwnBytes(long id) throws IOException {
+        return store.readBytesFromObj(id);
+    }
+
+    @Override
+    public ObjectWriter writeOwn(long id) throws IOException {
+        return store.writeToObj(id);
+    }
+
+    @Override
+    public int sizeOf(long id) throws IOException {
+        ObjectInfo info = store.objectInfo(id).orElseThrow(() -> Errors.notFound(id));
+        return info.size();
+    }
+
+    @Override
+    public void copyOver(long shadow, long target) throws IOException {
+        if (locking != null) {
+            locking.underWriteLock(target, () -> {
+                copy(store, shadow, target);
+                return null;
+            });
+        } else {
+            copy(store, shadow, target);
+        }
+    }
+
+    /** Copies object {@code from} over object {@code to} (the same size) in {@code store}. */
+    static void copy(Storer store, long from, long to) throws IOException {
+        try (ObjectReader r = store.lateReadObj(from);
+                ObjectWriter w = store.writeToObj(to)) {
+            ByteBuffer buf = ByteBuffer.allocate(Math.max(1, Math.min(r.size(), COPY_CHUNK)));
+            while (true) {
+                buf.clear();
+                if (r.read(buf) < 0) {
+                    break;
+                }
+                buf.flip();
+                writeFully(w, buf);
+            }
+        }
+    }
+
+    @Override
+    public List<Branch> branches() throws IOException {
+        return store.txBranches();
+    }
+
+    @Override
+    public long change(long[] frees, Runnable change) throws IOException {
+        return store.txChange(frees, change);
+    }
+
+    @Override
+    public void durable(long ticket) throws IOException {
+        store.commits.durable(ticket);
+    }
+
+    @Override
+    public long lockTimeoutMillis() {
+        return store.lockTimeoutMillis();
+    }
+
+    @Override
+    public String name() {
+        return front.toString();
+    }
+
+    /** Writes all of {@code src} to {@code w}. */
+    private static void writeFully(ObjectWriter w, ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            w.write(src);
+        }
+    }
+}
