@@ -251,9 +251,14 @@ public final class TxManager implements TransactionalStore {
         List<Long> hidden = new ArrayList<>(b.creates);
         hidden.addAll(b.shadows.values());
         locks.release(b, b.locked, hidden);
-        if (b.xid != null) {
-            byXid.remove(b.xid, b);
+        if (b.xid != null && !b.timedOut) {
+            byXid.remove(b.xid, b); // a timed-out one stays until its manager hears of it (forgetTimedOut)
         }
+    }
+
+    /** Drops a branch rolled back by its timeout, once its transaction manager was told. */
+    void forgetTimedOut(Branch b) {
+        byXid.remove(b.xid, b);
     }
 
     /**

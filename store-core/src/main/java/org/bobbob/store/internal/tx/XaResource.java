@@ -46,6 +46,10 @@ final class XaResource implements XAResource {
 
     private Branch known(Xid xid) throws XAException {
         Branch b = manager.branch(key(xid));
+        if (b != null && b.ended && b.timedOut) {
+            manager.forgetTimedOut(b);
+            throw xa(XAException.XA_RBTIMEOUT, "branch " + xid + " timed out and was rolled back");
+        }
         if (b == null || b.ended) {
             throw xa(XAException.XAER_NOTA, "unknown branch " + xid);
         }
@@ -141,10 +145,7 @@ final class XaResource implements XAResource {
 
     @Override
     public void commit(Xid xid, boolean onePhase) throws XAException {
-        Branch b = manager.branch(key(xid));
-        if (b == null || b.ended) {
-            throw xa(XAException.XAER_NOTA, "unknown branch " + xid);
-        }
+        Branch b = known(xid);
         if (onePhase) {
             if (b.state == Branch.State.PREPARED) {
                 throw xa(XAException.XAER_PROTO, "one-phase commit of prepared branch " + xid);
@@ -164,6 +165,11 @@ final class XaResource implements XAResource {
 
     @Override
     public void rollback(Xid xid) throws XAException {
+        Branch timedOut = manager.branch(key(xid));
+        if (timedOut != null && timedOut.ended && timedOut.timedOut) {
+            manager.forgetTimedOut(timedOut); // rolled back already
+            return;
+        }
         Branch b = known(xid);
         if (b.state == Branch.State.COMMITTING || b.commitTicket != 0) {
             throw xa(XAException.XAER_PROTO, "branch " + xid + " is committed");
