@@ -23,7 +23,11 @@ class ChurnTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(TestStores.class)
+    // Not IN_TRANSACTION: a transaction's deletes free their space only at its commit, so churn
+    // inside one transaction grows the file by design.
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI", "CONCURRENT_BASIC", "CONCURRENT_MULTI"})
     void churnWithinOneSyncWindowKeepsTheFileNearItsLiveSize(TestStores stores) throws Exception {
         Path file = dir.resolve("churn.bob");
         SplittableRandom r = new SplittableRandom(stores.ordinal() + 3);

@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The stores a test body runs on, each made through the public factories: the two bare stores and
- * each wrapped in a {@link ConcurrentStore}.
+ * The stores a test body runs on, each made through the public factories: the two bare stores,
+ * each wrapped in a {@link ConcurrentStore}, and the concurrent multi store used through transactions.
  */
 public enum TestStores {
     BASIC(BasicStore::create, BasicStore::open),
     MULTI(p -> MultiStore.create(p, 0), p -> MultiStore.open(p, 0)),
     CONCURRENT_BASIC(
             p -> ConcurrentStore.wrap(BasicStore.create(p), 0), p -> ConcurrentStore.wrap(BasicStore.open(p), 0)),
-    CONCURRENT_MULTI(p -> MultiStore.createConcurrent(p, 0), p -> MultiStore.openConcurrent(p, 0));
+    CONCURRENT_MULTI(p -> MultiStore.createConcurrent(p, 0), p -> MultiStore.openConcurrent(p, 0)),
+    /** The concurrent multi store with every call inside a transaction; {@code sync()} commits (see {@link InTransaction}). */
+    IN_TRANSACTION(
+            p -> new InTransaction(MultiStore.createConcurrent(p, 0)),
+            p -> new InTransaction(MultiStore.openConcurrent(p, 0)));
 
     /** A public factory: creates or opens the store at a path. */
     @FunctionalInterface

@@ -68,6 +68,11 @@ final class EngineTx implements TxEngine {
     }
 
     @Override
+    public java.util.Optional<ObjectInfo> objectInfo(long id) {
+        return store.objectInfo(id);
+    }
+
+    @Override
     public int sizeOf(long id) throws IOException {
         ObjectInfo info = store.objectInfo(id).orElseThrow(() -> Errors.notFound(id));
         return info.size();

@@ -37,6 +37,9 @@ public interface TxEngine {
     /** A writer over a branch's own object, from its start. */
     ObjectWriter writeOwn(long id) throws IOException;
 
+    /** Where a live object lies and its size, empty when there is none (see {@code ObjectInfoProvider}). */
+    java.util.Optional<org.bobbob.store.ObjectInfo> objectInfo(long id);
+
     /** The size of a live object; throws ObjectNotFoundException when there is none. */
     int sizeOf(long id) throws IOException;
 

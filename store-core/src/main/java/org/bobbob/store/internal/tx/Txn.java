@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.bobbob.store.ObjectInfo;
+import org.bobbob.store.ObjectInfoProvider;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
@@ -24,9 +27,12 @@ import org.bobbob.store.support.Errors;
  *   <li>any other object: reads to the store's front (the committed bytes); a first write takes
  *       the object ({@link TxManager#take}) and makes its shadow.
  * </ul>
- * Not thread-safe (one thread at a time), see {@link StoreTransaction}.
+ * As an {@link ObjectInfoProvider} it describes what the transaction sees: its new objects, the
+ * shadows of what it overwrote (under the target's id), nothing for what it deleted.
+ *
+ * <p>Not thread-safe (one thread at a time), see {@link StoreTransaction}.
  */
-final class Txn implements StoreTransaction {
+final class Txn implements StoreTransaction, ObjectInfoProvider {
     private static final int COPY_CHUNK = 64 * 1024;
 
     private final TxManager manager;
@@ -105,7 +111,12 @@ final class Txn implements StoreTransaction {
 
     // ---------------------------------------------------------------- reads
 
-    /** The id to read for {@code id} in this branch: itself, its shadow, or 0 for committed bytes. */
+    /**
+     * The id to use for {@code id} in this branch: itself (new), its shadow, or 0 for a committed
+     * object.
+     *
+     * @throws org.bobbob.store.ObjectNotFoundException if the branch deleted it, or another hides it
+     */
     private long own(long id) throws IOException {
         checkId(id);
         if (branch.deletes.contains(id)) {
@@ -115,7 +126,23 @@ final class Txn implements StoreTransaction {
         if (shadow != null) {
             return shadow;
         }
-        return branch.creates.contains(id) ? id : 0;
+        if (branch.creates.contains(id)) {
+            return id;
+        }
+        if (manager.locks().hidden(id)) {
+            throw Errors.notFound(id);
+        }
+        return 0;
+    }
+
+    @Override
+    public Optional<ObjectInfo> objectInfo(long id) {
+        try {
+            long own = own(id);
+            return engine.objectInfo(own != 0 ? own : id);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -219,6 +246,14 @@ final class Txn implements StoreTransaction {
             throw new IllegalArgumentException("sizes sum to " + total + ", data has " + data.length + " bytes");
         }
         checkActive();
+        for (int i = 0; i < ids.length; i++) { // every id and size first: a bad one changes nothing
+            long own = own(ids[i]);
+            int size = engine.sizeOf(own != 0 ? own : ids[i]);
+            if (sizes[i] > size) {
+                throw new IllegalArgumentException(
+                        "size " + sizes[i] + " is larger than object " + ids[i] + " (" + size + " bytes)");
+            }
+        }
         int pos = 0;
         for (int i = 0; i < ids.length; i++) {
             try (ObjectWriter w = writeToObj(ids[i])) {
