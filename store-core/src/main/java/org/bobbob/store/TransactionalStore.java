@@ -33,6 +33,12 @@ import java.io.IOException;
  *       objects held, see {@link XAStoreConnection}) until a transaction manager decides them.
  * </ul>
  *
+ * <h2>Over a bare store</h2>
+ * On a {@link ConcurrentStore} (what {@link StoreManager#open} returns) calls made outside
+ * transactions wait for objects a transaction holds and do not find objects it created. On a bare
+ * {@code BasicStore} or {@code MultiStore} they do neither: the bare store's rule (threads do not
+ * share objects) applies between transactions and calls made on the store itself.
+ *
  * <p>Thread-safe. The transactions and connections it returns say what they allow.
  */
 public interface TransactionalStore {
