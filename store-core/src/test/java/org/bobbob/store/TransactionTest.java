@@ -407,6 +407,33 @@ class TransactionTest {
         }
     }
 
+    /** Closing the store rolls back the transactions still active; their calls then fail, coded. */
+    @Test
+    void closingTheStoreRollsBackActiveTransactions() throws Exception {
+        long kept;
+        long lost;
+        StoreTransaction t;
+        try (Storer s = open("multi", 10_000)) {
+            kept = s.writeNewObjFromBytes(TestBytes.of(1, 100));
+            t = tx(s).begin();
+            lost = t.writeNewObjFromBytes(TestBytes.of(2, 100));
+            t.writeBytesToObj(kept, TestBytes.of(3, 100));
+        }
+        assertFalse(t.isActive());
+        StoreException e = assertThrows(StoreException.class, () -> t.readBytesFromObj(kept));
+        assertTrue(e.code() == ErrorCode.TRANSACTION_ENDED || e.code() == ErrorCode.CLOSED, e.getMessage());
+        assertThrows(StoreException.class, t::commit);
+        try (Storer s = open("multi", 10_000)) {
+            assertArrayEquals(TestBytes.of(1, 100), s.readBytesFromObj(kept));
+            assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(lost));
+            assertThrows(StoreClosedException.class, () -> {
+                Storer closed = StoreManager.open("bobbob:multi:" + dir.resolve("other.bob"));
+                closed.close();
+                tx(closed).begin();
+            });
+        }
+    }
+
     /** Bare file stores offer transactions too. */
     @Test
     void bareStoresOfferTransactions() throws Exception {
