@@ -215,6 +215,19 @@ public enum ErrorCode {
             "the store file was deleted, moved or replaced while the store was open",
             "leave store files alone while the adapter has them open (undeploy or stop first); the next"
                     + " getConnection() after the pool has let go opens the file at the path again"),
+    RAR_SYNC_IN_TRANSACTION(
+            632,
+            "sync() on a connection inside a JTA or local transaction",
+            "let the transaction commit: its commit is the durability point; call sync() outside transactions"),
+    RAR_TRANSACTIONS_UNAVAILABLE(
+            633,
+            "the store behind the connection offers no transactions (not a file store)",
+            "use a basic or multi store for XATransaction or LocalTransaction connection definitions, or set"
+                    + " transaction-support NoTransaction"),
+    RAR_TRANSACTION_FAILED(
+            634,
+            "a local transaction's begin, commit or rollback failed: the message says which and why",
+            "see the cause; a failed commit of a decided transaction is retried by committing again"),
 
     // ---------------------------------------------------------------- 7xx: the CDI module (store-cdi)
 

@@ -48,6 +48,9 @@ public interface XAStoreConnection extends AutoCloseable {
     /** The Storer whose calls join the associated branch; the same object on every call. */
     Storer getStorer();
 
+    /** Whether a branch is associated with this connection now (between its start and end). */
+    boolean isAssociated();
+
     /**
      * Closes the connection. A branch still associated with it is not ended: it stays known by its
      * Xid (and is rolled back if it times out). Idempotent.

@@ -4,6 +4,7 @@ import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.IllegalStateException;
 import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.LocalTransactionException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -206,10 +207,28 @@ final class RarErrors {
                 null);
     }
 
-    static NotSupportedException noTransactions() {
-        ErrorCode code = ErrorCode.RAR_NO_TRANSACTIONS;
-        return new NotSupportedException(
-                code.message("bobbob connections support no transactions (NoTransaction)"), code.id());
+    static NotSupportedException transactionsUnavailable(Object store, Throwable cause) {
+        ErrorCode code = ErrorCode.RAR_TRANSACTIONS_UNAVAILABLE;
+        NotSupportedException e = new NotSupportedException(code.message(store + " offers no transactions"), code.id());
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    static LocalTransactionException transactionFailed(String what, Object connection, Throwable cause) {
+        ErrorCode code = ErrorCode.RAR_TRANSACTION_FAILED;
+        LocalTransactionException e = new LocalTransactionException(
+                code.message(what + " of the local transaction on " + connection + " failed: " + cause.getMessage()),
+                code.id());
+        e.initCause(cause);
+        return e;
+    }
+
+    static StoreException syncInTransaction() {
+        return new StoreException(
+                ErrorCode.RAR_SYNC_IN_TRANSACTION,
+                "sync() inside a transaction: the transaction's commit is its durability point");
     }
 
     static NotSupportedException noInbound() {

@@ -42,7 +42,7 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
     protected <T> T call(StoreCall<T> call) throws IOException {
         StoreManagedConnection mc = owner();
         try {
-            return call.apply(mc.store());
+            return call.apply(mc.calls());
         } catch (IOException e) {
             mc.reportFailure(this, e);
             throw e;
@@ -50,6 +50,22 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
     }
 
     // ---------------------------------------------------------------- Storer
+
+    /**
+     * As the store's, outside transactions.
+     *
+     * @throws StoreException BOB-632 inside a transaction: its commit is the durability point
+     */
+    @Override
+    public void sync() throws IOException {
+        if (owner().inTransaction()) {
+            throw RarErrors.syncInTransaction();
+        }
+        call(s -> {
+            s.sync();
+            return null;
+        });
+    }
 
     @Override
     public ObjectWriter lateWriteNewObj(int size) throws IOException {

@@ -19,6 +19,9 @@ import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.Storer;
+import org.bobbob.store.TransactionalStore;
+import org.bobbob.store.XAStoreConnection;
 import org.bobbob.store.support.Failures;
 
 /**
@@ -41,6 +44,14 @@ import org.bobbob.store.support.Failures;
  *   <li>{@link #destroy()} cleans up and drops this connection's store reference: only the last
  *       reference closes the store. Idempotent.
  * </ol>
+ *
+ * <h2>Transactions</h2>
+ * On first use, {@link #getXAResource()} and {@link #getLocalTransaction()} open the store's
+ * {@link XAStoreConnection} for this connection. From then on every handle's calls go to its
+ * Storer ({@link #calls()}): they join the branch the server has started on this connection's
+ * XAResource (JTA), or the local transaction begun on it, and are the store's ordinary calls when
+ * none is. Branch state lives in the store by Xid, so the server's TMJOIN across connections and
+ * its recovery (a connection made for recovery, any connection's XAResource) work.
  * Identity equality (not overridden). Thread-safe.
  */
 final class StoreManagedConnection implements ManagedConnection {
@@ -52,6 +63,10 @@ final class StoreManagedConnection implements ManagedConnection {
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private volatile PrintWriter logWriter;
+    /** The store's XA connection for this connection, opened on first use (see the class comment). */
+    private volatile XAStoreConnection xa;
+    /** Set while a local transaction ({@link StoreLocalTransaction}) is under way on this connection. */
+    private volatile boolean inLocalTransaction;
 
     StoreManagedConnection(StoreRegistry registry, SharedStore shared) {
         this.registry = registry;
@@ -129,6 +144,14 @@ final class StoreManagedConnection implements ManagedConnection {
             failure = e;
         }
         listeners.clear();
+        XAStoreConnection x = xa;
+        if (x != null) {
+            try {
+                x.close(); // a branch still known stays in the store, by its Xid
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the XA connection of " + this + " failed", e);
+            }
+        }
         try {
             registry.release(shared);
         } catch (IOException e) {
@@ -155,6 +178,57 @@ final class StoreManagedConnection implements ManagedConnection {
             throw RarErrors.storeUnusable(shared.target().key(), null);
         }
         return shared.store();
+    }
+
+    /**
+     * Where a handle's calls go: the store's XA connection's Storer once transactions are in use
+     * on this connection (it joins the associated branch, or is the store's ordinary calls), else
+     * the store.
+     *
+     * @throws StoreClosedException as {@link #store()}
+     */
+    Storer calls() throws StoreClosedException {
+        ConcurrentStore store = store();
+        XAStoreConnection x = xa;
+        return x != null ? x.getStorer() : store;
+    }
+
+    /** Whether a transaction (JTA or local) is associated with this connection now. */
+    boolean inTransaction() {
+        XAStoreConnection x = xa;
+        return x != null && (inLocalTransaction || x.isAssociated());
+    }
+
+    void localTransaction(boolean active) {
+        inLocalTransaction = active;
+    }
+
+    /** The store's XA connection for this connection, opened on first use. */
+    XAStoreConnection xaConnection() throws ResourceException {
+        checkNotDestroyed();
+        XAStoreConnection x = xa;
+        if (x != null) {
+            return x;
+        }
+        synchronized (this) {
+            if (xa == null) {
+                ConcurrentStore store;
+                try {
+                    store = store();
+                } catch (StoreClosedException e) {
+                    throw new ResourceException(e.getMessage(), e);
+                }
+                if (!store.isWrapperFor(TransactionalStore.class)) {
+                    throw RarErrors.transactionsUnavailable(store, null);
+                }
+                try {
+                    xa = store.unwrap(TransactionalStore.class).openXAConnection();
+                } catch (IOException e) {
+                    throw RarErrors.transactionsUnavailable(store, e);
+                }
+            }
+            return xa;
+        }
     }
 
     /** {@code handle} was closed by its user: forget it and tell the server. */
@@ -237,16 +311,24 @@ final class StoreManagedConnection implements ManagedConnection {
         listeners.remove(listener);
     }
 
-    /** @throws jakarta.resource.NotSupportedException always: NoTransaction */
+    /**
+     * The store's XA resource for this connection (see the class comment).
+     *
+     * @throws jakarta.resource.NotSupportedException BOB-633 if the store offers no transactions
+     */
     @Override
     public XAResource getXAResource() throws ResourceException {
-        throw RarErrors.noTransactions();
+        return xaConnection().getXAResource();
     }
 
-    /** @throws jakarta.resource.NotSupportedException always: NoTransaction */
+    /**
+     * A local transaction on this connection: one branch of the store, committed in one phase.
+     *
+     * @throws jakarta.resource.NotSupportedException BOB-633 if the store offers no transactions
+     */
     @Override
     public LocalTransaction getLocalTransaction() throws ResourceException {
-        throw RarErrors.noTransactions();
+        return new StoreLocalTransaction(this, xaConnection());
     }
 
     @Override

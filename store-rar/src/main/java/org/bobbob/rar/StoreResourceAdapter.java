@@ -35,7 +35,9 @@ import javax.transaction.xa.XAResource;
  *       nothing. The same task first checks that each store's file is still the one it opened; a
  *       store whose file was deleted, moved or replaced is marked failed, and the pool's next
  *       validation evicts its connections (see {@link StoreRegistry#syncAll()}).
- *   <li>Outbound only, {@code NoTransaction}. Every other property is on the
+ *   <li>Outbound only, {@code XATransaction}: connections enlist in the caller's JTA transaction
+ *       (see {@link StoreManagedConnection}); an administrator may lower a connection definition to
+ *       {@code LocalTransaction} or {@code NoTransaction}. Every other property is on the
  *       {@link StoreManagedConnectionFactory}.
  * </ul>
  *
@@ -49,7 +51,7 @@ import javax.transaction.xa.XAResource;
         vendorName = "bobbob",
         eisType = "bobbob blob store",
         version = "0.1",
-        transactionSupport = TransactionSupportLevel.NoTransaction,
+        transactionSupport = TransactionSupportLevel.XATransaction,
         reauthenticationSupport = false)
 public final class StoreResourceAdapter implements ResourceAdapter {
     private static final System.Logger LOG = System.getLogger(StoreResourceAdapter.class.getName());

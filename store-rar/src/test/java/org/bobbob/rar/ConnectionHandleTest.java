@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.resource.NotSupportedException;
 import jakarta.resource.spi.ConnectionEvent;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -29,6 +28,7 @@ import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreClosedException;
+import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.UnsupportedCapabilityException;
 import org.junit.jupiter.api.AfterEach;
@@ -236,14 +236,69 @@ class ConnectionHandleTest {
         assertThrows(IllegalStateException.class, stats::stats);
     }
 
+    /**
+     * A connection's calls join the branch started on its XA resource, and a local transaction
+     * begun on it; another connection sees nothing until the commit; sync() inside is BOB-632.
+     */
     @Test
-    void transactionsAreNotSupportedAndMetaDataNamesTheProduct() throws Exception {
+    void handlesJoinTheConnectionsXaBranchAndLocalTransaction() throws Exception {
         StoreManagedConnection mc = newManagedConnection();
-        assertThrows(NotSupportedException.class, mc::getLocalTransaction);
-        assertThrows(NotSupportedException.class, mc::getXAResource);
+        StoreManagedConnection other = newManagedConnection();
+        StoreConnection h = (StoreConnection) mc.getConnection(null, null);
+        StoreConnection outside = (StoreConnection) other.getConnection(null, null);
+        javax.transaction.xa.XAResource xa = mc.getXAResource();
+        assertSame(xa, mc.getXAResource());
+        assertTrue(xa.isSameRM(other.getXAResource()), "one store, one resource manager");
+        javax.transaction.xa.Xid xid = new javax.transaction.xa.Xid() {
+            @Override
+            public int getFormatId() {
+                return 1;
+            }
+
+            @Override
+            public byte[] getGlobalTransactionId() {
+                return new byte[] {1, 2, 3};
+            }
+
+            @Override
+            public byte[] getBranchQualifier() {
+                return new byte[] {4};
+            }
+        };
+        xa.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+        long id = h.writeNewObjFromBytes(new byte[] {7});
+        StoreException sync = assertThrows(StoreException.class, h::sync);
+        assertEquals(org.bobbob.store.ErrorCode.RAR_SYNC_IN_TRANSACTION, sync.code());
+        assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> outside.readBytesFromObj(id));
+        xa.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+        xa.commit(xid, true);
+        assertArrayEquals(new byte[] {7}, outside.readBytesFromObj(id));
+        h.sync(); // outside a transaction again
+
+        jakarta.resource.spi.LocalTransaction local = mc.getLocalTransaction();
+        local.begin();
+        long dropped = h.writeNewObjFromBytes(new byte[] {8});
+        assertThrows(StoreException.class, h::sync);
+        local.rollback();
+        assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> outside.readBytesFromObj(dropped));
+        local.begin();
+        long kept = h.writeNewObjFromBytes(new byte[] {9});
+        local.commit();
+        assertArrayEquals(new byte[] {9}, outside.readBytesFromObj(kept));
+        assertThrows(jakarta.resource.spi.LocalTransactionException.class, local::commit, "nothing begun");
+        h.close();
+        outside.close();
+        other.destroy();
+        mc.destroy();
+    }
+
+    @Test
+    void metaDataNamesTheProductAndADestroyedConnectionRefuses() throws Exception {
+        StoreManagedConnection mc = newManagedConnection();
         assertEquals("bobbob", mc.getMetaData().getEISProductName());
         assertInstanceOf(String.class, mc.getMetaData().getEISProductVersion());
         mc.destroy();
         assertThrows(jakarta.resource.spi.IllegalStateException.class, () -> mc.getConnection(null, null));
+        assertThrows(jakarta.resource.spi.IllegalStateException.class, mc::getXAResource);
     }
 }

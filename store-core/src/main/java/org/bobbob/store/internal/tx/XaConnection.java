@@ -38,6 +38,11 @@ final class XaConnection implements XAStoreConnection {
         return storer;
     }
 
+    @Override
+    public boolean isAssociated() {
+        return associated != null;
+    }
+
     /** Associates {@code b} with this connection (start); null ends the association (end). */
     void associate(Branch b) {
         associated = b == null ? null : new Txn(manager, b, false);

@@ -1,0 +1,126 @@
+package org.bobbob.rar.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
+import jakarta.transaction.UserTransaction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.bobbob.rar.StoreConnection;
+import org.bobbob.rar.StoreConnectionFactory;
+import org.bobbob.store.ErrorCode;
+import org.bobbob.store.ObjectNotFoundException;
+import org.bobbob.store.StoreException;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The adapter in WildFly's transactions (XATransaction): container-managed transactions of a
+ * {@code @Stateless} bean and bean-managed ones through {@link UserTransaction}. Blobs written in a
+ * transaction that rolls back are gone; in one that commits, there; nothing written in a
+ * transaction is seen outside before its commit.
+ */
+@ExtendWith(ArquillianExtension.class)
+class TransactionIT {
+    @Deployment(name = "rar", order = 1, testable = false)
+    static ResourceAdapterArchive rar() {
+        return ItArchives.builtRar();
+    }
+
+    @Deployment(name = "war", order = 2)
+    static WebArchive war() {
+        return ItArchives.warBesideTheRar("tx-it.war", TransactionIT.class, TransactionalWriterBean.class);
+    }
+
+    @EJB
+    TransactionalWriterBean bean;
+
+    @Resource(lookup = "java:/bobbob/DefaultStore")
+    StoreConnectionFactory factory;
+
+    @Resource(lookup = "java:comp/UserTransaction")
+    UserTransaction tx;
+
+    private void assertGone(List<Long> ids) throws Exception {
+        assertTrue(!ids.isEmpty(), "nothing was written");
+        try (StoreConnection store = factory.getConnection()) {
+            for (long id : ids) {
+                assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(id), "blob " + id);
+            }
+        }
+    }
+
+    private void assertThere(List<Long> ids) throws Exception {
+        try (StoreConnection store = factory.getConnection()) {
+            for (int i = 0; i < ids.size(); i++) {
+                assertArrayEquals(("blob " + i).getBytes(StandardCharsets.UTF_8), store.readBytesFromObj(ids.get(i)));
+            }
+        }
+    }
+
+    @Test
+    @OperateOnDeployment("war")
+    void aSystemExceptionRollsBackEveryBlobTheBeanWrote() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        assertThrows(EJBException.class, () -> bean.writeThenThrow(3, ids));
+        assertEquals(3, ids.size());
+        assertGone(ids);
+    }
+
+    @Test
+    @OperateOnDeployment("war")
+    void setRollbackOnlyLeavesNothingAndAKeptApplicationExceptionCommits() throws Exception {
+        List<Long> dropped = new ArrayList<>();
+        bean.writeThenRollbackOnly(2, dropped);
+        assertGone(dropped);
+        List<Long> kept = new ArrayList<>();
+        assertThrows(TransactionalWriterBean.KeepIt.class, () -> bean.writeThenKeep(2, kept));
+        assertThere(kept);
+        List<Long> committed = new ArrayList<>();
+        bean.writeAndCommit(3, committed);
+        assertThere(committed);
+    }
+
+    @Test
+    @OperateOnDeployment("war")
+    void userTransactionsCommitAndRollBackAndIsolateTheirWrites() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        tx.begin();
+        bean.writeAndCommit(2, ids); // joins the caller's transaction
+        try (StoreConnection store = factory.getConnection()) {
+            assertArrayEquals("blob 0".getBytes(StandardCharsets.UTF_8), store.readBytesFromObj(ids.get(0)));
+            StoreException sync = assertThrows(StoreException.class, store::sync);
+            assertEquals(ErrorCode.RAR_SYNC_IN_TRANSACTION, sync.code());
+        }
+        tx.rollback();
+        assertGone(ids);
+
+        long victim;
+        long target;
+        try (StoreConnection store = factory.getConnection()) {
+            victim = store.writeNewObjFromBytes(new byte[] {1});
+            target = store.writeNewObjFromBytes(new byte[] {2, 2});
+        }
+        List<Long> more = new ArrayList<>();
+        tx.begin();
+        bean.writeAndCommit(1, more);
+        bean.overwriteAndDelete(target, new byte[] {3, 3}, victim);
+        tx.commit();
+        assertThere(more);
+        try (StoreConnection store = factory.getConnection()) {
+            assertArrayEquals(new byte[] {3, 3}, store.readBytesFromObj(target));
+            assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(victim));
+        }
+    }
+}
