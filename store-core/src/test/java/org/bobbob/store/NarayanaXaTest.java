@@ -67,6 +67,11 @@ class NarayanaXaTest {
     private XAStoreConnection bobbob;
     private JdbcDataSource ds;
     private XAConnection h2;
+    /**
+     * The handle of {@link #h2}, taken once: H2's {@code getConnection()} closes the last handle,
+     * which turns auto-commit on, under a running transaction too.
+     */
+    private Connection sql;
 
     @BeforeAll
     static void narayana() throws Exception {
@@ -81,6 +86,7 @@ class NarayanaXaTest {
         ds = NarayanaXaWorker.h2(dir.resolve("db"));
         NarayanaXaWorker.createTable(ds);
         h2 = ds.getXAConnection();
+        sql = h2.getConnection();
     }
 
     @AfterEach
@@ -115,7 +121,7 @@ class NarayanaXaTest {
         byte[] data = NarayanaXaWorker.payload("commit");
         begin(h2Resource());
         long id = bobbob.getStorer().writeNewObjFromBytes(data);
-        NarayanaXaWorker.insertRow(h2.getConnection(), "commit", id);
+        NarayanaXaWorker.insertRow(sql, "commit", id);
         assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(id), "seen before the commit");
         tm.commit();
 
@@ -158,7 +164,7 @@ class NarayanaXaTest {
         tx.enlistResource(new Recorded("bobbob", bobbob.getXAResource(), false, calls));
         tx.enlistResource(new Recorded("h2", h2.getXAResource(), false, calls));
         assertArrayEquals(NarayanaXaWorker.payload("read"), bobbob.getStorer().readBytesFromObj(id));
-        NarayanaXaWorker.insertRow(h2.getConnection(), "read", id);
+        NarayanaXaWorker.insertRow(sql, "read", id);
         tm.commit();
 
         // with bobbob out, Narayana commits H2 in one phase
@@ -171,7 +177,7 @@ class NarayanaXaTest {
     void rollbackLeavesNeither() throws Exception {
         begin(h2Resource());
         long id = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("rollback"));
-        NarayanaXaWorker.insertRow(h2.getConnection(), "rollback", id);
+        NarayanaXaWorker.insertRow(sql, "rollback", id);
         tm.rollback();
 
         assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(id));
@@ -186,7 +192,6 @@ class NarayanaXaTest {
         }
         begin(h2Resource());
         long id = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("taken"));
-        Connection sql = h2.getConnection();
         assertThrows(SQLException.class, () -> NarayanaXaWorker.insertRow(sql, "taken", id));
         tm.setRollbackOnly(); // what an application (or a container) does when a statement fails
         assertThrows(RollbackException.class, tm::commit);
@@ -205,7 +210,7 @@ class NarayanaXaTest {
                 new Named(NarayanaXaWorker.BOBBOB, new Recorded("bobbob", bobbob.getXAResource(), false, calls), null));
         tx.enlistResource(new Named(NarayanaXaWorker.H2, new Recorded("h2", h2.getXAResource(), true, calls), null));
         long id = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("vote"));
-        NarayanaXaWorker.insertRow(h2.getConnection(), "vote", id);
+        NarayanaXaWorker.insertRow(sql, "vote", id);
         // Narayana warns of the failed prepare with stack traces: expected here
         java.util.logging.Logger arjuna = java.util.logging.Logger.getLogger("com.arjuna");
         java.util.logging.Level level = arjuna.getLevel();
@@ -235,11 +240,19 @@ class NarayanaXaTest {
         private final boolean votesNo;
         private final List<String> calls;
 
+        /** With {@code ownTimeout} seconds, the resource keeps that timeout whatever Narayana sets; 0: Narayana's. */
+        private final int ownTimeout;
+
         Recorded(String name, XAResource r, boolean votesNo, List<String> calls) {
+            this(name, r, votesNo, calls, 0);
+        }
+
+        Recorded(String name, XAResource r, boolean votesNo, List<String> calls, int ownTimeout) {
             this.name = name;
             this.r = r;
             this.votesNo = votesNo;
             this.calls = calls;
+            this.ownTimeout = ownTimeout;
         }
 
         @Override
@@ -298,8 +311,50 @@ class NarayanaXaTest {
 
         @Override
         public boolean setTransactionTimeout(int seconds) throws XAException {
-            return r.setTransactionTimeout(seconds);
+            return r.setTransactionTimeout(ownTimeout > 0 ? ownTimeout : seconds);
         }
+    }
+
+    /**
+     * bobbob's branch outlives its timeout (shorter than Narayana's): its next call rolls it back;
+     * Narayana's commit then ends it (XA_RBTIMEOUT) and rolls back; the same connection serves the
+     * next transaction. Before {@code end} ended the association of a branch rolled back by its
+     * timeout, the connection stayed tied to it and Narayana could not enlist it again (start:
+     * XAER_PROTO).
+     */
+    @Test
+    void aConnectionWhoseBranchTimedOutServesTheNextTransaction() throws Exception {
+        List<String> calls = new ArrayList<>();
+        tm.begin();
+        Transaction tx = tm.getTransaction();
+        tx.enlistResource(new Recorded("bobbob", bobbob.getXAResource(), false, calls, 1));
+        tx.enlistResource(h2Resource());
+        long lost = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("lost"));
+        Thread.sleep(1100); // a timeout needs its time to pass
+        StoreException ended =
+                assertThrows(StoreException.class, () -> bobbob.getStorer().writeNewObjFromBytes(new byte[1]));
+        assertEquals(ErrorCode.TRANSACTION_ENDED, ended.code());
+        NarayanaXaWorker.insertRow(sql, "lost", lost);
+        java.util.logging.Logger arjuna = java.util.logging.Logger.getLogger("com.arjuna");
+        java.util.logging.Level level = arjuna.getLevel();
+        arjuna.setLevel(java.util.logging.Level.SEVERE); // Narayana warns of the failed end: expected
+        try {
+            assertThrows(RollbackException.class, tm::commit);
+        } finally {
+            arjuna.setLevel(level);
+        }
+        assertEquals(List.of("bobbob rollback"), calls);
+        assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(lost));
+        assertEquals(-1, NarayanaXaWorker.rowOf(ds, "lost"));
+
+        byte[] data = NarayanaXaWorker.payload("kept");
+        begin(h2Resource());
+        long kept = bobbob.getStorer().writeNewObjFromBytes(data);
+        NarayanaXaWorker.insertRow(sql, "kept", kept);
+        tm.commit();
+        assertArrayEquals(data, store.readBytesFromObj(kept));
+        assertEquals(kept, NarayanaXaWorker.rowOf(ds, "kept"));
+        assertNothingInDoubt();
     }
 
     // ---------------------------------------------------------------- crash recovery

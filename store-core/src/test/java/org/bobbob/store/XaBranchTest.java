@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,7 +43,7 @@ class XaBranchTest {
         return "bobbob:" + kind + ":" + dir.resolve("store.bob");
     }
 
-    private static List<Xid> inDoubt(Storer s) throws IOException, javax.transaction.xa.XAException {
+    private static List<Xid> inDoubt(Storer s) throws IOException, XAException {
         try (XAStoreConnection c = s.unwrap(TransactionalStore.class).openXAConnection()) {
             return List.of(c.getXAResource().recover(XAResource.TMSTARTRSCAN));
         }
@@ -98,6 +100,62 @@ class XaBranchTest {
         try (Storer s = StoreManager.open(url(kind))) {
             assertEquals(List.of(), inDoubt(s));
             check(s, change, id, existing, before, after);
+        }
+    }
+
+    /**
+     * A branch past its timeout is rolled back by its next call; {@code end} then says
+     * XA_RBTIMEOUT and ends the association, so the connection starts the next branch. It used to
+     * answer XAER_NOTA and keep the dead branch associated: every later {@code start} of the
+     * connection failed with XAER_PROTO and its Storer kept failing with BOB-121.
+     */
+    @Test
+    void aConnectionWhoseBranchTimedOutEndsItAndStartsTheNext() throws Exception {
+        try (Storer s = StoreManager.open(url("multi"));
+                XAStoreConnection c = s.unwrap(TransactionalStore.class).openXAConnection()) {
+            XAResource r = c.getXAResource();
+            r.setTransactionTimeout(1);
+            r.start(XID, XAResource.TMNOFLAGS);
+            long lost = c.getStorer().writeNewObjFromBytes(TestBytes.of(3, 100));
+            Thread.sleep(1100); // a timeout needs its time to pass
+            StoreException ended =
+                    assertThrows(StoreException.class, () -> c.getStorer().writeNewObjFromBytes(new byte[1]));
+            assertEquals(ErrorCode.TRANSACTION_ENDED, ended.code());
+            XAException e = assertThrows(XAException.class, () -> r.end(XID, XAResource.TMSUCCESS));
+            assertEquals(XAException.XA_RBTIMEOUT, e.errorCode);
+            assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(lost));
+
+            r.setTransactionTimeout(0);
+            Xid next = new TestXid(4711, new byte[] {5}, new byte[] {6});
+            r.start(next, XAResource.TMNOFLAGS);
+            long kept = c.getStorer().writeNewObjFromBytes(TestBytes.of(4, 100));
+            r.end(next, XAResource.TMSUCCESS);
+            r.commit(next, true);
+            assertArrayEquals(TestBytes.of(4, 100), s.readBytesFromObj(kept));
+            assertEquals(List.of(), inDoubt(s));
+        }
+    }
+
+    /** As with a timeout, when another resource rolled the associated branch back (XA_RBROLLBACK). */
+    @Test
+    void aConnectionWhoseBranchWasRolledBackElsewhereEndsItAndStartsTheNext() throws Exception {
+        try (Storer s = StoreManager.open(url("multi"));
+                XAStoreConnection c = s.unwrap(TransactionalStore.class).openXAConnection();
+                XAStoreConnection other = s.unwrap(TransactionalStore.class).openXAConnection()) {
+            XAResource r = c.getXAResource();
+            r.start(XID, XAResource.TMNOFLAGS);
+            long lost = c.getStorer().writeNewObjFromBytes(TestBytes.of(3, 100));
+            other.getXAResource().rollback(XID);
+            XAException e = assertThrows(XAException.class, () -> r.end(XID, XAResource.TMFAIL));
+            assertEquals(XAException.XA_RBROLLBACK, e.errorCode);
+            assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(lost));
+
+            Xid next = new TestXid(4711, new byte[] {5}, new byte[] {6});
+            r.start(next, XAResource.TMNOFLAGS);
+            long kept = c.getStorer().writeNewObjFromBytes(TestBytes.of(4, 100));
+            r.end(next, XAResource.TMSUCCESS);
+            r.commit(next, true);
+            assertArrayEquals(TestBytes.of(4, 100), s.readBytesFromObj(kept));
         }
     }
 
