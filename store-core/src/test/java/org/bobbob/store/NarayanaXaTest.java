@@ -42,11 +42,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * connection's Storer and inserts a row naming it.
  *
  * <p>In this JVM: commit shows both, rollback neither, and a transaction H2 fails leaves no blob.
- * Crash recovery: a child JVM ({@link NarayanaXaWorker}) runs the same transaction and is killed
- * with {@code destroyForcibly} at each point of the two-phase commit; a second child restarts
- * Narayana on the same object store and recovers both resources; then both must agree (blob and
- * row, or neither), with nothing left in doubt and no transaction log left (a heuristic outcome
- * would keep its log).
+ * Crash recovery: a child JVM ({@link NarayanaXaWorker}) runs the same transaction (which also
+ * overwrites one object and deletes another) and is killed with {@code destroyForcibly} at each
+ * point of the two-phase commit; a second child restarts Narayana on the same object store and
+ * recovers both resources; then both must agree (blob, overwrite, delete and row, or none of
+ * them), with nothing left in doubt and no transaction log left (a heuristic outcome would keep
+ * its log).
  */
 class NarayanaXaTest {
     /** Rounds per crash point: 1 in the default run; {@code -Dbobbob.narayana.rounds} in the stress profile. */
@@ -386,6 +387,12 @@ class NarayanaXaTest {
                 .mapToLong(l -> Long.parseLong(l.substring(5)))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(where));
+        long[] objects = ran.stream()
+                .filter(l -> l.startsWith("OBJECTS "))
+                .map(l -> l.substring(8).split(" "))
+                .map(f -> new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])})
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(where));
         assertTrue(ran.contains("PREPARED " + NarayanaXaWorker.BOBBOB), where);
         boolean decided = point.decided();
         List<String> logged = NarayanaXaWorker.logs(logs).stream()
@@ -415,8 +422,12 @@ class NarayanaXaTest {
         try (Storer s = StoreManager.open("bobbob:multi:" + storeFile)) {
             if (decided) {
                 assertArrayEquals(payload, s.readBytesFromObj(id), where);
+                assertArrayEquals(NarayanaXaWorker.AFTER, s.readBytesFromObj(objects[0]), where);
+                assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(objects[1]), where);
             } else {
                 assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(id), where);
+                assertArrayEquals(NarayanaXaWorker.BEFORE, s.readBytesFromObj(objects[0]), where);
+                assertArrayEquals(NarayanaXaWorker.BEFORE, s.readBytesFromObj(objects[1]), where);
             }
             try (XAStoreConnection c = s.unwrap(TransactionalStore.class).openXAConnection()) {
                 assertEquals(List.of(), NarayanaXaWorker.inDoubt(c.getXAResource()), where);

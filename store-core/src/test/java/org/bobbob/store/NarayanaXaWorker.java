@@ -49,6 +49,7 @@ import org.jboss.tm.XAResourceWrapper;
  * restarted Narayana with the same object store recovers both resources, scan after scan until
  * nothing is in doubt and no transaction log is left. Each line on stdout is flushed:
  * <pre>
+ *   OBJECTS a b        objects written and synced before the transaction, which overwrites a and deletes b
  *   BLOB id            the blob was written in the transaction
  *   PREPARED name      a resource's prepare returned (name: bobbob or h2)
  *   COMMITTING name    a resource's commit is about to start
@@ -199,6 +200,11 @@ public final class NarayanaXaWorker {
         }
     }
 
+    /** An object's content before the transaction, and what the transaction overwrites it with. */
+    static final byte[] BEFORE = TestBytes.of(1, 2000);
+
+    static final byte[] AFTER = TestBytes.of(2, 2000);
+
     /** The content of the blob of this test: the same on both sides of the crash. */
     static byte[] payload(String name) {
         return TestBytes.of(name.hashCode(), 3000);
@@ -215,6 +221,10 @@ public final class NarayanaXaWorker {
         XAConnection h2 = ds.getXAConnection();
         Connection sql = h2.getConnection();
         Stops stops = new Stops(point);
+        long overwritten = store.writeNewObjFromBytes(BEFORE);
+        long deleted = store.writeNewObjFromBytes(BEFORE);
+        store.sync();
+        println("OBJECTS " + overwritten + " " + deleted);
 
         TransactionManager tm = com.arjuna.ats.jta.TransactionManager.transactionManager();
         tm.begin();
@@ -226,6 +236,8 @@ public final class NarayanaXaWorker {
         tx.enlistResource(point.h2First ? b : h);
         long id = bobbob.getStorer().writeNewObjFromBytes(payload(point.name()));
         println("BLOB " + id);
+        bobbob.getStorer().writeBytesToObj(overwritten, AFTER);
+        bobbob.getStorer().deleteObj(deleted);
         insertRow(sql, point.name(), id);
         tm.commit();
         throw new AssertionError("the transaction committed without stopping at " + point);
