@@ -156,6 +156,52 @@ class NarayanaXaTest {
     }
 
     @Test
+    void twoConnectionsOfTheStoreJoinOneBranch() throws Exception {
+        try (XAStoreConnection second = store.unwrap(TransactionalStore.class).openXAConnection()) {
+            assertTrue(bobbob.getXAResource().isSameRM(second.getXAResource()));
+            tm.begin();
+            Transaction tx = tm.getTransaction();
+            tx.enlistResource(bobbob.getXAResource());
+            tx.enlistResource(second.getXAResource()); // Narayana: start(xid, TMJOIN)
+            long a = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("a"));
+            long b = second.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("b"));
+            assertArrayEquals(NarayanaXaWorker.payload("a"), second.getStorer().readBytesFromObj(a), "one branch");
+            tm.commit();
+
+            assertArrayEquals(NarayanaXaWorker.payload("a"), store.readBytesFromObj(a));
+            assertArrayEquals(NarayanaXaWorker.payload("b"), store.readBytesFromObj(b));
+            assertNothingInDoubt();
+        }
+    }
+
+    /** As a container's connection manager suspends and resumes a transaction with its connections. */
+    @Test
+    void aSuspendedBranchResumesWhereItWas() throws Exception {
+        tm.begin();
+        Transaction tx = tm.getTransaction();
+        XAResource r = bobbob.getXAResource();
+        tx.enlistResource(r);
+        tx.enlistResource(h2Resource());
+        long a = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("a"));
+        assertTrue(tx.delistResource(r, XAResource.TMSUSPEND)); // end(xid, TMSUSPEND)
+        assertEquals(tx, tm.suspend());
+        long outside = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("outside"));
+        assertArrayEquals(NarayanaXaWorker.payload("outside"), store.readBytesFromObj(outside), "not in the branch");
+        assertThrows(ObjectNotFoundException.class, () -> bobbob.getStorer().readBytesFromObj(a));
+        tm.resume(tx);
+        assertTrue(tx.enlistResource(r)); // start(xid, TMRESUME)
+        long b = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("b"));
+        assertArrayEquals(NarayanaXaWorker.payload("a"), bobbob.getStorer().readBytesFromObj(a));
+        NarayanaXaWorker.insertRow(sql, "suspended", b);
+        tm.commit();
+
+        assertArrayEquals(NarayanaXaWorker.payload("a"), store.readBytesFromObj(a));
+        assertArrayEquals(NarayanaXaWorker.payload("b"), store.readBytesFromObj(b));
+        assertEquals(b, NarayanaXaWorker.rowOf(ds, "suspended"));
+        assertNothingInDoubt();
+    }
+
+    @Test
     void aBranchThatOnlyReadsVotesReadOnlyAndIsNotCommitted() throws Exception {
         long id = store.writeNewObjFromBytes(NarayanaXaWorker.payload("read"));
         store.sync();
