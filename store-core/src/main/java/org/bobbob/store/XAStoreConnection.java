@@ -16,7 +16,9 @@ import javax.transaction.xa.XAResource;
  *       known), {@code TMJOIN} joins a known one, {@code TMRESUME} resumes a suspended one; the
  *       branch is then associated with this connection: {@link #getStorer()}'s calls join it.
  *       {@code end} with {@code TMSUCCESS}, {@code TMFAIL} (the branch can then only roll back) or
- *       {@code TMSUSPEND} ends the association.
+ *       {@code TMSUSPEND} ends the association; so does any {@code end} of a branch rolled back
+ *       while associated (by its timeout: {@code XA_RBTIMEOUT}; by a rollback through another
+ *       resource: {@code XA_RBROLLBACK}).
  *   <li>{@code prepare} makes the branch durable and returns {@code XA_OK}, or {@code XA_RDONLY}
  *       for a branch that changed nothing (it is then over); a branch marked failed or timed out
  *       is rolled back and prepare throws {@code XA_RBROLLBACK} or {@code XA_RBTIMEOUT}.

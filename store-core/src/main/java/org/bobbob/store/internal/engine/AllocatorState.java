@@ -274,7 +274,10 @@ final class AllocatorState {
     long txChange(long[] frees, Runnable change) throws StoreCorruptedException {
         long stamp = meta.writeLock();
         try {
-            ObjectAllocator a = frees.length > 0 ? allocator() : null;
+            // Built even for a change of the table alone, after a lazy open (the prepare of a
+            // branch that only deletes, the commit of one that only creates): a record encodes
+            // only a built state, and the next one must name the change.
+            ObjectAllocator a = allocator();
             for (long id : frees) {
                 if (a.free(id) && id == primeId) {
                     primeId = 0;

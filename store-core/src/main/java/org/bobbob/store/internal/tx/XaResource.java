@@ -85,8 +85,22 @@ final class XaResource implements XAResource {
 
     @Override
     public void end(Xid xid, int flags) throws XAException {
-        Branch b = known(xid);
         Txn t = connection.associated();
+        if (t != null && t.branch.ended && key(xid).equals(t.branch.xid)) {
+            // Rolled back while associated (past its timeout, or by a rollback through another
+            // resource): the association ends all the same, or this connection could never start
+            // another branch.
+            connection.associate(null);
+            try {
+                t.closeHandles();
+            } catch (IOException e) {
+                // the branch is over: nothing of its handles counts
+            }
+            throw xa(
+                    t.branch.timedOut ? XAException.XA_RBTIMEOUT : XAException.XA_RBROLLBACK,
+                    "branch " + xid + (t.branch.timedOut ? " timed out and" : "") + " was rolled back");
+        }
+        Branch b = known(xid);
         if (t == null || t.branch != b) {
             if (flags == TMFAIL) {
                 b.rollbackOnly = true;
