@@ -17,6 +17,8 @@ import org.bobbob.store.ObjectNotFoundException;
  *   <li>{@code POST /blob} with a body: stores it, answers the id;
  *   <li>{@code GET /blob?id=N}: the object's bytes, 404 if there is none;
  *   <li>{@code GET /blob/cycles?n=N}: N getConnection/close cycles, answers the elapsed nanoseconds.
+ *   <li>{@code GET /blob/txcycles?n=N}: N JTA transactions, each a getConnection, a write and a
+ *       close; every other one rolls back. Answers how many of the blobs are there afterwards.
  * </ul>
  * Failures answer 500 with the exception's message, so a test can show it.
  */
@@ -47,6 +49,11 @@ public class BlobServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
+            if ("/txcycles".equals(request.getPathInfo())) {
+                response.getWriter()
+                        .print(transactionalCycles(factory(request), Integer.parseInt(request.getParameter("n"))));
+                return;
+            }
             if ("/cycles".equals(request.getPathInfo())) {
                 response.getWriter().print(cycles(factory(request), Integer.parseInt(request.getParameter("n"))));
                 return;
@@ -73,5 +80,34 @@ public class BlobServlet extends HttpServlet {
             }
         }
         return System.nanoTime() - start;
+    }
+
+    private static int transactionalCycles(StoreConnectionFactory factory, int n) throws Exception {
+        jakarta.transaction.UserTransaction tx =
+                (jakarta.transaction.UserTransaction) new InitialContext().lookup("java:comp/UserTransaction");
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tx.begin();
+            try (StoreConnection store = factory.getConnection()) {
+                ids.add(store.writeNewObjFromBytes(new byte[] {(byte) i}));
+            }
+            if (i % 2 == 0) {
+                tx.commit();
+            } else {
+                tx.rollback();
+            }
+        }
+        int there = 0;
+        try (StoreConnection store = factory.getConnection()) {
+            for (long id : ids) {
+                try {
+                    store.readBytesFromObj(id);
+                    there++;
+                } catch (ObjectNotFoundException e) {
+                    // rolled back
+                }
+            }
+        }
+        return there;
     }
 }

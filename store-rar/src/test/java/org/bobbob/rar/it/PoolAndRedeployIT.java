@@ -62,7 +62,7 @@ class PoolAndRedeployIT {
 
     @Test
     @OperateOnDeployment("rar") // activates the container's context, where the ManagementClient lives
-    void aThousandGetCloseCyclesLeaveNoConnectionInUse() throws Exception {
+    void aThousandGetCloseCyclesLeaveNoConnectionInUseWithOrWithoutTransactions() throws Exception {
         deployer.deploy("rar");
         deployer.deploy("war");
         try {
@@ -80,6 +80,14 @@ class PoolAndRedeployIT {
             assertEquals(0, pool.get("InUseCount").asInt(), pool.toString());
             int created = pool.get("CreatedCount").asInt();
             assertTrue(created >= 1 && created <= 2, "the cycles reused a pooled connection: " + pool);
+
+            // the same inside JTA transactions: each writes a blob, every other one rolls back
+            String committed =
+                    get("/blob/txcycles", "java:/bobbob/CliStore", "n=1000").body();
+            assertEquals("500", committed, "blobs committed, counted back outside the transactions");
+            pool = execute(read);
+            System.out.printf("1000 transactional get/close cycles; pool: %s%n", pool);
+            assertEquals(0, pool.get("InUseCount").asInt(), pool.toString());
         } finally {
             deployer.undeploy("war");
             deployer.undeploy("rar");
@@ -203,13 +211,15 @@ class PoolAndRedeployIT {
         ModelNode ra = adapter(name);
         ModelNode addRa = Operations.createAddOperation(ra);
         addRa.get("archive").set(ItArchives.RAR);
-        addRa.get("transaction-support").set("NoTransaction");
+        addRa.get("transaction-support").set("XATransaction");
         addRa.get("statistics-enabled").set(true);
         ModelNode cd = ra.clone().add("connection-definitions", jndiName);
         ModelNode addCd = Operations.createAddOperation(cd);
         addCd.get("class-name").set("org.bobbob.rar.StoreManagedConnectionFactory");
         addCd.get("jndi-name").set(jndiName);
         addCd.get("max-pool-size").set(5);
+        addCd.get("recovery-username").set("bobbob");
+        addCd.get("recovery-password").set("bobbob");
         ModelNode addPath = Operations.createAddOperation(cd.clone().add("config-properties", "path"));
         addPath.get("value").set(path);
         return Operations.CompositeOperationBuilder.create()
