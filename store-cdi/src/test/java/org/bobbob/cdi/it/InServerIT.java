@@ -2,6 +2,7 @@ package org.bobbob.cdi.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.inject.Inject;
@@ -67,6 +68,7 @@ class InServerIT {
                         BlobServlet.class,
                         AppBlobs.class,
                         StatelessBlobs.class,
+                        TransactionalBlobs.class,
                         WorkloadBean.class,
                         Workload.class,
                         PoolStats.class)
@@ -115,6 +117,9 @@ class InServerIT {
     @Inject
     StatelessBlobs ejb;
 
+    @Inject
+    TransactionalBlobs transactional;
+
     // ---------------------------------------------------------------- in the server
 
     @Test
@@ -131,6 +136,31 @@ class InServerIT {
 
         long other = shipped.writeNewObjFromBytes(new byte[] {1, 2, 3});
         assertArrayEquals(new byte[] {1, 2, 3}, shipped.readBytesFromObj(other));
+        assertEquals(0, PoolStats.inUse());
+    }
+
+    /**
+     * {@code @Inject Storer} in a {@code @Transactional} CDI bean and in a CMT EJB joins the
+     * transaction: blobs written before a failure are gone, committed ones are there, and no
+     * pooled connection stays in use.
+     */
+    @Test
+    @OperateOnDeployment("war")
+    void theInjectedStorerJoinsTheCallersTransaction() throws IOException {
+        java.util.List<Long> dropped = new java.util.ArrayList<>();
+        assertThrows(IllegalStateException.class, () -> transactional.writeThenThrow(3, dropped));
+        java.util.List<Long> droppedByEjb = new java.util.ArrayList<>();
+        assertThrows(jakarta.ejb.EJBException.class, () -> ejb.writeThenThrow(2, droppedByEjb));
+        dropped.addAll(droppedByEjb);
+        assertEquals(5, dropped.size());
+        for (long id : dropped) {
+            assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> storer.readBytesFromObj(id));
+        }
+        java.util.List<Long> kept = new java.util.ArrayList<>();
+        transactional.write(2, kept);
+        for (int i = 0; i < kept.size(); i++) {
+            assertArrayEquals(new byte[] {(byte) i, 42}, storer.readBytesFromObj(kept.get(i)));
+        }
         assertEquals(0, PoolStats.inUse());
     }
 

@@ -21,13 +21,15 @@ public class PooledStoreSetup implements ServerSetupTask {
         ModelNode ra = adapter();
         ModelNode addRa = Operations.createAddOperation(ra);
         addRa.get("archive").set("store-rar.rar");
-        addRa.get("transaction-support").set("NoTransaction");
+        addRa.get("transaction-support").set("XATransaction");
         addRa.get("statistics-enabled").set(true);
         ModelNode cd = ra.clone().add("connection-definitions", PoolStats.JNDI);
         ModelNode addCd = Operations.createAddOperation(cd);
         addCd.get("class-name").set("org.bobbob.rar.StoreManagedConnectionFactory");
         addCd.get("jndi-name").set(PoolStats.JNDI);
         addCd.get("max-pool-size").set(20);
+        addCd.get("recovery-username").set("bobbob");
+        addCd.get("recovery-password").set("bobbob");
         ModelNode addPath = Operations.createAddOperation(cd.clone().add("config-properties", "path"));
         addPath.get("value").set("bobbob/cdi-it.bob");
         execute(
