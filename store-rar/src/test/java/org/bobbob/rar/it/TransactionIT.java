@@ -123,4 +123,25 @@ class TransactionIT {
             assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(victim));
         }
     }
+
+    /** A UserTransaction that outlives its timeout is rolled back by the server: its blobs are gone. */
+    @Test
+    @OperateOnDeployment("war")
+    void aTransactionTimeoutRollsBackTheBlobs() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        tx.setTransactionTimeout(1);
+        try {
+            tx.begin();
+            bean.writeAndCommit(2, ids);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (tx.getStatus() == jakarta.transaction.Status.STATUS_ACTIVE) { // the reaper's time
+                assertTrue(System.nanoTime() < deadline, "the transaction never timed out");
+                Thread.onSpinWait();
+            }
+            assertThrows(Exception.class, tx::commit, "a timed-out transaction does not commit");
+        } finally {
+            tx.setTransactionTimeout(0);
+        }
+        assertGone(ids);
+    }
 }
