@@ -40,11 +40,16 @@ class TransactionIT {
 
     @Deployment(name = "war", order = 2)
     static WebArchive war() {
-        return ItArchives.warBesideTheRar("tx-it.war", TransactionIT.class, TransactionalWriterBean.class);
+        return ItArchives.warBesideTheRar(
+                        "tx-it.war", TransactionIT.class, TransactionalWriterBean.class, BlobAndRowBean.class)
+                .addAsWebInfResource("it/blobs-xa-ds.xml", "blobs-xa-ds.xml");
     }
 
     @EJB
     TransactionalWriterBean bean;
+
+    @EJB
+    BlobAndRowBean both;
 
     @Resource(lookup = "java:/bobbob/DefaultStore")
     StoreConnectionFactory factory;
@@ -143,5 +148,66 @@ class TransactionIT {
             tx.setTransactionTimeout(0);
         }
         assertGone(ids);
+    }
+
+    /** A blob and the database row naming it commit together, or neither stays (a failure in either). */
+    @Test
+    @OperateOnDeployment("war")
+    void aBlobAndItsRowCommitTogetherOrNotAtAll() throws Exception {
+        long id = both.blobAndRow("first", new byte[] {1, 2, 3});
+        assertEquals(id, both.rowOf("first"));
+        try (StoreConnection store = factory.getConnection()) {
+            assertArrayEquals(new byte[] {1, 2, 3}, store.readBytesFromObj(id));
+        }
+        // the database fails (the name is taken): the blob written before is gone
+        EJBException dbFailed = assertThrows(EJBException.class, () -> both.blobAndRow("first", new byte[] {4}));
+        String message = String.valueOf(dbFailed.getCause());
+        long lost = Long.parseLong(message.substring(message.lastIndexOf(' ') + 1));
+        try (StoreConnection store = factory.getConnection()) {
+            assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(lost));
+        }
+        // the store fails: the row inserted before is gone
+        assertThrows(EJBException.class, () -> both.rowThenStoreFailure("second"));
+        assertEquals(-1, both.rowOf("second"));
+    }
+
+    /**
+     * 20 transactions at once, each adding one to a shared counter blob and writing a blob and its
+     * row: no increment is lost, and every row names a blob that exists.
+     */
+    @Test
+    @OperateOnDeployment("war")
+    void twentyConcurrentTransactionsLoseNoUpdateAndLeaveNoPhantomBlob() throws Exception {
+        long counter;
+        try (StoreConnection store = factory.getConnection()) {
+            counter = store.writeNewObjFromBytes(new byte[8]);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String name = "concurrent-" + i;
+                all.add(pool.submit(() -> {
+                    both.increment(counter, name);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : all) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (StoreConnection store = factory.getConnection()) {
+            assertEquals(
+                    20,
+                    java.nio.ByteBuffer.wrap(store.readBytesFromObj(counter)).getLong(),
+                    "lost updates");
+            for (int i = 0; i < 20; i++) {
+                long id = both.rowOf("concurrent-" + i);
+                assertTrue(id > 0, "row " + i);
+                assertArrayEquals(new byte[] {2}, store.readBytesFromObj(id), "the blob row " + i + " names");
+            }
+        }
     }
 }

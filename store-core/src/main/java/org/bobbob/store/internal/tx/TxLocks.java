@@ -18,8 +18,9 @@ import org.bobbob.store.support.Errors;
  *       objects another transaction holds), so a lock per object is not worth its memory.
  *   <li>A branch that would wait for one that waits, directly or not, for it fails at once
  *       (a deadlock): each waiting branch names what it waits for ({@link Branch#waitingFor}).
- *   <li>An object held by a prepared branch is in doubt: nobody waits for it (the transaction
- *       manager may take long), the call fails with BOB-122.
+ *   <li>An object held by a prepared branch is waited for like any other (its transaction manager
+ *       normally commits it within milliseconds); if the lock timeout passes while a prepared
+ *       branch still holds it, the call fails with BOB-122 (in doubt) rather than BOB-120.
  * </ul>
  * Thread-safe.
  */
@@ -64,18 +65,15 @@ public final class TxLocks {
      * For a call outside transactions: waits until no branch holds {@code id}.
      *
      * @throws org.bobbob.store.LockTimeoutException after the lock timeout
-     * @throws StoreException BOB-122 if a prepared branch holds it
+     * @throws StoreException BOB-122 if, at the lock timeout, a prepared branch holds it
      */
     public void awaitRelease(long id) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
         synchronized (monitor) {
             Branch h;
             while ((h = held.get(id)) != null) {
-                if (h.state == Branch.State.PREPARED) {
-                    throw Errors.inDoubt(id, h);
-                }
                 if (!expired(h)) {
-                    waitUntil(deadline, id);
+                    waitUntil(deadline, id, h);
                 }
             }
         }
@@ -86,7 +84,7 @@ public final class TxLocks {
      * hold it yet.
      *
      * @throws org.bobbob.store.LockTimeoutException after the lock timeout, or at once for a deadlock
-     * @throws StoreException BOB-122 if a prepared branch holds it
+     * @throws StoreException BOB-122 if, at the lock timeout, a prepared branch holds it
      */
     boolean acquire(Branch b, long id) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
@@ -99,9 +97,6 @@ public final class TxLocks {
                 if (h == b) {
                     return false;
                 }
-                if (h.state == Branch.State.PREPARED) {
-                    throw Errors.inDoubt(id, h);
-                }
                 if (expired(h)) {
                     continue;
                 }
@@ -112,7 +107,7 @@ public final class TxLocks {
                 }
                 b.waitingFor = h;
                 try {
-                    waitUntil(deadline, id);
+                    waitUntil(deadline, id, h);
                 } finally {
                     b.waitingFor = null;
                 }
@@ -120,10 +115,17 @@ public final class TxLocks {
         }
     }
 
-    /** Caller holds the monitor. */
-    private void waitUntil(long deadline, long id) throws IOException {
+    /**
+     * Waits for a release, up to {@code deadline}; past it, throws: BOB-122 if {@code holder} is a
+     * prepared branch (in doubt: its transaction manager has not decided it), else BOB-120. Caller
+     * holds the monitor.
+     */
+    private void waitUntil(long deadline, long id, Branch holder) throws IOException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
+            if (holder.state == Branch.State.PREPARED) {
+                throw Errors.inDoubt(id, holder);
+            }
             throw Errors.lockTimeout(id, timeoutNanos / 1_000_000L);
         }
         try {
