@@ -23,7 +23,7 @@ import javax.management.ObjectName;
  * as a line {@code @@ key value} for {@link Compare} to collect. Timed sections contain only
  * store calls: contents are made and checked in chunks outside the clock.
  *
- * <p>One class of some 540 lines so that every workload and the clock discipline they share
+ * <p>One class of some 760 lines so that every workload and the clock discipline they share
  * (what is inside a timed section and what is not) read in one place, in the order they run.
  */
 final class Child {
@@ -86,7 +86,7 @@ final class Child {
     }
 
     private boolean wants(String workload) {
-        String w = opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w7,w8,w9,heap,small");
+        String w = opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w6,w7,w8,w9,heap,small");
         for (String s : w.split(",")) {
             if (s.trim().equalsIgnoreCase(workload)) {
                 return true;
@@ -136,6 +136,9 @@ final class Child {
             }
             s.close();
             delete(wdir);
+            if (wants("w6")) {
+                durableTransactions(Math.max(warm / 10, 64), Math.max(warm / 10, 64), label, false);
+            }
         }
 
         int[] sizes = Payload.logUniform(seed, n, Payload.MIN, Payload.MAX);
@@ -225,6 +228,10 @@ final class Child {
         }
         if (wants("w9")) {
             mixedWithInserts(sizes, label);
+        }
+        if (wants("w6")) {
+            int tx = Integer.parseInt(opt.getOrDefault("w6-tx", String.valueOf(Math.max(n / 10, 64))));
+            durableTransactions(Math.max(n / 10, 64), tx, label, true);
         }
 
         if (wants("small")) {
@@ -478,6 +485,128 @@ final class Child {
             s.overwrite(keys[i], Payload.content(i, 1 + tid, sizes[i]));
         } else {
             s.put(Payload.content(i, 100 + tid, sizes[i]));
+        }
+    }
+
+    /**
+     * W6: durable transactions, each 2 new objects of 1–4 KiB, 1 same-size overwrite and 1 delete,
+     * committed one at a time, on 1 thread and on 8 (stores that are not thread-safe: 1 only), each
+     * thread count on a fresh store of {@code objects} objects written in transactions (untimed). The
+     * store's objects are split into one key range per thread, so that no two threads' transactions
+     * touch the same object: the figure is commits, not lock waits. Contents are made before the
+     * clock; afterwards every live object is read in transactions and checked. Stores without
+     * transactions skip it. {@code report} false: the warm-up (no figures).
+     */
+    private void durableTransactions(int objects, int txCount, String label, boolean report) throws Exception {
+        for (int threads : new int[] {1, 8}) {
+            if (threads > 1 && !contender.threadSafe()) {
+                continue;
+            }
+            Path dir = fresh("w6");
+            StoreAdapter s = contender.create(dir, storeOptions);
+            if (!s.transactional()) {
+                s.close();
+                delete(dir);
+                return;
+            }
+            int perThread = Math.max(1, txCount / threads);
+            TxRange[] ranges = new TxRange[threads];
+            for (int t = 0; t < threads; t++) {
+                ranges[t] = new TxRange(t, Math.max(2, objects / threads), perThread, seed);
+                ranges[t].fill(s);
+            }
+            double txPerSec = timedThreads(threads, perThread * threads, "w6", (tid, r) -> ranges[tid].next(s));
+            for (TxRange range : ranges) {
+                range.check(s, label);
+            }
+            if (report) {
+                out("w6.t" + threads + ".tps", txPerSec);
+            }
+            s.close();
+            delete(dir);
+        }
+    }
+
+    /**
+     * One W6 thread's key range and its transactions, planned before the clock. Slots number the
+     * range's objects in the order they are made: {@code initial} written before the clock, then two
+     * per transaction. Transaction {@code k} adds slots {@code initial + 2k} and {@code initial + 2k + 1},
+     * overwrites a random live slot other than {@code k} and deletes slot {@code k}, the oldest live one.
+     */
+    private static final class TxRange {
+        private static final int FILL_PER_TX = 500;
+        private static final int MIN_SIZE = 1024;
+        private static final int MAX_SIZE = 4096;
+
+        private final int initial;
+        /** Content index of slot 0: slots of different ranges never share an index. */
+        private final int indexBase;
+
+        private final long[] keys;
+        private final int[] sizes;
+        /** The last version written of each slot (the version a check expects at the end). */
+        private final int[] versions;
+        /** Per transaction: the slot it overwrites, and its three contents (new, new, overwrite). */
+        private final int[] overwrites;
+
+        private final byte[][] contents;
+        private int done;
+
+        TxRange(int tid, int initial, int txCount, long seed) {
+            this.initial = initial;
+            int slots = initial + 2 * txCount;
+            this.indexBase = tid * slots;
+            this.keys = new long[slots];
+            this.sizes = Payload.logUniform(seed + 600 + tid, slots, MIN_SIZE, MAX_SIZE);
+            this.versions = new int[slots];
+            this.overwrites = new int[txCount];
+            this.contents = new byte[3 * txCount][];
+            SplittableRandom r = new SplittableRandom(seed * 17 + tid);
+            for (int k = 0; k < txCount; k++) {
+                int a = initial + 2 * k;
+                // live at transaction k: slots k .. a-1; slot k is the one it deletes
+                int o = k + 1 + r.nextInt(a - k - 1);
+                overwrites[k] = o;
+                versions[o]++;
+                contents[3 * k] = Payload.content(indexBase + a, 0, sizes[a]);
+                contents[3 * k + 1] = Payload.content(indexBase + a + 1, 0, sizes[a + 1]);
+                contents[3 * k + 2] = Payload.content(indexBase + o, versions[o], sizes[o]);
+            }
+        }
+
+        /** Writes the initial objects, in transactions of up to {@value #FILL_PER_TX} (untimed). */
+        void fill(StoreAdapter s) throws Exception {
+            for (int from = 0; from < initial; from += FILL_PER_TX) {
+                StoreAdapter.DurableTransaction tx = s.begin();
+                for (int i = from; i < Math.min(initial, from + FILL_PER_TX); i++) {
+                    keys[i] = tx.put(Payload.content(indexBase + i, 0, sizes[i]));
+                }
+                tx.commit();
+            }
+        }
+
+        /** Runs the next transaction: two new objects, an overwrite, a delete, the commit. */
+        void next(StoreAdapter s) throws Exception {
+            int k = done++;
+            int a = initial + 2 * k;
+            StoreAdapter.DurableTransaction tx = s.begin();
+            keys[a] = tx.put(contents[3 * k]);
+            keys[a + 1] = tx.put(contents[3 * k + 1]);
+            tx.overwrite(keys[overwrites[k]], contents[3 * k + 2]);
+            tx.delete(keys[k]);
+            tx.commit();
+        }
+
+        /** Reads every live object of the range in transactions and checks it (untimed). */
+        void check(StoreAdapter s, String label) throws Exception {
+            int end = initial + 2 * done;
+            for (int from = done; from < end; from += FILL_PER_TX) {
+                StoreAdapter.DurableTransaction tx = s.begin();
+                for (int i = from; i < Math.min(end, from + FILL_PER_TX); i++) {
+                    Payload.verify(label, keys[i], tx.get(keys[i]), indexBase + i, versions[i], sizes[i]);
+                }
+                tx.commit();
+            }
         }
     }
 

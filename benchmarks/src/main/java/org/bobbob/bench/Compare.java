@@ -25,7 +25,7 @@ import org.bobbob.bench.Contender.Role;
  * interleaved per run; the medians go into one table, with each bobbob store's ratio to RAW and
  * to the best peer, and a list of the targets met and missed. See docs/BENCHMARKS.md.
  *
- * <p>One class of some 540 lines because it is one procedure read top to bottom: options, the
+ * <p>One class of some 600 lines because it is one procedure read top to bottom: options, the
  * child command lines, collecting the figures, and the tables and verdicts they print, which
  * share the collected figures.
  */
@@ -36,10 +36,11 @@ final class Compare {
               --n=100000            objects in W1..W5 (sizes log-uniform 16 B..16 KiB)
               --runs=3              runs per store (each store in its own JVM per run); medians
               --stores=LIST         of %s (default all)
-              --workloads=LIST      of w1,w2,w3,w4,w5,w7,w8,w9,heap,small (default all; w1 w2 w4 w5 heap share one store)
+              --workloads=LIST      of w1,w2,w3,w4,w5,w6,w7,w8,w9,heap,small (default all; w1 w2 w4 w5 heap share one store)
               --threads=1,2,4       W4 thread counts (stores that are not thread-safe run 1 only)
               --w2-passes=3         W2 passes over all objects (each its own random order); the median pass
               --w4-ops=N            W4 operations per thread count (default 4 n)
+              --w6-tx=N             W6 transactions per thread count (default n/10)
               --small-n=1000000     objects (16..256 B) of the 'small' reopen figure
               --small-stores=multi  stores that run 'small' (or 'all')
               --w5-cycles=5         close+reopen cycles per W5 figure (median)
@@ -80,6 +81,8 @@ final class Compare {
             new Fig("w8.ops", "W8 read right after writing ops/s", true, Contender.RAW_PWRITE),
             new Fig("w9.t1.ops", "W9 read/overwrite/insert ops/s, 1 thread", true, Contender.RAW_PWRITE),
             new Fig("w9.t8.ops", "W9 read/overwrite/insert ops/s, 8 threads", true, Contender.RAW_PWRITE),
+            new Fig("w6.t1.tps", "W6 durable transactions/s, 1 thread", true, null),
+            new Fig("w6.t8.tps", "W6 durable transactions/s, 8 threads", true, null),
             new Fig("w4.t1.ops", "W4 50/50 ops/s, 1 thread", true, Contender.RAW_PWRITE),
             new Fig("w4.t2.ops", "W4 50/50 ops/s, 2 threads", true, Contender.RAW_PWRITE),
             new Fig("w4.t4.ops", "W4 50/50 ops/s, 4 threads", true, Contender.RAW_PWRITE),
@@ -93,7 +96,10 @@ final class Compare {
             new Fig("small.heap_bpo", "heap B/obj, small objs (measured)", false, Contender.RAW_BUFFERED),
             new Fig("small.est_bpo", "  StoreStats estimate B/obj, small", false, null));
 
-    /** A target of the issue. {@code vs}: "peer", a RAW contender's label, or "abs" for an absolute bound. */
+    /**
+     * A target of the issue. {@code vs}: "peer", a RAW contender's label, "abs" for an absolute
+     * bound, or "self:" and another figure's key for a bound on the store's own other figure.
+     */
     record Target(String text, String fig, String vs, double bound, boolean atLeast, List<Contender> stores) {}
 
     private static final List<Contender> BOB = List.of(Contender.BASIC, Contender.MULTI, Contender.CONC_MULTI);
@@ -132,6 +138,14 @@ final class Compare {
                     "w9.t8.ops",
                     "peer",
                     1.0,
+                    true,
+                    List.of(Contender.CONC_MULTI)),
+            new Target("W6 durable tx, 1 thread >= 1.0x best peer", "w6.t1.tps", "peer", 1.0, true, BOB),
+            new Target(
+                    "W6 durable tx, 8 threads >= 4x 1 thread",
+                    "w6.t8.tps",
+                    "self:w6.t1.tps",
+                    4.0,
                     true,
                     List.of(Contender.CONC_MULTI)),
             new Target("W4 2 threads >= 1.0x best peer", "w4.t2.ops", "peer", 1.0, true, List.of(Contender.CONC_MULTI)),
@@ -253,7 +267,7 @@ final class Compare {
         boolean small = smallStores.equals("all")
                 || Arrays.asList(smallStores.split(",")).contains(k.label());
         List<String> w =
-                new ArrayList<>(Arrays.asList(opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w7,w8,w9,heap,small")
+                new ArrayList<>(Arrays.asList(opt.getOrDefault("workloads", "w1,w2,w3,w4,w5,w6,w7,w8,w9,heap,small")
                         .split(",")));
         if (!small) {
             w.remove("small");
@@ -267,6 +281,7 @@ final class Compare {
             "threads",
             "w2-passes",
             "w4-ops",
+            "w6-tx",
             "small-n",
             "w5-cycles",
             "warmup-n",
@@ -522,6 +537,10 @@ final class Compare {
                     Contender p = bestPeer(t.fig(), f.higherBetter());
                     ref = p == null ? null : median(p, t.fig());
                     refName = p == null ? "" : " of " + p.label();
+                } else if (t.vs().startsWith("self:")) {
+                    String own = t.vs().substring("self:".length());
+                    ref = median(k, own);
+                    refName = " of its " + own;
                 } else {
                     Contender raw = Contender.of(t.vs());
                     ref = stores.contains(raw) ? median(raw, t.fig()) : null;

@@ -21,7 +21,8 @@ import org.lmdbjava.Txn;
  * does not fsync; durable = {@code env.sync(true)}. New objects and deletes go in batches of
  * {@code batch} per write transaction; reads and overwrites take a transaction each (W4).
  * Compaction = {@code mdb_env_copy} with {@code MDB_CP_COMPACT} into a fresh file that replaces
- * the old one. Needs {@code --add-opens java.base/java.nio=ALL-UNNAMED
+ * the old one. A transaction of W6 is one write transaction, committed, then {@code env.sync(true)}
+ * (outside the write lock, so the next writer need not wait for the sync). Needs {@code --add-opens java.base/java.nio=ALL-UNNAMED
  * --add-opens java.base/sun.nio.ch=ALL-UNNAMED} on Java 17.
  */
 public final class LmdbAdapter extends DirectoryAdapter {
@@ -139,6 +140,62 @@ public final class LmdbAdapter extends DirectoryAdapter {
         flushBatch();
         env.sync(true);
         env.close();
+    }
+
+    @Override
+    public boolean transactional() {
+        return true;
+    }
+
+    @Override
+    public DurableTransaction begin() {
+        return new LmdbTransaction(env.txnWrite());
+    }
+
+    /** One write transaction; LMDB has one writer at a time, so {@link #begin()} waits for the others. */
+    private final class LmdbTransaction implements DurableTransaction {
+        private final Txn<ByteBuffer> txn;
+
+        LmdbTransaction(Txn<ByteBuffer> txn) {
+            this.txn = txn;
+        }
+
+        @Override
+        public long put(byte[] data) {
+            long k = next.getAndIncrement();
+            db.reserve(txn, key(k), data.length).put(data);
+            return k;
+        }
+
+        @Override
+        public byte[] get(long key) {
+            ByteBuffer v = db.get(txn, key(key));
+            if (v == null) {
+                throw new IllegalStateException("lmdb: no key " + key);
+            }
+            byte[] out = new byte[v.remaining()];
+            v.get(out);
+            return out;
+        }
+
+        @Override
+        public void overwrite(long key, byte[] data) {
+            db.reserve(txn, key(key), data.length).put(data);
+        }
+
+        @Override
+        public void delete(long key) {
+            if (!db.delete(txn, key(key))) {
+                throw new IllegalStateException("lmdb: no key " + key);
+            }
+        }
+
+        @Override
+        public void commit() {
+            txn.commit();
+            txn.close();
+            env.sync(true);
+        }
     }
 
     @Override
