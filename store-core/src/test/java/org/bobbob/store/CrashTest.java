@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -57,45 +52,20 @@ class CrashTest {
 
     private static List<String> runAndKill(TestStores stores, Path file, long seed, int syncs, int extraLines)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
-                "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
-                "-Xmx128m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashWorker.class.getName(),
-                stores.name(),
-                file.toString(),
-                Long.toString(seed));
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process child = pb.start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-            int seenSyncs = 0;
-            int after = 0;
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
-                if (line.equals("S")) {
-                    seenSyncs++;
-                }
-                if (seenSyncs >= syncs && after++ >= extraLines) {
-                    // SIGKILL through the handle: Process.destroyForcibly would also close our end of the pipe.
-                    child.toHandle().destroyForcibly();
-                    break;
-                }
-            }
-            // Whatever the child flushed before it died is still in the pipe.
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
-            }
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
+        int[] seen = new int[2]; // syncs, lines after the last one wanted
+        List<String> lines = ChildJvm.run(
+                        CrashWorker.class,
+                        List.of(stores.name(), file.toString(), Long.toString(seed)),
+                        "128m",
+                        null,
+                        line -> {
+                            if (line.equals("S")) {
+                                seen[0]++;
+                            }
+                            return seen[0] >= syncs && seen[1]++ >= extraLines;
+                        },
+                        600)
+                .lines();
         assertTrue(lines.contains("S"), "the child died before its first sync: " + lines);
         return lines;
     }

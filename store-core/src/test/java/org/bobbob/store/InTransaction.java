@@ -2,6 +2,7 @@ package org.bobbob.store;
 
 import java.io.IOException;
 import java.util.Objects;
+import org.bobbob.store.support.ForwardingStorer;
 
 /**
  * A store whose calls all run inside transactions, so that a suite written for {@link Storer} runs
@@ -9,7 +10,7 @@ import java.util.Objects;
  * the next, {@link #close()} commits and closes the store; after that, calls go to the closed
  * store (and fail as its calls do). Capabilities are the store's.
  */
-final class InTransaction implements Storer {
+final class InTransaction extends ForwardingStorer {
     private final Storer store;
     private final TransactionalStore transactions;
     private StoreTransaction current;
@@ -26,18 +27,8 @@ final class InTransaction implements Storer {
     }
 
     @Override
-    public long newObj(int size) throws IOException {
-        return tx().newObj(size);
-    }
-
-    @Override
-    public void deleteObj(long id) throws IOException {
-        tx().deleteObj(id);
-    }
-
-    @Override
-    public long primeObject(int size) throws IOException {
-        return tx().primeObject(size);
+    protected <T> T call(StoreCall<T> call) throws IOException {
+        return call.apply(tx());
     }
 
     @Override
@@ -76,26 +67,6 @@ final class InTransaction implements Storer {
     @Override
     public ObjectWriter writeToObj(long id) throws IOException {
         return tx().writeToObj(id);
-    }
-
-    @Override
-    public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
-        tx().writeBatchedObjs(ids, data, sizes);
-    }
-
-    @Override
-    public long writeNewObjFromBytes(byte[] data) throws IOException {
-        return tx().writeNewObjFromBytes(data);
-    }
-
-    @Override
-    public byte[] readBytesFromObj(long id) throws IOException {
-        return tx().readBytesFromObj(id);
-    }
-
-    @Override
-    public void writeBytesToObj(long id, byte[] data) throws IOException {
-        tx().writeBytesToObj(id, data);
     }
 
     /** Its own type; the current transaction's view for {@link ObjectInfoProvider}; else the store's. */

@@ -9,18 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.sql.XAConnection;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -500,44 +495,12 @@ class NarayanaXaTest {
      */
     private static List<String> child(Path err, String stopAt, String... args)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(
-                java,
-                "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                NarayanaXaWorker.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.redirectError(err.toFile());
-        Process child = pb.start();
-        // A child that hangs is killed: its pipe closes and the read below ends.
-        CompletableFuture.delayedExecutor(CHILD_SECONDS, TimeUnit.SECONDS)
-                .execute(() -> child.toHandle().destroyForcibly());
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
-                if (line.equals(stopAt)) {
-                    // SIGKILL through the handle: Process.destroyForcibly would also close our end of the pipe.
-                    child.toHandle().destroyForcibly();
-                    break;
-                }
-            }
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
-            }
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
+        ChildJvm.Result r = ChildJvm.run(
+                NarayanaXaWorker.class, List.of(args), "256m", err, stopAt == null ? null : stopAt::equals, (int)
+                        CHILD_SECONDS);
         if (stopAt == null) {
-            assertEquals(0, child.exitValue(), lines + "\n" + Files.readString(err));
+            assertEquals(0, r.exitValue(), r.lines() + "\n" + Files.readString(err));
         }
-        return lines;
+        return r.lines();
     }
 }

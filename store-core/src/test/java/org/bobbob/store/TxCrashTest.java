@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,43 +59,20 @@ class TxCrashTest {
 
     private static List<String> runAndKill(TestStores stores, Path file, long seed, int commits, int extraLines)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
-                "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
-                "-Xmx128m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TxCrashWorker.class.getName(),
-                stores.name(),
-                file.toString(),
-                Long.toString(seed));
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process child = pb.start();
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-            int seen = 0;
-            int after = 0;
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
-                if (line.equals("C")) {
-                    seen++;
-                }
-                if (seen >= commits && after++ >= extraLines) {
-                    child.toHandle().destroyForcibly(); // SIGKILL; our end of the pipe stays open
-                    break;
-                }
-            }
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
-            }
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
+        int[] seen = new int[2]; // commits, lines after the last one wanted
+        List<String> lines = ChildJvm.run(
+                        TxCrashWorker.class,
+                        List.of(stores.name(), file.toString(), Long.toString(seed)),
+                        "128m",
+                        null,
+                        line -> {
+                            if (line.equals("C")) {
+                                seen[0]++;
+                            }
+                            return seen[0] >= commits && seen[1]++ >= extraLines;
+                        },
+                        600)
+                .lines();
         assertTrue(lines.contains("C"), "the child died before its first commit: " + lines);
         return lines;
     }

@@ -20,24 +20,7 @@ class XaBranchTest {
     @TempDir
     Path dir;
 
-    private record TestXid(int formatId, byte[] gtrid, byte[] bqual) implements Xid {
-        @Override
-        public int getFormatId() {
-            return formatId;
-        }
-
-        @Override
-        public byte[] getGlobalTransactionId() {
-            return gtrid.clone();
-        }
-
-        @Override
-        public byte[] getBranchQualifier() {
-            return bqual.clone();
-        }
-    }
-
-    private static final Xid XID = new TestXid(4711, new byte[] {1, 2, 3}, new byte[] {4});
+    private static final Xid XID = new XaTest.TestXid(4711, new byte[] {1, 2, 3}, new byte[] {4});
 
     private String url(String kind) {
         return "bobbob:" + kind + ":" + dir.resolve("store.bob");
@@ -126,7 +109,7 @@ class XaBranchTest {
             assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(lost));
 
             r.setTransactionTimeout(0);
-            Xid next = new TestXid(4711, new byte[] {5}, new byte[] {6});
+            Xid next = new XaTest.TestXid(4711, new byte[] {5}, new byte[] {6});
             r.start(next, XAResource.TMNOFLAGS);
             long kept = c.getStorer().writeNewObjFromBytes(TestBytes.of(4, 100));
             r.end(next, XAResource.TMSUCCESS);
@@ -150,7 +133,7 @@ class XaBranchTest {
             assertEquals(XAException.XA_RBROLLBACK, e.errorCode);
             assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(lost));
 
-            Xid next = new TestXid(4711, new byte[] {5}, new byte[] {6});
+            Xid next = new XaTest.TestXid(4711, new byte[] {5}, new byte[] {6});
             r.start(next, XAResource.TMNOFLAGS);
             long kept = c.getStorer().writeNewObjFromBytes(TestBytes.of(4, 100));
             r.end(next, XAResource.TMSUCCESS);

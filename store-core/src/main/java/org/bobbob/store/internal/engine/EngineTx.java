@@ -1,7 +1,6 @@
 package org.bobbob.store.internal.engine;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.LongConsumer;
 import org.bobbob.store.ObjectInfo;
@@ -9,6 +8,7 @@ import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.Storer;
 import org.bobbob.store.internal.tx.Branch;
+import org.bobbob.store.internal.tx.HandleCopy;
 import org.bobbob.store.internal.tx.TxEngine;
 import org.bobbob.store.internal.tx.TxTable;
 import org.bobbob.store.support.Errors;
@@ -19,8 +19,6 @@ import org.bobbob.store.support.Errors;
  * or the bare store itself) for committed objects.
  */
 final class EngineTx implements TxEngine {
-    private static final int COPY_CHUNK = 256 * 1024;
-
     private final FileStore store;
     private final Storer front;
     /** The locking front, whose object lock a shadow's copy takes; null over a bare store. */
@@ -94,15 +92,7 @@ final class EngineTx implements TxEngine {
     static void copy(Storer store, long from, long to) throws IOException {
         try (ObjectReader r = store.lateReadObj(from);
                 ObjectWriter w = store.writeToObj(to)) {
-            ByteBuffer buf = ByteBuffer.allocate(Math.max(1, Math.min(r.size(), COPY_CHUNK)));
-            while (true) {
-                buf.clear();
-                if (r.read(buf) < 0) {
-                    break;
-                }
-                buf.flip();
-                writeFully(w, buf);
-            }
+            HandleCopy.copy(r, w);
         }
     }
 
@@ -129,12 +119,5 @@ final class EngineTx implements TxEngine {
     @Override
     public String name() {
         return front.toString();
-    }
-
-    /** Writes all of {@code src} to {@code w}. */
-    private static void writeFully(ObjectWriter w, ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            w.write(src);
-        }
     }
 }

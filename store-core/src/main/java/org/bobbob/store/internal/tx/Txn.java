@@ -33,8 +33,6 @@ import org.bobbob.store.support.Errors;
  * <p>Not thread-safe (one thread at a time), see {@link StoreTransaction}.
  */
 final class Txn implements StoreTransaction, ObjectInfoProvider {
-    private static final int COPY_CHUNK = 64 * 1024;
-
     private final TxManager manager;
     private final TxEngine engine;
     final Branch branch;
@@ -184,7 +182,7 @@ final class Txn implements StoreTransaction, ObjectInfoProvider {
             }
         }
         try (ObjectWriter w = engine.writeOwn(own)) {
-            writeFully(w, ByteBuffer.wrap(data));
+            HandleCopy.writeFully(w, ByteBuffer.wrap(data));
         }
     }
 
@@ -206,15 +204,7 @@ final class Txn implements StoreTransaction, ObjectInfoProvider {
                         manager.shadowed(branch, id, s);
                         made[0] = s;
                     })) {
-                ByteBuffer buf = ByteBuffer.allocate(Math.min(size, COPY_CHUNK));
-                while (true) {
-                    buf.clear();
-                    if (r.read(buf) < 0) {
-                        break;
-                    }
-                    buf.flip();
-                    writeFully(w, buf);
-                }
+                HandleCopy.copy(r, w);
             }
             return made[0];
         } catch (IOException | RuntimeException e) {
@@ -257,7 +247,7 @@ final class Txn implements StoreTransaction, ObjectInfoProvider {
         int pos = 0;
         for (int i = 0; i < ids.length; i++) {
             try (ObjectWriter w = writeToObj(ids[i])) {
-                writeFully(w, ByteBuffer.wrap(data, pos, sizes[i]));
+                HandleCopy.writeFully(w, ByteBuffer.wrap(data, pos, sizes[i]));
             }
             pos += sizes[i];
         }
@@ -378,12 +368,5 @@ final class Txn implements StoreTransaction, ObjectInfoProvider {
     @Override
     public String toString() {
         return branch + " of " + manager.name();
-    }
-
-    /** Writes all of {@code src} to {@code w}. */
-    private static void writeFully(ObjectWriter w, ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            w.write(src);
-        }
     }
 }

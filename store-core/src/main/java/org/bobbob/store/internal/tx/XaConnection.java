@@ -1,7 +1,6 @@
 package org.bobbob.store.internal.tx;
 
 import java.io.IOException;
-import java.util.Objects;
 import javax.transaction.xa.XAResource;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
@@ -9,6 +8,7 @@ import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.XAStoreConnection;
 import org.bobbob.store.support.Errors;
+import org.bobbob.store.support.ForwardingStorer;
 
 /**
  * An {@link XAStoreConnection}: its {@link XaResource}, and a Storer that forwards each call to the
@@ -68,31 +68,11 @@ final class XaConnection implements XAStoreConnection {
         return t != null ? t : manager.engine().front();
     }
 
-    /** The connection's Storer; closing it does nothing. */
-    private final class Calls implements Storer {
+    /** The connection's Storer: each call to the associated branch or the front; closing it does nothing. */
+    private final class Calls extends ForwardingStorer {
         @Override
-        public long newObj(int size) throws IOException {
-            return target().newObj(size);
-        }
-
-        @Override
-        public void deleteObj(long id) throws IOException {
-            target().deleteObj(id);
-        }
-
-        @Override
-        public long primeObject(int size) throws IOException {
-            return target().primeObject(size);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            target().sync();
-        }
-
-        @Override
-        public void close() {
-            // the connection's to close
+        protected <T> T call(StoreCall<T> call) throws IOException {
+            return call.apply(target());
         }
 
         @Override
@@ -111,37 +91,8 @@ final class XaConnection implements XAStoreConnection {
         }
 
         @Override
-        public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
-            target().writeBatchedObjs(ids, data, sizes);
-        }
-
-        @Override
-        public long writeNewObjFromBytes(byte[] data) throws IOException {
-            return target().writeNewObjFromBytes(data);
-        }
-
-        @Override
-        public byte[] readBytesFromObj(long id) throws IOException {
-            return target().readBytesFromObj(id);
-        }
-
-        @Override
-        public void writeBytesToObj(long id, byte[] data) throws IOException {
-            target().writeBytesToObj(id, data);
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> capability) throws StoreException {
-            Objects.requireNonNull(capability, "capability");
-            if (capability.isInstance(this)) {
-                return capability.cast(this);
-            }
-            throw Errors.unsupported("the Storer of an XA connection", capability);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> capability) {
-            return capability != null && capability.isInstance(this);
+        public void close() {
+            // the connection's to close
         }
 
         @Override
