@@ -57,4 +57,7 @@ public interface TransactionalStore {
      * @throws StoreClosedException if the store is closed
      */
     XAStoreConnection openXAConnection() throws IOException;
+
+    /** How many transactions are active and how many XA branches are in doubt, now. */
+    TransactionCounts transactionCounts();
 }

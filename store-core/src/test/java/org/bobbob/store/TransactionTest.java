@@ -65,6 +65,7 @@ class TransactionTest {
             deleted = s.writeNewObjFromBytes(TestBytes.of(5, 70));
             s.sync();
             try (StoreTransaction t = tx(s).begin()) {
+                assertEquals(new TransactionCounts(1, 0), tx(s).transactionCounts());
                 created = t.writeNewObjFromBytes(created2);
                 t.writeBytesToObj(overwritten, newBytes);
                 t.deleteObj(deleted);
@@ -78,6 +79,7 @@ class TransactionTest {
                 assertArrayEquals(TestBytes.of(5, 70), s.readBytesFromObj(deleted));
                 t.commit();
                 assertFalse(t.isActive());
+                assertEquals(new TransactionCounts(0, 0), tx(s).transactionCounts());
             }
             assertArrayEquals(created2, s.readBytesFromObj(created));
             assertArrayEquals(newBytes, s.readBytesFromObj(overwritten));

@@ -107,6 +107,10 @@ class XaTest {
             }
         }
         try (Storer s = open()) {
+            assertEquals(
+                    new TransactionCounts(0, 1),
+                    s.unwrap(TransactionalStore.class).transactionCounts(),
+                    "in doubt");
             assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(created));
             assertArrayEquals(TestBytes.of(1, 5000), s.readBytesFromObj(held), "committed bytes until decided");
             StoreException doubt = assertThrows(StoreException.class, () -> s.writeBytesToObj(held, new byte[1]));
@@ -126,6 +130,9 @@ class XaTest {
                 assertEquals(0, c.getXAResource().recover(XAResource.TMENDRSCAN).length, "one list per scan");
                 c.getXAResource().commit(xid, false);
             }
+            assertEquals(
+                    new TransactionCounts(0, 0),
+                    s.unwrap(TransactionalStore.class).transactionCounts());
             assertArrayEquals(TestBytes.of(2, 64), s.readBytesFromObj(created));
             assertArrayEquals(TestBytes.of(3, 5000), s.readBytesFromObj(held));
             s.writeBytesToObj(held, TestBytes.of(4, 5000)); // released

@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bobbob.store.ConcurrentStore;
+import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
+import org.bobbob.store.TransactionCounts;
+import org.bobbob.store.TransactionalStore;
 
 /**
  * The open stores of one {@link StoreResourceAdapter}: one {@link ConcurrentStore} per
@@ -158,6 +161,37 @@ final class StoreRegistry implements StoreRegistryMXBean {
     public synchronized int referenceCount(String path) {
         SharedStore shared = stores.get(path);
         return shared == null ? 0 : shared.references();
+    }
+
+    @Override
+    public int activeTransactions(String path) {
+        TransactionCounts counts = transactionCounts(path);
+        return counts == null ? 0 : counts.active();
+    }
+
+    @Override
+    public int inDoubtBranches(String path) {
+        TransactionCounts counts = transactionCounts(path);
+        return counts == null ? 0 : counts.inDoubt();
+    }
+
+    /** The transaction counts of the open store with key {@code path}, or null. */
+    private TransactionCounts transactionCounts(String path) {
+        SharedStore shared;
+        synchronized (this) {
+            shared = stores.get(path);
+        }
+        if (shared == null) {
+            return null;
+        }
+        try {
+            ConcurrentStore store = shared.store();
+            return store.isWrapperFor(TransactionalStore.class)
+                    ? store.unwrap(TransactionalStore.class).transactionCounts()
+                    : null;
+        } catch (StoreException e) {
+            return null;
+        }
     }
 
     @Override

@@ -22,4 +22,16 @@ public interface StoreRegistryMXBean {
 
     /** Managed connections sharing the store with key {@code path} (see {@link #getPaths()}); 0 if it is not open. */
     int referenceCount(String path);
+
+    /**
+     * Transactions active on the store with key {@code path} now (JTA branches and local ones); 0
+     * if it is not open or offers no transactions.
+     */
+    int activeTransactions(String path);
+
+    /**
+     * XA branches of the store with key {@code path} prepared and not yet decided (after a restart:
+     * waiting for the transaction manager's recovery); 0 if it is not open or offers no transactions.
+     */
+    int inDoubtBranches(String path);
 }

@@ -265,13 +265,20 @@ class ConnectionHandleTest {
                 return new byte[] {4};
             }
         };
+        String key = adapter.registry().getPaths()[0];
+        assertEquals(0, adapter.registry().activeTransactions(key));
         xa.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
         long id = h.writeNewObjFromBytes(new byte[] {7});
+        assertEquals(1, adapter.registry().activeTransactions(key), "the MBean shows the branch");
         StoreException sync = assertThrows(StoreException.class, h::sync);
         assertEquals(org.bobbob.store.ErrorCode.RAR_SYNC_IN_TRANSACTION, sync.code());
         assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> outside.readBytesFromObj(id));
         xa.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
-        xa.commit(xid, true);
+        assertEquals(javax.transaction.xa.XAResource.XA_OK, xa.prepare(xid));
+        assertEquals(0, adapter.registry().activeTransactions(key));
+        assertEquals(1, adapter.registry().inDoubtBranches(key), "prepared, not decided");
+        xa.commit(xid, false);
+        assertEquals(0, adapter.registry().inDoubtBranches(key));
         assertArrayEquals(new byte[] {7}, outside.readBytesFromObj(id));
         h.sync(); // outside a transaction again
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreTransaction;
+import org.bobbob.store.TransactionCounts;
 import org.bobbob.store.TransactionalStore;
 import org.bobbob.store.XAStoreConnection;
 import org.bobbob.store.support.Errors;
@@ -123,6 +124,27 @@ public final class TxManager implements TransactionalStore {
 
     Branch branch(StoredXid xid) {
         return byXid.get(xid);
+    }
+
+    @Override
+    public TransactionCounts transactionCounts() {
+        int active = 0;
+        int inDoubt = 0;
+        try {
+            for (Branch b : engine.branches()) {
+                if (b.ended) {
+                    continue;
+                }
+                if (b.state == Branch.State.ACTIVE) {
+                    active++;
+                } else if (b.state == Branch.State.PREPARED) {
+                    inDoubt++;
+                }
+            }
+        } catch (IOException e) {
+            return new TransactionCounts(0, 0); // a closed store has none
+        }
+        return new TransactionCounts(active, inDoubt);
     }
 
     /** The prepared XA branches' Xids. */
