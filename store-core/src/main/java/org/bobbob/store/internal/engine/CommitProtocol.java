@@ -45,6 +45,11 @@ final class CommitProtocol {
     private volatile boolean claimed;
 
     private long syncs;
+    /**
+     * Whether both header slots name {@link #current}'s record (after a claim, a cut or close) or
+     * only the newer one does (after a sync: the older names the record before). Under the sync lock.
+     */
+    private boolean slotsAgree;
     /** The transaction ticket the last durable record covers (see {@code TxTable.ticket}). */
     private volatile long durableTicket;
     /**
@@ -65,6 +70,7 @@ final class CommitProtocol {
     /** The header slot the store opened. */
     void opened(HeaderSlot header) {
         current = header;
+        slotsAgree = true; // as far as this store goes: a file only opened and closed is not rewritten
     }
 
     /**
@@ -207,9 +213,30 @@ final class CommitProtocol {
         }
     }
 
-    /** The commit protocol of {@link FileStore}'s class comment. Caller holds {@link #syncLock}. */
+    /** A commit that writes one header slot, as every sync does (see {@link #commit(boolean)}). */
     private void commit() throws IOException {
+        commit(false);
+    }
+
+    /**
+     * The commit protocol of {@link FileStore}'s class comment. Caller holds {@link #syncLock}.
+     * Step 3 writes the next header slot only, unless {@code bothSlots} (the final commit of
+     * {@link #close()}): then both, so that a closed store's two slots name its last record.
+     */
+    private void commit(boolean bothSlots) throws IOException {
         if (!dirty) {
+            if (bothSlots && !slotsAgree && current != null) {
+                try {
+                    writeHeaders(
+                            current.version(),
+                            current.recordOffset(),
+                            current.recordLength(),
+                            current.end(),
+                            current.generationClaim());
+                } catch (IOException e) {
+                    throw syncFailure(e);
+                }
+            }
             return;
         }
         dirty = false;
@@ -238,7 +265,11 @@ final class CommitProtocol {
             }
             file.force();
             outcome = AllocatorState.Outcome.MAYBE_NAMED;
-            writeHeaders(HeaderSlot.VERSION, newOffset, newLength, end, encoded.generationClaim()); // step 3
+            if (bothSlots) { // step 3
+                writeHeaders(HeaderSlot.VERSION, newOffset, newLength, end, encoded.generationClaim());
+            } else {
+                writeSlot(HeaderSlot.VERSION, newOffset, newLength, end, encoded.generationClaim());
+            }
             syncs++;
             outcome = AllocatorState.Outcome.DURABLE;
             durableTicket = encoded.txTicket();
@@ -251,7 +282,7 @@ final class CommitProtocol {
         } finally {
             shrinkTo = state.recorded(encoded, newLength, outcome); // step 4, or its undo
         }
-        if (shrinkTo < end) {
+        if (shrinkTo < end && (bothSlots || end - shrinkTo >= Math.max(SHRINK_MIN, end >>> 4))) {
             shrink(newOffset, newLength, shrinkTo, encoded.generationClaim());
         }
     }
@@ -264,6 +295,29 @@ final class CommitProtocol {
             dirty = true;
             throw syncFailure(e);
         }
+    }
+
+    /**
+     * A free tail shorter than this (and than a sixteenth of the file) is cut only at close: cutting
+     * costs two header-slot writes and forces, which a store that syncs often (a transaction per
+     * commit) should not pay for a few kilobytes. The space is reused either way.
+     */
+    static final long SHRINK_MIN = 64 << 10;
+
+    /**
+     * Writes the next header slot (the next sequence number, in the slot that held the older one),
+     * forced, naming one record of format {@code version} and claiming generation {@code claim}.
+     * The other slot keeps naming the previous record, intact: its space is the record reserve,
+     * reused only by the next commit, which writes its own record before its slot.
+     */
+    private void writeSlot(int version, long offset, int length, long end, int claim) throws IOException {
+        long seq = (current == null ? 0 : current.sequence()) + 1;
+        HeaderSlot slot = new HeaderSlot(version, kind, seq, offset, length, end, claim);
+        file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
+        file.force();
+        current = slot;
+        claimed = true;
+        slotsAgree = false;
     }
 
     /**
@@ -281,6 +335,7 @@ final class CommitProtocol {
         }
         current = slot;
         claimed = true;
+        slotsAgree = true;
     }
 
     /**
@@ -309,7 +364,7 @@ final class CommitProtocol {
             }
             IOException failure = null;
             try {
-                commit();
+                commit(true);
             } catch (IOException e) {
                 failure = e;
             } finally {

@@ -62,15 +62,16 @@ import org.bobbob.store.support.Failures;
  *       (the old record stays untouched), note the allocator end and what has been freed so far.
  *   <li>Write the record (and extend the file to the end if it is shorter), then force: data
  *       written before the sync and the record are now durable.
- *   <li>Write header slot A with sequence {@code s+1} naming the record; force. Write slot B
- *       with {@code s+2}; force. Both slots now name the new record, so a slot damaged later
- *       falls back to the same state, never to an older one whose space may have been reused.
- *   <li>Under the metadata lock: make reusable the space freed before step 1 and the old
- *       record's space. Nothing freed is reused before this point, so every durable state only
- *       names bytes that still hold what it says.
+ *   <li>Write the next header slot (sequence {@code s+1}) naming the record; force. The other slot
+ *       still names the previous record, whose space waits one more sync (the record reserve), so
+ *       a torn slot falls back to an intact state. Close (and a cut of a large free tail) writes
+ *       both slots, so a closed store's slots agree.
+ *   <li>Under the metadata lock: make reusable the space freed before step 1; the old record's
+ *       space becomes the reserve of the next record. Nothing freed is reused before this point,
+ *       so every durable newest state only names bytes that still hold what it says.
  * </ol>
- * A crash before slot A is durable leaves the previous state; a torn slot A leaves slot B (the
- * previous state, intact by step 4's rule); after slot A the new state.
+ * A crash before the slot is durable leaves the previous state; a torn slot leaves the other (the
+ * previous state, intact by step 4's rule); after the slot the new state.
  *
  * <p>The store also commits by itself, the same way, when a new object would otherwise grow the
  * file while at least 1 MiB (and an eighth of the file) of freed space waits for a sync: churn

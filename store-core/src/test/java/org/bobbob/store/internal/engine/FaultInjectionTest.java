@@ -166,8 +166,8 @@ class FaultInjectionTest {
             s.writeNewObjFromBytes(TestBytes.of(-1, 10_000));
             after = counting.mutations();
         }
-        // a commit: the record and a force, then each header slot and a force
-        assertTrue(after - before >= 6, "the new object did not commit first: " + (after - before) + " mutations");
+        // a commit: the record and a force, then the next header slot and a force
+        assertTrue(after - before >= 4, "the new object did not commit first: " + (after - before) + " mutations");
         int checked = 0;
         for (long n = before + 1; n <= after; n++) {
             DurabilityModel m = new DurabilityModel();
@@ -307,7 +307,11 @@ class FaultInjectionTest {
                 s.sync(); // the fault is spent: the next sync must succeed
             }
             model.synced();
-            s.close();
+            try {
+                s.close(); // writes both header slots: the fault may land there
+            } catch (IOException injectedIntoClose) {
+                // close's contract: the file is released and reopens at its last sync
+            }
             disk.reopen();
             try (Storer after = open(stack, new SimulatedDisk(disk.image()), OpenMode.OPEN)) {
                 model.verify(after, stack + " transient fault at mutation " + n + "/" + total);
