@@ -372,7 +372,7 @@ class NarayanaXaTest {
         tx.enlistResource(new Recorded("bobbob", bobbob.getXAResource(), false, calls, 1));
         tx.enlistResource(h2Resource());
         long lost = bobbob.getStorer().writeNewObjFromBytes(NarayanaXaWorker.payload("lost"));
-        Thread.sleep(1100); // a timeout needs its time to pass
+        TimePasses.atLeast(java.time.Duration.ofMillis(1100)); // the timeout's second passes
         StoreException ended =
                 assertThrows(StoreException.class, () -> bobbob.getStorer().writeNewObjFromBytes(new byte[1]));
         assertEquals(ErrorCode.TRANSACTION_ENDED, ended.code());

@@ -100,7 +100,7 @@ class XaBranchTest {
             r.setTransactionTimeout(1);
             r.start(XID, XAResource.TMNOFLAGS);
             long lost = c.getStorer().writeNewObjFromBytes(TestBytes.of(3, 100));
-            Thread.sleep(1100); // a timeout needs its time to pass
+            TimePasses.atLeast(java.time.Duration.ofMillis(1100)); // the timeout's second passes
             StoreException ended =
                     assertThrows(StoreException.class, () -> c.getStorer().writeNewObjFromBytes(new byte[1]));
             assertEquals(ErrorCode.TRANSACTION_ENDED, ended.code());
