@@ -179,12 +179,15 @@ final class XaResource implements XAResource {
 
     @Override
     public void rollback(Xid xid) throws XAException {
-        Branch timedOut = manager.branch(key(xid));
-        if (timedOut != null && timedOut.ended && timedOut.timedOut) {
-            manager.forgetTimedOut(timedOut); // rolled back already
-            return;
+        Branch b;
+        try {
+            b = known(xid);
+        } catch (XAException e) {
+            if (e.errorCode == XAException.XA_RBTIMEOUT) {
+                return; // rolled back by its timeout already; known() has forgotten it
+            }
+            throw e;
         }
-        Branch b = known(xid);
         if (b.state == Branch.State.COMMITTING || b.commitTicket != 0) {
             throw xa(XAException.XAER_PROTO, "branch " + xid + " is committed");
         }
