@@ -634,6 +634,7 @@ final class AllocatorState {
                     allocator.releaseFreed(e.allocatorMark());
                     if (reserveSpace > 0) {
                         space.freeNow(reserveOffset, reserveSpace); // smaller than records now are
+                        reserveSpace = 0; // free now: were it kept, a later record would be written over reused space
                     }
                     if (recordOffset + recordSpace == space.end()) {
                         // At the tail: freeing it shrinks the file, which gives the disk its space.
