@@ -46,7 +46,7 @@ class AdapterCostServerBench {
 
     @Deployment(name = "war", order = 2, testable = false)
     static WebArchive war() {
-        return ItArchives.warBesideTheRar("cost-it.war", AdapterCostServlet.class, Timing.class);
+        return ItArchives.warBesideTheRar("cost-it.war", AdapterCostServlet.class, CostBean.class, Timing.class);
     }
 
     @ArquillianResource

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,17 +41,32 @@ public final class Timing {
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 done.add(pool.submit(() -> {
-                    work.run(thread, warmupPerThread, true);
-                    start.await();
-                    work.run(thread, opsPerThread, false);
-                    end.await();
-                    return null;
+                    try {
+                        work.run(thread, warmupPerThread, true);
+                        start.await();
+                        work.run(thread, opsPerThread, false);
+                        end.await();
+                        return null;
+                    } catch (Exception | Error e) {
+                        // a failed thread never reaches the barriers: break them, so nobody waits for it
+                        start.reset();
+                        end.reset();
+                        throw e;
+                    }
                 }));
             }
-            start.await();
-            long t0 = System.nanoTime();
-            end.await();
-            long elapsed = System.nanoTime() - t0;
+            long elapsed;
+            try {
+                start.await();
+                long t0 = System.nanoTime();
+                end.await();
+                elapsed = System.nanoTime() - t0;
+            } catch (BrokenBarrierException e) {
+                for (Future<Void> f : done) {
+                    f.get(); // throws the failed thread's exception
+                }
+                throw e;
+            }
             for (Future<Void> f : done) {
                 f.get();
             }
