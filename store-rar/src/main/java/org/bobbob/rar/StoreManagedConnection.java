@@ -51,7 +51,8 @@ import org.bobbob.store.support.Failures;
  * Storer ({@link #calls()}): they join the branch the server has started on this connection's
  * XAResource (JTA), or the local transaction begun on it, and are the store's ordinary calls when
  * none is. Branch state lives in the store by Xid, so the server's TMJOIN across connections and
- * its recovery (a connection made for recovery, any connection's XAResource) work.
+ * its recovery (a connection made for recovery, any connection's XAResource) work; the XAResource
+ * finishes branches even after its connection is destroyed ({@link StoreXAResource}).
  * Identity equality (not overridden). Thread-safe.
  */
 final class StoreManagedConnection implements ManagedConnection {
@@ -65,12 +66,15 @@ final class StoreManagedConnection implements ManagedConnection {
     private volatile PrintWriter logWriter;
     /** The store's XA connection for this connection, opened on first use (see the class comment). */
     private volatile XAStoreConnection xa;
+    /** What {@link #getXAResource()} returns: usable for outcomes after this connection is destroyed. */
+    private final StoreXAResource xaResource;
     /** Set while a local transaction ({@link StoreLocalTransaction}) is under way on this connection. */
     private volatile boolean inLocalTransaction;
 
     StoreManagedConnection(StoreRegistry registry, SharedStore shared) {
         this.registry = registry;
         this.shared = shared;
+        this.xaResource = new StoreXAResource(this, registry, shared.target());
     }
 
     /** A new handle on this connection. Any number may be open at once. */
@@ -293,6 +297,11 @@ final class StoreManagedConnection implements ManagedConnection {
         }
     }
 
+    /** Whether {@link #destroy()} has begun. */
+    boolean isDestroyed() {
+        return destroyed.get();
+    }
+
     private void checkNotDestroyed() throws ResourceException {
         if (destroyed.get()) {
             throw RarErrors.destroyed(this);
@@ -318,7 +327,8 @@ final class StoreManagedConnection implements ManagedConnection {
      */
     @Override
     public XAResource getXAResource() throws ResourceException {
-        return xaConnection().getXAResource();
+        xaConnection(); // refuses a store without transactions
+        return xaResource;
     }
 
     /**

@@ -299,6 +299,66 @@ class ConnectionHandleTest {
         mc.destroy();
     }
 
+    /** A branch id of global transaction {@code n}. */
+    private static javax.transaction.xa.Xid xid(int n) {
+        return new javax.transaction.xa.Xid() {
+            @Override
+            public int getFormatId() {
+                return 1;
+            }
+
+            @Override
+            public byte[] getGlobalTransactionId() {
+                return new byte[] {9, (byte) n};
+            }
+
+            @Override
+            public byte[] getBranchQualifier() {
+                return new byte[] {1};
+            }
+        };
+    }
+
+    /**
+     * Recovery's pattern: the server makes a connection for a recovery scan, destroys it when the
+     * scan ends, and later finishes the branches it found through that connection's XAResource.
+     * The store closed with its last connection; each outcome call opens it again, and closes it.
+     */
+    @Test
+    void aDestroyedConnectionsXaResourceStillFinishesBranches() throws Exception {
+        StoreManagedConnection mc = newManagedConnection();
+        String key = adapter.registry().getPaths()[0];
+        StoreConnection h = (StoreConnection) mc.getConnection(null, null);
+        javax.transaction.xa.XAResource xa = mc.getXAResource();
+        javax.transaction.xa.Xid kept = xid(1);
+        javax.transaction.xa.Xid dropped = xid(2);
+        xa.start(kept, javax.transaction.xa.XAResource.TMNOFLAGS);
+        long id = h.writeNewObjFromBytes(new byte[] {5});
+        xa.end(kept, javax.transaction.xa.XAResource.TMSUCCESS);
+        xa.prepare(kept);
+        xa.start(dropped, javax.transaction.xa.XAResource.TMNOFLAGS);
+        long gone = h.writeNewObjFromBytes(new byte[] {6});
+        xa.end(dropped, javax.transaction.xa.XAResource.TMSUCCESS);
+        xa.prepare(dropped);
+        h.close();
+        mc.destroy();
+        assertEquals(0, adapter.registry().referenceCount(key), "the store closed with its last connection");
+
+        int scan = javax.transaction.xa.XAResource.TMSTARTRSCAN | javax.transaction.xa.XAResource.TMENDRSCAN;
+        assertEquals(2, xa.recover(scan).length, "both branches in doubt");
+        xa.commit(kept, false);
+        xa.rollback(dropped);
+        assertEquals(0, adapter.registry().referenceCount(key), "each call gives the store back");
+
+        StoreManagedConnection after = newManagedConnection();
+        StoreConnection c = (StoreConnection) after.getConnection(null, null);
+        assertArrayEquals(new byte[] {5}, c.readBytesFromObj(id));
+        assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> c.readBytesFromObj(gone));
+        assertEquals(0, adapter.registry().inDoubtBranches(key));
+        c.close();
+        after.destroy();
+    }
+
     @Test
     void metaDataNamesTheProductAndADestroyedConnectionRefuses() throws Exception {
         StoreManagedConnection mc = newManagedConnection();

@@ -63,7 +63,9 @@ class AdapterCostServerBench {
                 + "&ops=" + Integer.getInteger("bench.ops", 50_000)
                 + "&warmup=" + Integer.getInteger("bench.warmup", 20_000)
                 + "&rounds=" + Boolean.getBoolean("bench.rounds");
-        HttpResponse<String> response = HttpClient.newHttpClient()
+        HttpResponse<String> response = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // an h2c connection idle for minutes gets GOAWAY
+                .build()
                 .send(
                         HttpRequest.newBuilder(base.resolve("cost?" + query))
                                 .timeout(Duration.ofMinutes(15))
