@@ -170,6 +170,52 @@ class SampleServerIT {
         assertTrue(second.output().contains("WildFly exited with status 137 (killed by signal 9)"), second.output());
     }
 
+    /**
+     * A server directory whose configuration predates the metadata datasource (a {@code
+     * standalone-bobbob.xml} without {@code BobbobSampleDS}) gets it at the next start, kept in
+     * its configuration, and the app stores and lists blobs.
+     */
+    @Test
+    void addsTheMetadataDatasourceToAConfigurationWithoutIt() throws Exception {
+        Path config = Files.createDirectories(serverDir.resolve("configuration"));
+        try (Stream<Path> files = Files.list(jbossHome.resolve("standalone/configuration"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, config.resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        Files.createDirectories(serverDir.resolve("deployments"));
+        Path xml = config.resolve("standalone-bobbob.xml");
+        String with = Files.readString(xml);
+        String without = with.replaceAll(
+                "(?s)<xa-datasource jndi-name=\"java:jboss/datasources/BobbobSampleDS\".*?</xa-datasource>\\s*", "");
+        assertNotEquals(with, without, "the build's configuration has the datasource");
+        assertFalse(without.contains("BobbobSampleDS"));
+        Files.writeString(xml, without);
+
+        Launch run = launch();
+        run.banner().get(BOOT.toSeconds(), TimeUnit.SECONDS);
+        HttpResponse<String> created = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
+                        .header("X-Filename", "kept.bin")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> listing = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, listing.statusCode(), listing.body());
+        assertTrue(listing.body().contains("\"name\":\"kept.bin\""), listing.body());
+
+        assertTrue(run.process().toHandle().destroy());
+        assertTrue(run.process().waitFor(120, TimeUnit.SECONDS), "the launcher ends");
+        assertTrue(run.output().contains("WFLYSRV0050"), "WildFly stopped gracefully:\n" + run.output());
+        assertTrue(Files.readString(xml).contains("BobbobSampleDS"), "the datasource is kept in the configuration");
+    }
+
     @Test
     void theSampleServerDirectoryIsOutsideTheBuildDirectory() {
         Path configured = Path.of(System.getProperty("bobbob.server.dir"))
