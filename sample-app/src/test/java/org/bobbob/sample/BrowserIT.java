@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -72,6 +73,9 @@ class BrowserIT extends DeployedApp {
         try {
             browser.get(url.toString());
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            // the page replaces the table's rows when it reloads the listing: rows found just before
+            // are stale then, and the wait looks again
+            wait.ignoring(StaleElementReferenceException.class);
             wait.until(d -> d.findElement(By.id("stats")).getText().startsWith("Store: ")
                     && !d.findElement(By.id("stats")).getText().contains("…"));
             browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
