@@ -25,4 +25,24 @@ final class BadInput extends RuntimeException {
         }
         throw new BadInput(400, "'" + raw + "' is not an object id (a positive whole number)");
     }
+
+    /**
+     * Query parameter {@code name}: {@code fallback} when absent, else a whole number from
+     * {@code min} to {@code max}.
+     */
+    static int parseInt(String name, String raw, int fallback, int min, int max) {
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(raw.trim());
+            if (n >= min && n <= max) {
+                return (int) n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new BadInput(
+                400, "'" + raw + "' is not a valid " + name + " (a whole number from " + min + " to " + max + ")");
+    }
 }

@@ -3,6 +3,7 @@ package org.bobbob.sample;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityPart;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -26,38 +28,64 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.bobbob.store.ObjectReader;
-import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.Storer;
 
 /**
- * {@code /api/blobs}: create, read, overwrite, delete blobs. Bodies stream through the store's
- * Late handles in 64 KiB chunks, so a 200 MiB upload or download never needs 200 MiB of heap.
- * Ids travel as decimal strings (they can exceed JavaScript's exact integers).
+ * {@code /api/blobs}: create, read, overwrite, delete blobs, and the listing of their metadata.
+ * Bodies stream through the store's Late handles in 64 KiB chunks, so a 200 MiB upload or
+ * download never needs 200 MiB of heap. Changes go through {@link Blobs}, which writes each blob
+ * and its row ({@link BlobInfo}) in one transaction. Ids travel as decimal strings (they can
+ * exceed JavaScript's exact integers).
  */
 @Path("blobs")
 @RequestScoped
 public class BlobResource {
-    static final int CHUNK = 64 * 1024;
+    static final int CHUNK = Blobs.CHUNK;
     /** The form field a multipart upload carries its file in. */
     static final String FORM_FIELD = "file";
+    /** Rows per page of the listing when the request names no {@code limit}, and the most it may. */
+    static final int DEFAULT_LIMIT = 20;
+
+    static final int MAX_LIMIT = 100;
 
     @Inject
     Storer storer;
 
     @Inject
-    RecentUploads recent;
+    Blobs blobs;
 
     @Inject
     OpenHandles handles;
 
-    /** The recent uploads, newest first: {@code [{"id","name","size","at"}]}. */
+    /**
+     * The stored blobs' metadata, newest first, {@code limit} rows (1 to {@value #MAX_LIMIT},
+     * default {@value #DEFAULT_LIMIT}) from row {@code offset} (default 0):
+     * {@code {"offset","limit","total","items":[{"id","name","contentType","size","sha256","created"}]}}.
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public String list() {
-        return recent.toJson();
+    public String list(@QueryParam("offset") String rawOffset, @QueryParam("limit") String rawLimit) {
+        int offset = BadInput.parseInt("offset", rawOffset, 0, 0, Integer.MAX_VALUE);
+        int limit = BadInput.parseInt("limit", rawLimit, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Blobs.Page page = blobs.page(offset, limit);
+        JsonArrayBuilder items = Json.createArrayBuilder();
+        for (BlobInfo info : page.items()) {
+            items.add(info.toJson());
+        }
+        return Json.createObjectBuilder()
+                .add("offset", offset)
+                .add("limit", limit)
+                .add("total", page.total())
+                .add("items", items)
+                .build()
+                .toString();
     }
 
-    /** A new blob from the body; 201 with {@code Location} and {@code {"id","size"}}. */
+    /**
+     * A new blob from the body, under the name in {@code X-Filename} and the body's
+     * {@code Content-Type}; 201 with {@code Location} and its metadata
+     * ({@code {"id","name","contentType","size","sha256","created"}}).
+     */
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -65,39 +93,28 @@ public class BlobResource {
             InputStream body,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
             @HeaderParam("X-Filename") String name,
+            @Context HttpHeaders headers,
             @Context UriInfo uri)
             throws IOException {
         long length = contentLength(contentLength);
-        long id;
-        long size;
+        String type = typeOrDefault(headers.getMediaType());
+        String filename = name == null ? "" : name;
+        BlobInfo info;
         if (length >= 0) {
-            id = writeNew(body, length);
-            size = length;
+            info = blobs.create(body, length, filename, type);
         } else {
             try (Spool spool = Spool.of(body);
                     InputStream in = spool.open()) {
-                id = writeNew(in, spool.size());
-                size = spool.size();
+                info = blobs.create(in, spool.size(), filename, type);
             }
         }
-        return created(id, name == null ? "" : name, size, uri);
-    }
-
-    private Response created(long id, String name, long size, UriInfo uri) {
-        recent.add(id, name, size);
-        URI location = uri.getAbsolutePathBuilder().path(Long.toString(id)).build();
-        String json = Json.createObjectBuilder()
-                .add("id", Long.toString(id))
-                .add("size", size)
-                .build()
-                .toString();
-        return Response.created(location).entity(json).build();
+        return created(info, uri);
     }
 
     /**
      * A new blob from the part named {@code file} of an HTML form or {@code curl -F file=@x}
-     * upload: the part's bytes are stored, not the MIME envelope, under the part's file name.
-     * Its size is unknown until it ends, so it is spooled to a temporary file first.
+     * upload: the part's bytes are stored, not the MIME envelope, under the part's file name and
+     * media type. Its size is unknown until it ends, so it is spooled to a temporary file first.
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -114,17 +131,26 @@ public class BlobResource {
         try (InputStream content = file.getContent();
                 Spool spool = Spool.of(content);
                 InputStream in = spool.open()) {
-            long id = writeNew(in, spool.size());
-            return created(id, file.getFileName().orElse(""), spool.size(), uri);
+            BlobInfo info = blobs.create(in, spool.size(), file.getFileName().orElse(""), partType(file));
+            return created(info, uri);
         }
     }
 
-    /** The blob's bytes, streamed, with {@code Content-Length}. */
+    private static Response created(BlobInfo info, UriInfo uri) {
+        URI location =
+                uri.getAbsolutePathBuilder().path(Long.toString(info.id())).build();
+        return Response.created(location).entity(info.toJson().toString()).build();
+    }
+
+    /**
+     * The blob's bytes, streamed, with {@code Content-Length} and the {@code Content-Type} it was
+     * uploaded with ({@code application/octet-stream} for a blob without a row).
+     */
     @GET
     @Path("{id}")
-    @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response read(@PathParam("id") String rawId) throws IOException {
-        ObjectReader reader = handles.track(storer.lateReadObj(BadInput.parseId(rawId)));
+        long id = BadInput.parseId(rawId);
+        ObjectReader reader = handles.track(storer.lateReadObj(id));
         StreamingOutput body = out -> {
             try (reader) {
                 byte[] buf = new byte[CHUNK];
@@ -136,25 +162,28 @@ public class BlobResource {
             }
         };
         return Response.ok(body)
+                .type(storedType(id))
                 .header(HttpHeaders.CONTENT_LENGTH, reader.size())
                 .build();
     }
 
-    /** The blob's size as {@code Content-Length}, no body. */
+    /** The blob's size as {@code Content-Length} and its {@code Content-Type}, no body. */
     @HEAD
     @Path("{id}")
     public Response head(@PathParam("id") String rawId) throws IOException {
-        try (ObjectReader reader = storer.lateReadObj(BadInput.parseId(rawId))) {
+        long id = BadInput.parseId(rawId);
+        try (ObjectReader reader = storer.lateReadObj(id)) {
             return Response.ok()
-                    .type(MediaType.APPLICATION_OCTET_STREAM)
+                    .type(storedType(id))
                     .header(HttpHeaders.CONTENT_LENGTH, reader.size())
                     .build();
         }
     }
 
     /**
-     * Overwrites the blob in place. The body must have exactly the blob's size: a shorter one is
-     * 409, a longer one 413, and in both cases nothing is written.
+     * Overwrites the blob in place, and its row's size and SHA-256 (and content type, if the
+     * request has one), in one transaction. The body must have exactly the blob's size: a shorter
+     * one is 409, a longer one 413, and in both cases nothing is written.
      */
     @PUT
     @Path("{id}")
@@ -162,74 +191,51 @@ public class BlobResource {
     public Response overwrite(
             @PathParam("id") String rawId,
             InputStream body,
-            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength)
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+            @Context HttpHeaders headers)
             throws IOException {
         long id = BadInput.parseId(rawId);
         long length = contentLength(contentLength);
+        MediaType given = headers.getMediaType();
+        String type = given == null ? null : given.toString();
         if (length >= 0) {
-            overwrite(id, body, length);
+            blobs.overwrite(id, body, length, type);
         } else {
             try (Spool spool = Spool.of(body);
                     InputStream in = spool.open()) {
-                overwrite(id, in, spool.size());
+                blobs.overwrite(id, in, spool.size(), type);
             }
         }
         return Response.noContent().build();
     }
 
+    /** Deletes the blob and its row, in one transaction. */
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String rawId) throws IOException {
-        long id = BadInput.parseId(rawId);
-        storer.deleteObj(id);
-        recent.remove(id);
+        blobs.delete(BadInput.parseId(rawId));
         return Response.noContent().build();
     }
 
-    private void overwrite(long id, InputStream in, long length) throws IOException {
-        try (ObjectWriter writer = storer.writeToObj(id)) {
-            if (length != writer.size()) {
-                throw new BadInput(
-                        length < writer.size() ? 409 : 413,
-                        "object " + id + " has " + writer.size() + " bytes; the body has " + length
-                                + " (an overwrite must have the same size)");
-            }
-            copy(in, writer, length);
-        }
+    private String storedType(long id) {
+        BlobInfo info = blobs.find(id);
+        return info == null ? MediaType.APPLICATION_OCTET_STREAM : info.contentType();
     }
 
-    private long writeNew(InputStream in, long length) throws IOException {
-        if (length > Integer.MAX_VALUE) {
-            throw new BadInput(413, "a blob holds at most " + Integer.MAX_VALUE + " bytes; the body has " + length);
-        }
-        ObjectWriter writer = storer.lateWriteNewObj((int) length);
-        boolean written = false;
-        try (writer) {
-            copy(in, writer, length);
-            written = true;
-        } finally {
-            if (!written) {
-                try {
-                    storer.deleteObj(writer.id()); // never keep half an upload
-                } catch (IOException | RuntimeException ignored) {
-                    // the first failure is the one to report
-                }
-            }
-        }
-        return writer.id();
+    /**
+     * The part's {@code Content-Type} as the client sent it: the parser's {@link
+     * EntityPart#getMediaType()} adds MIME's default {@code charset=us-ascii} to a {@code text/*}
+     * type without one, which would mislabel the UTF-8 files browsers send as {@code text/csv}.
+     */
+    private static String partType(EntityPart part) {
+        String sent = part.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+        return sent == null || sent.isBlank()
+                ? typeOrDefault(part.getMediaType())
+                : MediaType.valueOf(sent.trim()).toString();
     }
 
-    private static void copy(InputStream in, ObjectWriter writer, long length) throws IOException {
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(length, 1))];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (n < 0) {
-                throw new BadInput(400, "the body ended after " + (length - left) + " of " + length + " bytes");
-            }
-            writer.write(ByteBuffer.wrap(buf, 0, n));
-            left -= n;
-        }
+    private static String typeOrDefault(MediaType type) {
+        return type == null ? MediaType.APPLICATION_OCTET_STREAM : type.toString();
     }
 
     private static long contentLength(String header) {

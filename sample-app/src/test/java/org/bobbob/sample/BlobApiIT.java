@@ -69,7 +69,7 @@ class BlobApiIT extends DeployedApp {
                 413, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10_001]))));
         assertArrayEquals(next, send(to(base(), "api/blobs/" + id)).body(), "a refused PUT wrote nothing");
 
-        assertTrue(text(send(to(base(), "api/blobs"))).contains("\"" + id + "\""), "listed as a recent upload");
+        assertTrue(text(send(to(base(), "api/blobs"))).contains("\"" + id + "\""), "listed");
 
         assertEquals(204, send(to(base(), "api/blobs/" + id).DELETE()).statusCode());
         assertError(404, send(to(base(), "api/blobs/" + id)));

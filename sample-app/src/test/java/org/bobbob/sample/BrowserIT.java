@@ -1,17 +1,22 @@
 package org.bobbob.sample;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -21,7 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A person's path through the page, in Debian's headless Chromium: upload a file, see it
- * listed, download it through the page's link, compare the bytes. Leaves a screenshot in
+ * listed with its type and SHA-256, download it through the page's link, compare the bytes; then,
+ * with more than a page of uploads, page to older rows and back. Leaves a screenshot in
  * {@code target/screenshots/}. Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}
  * (packages chromium and chromium-driver; {@code .ci/run} installs them).
  */
@@ -67,6 +73,9 @@ class BrowserIT extends DeployedApp {
         try {
             browser.get(url.toString());
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            // the page replaces the table's rows when it reloads the listing: rows found just before
+            // are stale then, and the wait looks again
+            wait.ignoring(StaleElementReferenceException.class);
             wait.until(d -> d.findElement(By.id("stats")).getText().startsWith("Store: ")
                     && !d.findElement(By.id("stats")).getText().contains("…"));
             browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
@@ -76,6 +85,15 @@ class BrowserIT extends DeployedApp {
                     .findFirst()
                     .orElse(null));
             assertTrue(row.getText().contains(Integer.toString(data.length)), row.getText());
+            String uploadedId = row.getDomAttribute("data-id");
+            assertEquals(
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(data)),
+                    row.findElement(By.cssSelector("td.sha256")).getDomAttribute("title"),
+                    "the row shows the SHA-256 of the uploaded bytes");
+            assertEquals(
+                    "application/octet-stream",
+                    row.findElement(By.cssSelector("td.type")).getText());
             Files.write(shots.resolve("upload.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
             row.findElement(By.cssSelector("a.download")).click();
@@ -83,9 +101,42 @@ class BrowserIT extends DeployedApp {
             new WebDriverWait(browser, Duration.ofSeconds(30))
                     .until(d -> Files.exists(downloaded) && sizeOf(downloaded) == data.length);
             assertArrayEquals(data, Files.readAllBytes(downloaded), "the downloaded file is the uploaded one");
+
+            // more than a page of rows: Older shows the next page, Newer the first again
+            for (int i = 0; i < 21; i++) {
+                Http.post(base(), new byte[] {(byte) i});
+            }
+            browser.navigate().refresh();
+            WebElement position = wait.until(d -> {
+                WebElement p = d.findElement(By.id("position"));
+                return p.getText().startsWith("1–20 of ") ? p : null;
+            });
+            long total = Long.parseLong(position.getText().substring("1–20 of ".length()));
+            assertTrue(total >= 22, position.getText());
+            List<String> first = rowIds(browser);
+            assertEquals(20, first.size());
+            assertTrue(!first.contains(uploadedId), "21 uploads came after " + uploadedId);
+            browser.findElement(By.id("older")).click();
+            String second = "21–" + Math.min(40, total) + " of " + total;
+            wait.until(d -> d.findElement(By.id("position")).getText().equals(second));
+            List<String> older = rowIds(browser);
+            assertEquals(Math.min(20, total - 20), older.size());
+            assertTrue(older.stream().noneMatch(first::contains), "the second page repeats no row of the first");
+            assertEquals(uploadedId, older.get(1), "the file is the 22nd newest upload");
+            assertEquals(total > 40, browser.findElement(By.id("older")).isEnabled());
+            browser.findElement(By.id("newer")).click();
+            wait.until(d -> d.findElement(By.id("position")).getText().startsWith("1–20 of "));
+            assertEquals(first, rowIds(browser));
+            assertTrue(!browser.findElement(By.id("newer")).isEnabled(), "no page is newer than the first");
         } finally {
             browser.quit();
         }
+    }
+
+    private static List<String> rowIds(ChromeDriver browser) {
+        return browser.findElements(By.cssSelector("#uploads tr")).stream()
+                .map(tr -> tr.getDomAttribute("data-id"))
+                .toList();
     }
 
     private static long sizeOf(Path p) {

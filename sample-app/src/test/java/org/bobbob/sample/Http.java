@@ -10,11 +10,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.openqa.selenium.json.Json;
 
 /** HTTP helpers and the real built artifacts, shared by the ITs. */
 final class Http {
@@ -62,6 +64,15 @@ final class Http {
 
     static String text(HttpResponse<byte[]> r) {
         return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The response's JSON object as maps, lists, strings, {@code Long}s and booleans (parsed by
+     * selenium-json, which the browser test brings anyway: the API's JSON-P has no implementation
+     * outside the server).
+     */
+    static Map<String, Object> json(HttpResponse<byte[]> r) {
+        return new Json().toType(text(r), Json.MAP_TYPE);
     }
 
     /** Asserts a JSON error body with {@code status}. */

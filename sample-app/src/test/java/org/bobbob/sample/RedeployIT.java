@@ -4,9 +4,16 @@ import static org.bobbob.sample.Http.post;
 import static org.bobbob.sample.Http.send;
 import static org.bobbob.sample.Http.to;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -19,7 +26,10 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Blobs outlive the app and the adapter: undeploy both, deploy again, read them back. */
+/**
+ * Blobs and their rows outlive the app and the adapter: undeploy both, deploy again, read the
+ * blobs back and find them listed, newest first, with their sizes and SHA-256s.
+ */
 @ExtendWith(ArquillianExtension.class)
 class RedeployIT {
 
@@ -60,6 +70,24 @@ class RedeployIT {
             for (Map.Entry<Long, byte[]> e : written.entrySet()) {
                 assertArrayEquals(
                         e.getValue(), send(to(base, "api/blobs/" + e.getKey())).body());
+            }
+            // their rows are in the datasource's database, which the server keeps: newest first
+            List<Long> ids = new ArrayList<>(written.keySet());
+            Collections.reverse(ids);
+            HttpResponse<byte[]> listing = send(to(base, "api/blobs?limit=20"));
+            assertEquals(200, listing.statusCode(), Http.text(listing));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> items =
+                    (List<Map<String, Object>>) Http.json(listing).get("items");
+            assertEquals(ids.size(), items.size());
+            for (int i = 0; i < ids.size(); i++) {
+                byte[] data = written.get(ids.get(i));
+                assertEquals(Long.toString(ids.get(i)), items.get(i).get("id"));
+                assertEquals((long) data.length, items.get(i).get("size"));
+                assertEquals(
+                        HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(data)),
+                        items.get(i).get("sha256"));
             }
         } finally {
             deployer.undeploy("war");

@@ -46,8 +46,10 @@ import java.util.stream.Stream;
  *       script ends with the server JVM's exit status. {@code bobbob.store.*} system properties of
  *       this JVM are handed on. The server's console is copied to ours; colour codes are removed
  *       unless this JVM writes to a terminal and Maven runs interactively (not {@code -B}).
- *   <li><b>Deploy.</b> Once booted: {@code deploy --force} of the RAR, then the WAR, with jboss-cli
- *       (replacing the copies an earlier start left in the configuration). Then it polls
+ *   <li><b>Deploy.</b> Once booted, with jboss-cli: the XA datasource of the app's metadata,
+ *       {@code BobbobSampleDS}, if the configuration lacks it (one created before the app had it);
+ *       then {@code deploy --force} of the RAR, then the WAR (replacing the copies an earlier start
+ *       left in the configuration). Then it polls
  *       {@code GET /sample-app/api/health} until it answers 200 and only then logs the banner:
  *       the URL it prints is serving.
  *   <li><b>Stop.</b> A JVM shutdown (Ctrl-C, an IDE's stop button sending SIGTERM to Maven)
@@ -72,6 +74,17 @@ public final class SampleServer {
     private static final int HTTP_PORT = 8080;
     private static final int MANAGEMENT_PORT = 9990;
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /**
+     * The app's metadata datasource. The build puts it in {@code standalone-bobbob.xml} (the pom's
+     * {@code server-config} step, which has the same definition); a server directory whose
+     * configuration was created before it gets it through the CLI before the deployment.
+     */
+    private static final String DATASOURCE = "/subsystem=datasources/xa-data-source=BobbobSampleDS";
+
+    private static final String ADD_DATASOURCE = "xa-data-source add --name=BobbobSampleDS"
+            + " --jndi-name=java:jboss/datasources/BobbobSampleDS --driver-name=h2 --user-name=sa --password=sa"
+            + " --xa-datasource-properties={\"URL\"=>"
+            + "\"jdbc:h2:file:${jboss.server.data.dir}/bobbob/sample-app;DB_CLOSE_ON_EXIT=FALSE\"}";
 
     private final Path jbossHome;
     private final Path serverDir;
@@ -242,7 +255,13 @@ public final class SampleServer {
     private void deploy() throws IOException, InterruptedException {
         Path script = Files.createTempFile("bobbob-deploy-", ".cli");
         try {
-            Files.writeString(script, "deploy --force " + rar + "\ndeploy --force " + war + "\n");
+            Files.writeString(
+                    script,
+                    "if (outcome != success) of " + DATASOURCE + ":read-resource\n"
+                            + "    " + ADD_DATASOURCE + "\n"
+                            + "end-if\n"
+                            + "deploy --force " + rar + "\n"
+                            + "deploy --force " + war + "\n");
             Process cli = new ProcessBuilder(
                             jbossHome.resolve("bin/jboss-cli.sh").toString(),
                             "--connect",

@@ -17,10 +17,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +34,14 @@ import org.bobbob.store.MultiStore;
 import org.bobbob.store.Storer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.json.Json;
 
 /**
  * README's first command as a user meets it: {@link SampleServer} in its own JVM (as
  * {@code exec:java} runs it inside Maven's), on a real WildFly with a port offset so that it
  * never meets the Arquillian server of this module. Stopped with SIGTERM as an IDE stops Maven,
- * started again on the same server directory, and its server killed with SIGKILL.
+ * started again on the same server directory (the blob and its row in the datasource's H2 file
+ * database are still there), and its server killed with SIGKILL.
  */
 class SampleServerIT {
     private static final int OFFSET = 400;
@@ -121,6 +126,7 @@ class SampleServerIT {
         assertTrue(out.contains("WFLYSRV0050"), "WildFly stopped gracefully:\n" + out);
         assertFalse(out.contains("\u001B"), "no colour codes in output that is not a terminal");
 
+        assertTrue(Files.isRegularFile(serverDir.resolve("data/bobbob/sample-app.mv.db")), "the metadata database");
         Path store = serverDir.resolve("data/bobbob/default.bob");
         try (Storer s = MultiStore.open(store, 0)) { // the lock is released and the blob is on disk
             assertArrayEquals(blob, s.readBytesFromObj(id));
@@ -141,6 +147,20 @@ class SampleServerIT {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, read.statusCode());
         assertArrayEquals(blob, read.body());
+        // its row, in the H2 file database of the server's XA datasource, survived the restart too
+        HttpResponse<String> listing = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, listing.statusCode(), listing.body());
+        Map<String, Object> page = new Json().toType(listing.body(), Json.MAP_TYPE);
+        assertEquals(1L, page.get("total"), listing.body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = ((List<Map<String, Object>>) page.get("items")).get(0);
+        assertEquals(Long.toString(id), row.get("id"));
+        assertEquals((long) blob.length, row.get("size"));
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob)), row.get("sha256"));
 
         // a server that dies is a failed run, not a success
         ProcessHandle jvm = second.serverJvms().get(0);
@@ -148,6 +168,52 @@ class SampleServerIT {
         assertTrue(second.process().waitFor(120, TimeUnit.SECONDS), "the launcher ends when its server dies");
         assertNotEquals(0, second.process().exitValue());
         assertTrue(second.output().contains("WildFly exited with status 137 (killed by signal 9)"), second.output());
+    }
+
+    /**
+     * A server directory whose configuration predates the metadata datasource (a {@code
+     * standalone-bobbob.xml} without {@code BobbobSampleDS}) gets it at the next start, kept in
+     * its configuration, and the app stores and lists blobs.
+     */
+    @Test
+    void addsTheMetadataDatasourceToAConfigurationWithoutIt() throws Exception {
+        Path config = Files.createDirectories(serverDir.resolve("configuration"));
+        try (Stream<Path> files = Files.list(jbossHome.resolve("standalone/configuration"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, config.resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        Files.createDirectories(serverDir.resolve("deployments"));
+        Path xml = config.resolve("standalone-bobbob.xml");
+        String with = Files.readString(xml);
+        String without = with.replaceAll(
+                "(?s)<xa-datasource jndi-name=\"java:jboss/datasources/BobbobSampleDS\".*?</xa-datasource>\\s*", "");
+        assertNotEquals(with, without, "the build's configuration has the datasource");
+        assertFalse(without.contains("BobbobSampleDS"));
+        Files.writeString(xml, without);
+
+        Launch run = launch();
+        run.banner().get(BOOT.toSeconds(), TimeUnit.SECONDS);
+        HttpResponse<String> created = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
+                        .header("X-Filename", "kept.bin")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> listing = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, listing.statusCode(), listing.body());
+        assertTrue(listing.body().contains("\"name\":\"kept.bin\""), listing.body());
+
+        assertTrue(run.process().toHandle().destroy());
+        assertTrue(run.process().waitFor(120, TimeUnit.SECONDS), "the launcher ends");
+        assertTrue(run.output().contains("WFLYSRV0050"), "WildFly stopped gracefully:\n" + run.output());
+        assertTrue(Files.readString(xml).contains("BobbobSampleDS"), "the datasource is kept in the configuration");
     }
 
     @Test
