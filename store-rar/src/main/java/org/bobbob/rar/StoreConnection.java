@@ -1,5 +1,7 @@
 package org.bobbob.rar;
 
+import jakarta.resource.ResourceException;
+import jakarta.resource.cci.LocalTransaction;
 import org.bobbob.store.Storer;
 
 /**
@@ -41,4 +43,19 @@ public interface StoreConnection extends Storer {
 
     /** Whether this handle can still be used: not closed, not invalidated by the server. */
     boolean isOpen();
+
+    /**
+     * A local transaction the application demarcates on this handle's connection (the Connectors
+     * CCI {@code LocalTransaction}), for code that runs without JTA: between {@code begin()} and
+     * {@code commit()} or {@code rollback()}, the calls of every handle of the connection are one
+     * transaction of the store, as in store-core's {@code StoreTransaction} (all or nothing,
+     * durable at the commit, unseen by other connections until then). The server is told with
+     * {@code LOCAL_TRANSACTION_STARTED}, {@code _COMMITTED} and {@code _ROLLEDBACK} connection
+     * events. Its {@code begin()} throws {@code LocalTransactionException} BOB-634 if the
+     * connection is in a transaction already (JTA or local). For one thread at a time.
+     *
+     * @throws jakarta.resource.NotSupportedException BOB-633 if the store offers no transactions
+     * @throws ResourceException if this handle is closed
+     */
+    LocalTransaction getLocalTransaction() throws ResourceException;
 }

@@ -1,5 +1,7 @@
 package org.bobbob.rar;
 
+import jakarta.resource.ResourceException;
+import jakarta.resource.cci.LocalTransaction;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bobbob.store.ObjectReader;
@@ -47,6 +49,16 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
             mc.reportFailure(this, e);
             throw e;
         }
+    }
+
+    @Override
+    public LocalTransaction getLocalTransaction() throws ResourceException {
+        StoreManagedConnection mc = owner.get();
+        if (mc == null) {
+            StoreClosedException closed = RarErrors.handleClosed();
+            throw new ResourceException(closed.getMessage(), closed);
+        }
+        return new ApplicationLocalTransaction(mc, this);
     }
 
     // ---------------------------------------------------------------- Storer

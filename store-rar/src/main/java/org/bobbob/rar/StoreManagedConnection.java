@@ -280,16 +280,19 @@ final class StoreManagedConnection implements ManagedConnection {
         return handles.size();
     }
 
-    private void fire(int type, StoreConnectionHandle handle, Exception cause) {
+    /** Tells the server's listeners of event {@code type} on {@code handle}. */
+    void fire(int type, StoreConnectionHandle handle, Exception cause) {
         ConnectionEvent event =
                 cause == null ? new ConnectionEvent(this, type) : new ConnectionEvent(this, type, cause);
         event.setConnectionHandle(handle);
         for (ConnectionEventListener listener : listeners) {
             try {
-                if (type == ConnectionEvent.CONNECTION_CLOSED) {
-                    listener.connectionClosed(event);
-                } else {
-                    listener.connectionErrorOccurred(event);
+                switch (type) {
+                    case ConnectionEvent.CONNECTION_CLOSED -> listener.connectionClosed(event);
+                    case ConnectionEvent.LOCAL_TRANSACTION_STARTED -> listener.localTransactionStarted(event);
+                    case ConnectionEvent.LOCAL_TRANSACTION_COMMITTED -> listener.localTransactionCommitted(event);
+                    case ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK -> listener.localTransactionRolledback(event);
+                    default -> listener.connectionErrorOccurred(event);
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "connection event listener " + listener + " failed", e);

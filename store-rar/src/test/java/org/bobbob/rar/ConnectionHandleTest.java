@@ -359,6 +359,60 @@ class ConnectionHandleTest {
         after.destroy();
     }
 
+    /**
+     * A local transaction the application demarcates on a handle: its calls are one transaction
+     * unseen by other connections until the commit; the pool hears STARTED, then COMMITTED or
+     * ROLLEDBACK, with the handle; begin inside a JTA branch, and commit without begin, are BOB-634.
+     */
+    @Test
+    void anApplicationsLocalTransactionIsAtomicAndToldToTheServer() throws Exception {
+        StoreConnection h = factory.getConnection();
+        StoreConnection outside = factory.getConnection();
+        jakarta.resource.cci.LocalTransaction local = h.getLocalTransaction();
+        local.begin();
+        long kept = h.writeNewObjFromBytes(new byte[] {1});
+        assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> outside.readBytesFromObj(kept));
+        local.commit();
+        assertArrayEquals(new byte[] {1}, outside.readBytesFromObj(kept));
+        local.begin();
+        long dropped = h.writeNewObjFromBytes(new byte[] {2});
+        local.rollback();
+        assertThrows(org.bobbob.store.ObjectNotFoundException.class, () -> outside.readBytesFromObj(dropped));
+
+        List<Integer> told = pool.events.stream()
+                .filter(e -> e.getId() != ConnectionEvent.CONNECTION_CLOSED)
+                .map(e -> e.getId())
+                .toList();
+        assertEquals(
+                List.of(
+                        ConnectionEvent.LOCAL_TRANSACTION_STARTED,
+                        ConnectionEvent.LOCAL_TRANSACTION_COMMITTED,
+                        ConnectionEvent.LOCAL_TRANSACTION_STARTED,
+                        ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK),
+                told);
+        assertTrue(pool.events(ConnectionEvent.LOCAL_TRANSACTION_STARTED).stream()
+                .allMatch(e -> e.getConnectionHandle() == h));
+
+        jakarta.resource.spi.LocalTransactionException none =
+                assertThrows(jakarta.resource.spi.LocalTransactionException.class, local::commit);
+        assertEquals("BOB-634", none.getErrorCode());
+
+        StoreManagedConnection mc = newManagedConnection();
+        StoreConnection inXa = (StoreConnection) mc.getConnection(null, null);
+        javax.transaction.xa.XAResource xa = mc.getXAResource();
+        xa.start(xid(7), javax.transaction.xa.XAResource.TMNOFLAGS);
+        jakarta.resource.spi.LocalTransactionException nested =
+                assertThrows(jakarta.resource.spi.LocalTransactionException.class, () -> inXa.getLocalTransaction()
+                        .begin());
+        assertEquals("BOB-634", nested.getErrorCode());
+        xa.end(xid(7), javax.transaction.xa.XAResource.TMSUCCESS);
+        xa.rollback(xid(7));
+        inXa.close();
+        mc.destroy();
+        h.close();
+        outside.close();
+    }
+
     @Test
     void metaDataNamesTheProductAndADestroyedConnectionRefuses() throws Exception {
         StoreManagedConnection mc = newManagedConnection();
