@@ -84,7 +84,7 @@ public final class SampleServer {
     private static final String ADD_DATASOURCE = "xa-data-source add --name=BobbobSampleDS"
             + " --jndi-name=java:jboss/datasources/BobbobSampleDS --driver-name=h2 --user-name=sa --password=sa"
             + " --xa-datasource-properties={\"URL\"=>"
-            + "\"jdbc:h2:file:${jboss.server.data.dir}/bobbob/sample-app;DB_CLOSE_ON_EXIT=FALSE\"}";
+            + "\"jdbc:h2:file:${jboss.server.data.dir}/bobbob/sample-app;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0\"}";
 
     private final Path jbossHome;
     private final Path serverDir;
