@@ -11,7 +11,9 @@ import java.util.stream.Stream;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.StoreStats;
+import org.bobbob.store.StoreTransaction;
 import org.bobbob.store.Storer;
+import org.bobbob.store.TransactionalStore;
 
 /**
  * Whole-workload figures for bobbob's own stores, one run, printed as a table:
@@ -26,8 +28,11 @@ import org.bobbob.store.Storer;
  *       every other one, sync, then write as many new ones into the freed slots: ns per new
  *       object (the best of three rounds; the sync after it apart). Run it with
  *       {@code -Dbobbob.writeCombining=false} in the child to see the refill without gathering.
+ *   <li>{@code commit}: what one transaction costs as the store grows: on stores of 1 000,
+ *       10 000 and 100 000 objects of 16 B–4 KiB, 2 000 transactions of one new 4 KiB object each,
+ *       committed one at a time: µs per commit (its durable step included).
  * </ul>
- * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill] [dir]}.
+ * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill|commit] [dir]}.
  */
 public final class CoreBench {
     private static final int N_4K = 50_000;
@@ -51,6 +56,11 @@ public final class CoreBench {
                 if (what.equals("all") || what.equals("churn")) {
                     churn(dir, kind);
                 }
+                if (what.equals("all") || what.equals("commit")) {
+                    for (int objects : new int[] {1_000, 10_000, 100_000}) {
+                        commit(dir, kind, objects);
+                    }
+                }
                 if (what.equals("all") || what.equals("refill")) {
                     for (int maxSize : new int[] {256, 1024, 4096}) {
                         refill(dir, kind, maxSize);
@@ -61,6 +71,28 @@ public final class CoreBench {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    private static void commit(Path dir, String kind, int objects) throws IOException {
+        int transactions = 2_000;
+        byte[] data = new byte[4096];
+        SplittableRandom random = new SplittableRandom(7);
+        try (Storer s = create(kind, dir.resolve("commit.bob"))) {
+            for (int i = 0; i < objects; i++) {
+                s.writeNewObjFromBytes(new byte[16 + random.nextInt(4080)]);
+            }
+            s.sync();
+            TransactionalStore store = s.unwrap(TransactionalStore.class);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < transactions; i++) {
+                try (StoreTransaction tx = store.begin()) {
+                    tx.writeNewObjFromBytes(data);
+                    tx.commit();
+                }
+            }
+            double micros = (System.nanoTime() - t0) / 1e3 / transactions;
+            System.out.printf(Locale.ROOT, "%-10s %-22s %14.0f%n", kind, "commit us, " + objects + " objs", micros);
         }
     }
 
