@@ -6,10 +6,9 @@ import org.bobbob.store.internal.format.MetadataException;
 
 /**
  * Objects placed at their exact size straight into the {@link FileSpace}. An object's id is its
- * file offset and its check ({@link ObjectIds}); both are the key of a {@link SortedLongLongMap}
- * (key → size and CRC32C, 16 bytes an object) whose keys sort by offset, so a look-up is one search
- * and a stale id, whose check differs, finds nothing. A size-0 object takes one byte, so that ids
- * stay distinct.
+ * file offset and its check ({@link ObjectIds}); an {@link ExtentMap} holds offset → check, size
+ * and CRC32C (about 12 bytes an object), so a look-up is one search and a stale id, whose check
+ * differs, finds nothing. A size-0 object takes one byte, so that ids stay distinct.
  *
  * <p>Runs ({@link #allocateRun}) are one range of the file cut into equal objects.
  *
@@ -25,30 +24,26 @@ import org.bobbob.store.internal.format.MetadataException;
 public final class ExtentAllocator implements ObjectAllocator {
     private final FileSpace space;
     private final Generation generation;
-    /** {@link ObjectIds#extentKey} → {@link #pack packed} size and CRC32C. */
-    private final SortedLongLongMap sizes;
+    /** Offset → check, size and CRC32C of every live object. */
+    private final ExtentMap objects;
 
     private long liveBytes;
 
     public ExtentAllocator(FileSpace space, Generation generation) {
-        this(space, generation, new SortedLongLongMap());
+        this(space, generation, new ExtentMap());
     }
 
-    private ExtentAllocator(FileSpace space, Generation generation, SortedLongLongMap sizes) {
+    private ExtentAllocator(FileSpace space, Generation generation, ExtentMap objects) {
         this.space = space;
         this.generation = generation;
-        this.sizes = sizes;
+        this.objects = objects;
     }
 
     static int allocatedSize(int size) {
         return Math.max(size, 1);
     }
 
-    /** Size in the high word, CRC32C in the low: never negative, so -1 stays "absent". */
-    private static long pack(int size, int crc) {
-        return (long) size << 32 | (crc & 0xFFFFFFFFL);
-    }
-
+    /** Of what {@link ExtentMap#get} returns: size in the high word, CRC32C in the low. */
     private static int sizeOf(long packed) {
         return (int) (packed >>> 32);
     }
@@ -62,7 +57,7 @@ public final class ExtentAllocator implements ObjectAllocator {
         int allocated = allocatedSize(size);
         long offset = space.allocate(allocated);
         int check = check();
-        sizes.put(ObjectIds.extentKey(offset, check), pack(size, crc));
+        objects.add(offset, check, size, crc);
         liveBytes += size;
         out.id = ObjectIds.extentId(offset, check);
         out.offset = offset;
@@ -77,9 +72,7 @@ public final class ExtentAllocator implements ObjectAllocator {
         if (id <= 0 || ObjectIds.isSlot(id)) {
             return false;
         }
-        long key = ObjectIds.keyOf(id);
-        long packed = sizes.get(key);
-        return packed >= 0 && sizes.replace(key, pack(sizeOf(packed), crc));
+        return objects.setCrc(ObjectIds.offset(id), ObjectIds.extentCheck(id), crc);
     }
 
     /** What {@link #allocateRun} took: the objects' ids, their offsets, and whether they read as zeros already. */
@@ -90,12 +83,12 @@ public final class ExtentAllocator implements ObjectAllocator {
         int allocated = allocatedSize(size);
         long first = space.allocate((long) allocated * count);
         int check = check();
-        long packed = pack(size, Crc32c.sealedZeros(size));
+        int crc = Crc32c.sealedZeros(size);
         long[] ids = new long[count];
         long[] offsets = new long[count];
         for (int i = 0; i < count; i++) {
             long offset = first + (long) i * allocated;
-            sizes.put(ObjectIds.extentKey(offset, check), packed);
+            objects.add(offset, check, size, crc);
             ids[i] = ObjectIds.extentId(offset, check);
             offsets[i] = offset;
         }
@@ -108,7 +101,7 @@ public final class ExtentAllocator implements ObjectAllocator {
         if (id <= 0 || ObjectIds.isSlot(id)) {
             return false;
         }
-        long packed = sizes.get(ObjectIds.keyOf(id));
+        long packed = objects.get(ObjectIds.offset(id), ObjectIds.extentCheck(id));
         if (packed < 0) {
             return false;
         }
@@ -141,7 +134,7 @@ public final class ExtentAllocator implements ObjectAllocator {
         if (id <= 0 || ObjectIds.isSlot(id)) {
             return -1;
         }
-        long packed = sizes.remove(ObjectIds.keyOf(id));
+        long packed = objects.remove(ObjectIds.offset(id), ObjectIds.extentCheck(id));
         if (packed < 0) {
             return -1;
         }
@@ -167,17 +160,15 @@ public final class ExtentAllocator implements ObjectAllocator {
 
     @Override
     public void write(MetaWriter out, RecordIndex.Builder index) {
-        out.putVarLong(sizes.size());
-        index.extentCount(sizes.size());
+        out.putVarLong(objects.size());
+        index.extentCount(objects.size());
         long[] prevEndAndCount = {space.start(), 0};
-        sizes.forEach((key, packed) -> {
-            long offset = ObjectIds.keyOffset(key);
-            int size = sizeOf(packed);
+        objects.forEach((offset, check, size, crc) -> {
             out.putVarLong(offset - prevEndAndCount[0]);
             index.extent(prevEndAndCount[1]++, offset, out.length());
             out.putVarLong(size);
-            out.putVarLong(ObjectIds.keyCheck(key));
-            out.putInt((int) packed);
+            out.putVarLong(check);
+            out.putInt(crc);
             prevEndAndCount[0] = offset + allocatedSize(size);
         });
     }
@@ -192,7 +183,7 @@ public final class ExtentAllocator implements ObjectAllocator {
         if (parts.index() != null) {
             parts.index().checkExtentCount(count);
         }
-        SortedLongLongMap sizes = new SortedLongLongMap(); // objects come in offset order: appends
+        ExtentMap objects = new ExtentMap(); // objects come in offset order: appends
         long prevEnd = parts.space().start();
         long live = 0;
         for (long i = 0; i < count; i++) {
@@ -210,18 +201,18 @@ public final class ExtentAllocator implements ObjectAllocator {
                 throw new MetadataException(
                         "object at " + offset + " of " + size + " bytes ends past the allocator end " + parts.end());
             }
-            sizes.put(ObjectIds.extentKey(offset, check), pack(size, crc));
+            objects.add(offset, check, size, crc);
             parts.used().add(offset, allocated);
             live += size;
         }
-        ExtentAllocator a = new ExtentAllocator(parts.space(), parts.generation(), sizes);
+        ExtentAllocator a = new ExtentAllocator(parts.space(), parts.generation(), objects);
         a.liveBytes = live;
         return a;
     }
 
     @Override
     public long liveObjects() {
-        return sizes.size();
+        return objects.size();
     }
 
     @Override
@@ -231,6 +222,6 @@ public final class ExtentAllocator implements ObjectAllocator {
 
     @Override
     public long footprintBytes() {
-        return sizes.footprintBytes();
+        return objects.footprintBytes();
     }
 }

@@ -64,26 +64,6 @@ public final class ObjectIds {
         return (int) (id >>> OFFSET_BITS) & EXTENT_CHECK_MASK;
     }
 
-    /**
-     * The key of an extent object in the {@link ExtentAllocator}'s map: offset, then check, so that
-     * keys sort by offset and a look-up by key matches both.
-     */
-    static long extentKey(long offset, int check) {
-        return (offset << EXTENT_CHECK_BITS) | (check & EXTENT_CHECK_MASK);
-    }
-
-    static long keyOf(long extentId) {
-        return extentKey(offset(extentId), extentCheck(extentId));
-    }
-
-    static long keyOffset(long key) {
-        return key >>> EXTENT_CHECK_BITS;
-    }
-
-    static int keyCheck(long key) {
-        return (int) key & EXTENT_CHECK_MASK;
-    }
-
     // ---------------------------------------------------------------- slots
 
     static long slotId(int blockNumber, int slot, int check) {

@@ -5,8 +5,8 @@ import java.util.NoSuchElementException;
 
 /**
  * A sorted map from {@code long} keys to non-negative {@code long} values, about 16 bytes an
- * entry: the key → (size, checksum) map of the {@link ExtentAllocator}, whose keys sort by file
- * offset, and the holes of the {@link FileSpace}, offset → length.
+ * entry: the holes of the {@link FileSpace}, offset → length. (The {@link ExtentAllocator}'s
+ * objects are in an {@link ExtentMap}, the same layout with narrower columns.)
  *
  * <h2>Why not a hash map</h2>
  * An open-addressing table of {@code long} key and value pairs costs 16 bytes a slot, and with
