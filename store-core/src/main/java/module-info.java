@@ -9,6 +9,7 @@
 @SuppressWarnings("module")
 module org.bobbob.store {
     requires transitive java.transaction.xa;
+    requires static jdk.jfr; // flight-recorder events when the runtime has them (internal.events.Events)
 
     exports org.bobbob.store;
     exports org.bobbob.store.spi;

@@ -15,14 +15,18 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.naming.InitialContext;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
 import org.bobbob.rar.StoreConnection;
 import org.bobbob.rar.StoreConnectionFactory;
 import org.bobbob.rar.StoreRegistryMXBean;
@@ -82,6 +86,28 @@ class StoreAdapterIT {
                 assertArrayEquals("stream".getBytes(UTF_8), in.readAllBytes());
             }
             store.sync();
+        }
+    }
+
+    /**
+     * The store's flight-recorder events reach a recording in the server: the RAR's manifest
+     * gives it {@code jdk.jfr}, which WildFly does not give deployments by itself.
+     */
+    @Test
+    @OperateOnDeployment("war")
+    void aSyncIsRecordedByTheFlightRecorderInTheServer() throws Exception {
+        BlockingQueue<RecordedEvent> commits = new LinkedBlockingQueue<>();
+        try (RecordingStream recording = new RecordingStream()) {
+            recording.enable("org.bobbob.StoreCommit");
+            recording.onEvent("org.bobbob.StoreCommit", commits::add);
+            recording.startAsync();
+            try (StoreConnection store = clients.defaultStore.getConnection()) {
+                store.writeNewObjFromBytes(new byte[] {4});
+                store.sync();
+            }
+            RecordedEvent commit = commits.poll(30, TimeUnit.SECONDS);
+            assertNotNull(commit, "no org.bobbob.StoreCommit event within 30 s");
+            assertTrue(commit.getBoolean("succeeded"));
         }
     }
 

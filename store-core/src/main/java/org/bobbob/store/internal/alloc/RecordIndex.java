@@ -96,6 +96,11 @@ public final class RecordIndex implements ObjectLocator {
         this.blockDirAt = indexAt + extentDirCount * EXTENT_ENTRY;
     }
 
+    /** Live objects, as the record's index states them (checked against the record when it is built). */
+    public long liveObjects() {
+        return liveObjects;
+    }
+
     private static int dirEntries(int extents) {
         return (int) ((extents + (long) EXTENT_STRIDE - 1) / EXTENT_STRIDE);
     }

@@ -124,6 +124,26 @@ final class AllocatorState {
         generation.resumeAfter(generationClaim);
     }
 
+    /** Live objects: the opened record's index says, until the allocator is built (for events; no build). */
+    long objectsOnRecord() {
+        long stamp = meta.readLock();
+        try {
+            return allocator != null ? allocator.liveObjects() : ((RecordIndex) locator).liveObjects();
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
+    /** The length of the current record, bytes. */
+    long recordBytes() {
+        long stamp = meta.readLock();
+        try {
+            return recordLength;
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
     /** The generation claim for a header slot written now (see {@link Generation#claim}). */
     int generationClaim() {
         long stamp = meta.readLock();

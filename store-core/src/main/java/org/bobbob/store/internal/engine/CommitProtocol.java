@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreException;
+import org.bobbob.store.internal.events.Events;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.io.StoreFile;
@@ -258,6 +259,7 @@ final class CommitProtocol {
         int newLength = record.remaining();
         AllocatorState.Outcome outcome = AllocatorState.Outcome.UNNAMED;
         long shrinkTo = Long.MAX_VALUE;
+        Events.Commit event = Events.commit();
         try {
             file.writeFully(record, newOffset); // step 2
             if (file.size() < end) {
@@ -281,6 +283,7 @@ final class CommitProtocol {
             throw e;
         } finally {
             shrinkTo = state.recorded(encoded, newLength, outcome); // step 4, or its undo
+            event.done(file.path().toString(), newLength, bothSlots, outcome == AllocatorState.Outcome.DURABLE);
         }
         if (shrinkTo < end && (bothSlots || end - shrinkTo >= Math.max(SHRINK_MIN, end >>> 4))) {
             shrink(newOffset, newLength, shrinkTo, encoded.generationClaim());

@@ -28,6 +28,7 @@ import org.bobbob.store.internal.alloc.ExtentAllocator;
 import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.RecordIndex;
+import org.bobbob.store.internal.events.Events;
 import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.io.StoreFile;
@@ -141,11 +142,14 @@ final class FileStore
         this.state = new AllocatorState(path, factory);
         this.commits = new CommitProtocol(file, factory.kind(), state, this);
         this.runs = factory.allocatesRuns() ? this::allocateRun : null;
+        Events.Open event = Events.open();
+        boolean created = false;
         try {
             long size = file.size();
             if (size == 0 && mode.mayCreateFile()) {
                 state.createEmpty();
                 commits.commitNew();
+                created = true;
             } else if (mode == OpenMode.CREATE) {
                 throw Errors.exists(path);
             } else {
@@ -155,6 +159,13 @@ final class FileStore
                     TxManager.recoverAtOpen(new EngineTx(this, this, null));
                 }
             }
+            event.done(
+                    path.toString(),
+                    RecordLoader.kindName(factory.kind()),
+                    created,
+                    state.objectsOnRecord(),
+                    file.size(),
+                    state.recordBytes());
         } catch (IOException | RuntimeException | Error e) {
             Failures.closeAfter(e, file);
             throw e;

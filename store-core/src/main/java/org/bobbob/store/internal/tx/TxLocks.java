@@ -3,7 +3,10 @@ package org.bobbob.store.internal.tx;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bobbob.store.ErrorCode;
+import org.bobbob.store.LockTimeoutException;
 import org.bobbob.store.StoreException;
+import org.bobbob.store.internal.events.Events;
 import org.bobbob.store.support.Errors;
 
 /**
@@ -69,13 +72,24 @@ public final class TxLocks {
      */
     public void awaitRelease(long id) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
-        synchronized (monitor) {
-            Branch h;
-            while ((h = held.get(id)) != null) {
-                if (!expired(h)) {
-                    waitUntil(deadline, id, h);
+        Events.LockWait event = null;
+        String outcome = "failed";
+        Branch h = null;
+        try {
+            synchronized (monitor) {
+                while ((h = held.get(id)) != null) {
+                    if (!expired(h)) {
+                        event = waiting(event, h);
+                        waitUntil(deadline, id, h);
+                    }
                 }
             }
+            outcome = "acquired";
+        } catch (IOException e) {
+            outcome = outcomeOf(e);
+            throw e;
+        } finally {
+            waited(event, id, outcome);
         }
     }
 
@@ -88,31 +102,68 @@ public final class TxLocks {
      */
     boolean acquire(Branch b, long id) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
-        synchronized (monitor) {
-            while (true) {
-                Branch h = held.putIfAbsent(id, b);
-                if (h == null) {
-                    return true;
-                }
-                if (h == b) {
-                    return false;
-                }
-                if (expired(h)) {
-                    continue;
-                }
-                for (Branch w = h; w != null; w = w.waitingFor) {
-                    if (w == b) {
-                        throw Errors.deadlock(id);
+        Events.LockWait event = null;
+        String outcome = "failed";
+        try {
+            synchronized (monitor) {
+                while (true) {
+                    Branch h = held.putIfAbsent(id, b);
+                    if (h == null) {
+                        outcome = "acquired";
+                        return true;
+                    }
+                    if (h == b) {
+                        outcome = "acquired";
+                        return false;
+                    }
+                    if (expired(h)) {
+                        continue;
+                    }
+                    for (Branch w = h; w != null; w = w.waitingFor) {
+                        if (w == b) {
+                            outcome = "deadlock";
+                            throw Errors.deadlock(id);
+                        }
+                    }
+                    b.waitingFor = h;
+                    try {
+                        event = waiting(event, h);
+                        waitUntil(deadline, id, h);
+                    } finally {
+                        b.waitingFor = null;
                     }
                 }
-                b.waitingFor = h;
-                try {
-                    waitUntil(deadline, id, h);
-                } finally {
-                    b.waitingFor = null;
-                }
             }
+        } catch (IOException e) {
+            if (!outcome.equals("deadlock")) {
+                outcome = outcomeOf(e);
+            }
+            throw e;
+        } finally {
+            waited(event, id, outcome);
         }
+    }
+
+    /** The probe of a wait that begins now (the first one of a call), or the call's one. */
+    private static Events.LockWait waiting(Events.LockWait event, Branch holder) {
+        return event != null ? event : Events.lockWait(holder.toString());
+    }
+
+    /** Records a wait that happened ({@code org.bobbob.TxLockWait}); nothing if none did. */
+    private static void waited(Events.LockWait event, long id, String outcome) {
+        if (event != null) {
+            event.done(id, outcome);
+        }
+    }
+
+    private static String outcomeOf(IOException e) {
+        if (e instanceof InterruptedIOException) {
+            return "interrupted";
+        }
+        if (e instanceof StoreException se && se.code() == ErrorCode.IN_DOUBT) {
+            return "in doubt";
+        }
+        return e instanceof LockTimeoutException ? "timed out" : "failed";
     }
 
     /**

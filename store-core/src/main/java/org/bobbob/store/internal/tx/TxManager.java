@@ -10,6 +10,7 @@ import org.bobbob.store.StoreTransaction;
 import org.bobbob.store.TransactionCounts;
 import org.bobbob.store.TransactionalStore;
 import org.bobbob.store.XAStoreConnection;
+import org.bobbob.store.internal.events.Events;
 import org.bobbob.store.support.Errors;
 
 /**
@@ -63,17 +64,25 @@ public final class TxManager implements TransactionalStore {
      * prepared ones stay for the manager to adopt. {@code engine}'s front is the bare store.
      */
     public static void recoverAtOpen(TxEngine engine) throws IOException {
+        int rolledBack = 0;
+        int finished = 0;
+        int inDoubt = 0;
         for (Branch b : engine.branches()) {
             if (b.state == Branch.State.ACTIVE) {
                 engine.change(b.rollbackFrees(), () -> engine.table().remove(b));
+                rolledBack++;
             } else if (b.state == Branch.State.COMMITTING) {
                 for (Map.Entry<Long, Long> e : b.shadows.entrySet()) {
                     engine.copyOver(e.getValue(), e.getKey());
                 }
                 engine.change(
                         Branch.toArray(b.shadows.values()), () -> engine.table().remove(b));
+                finished++;
+            } else {
+                inDoubt++;
             }
         }
+        Events.recovery(engine.name(), rolledBack, finished, inDoubt);
     }
 
     /** What calls outside transactions consult. */

@@ -1,0 +1,31 @@
+package org.bobbob.store.internal.events;
+
+import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+
+/**
+ * One commit of the store's state: a {@code sync()}, a transaction's commit (several at once when
+ * they share it), a commit of the store's own, or the last one of {@code close()}.
+ */
+@Name("org.bobbob.StoreCommit")
+@Label("Store Commit")
+@Category("bobbob")
+@Description("A durable commit of a store's state (sync, transaction commit, close): record written and forced")
+public final class StoreCommitEvent extends jdk.jfr.Event {
+    @Label("Path")
+    public String path;
+
+    @Label("Record Size")
+    @DataAmount
+    public long recordBytes;
+
+    @Label("Both Header Slots")
+    @Description("Written at close and when the file's free tail is cut; else one slot")
+    public boolean bothSlots;
+
+    @Label("Succeeded")
+    public boolean succeeded;
+}
