@@ -167,7 +167,7 @@ public interface Storer extends AutoCloseable {
      * Returns this store as an optional capability ({@link RunAllocator},
      * {@link ObjectInfoProvider}, or the store's own class), JDBC {@code Wrapper} style.
      *
-     * @throws UnsupportedCapabilityException if {@link #isWrapperFor} is false for it
+     * @throws UnsupportedCapabilityException if {@code isWrapperFor(capability)} is false
      */
     <T> T unwrap(Class<T> capability) throws StoreException;
 
