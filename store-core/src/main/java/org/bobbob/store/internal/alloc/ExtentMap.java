@@ -26,9 +26,10 @@ import java.util.Arrays;
  *                         every object of the page has the same check
  * </pre>
  * so a page costs 12 bytes an object while its checks agree, 16 when they differ.
- * {@code firstOffsets[p]} is page {@code p}'s smallest offset; {@code base} is at most that.
+ * A {@link PageDirectory} holds the pages with each one's smallest offset; {@code base} is at
+ * most that.
  * <ol>
- *   <li><b>Look-up</b>: binary search of {@code firstOffsets} for the last page starting at or
+ *   <li><b>Look-up</b>: binary search of the first offsets for the last page starting at or
  *       below the offset, then of that page's {@code offs} for {@code offset - base}; then compare
  *       the check.
  *   <li><b>Append</b> (an offset above every other, the common case: a growing file, a store
@@ -238,9 +239,7 @@ final class ExtentMap {
         }
     }
 
-    private Page[] pages = new Page[4];
-    private long[] firstOffsets = new long[4];
-    private int pageCount;
+    private final PageDirectory<Page> pages = new PageDirectory<>();
     private int size;
 
     /** Objects in the map. */
@@ -257,7 +256,7 @@ final class ExtentMap {
         if (at < 0) {
             return -1;
         }
-        return pages[(int) (at >>> 32)].values[(int) at];
+        return pages.page((int) (at >>> 32)).values[(int) at];
     }
 
     /**
@@ -271,7 +270,7 @@ final class ExtentMap {
         if (at < 0) {
             return false;
         }
-        long[] v = pages[(int) (at >>> 32)].values;
+        long[] v = pages.page((int) (at >>> 32)).values;
         int i = (int) at;
         v[i] = v[i] & ~UNSIGNED | (crc & UNSIGNED);
         return true;
@@ -279,36 +278,18 @@ final class ExtentMap {
 
     /** Where the object is: its page in the high word, its index in the low; -1 if absent. */
     private long find(long offset, int check) {
-        int p = pageFor(offset);
+        int p = pages.pageFor(offset);
         if (p < 0) {
             return -1;
         }
-        Page page = pages[p];
+        Page page = pages.page(p);
         int i = page.search(offset);
         return i < 0 || page.checkAt(i) != check ? -1 : (long) p << 32 | i;
     }
 
-    /** The last page whose first offset is at most {@code offset}, or -1 if there is none. */
-    private int pageFor(long offset) {
-        long[] f = firstOffsets;
-        int lo = 0;
-        int hi = Math.min(pageCount, f.length) - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (f[mid] <= offset) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo - 1;
-    }
-
     /** Removes every object. */
     void clear() {
-        pages = new Page[4];
-        firstOffsets = new long[4];
-        pageCount = 0;
+        pages.clear();
         size = 0;
     }
 
@@ -320,19 +301,20 @@ final class ExtentMap {
      */
     void add(long offset, int check, int size, int crc) {
         assert size >= 0 && offset >= 0 : "add(" + offset + ", " + size + ")";
-        if (pageCount > 0) {
-            Page last = pages[pageCount - 1];
+        if (pages.count() > 0) {
+            Page last = pages.page(pages.count() - 1);
             if (offset > last.lastOffset()) {
                 append(last, offset, check, size, crc);
                 return;
             }
         } else {
-            insertPage(0, new Page(offset, check, MIN_CAPACITY));
-            append(pages[0], offset, check, size, crc);
+            Page first = new Page(offset, check, MIN_CAPACITY);
+            pages.insert(0, first, first.base);
+            append(first, offset, check, size, crc);
             return;
         }
-        int p = Math.max(0, pageFor(offset));
-        Page page = pages[p];
+        int p = Math.max(0, pages.pageFor(offset));
+        Page page = pages.page(p);
         int at = page.search(offset);
         if (at >= 0) {
             throw new IllegalStateException("an object lies at " + offset + " already");
@@ -342,8 +324,8 @@ final class ExtentMap {
             // above the page's last object but out of its span (at == count), or below the
             // first page's base (p == 0, at == 0): the front of the next page, or a page of its own
             int q = at == 0 ? p : p + 1;
-            if (q < pageCount && canTakeAtFront(pages[q], offset)) {
-                page = pages[q];
+            if (q < pages.count() && canTakeAtFront(pages.page(q), offset)) {
+                page = pages.page(q);
                 if (offset < page.base) {
                     page.rebase(offset);
                 }
@@ -351,9 +333,8 @@ final class ExtentMap {
                 at = 0;
             } else {
                 Page own = new Page(offset, check, 1);
-                insertPage(q, own);
+                pages.insert(q, own, offset);
                 own.insert(0, offset, check, size, crc);
-                firstOffsets[q] = offset;
                 this.size++;
                 return;
             }
@@ -369,7 +350,7 @@ final class ExtentMap {
             page.resize(grown(page.capacity()));
         }
         page.insert(at, offset, check, size, crc);
-        firstOffsets[p] = page.offset(0);
+        pages.setFirstKey(p, page.offset(0));
         this.size++;
     }
 
@@ -382,10 +363,10 @@ final class ExtentMap {
         if (last.count == MAX_PAGE) {
             // Appends that filled a page will most likely fill the next: take it whole at once.
             last = new Page(offset, check, MAX_PAGE);
-            insertPage(pageCount, last);
+            pages.insert(pages.count(), last, last.base);
         } else if (!last.fits(offset)) {
             last = new Page(offset, check, MIN_CAPACITY);
-            insertPage(pageCount, last);
+            pages.insert(pages.count(), last, last.base);
         } else if (last.count == last.capacity()) {
             last.resize(grown(last.capacity()));
         }
@@ -397,7 +378,7 @@ final class ExtentMap {
             last.checks[i] = check;
         }
         if (i == 0) {
-            firstOffsets[pageCount - 1] = offset;
+            pages.setFirstKey(pages.count() - 1, offset);
         }
         last.count++;
         this.size++;
@@ -414,7 +395,7 @@ final class ExtentMap {
 
     /** Moves the upper half of full page {@code p} into a new page after it (same base); returns that page. */
     private Page split(int p) {
-        Page page = pages[p];
+        Page page = pages.page(p);
         int keep = page.count / 2;
         int moved = page.count - keep;
         Page upper = new Page(page.base, page.check, moved + moved / 4);
@@ -428,28 +409,8 @@ final class ExtentMap {
         page.resize(keep + keep / 4 + 1);
         page.compactChecks();
         upper.compactChecks();
-        insertPage(p + 1, upper);
-        firstOffsets[p + 1] = upper.offset(0);
+        pages.insert(p + 1, upper, upper.offset(0));
         return upper;
-    }
-
-    private void insertPage(int at, Page page) {
-        if (pageCount == pages.length) {
-            pages = Arrays.copyOf(pages, pageCount * 2);
-            firstOffsets = Arrays.copyOf(firstOffsets, pageCount * 2);
-        }
-        System.arraycopy(pages, at, pages, at + 1, pageCount - at);
-        System.arraycopy(firstOffsets, at, firstOffsets, at + 1, pageCount - at);
-        pages[at] = page;
-        firstOffsets[at] = page.base;
-        pageCount++;
-    }
-
-    private void removePage(int at) {
-        System.arraycopy(pages, at + 1, pages, at, pageCount - at - 1);
-        System.arraycopy(firstOffsets, at + 1, firstOffsets, at, pageCount - at - 1);
-        pageCount--;
-        pages[pageCount] = null;
     }
 
     /**
@@ -464,15 +425,15 @@ final class ExtentMap {
         }
         int p = (int) (at >>> 32);
         int i = (int) at;
-        Page page = pages[p];
+        Page page = pages.page(p);
         long old = page.values[i];
         page.delete(i);
         size--;
         if (page.count == 0) {
-            removePage(p);
+            pages.remove(p);
             return old;
         }
-        firstOffsets[p] = page.offset(0);
+        pages.setFirstKey(p, page.offset(0));
         if (page.count < MAX_PAGE / 4 && !mergeIntoNeighbour(p) && page.count < page.capacity() / 4) {
             page.resize(Math.max(MIN_CAPACITY, page.count * 2));
         }
@@ -481,14 +442,14 @@ final class ExtentMap {
 
     /** Merges sparse page {@code p} with a neighbour if both fit in half a page and in one span. */
     private boolean mergeIntoNeighbour(int p) {
-        int lower = p > 0 && mergeable(pages[p - 1], pages[p])
+        int lower = p > 0 && mergeable(pages.page(p - 1), pages.page(p))
                 ? p - 1
-                : p + 1 < pageCount && mergeable(pages[p], pages[p + 1]) ? p : -1;
+                : p + 1 < pages.count() && mergeable(pages.page(p), pages.page(p + 1)) ? p : -1;
         if (lower < 0) {
             return false;
         }
-        Page a = pages[lower];
-        Page b = pages[lower + 1];
+        Page a = pages.page(lower);
+        Page b = pages.page(lower + 1);
         int total = a.count + b.count;
         if (a.capacity() < total) {
             a.resize(total + total / 4);
@@ -506,7 +467,7 @@ final class ExtentMap {
         }
         System.arraycopy(b.values, 0, a.values, a.count, b.count);
         a.count = total;
-        removePage(lower + 1);
+        pages.remove(lower + 1);
         return true;
     }
 
@@ -516,8 +477,8 @@ final class ExtentMap {
 
     /** Calls {@code action} for every object, in offset order. */
     void forEach(ExtentConsumer action) {
-        for (int p = 0; p < pageCount; p++) {
-            Page page = pages[p];
+        for (int p = 0; p < pages.count(); p++) {
+            Page page = pages.page(p);
             for (int i = 0; i < page.count; i++) {
                 long v = page.values[i];
                 action.accept(page.offset(i), page.checkAt(i), (int) (v >>> 32), (int) v);
@@ -527,9 +488,10 @@ final class ExtentMap {
 
     /** Heap bytes held: object headers, arrays and their slack. */
     long footprintBytes() {
-        long bytes = 24 + 16 + pages.length * 4L + 16 + firstOffsets.length * 8L;
-        for (int p = 0; p < pageCount; p++) {
-            bytes += pages[p].footprintBytes();
+        // object: header 12, a reference, size: 24
+        long bytes = 24 + pages.footprintBytes();
+        for (int p = 0; p < pages.count(); p++) {
+            bytes += pages.page(p).footprintBytes();
         }
         return bytes;
     }
@@ -537,8 +499,8 @@ final class ExtentMap {
     /** Pages that hold a {@code checks} array (for tests). */
     int mixedPages() {
         int n = 0;
-        for (int p = 0; p < pageCount; p++) {
-            n += pages[p].checks != null ? 1 : 0;
+        for (int p = 0; p < pages.count(); p++) {
+            n += pages.page(p).checks != null ? 1 : 0;
         }
         return n;
     }
@@ -547,8 +509,8 @@ final class ExtentMap {
     boolean checkInvariants() {
         int total = 0;
         long prev = -1;
-        for (int p = 0; p < pageCount; p++) {
-            Page page = pages[p];
+        for (int p = 0; p < pages.count(); p++) {
+            Page page = pages.page(p);
             if (page.count <= 0
                     || page.count > MAX_PAGE
                     || page.count > page.capacity()
@@ -556,9 +518,9 @@ final class ExtentMap {
                     || (page.checks != null && page.checks.length != page.capacity())) {
                 throw new AssertionError("page " + p + ": " + page);
             }
-            if (firstOffsets[p] != page.offset(0)) {
+            if (pages.firstKey(p) != page.offset(0)) {
                 throw new AssertionError(
-                        "page " + p + " first offset " + firstOffsets[p] + " but holds " + page.offset(0));
+                        "page " + p + " first offset " + pages.firstKey(p) + " but holds " + page.offset(0));
             }
             for (int i = 0; i < page.count; i++) {
                 long offset = page.offset(i);
@@ -580,7 +542,7 @@ final class ExtentMap {
 
     @Override
     public String toString() {
-        return "ExtentMap[" + size + " objects in " + pageCount + " pages (" + mixedPages() + " with mixed checks), "
-                + footprintBytes() + " bytes]";
+        return "ExtentMap[" + size + " objects in " + pages.count() + " pages (" + mixedPages()
+                + " with mixed checks), " + footprintBytes() + " bytes]";
     }
 }

@@ -17,8 +17,8 @@ import java.util.NoSuchElementException;
  *
  * <h2>Layout</h2>
  * Entries are kept in key order in <em>pages</em> of at most {@value #MAX_PAGE} entries, each a
- * {@code long[]} of keys and a {@code long[]} of values. {@code firstKeys[p]} is page
- * {@code p}'s smallest key.
+ * {@code long[]} of keys and a {@code long[]} of values; a {@link PageDirectory} holds the pages
+ * with each one's smallest key.
  * <pre>
  *   firstKeys: [  k0  |  k2048  |  k4096  ]        binary search: the last page whose first key <= key
  *   pages:     [page0 |  page1  |  page2  ]        binary search inside that page
@@ -88,9 +88,7 @@ public final class SortedLongLongMap {
         }
     }
 
-    private Page[] pages = new Page[4];
-    private long[] firstKeys = new long[4];
-    private int pageCount;
+    private final PageDirectory<Page> pages = new PageDirectory<>();
     private int size;
 
     /** Entries in the map. */
@@ -101,33 +99,17 @@ public final class SortedLongLongMap {
     /** The value for {@code key}, or -1. */
     public long get(long key) {
         long at = find(key);
-        return at < 0 ? -1 : pages[(int) (at >>> 32)].values[(int) at];
+        return at < 0 ? -1 : pages.page((int) (at >>> 32)).values[(int) at];
     }
 
     /** Where {@code key} is: its page in the high word, its index in the page in the low; -1 if absent. */
     private long find(long key) {
-        int p = pageFor(key);
+        int p = pages.pageFor(key);
         if (p < 0) {
             return -1;
         }
-        int i = pages[p].search(key);
+        int i = pages.page(p).search(key);
         return i < 0 ? -1 : (long) p << 32 | i;
-    }
-
-    /** The last page whose first key is at most {@code key}, or -1 if there is none. */
-    private int pageFor(long key) {
-        long[] f = firstKeys;
-        int lo = 0;
-        int hi = Math.min(pageCount, f.length) - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (f[mid] <= key) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo - 1;
     }
 
     /** The smallest key; the map must not be empty. */
@@ -135,24 +117,22 @@ public final class SortedLongLongMap {
         if (size == 0) {
             throw new NoSuchElementException("empty map");
         }
-        return pages[0].keys[0];
+        return pages.page(0).keys[0];
     }
 
     /** Removes every entry. */
     public void clear() {
-        pages = new Page[4];
-        firstKeys = new long[4];
-        pageCount = 0;
+        pages.clear();
         size = 0;
     }
 
     /** The greatest key at most {@code key}, or {@link Long#MIN_VALUE} if there is none. */
     public long floorKey(long key) {
-        int p = pageFor(key);
+        int p = pages.pageFor(key);
         if (p < 0) {
             return Long.MIN_VALUE;
         }
-        Page page = pages[p];
+        Page page = pages.page(p);
         int i = page.search(key);
         return i >= 0 ? key : page.keys[-i - 2]; // the page's first key is at most key: -i - 2 >= 0
     }
@@ -166,8 +146,8 @@ public final class SortedLongLongMap {
         long bestKey = Long.MIN_VALUE;
         long bestValue = Long.MAX_VALUE;
         int seen = 0;
-        for (int p = 0; p < pageCount; p++) {
-            Page page = pages[p];
+        for (int p = 0; p < pages.count(); p++) {
+            Page page = pages.page(p);
             for (int i = 0; i < page.count; i++) {
                 long v = page.values[i];
                 if (v >= min && v < bestValue) {
@@ -192,16 +172,16 @@ public final class SortedLongLongMap {
      */
     public long put(long key, long value) {
         assert value >= 0 : "put(" + key + ", " + value + ")";
-        if (pageCount == 0) {
-            insertPage(0, new Page(MIN_CAPACITY));
+        if (pages.count() == 0) {
+            pages.insert(0, new Page(MIN_CAPACITY), Long.MIN_VALUE);
         }
-        Page last = pages[pageCount - 1];
+        Page last = pages.page(pages.count() - 1);
         if (last.count > 0 && key > last.keys[last.count - 1]) {
             append(last, key, value);
             return -1;
         }
-        int p = Math.max(0, pageFor(key));
-        Page page = pages[p];
+        int p = Math.max(0, pages.pageFor(key));
+        Page page = pages.page(p);
         int i = page.search(key);
         if (i >= 0) {
             long old = page.values[i];
@@ -213,7 +193,7 @@ public final class SortedLongLongMap {
             Page upper = split(p);
             if (at > page.count) {
                 page = upper;
-                at -= pages[p].count;
+                at -= pages.page(p).count;
                 p++;
             }
         } else if (page.count == page.keys.length) {
@@ -224,7 +204,7 @@ public final class SortedLongLongMap {
         page.keys[at] = key;
         page.values[at] = value;
         page.count++;
-        firstKeys[p] = page.keys[0];
+        pages.setFirstKey(p, page.keys[0]);
         size++;
         return -1;
     }
@@ -233,14 +213,14 @@ public final class SortedLongLongMap {
         if (last.count == MAX_PAGE) {
             // Appends that filled a page will most likely fill the next: take it whole at once.
             last = new Page(MAX_PAGE);
-            insertPage(pageCount, last);
+            pages.insert(pages.count(), last, Long.MIN_VALUE);
         } else if (last.count == last.keys.length) {
             last.resize(grown(last.keys.length));
         }
         last.keys[last.count] = key;
         last.values[last.count] = value;
         if (last.count == 0) {
-            firstKeys[pageCount - 1] = key;
+            pages.setFirstKey(pages.count() - 1, key);
         }
         last.count++;
         size++;
@@ -252,7 +232,7 @@ public final class SortedLongLongMap {
 
     /** Moves the upper half of full page {@code p} into a new page after it; returns that page. */
     private Page split(int p) {
-        Page page = pages[p];
+        Page page = pages.page(p);
         int keep = page.count / 2;
         int moved = page.count - keep;
         Page upper = new Page(moved + moved / 4);
@@ -261,27 +241,8 @@ public final class SortedLongLongMap {
         upper.count = moved;
         page.count = keep;
         page.resize(keep + keep / 4 + 1);
-        insertPage(p + 1, upper);
+        pages.insert(p + 1, upper, upper.keys[0]);
         return upper;
-    }
-
-    private void insertPage(int at, Page page) {
-        if (pageCount == pages.length) {
-            pages = Arrays.copyOf(pages, pageCount * 2);
-            firstKeys = Arrays.copyOf(firstKeys, pageCount * 2);
-        }
-        System.arraycopy(pages, at, pages, at + 1, pageCount - at);
-        System.arraycopy(firstKeys, at, firstKeys, at + 1, pageCount - at);
-        pages[at] = page;
-        firstKeys[at] = page.count > 0 ? page.keys[0] : Long.MIN_VALUE;
-        pageCount++;
-    }
-
-    private void removePage(int at) {
-        System.arraycopy(pages, at + 1, pages, at, pageCount - at - 1);
-        System.arraycopy(firstKeys, at + 1, firstKeys, at, pageCount - at - 1);
-        pageCount--;
-        pages[pageCount] = null;
     }
 
     /**
@@ -295,7 +256,7 @@ public final class SortedLongLongMap {
         if (at < 0) {
             return false;
         }
-        pages[(int) (at >>> 32)].values[(int) at] = value;
+        pages.page((int) (at >>> 32)).values[(int) at] = value;
         return true;
     }
 
@@ -311,17 +272,17 @@ public final class SortedLongLongMap {
         }
         int p = (int) (at >>> 32);
         int i = (int) at;
-        Page page = pages[p];
+        Page page = pages.page(p);
         long old = page.values[i];
         System.arraycopy(page.keys, i + 1, page.keys, i, page.count - i - 1);
         System.arraycopy(page.values, i + 1, page.values, i, page.count - i - 1);
         page.count--;
         size--;
         if (page.count == 0) {
-            removePage(p);
+            pages.remove(p);
             return old;
         }
-        firstKeys[p] = page.keys[0];
+        pages.setFirstKey(p, page.keys[0]);
         if (page.count < MAX_PAGE / 4 && !mergeIntoNeighbour(p) && page.count < page.keys.length / 4) {
             page.resize(Math.max(MIN_CAPACITY, page.count * 2));
         }
@@ -330,14 +291,14 @@ public final class SortedLongLongMap {
 
     /** Merges sparse page {@code p} with a neighbour if both fit in half a page. */
     private boolean mergeIntoNeighbour(int p) {
-        int lower = p > 0 && pages[p - 1].count + pages[p].count <= MAX_PAGE / 2
+        int lower = p > 0 && pages.page(p - 1).count + pages.page(p).count <= MAX_PAGE / 2
                 ? p - 1
-                : p + 1 < pageCount && pages[p].count + pages[p + 1].count <= MAX_PAGE / 2 ? p : -1;
+                : p + 1 < pages.count() && pages.page(p).count + pages.page(p + 1).count <= MAX_PAGE / 2 ? p : -1;
         if (lower < 0) {
             return false;
         }
-        Page a = pages[lower];
-        Page b = pages[lower + 1];
+        Page a = pages.page(lower);
+        Page b = pages.page(lower + 1);
         int total = a.count + b.count;
         if (a.keys.length < total) {
             a.resize(total + total / 4);
@@ -345,14 +306,14 @@ public final class SortedLongLongMap {
         System.arraycopy(b.keys, 0, a.keys, a.count, b.count);
         System.arraycopy(b.values, 0, a.values, a.count, b.count);
         a.count = total;
-        removePage(lower + 1);
+        pages.remove(lower + 1);
         return true;
     }
 
     /** Calls {@code action} for every entry, in key order. */
     public void forEach(EntryConsumer action) {
-        for (int p = 0; p < pageCount; p++) {
-            Page page = pages[p];
+        for (int p = 0; p < pages.count(); p++) {
+            Page page = pages.page(p);
             for (int i = 0; i < page.count; i++) {
                 action.accept(page.keys[i], page.values[i]);
             }
@@ -361,9 +322,10 @@ public final class SortedLongLongMap {
 
     /** Heap bytes held: object headers, arrays and their slack. */
     public long footprintBytes() {
-        long bytes = 32 + 16 + pages.length * 4L + 16 + firstKeys.length * 8L;
-        for (int p = 0; p < pageCount; p++) {
-            Page page = pages[p];
+        // object: header 12, a reference, size: 24
+        long bytes = 24 + pages.footprintBytes();
+        for (int p = 0; p < pages.count(); p++) {
+            Page page = pages.page(p);
             bytes += 24 + 16 + page.keys.length * 8L + 16 + page.values.length * 8L;
         }
         return bytes;
@@ -374,16 +336,17 @@ public final class SortedLongLongMap {
         int total = 0;
         long prev = Long.MIN_VALUE;
         boolean any = false;
-        for (int p = 0; p < pageCount; p++) {
-            Page page = pages[p];
+        for (int p = 0; p < pages.count(); p++) {
+            Page page = pages.page(p);
             if (page.count <= 0
                     || page.count > MAX_PAGE
                     || page.count > page.keys.length
                     || page.keys.length != page.values.length) {
                 throw new AssertionError("page " + p + " holds " + page.count + " of " + page.keys.length);
             }
-            if (firstKeys[p] != page.keys[0]) {
-                throw new AssertionError("page " + p + " first key " + firstKeys[p] + " but holds " + page.keys[0]);
+            if (pages.firstKey(p) != page.keys[0]) {
+                throw new AssertionError(
+                        "page " + p + " first key " + pages.firstKey(p) + " but holds " + page.keys[0]);
             }
             for (int i = 0; i < page.count; i++) {
                 if (any && page.keys[i] <= prev) {
@@ -402,6 +365,6 @@ public final class SortedLongLongMap {
 
     @Override
     public String toString() {
-        return "SortedLongLongMap[" + size + " entries in " + pageCount + " pages, " + footprintBytes() + " bytes]";
+        return "SortedLongLongMap[" + size + " entries in " + pages.count() + " pages, " + footprintBytes() + " bytes]";
     }
 }

@@ -1,0 +1,104 @@
+package org.bobbob.store.internal.alloc;
+
+import java.util.Arrays;
+
+/**
+ * The page directory of a paged sorted map ({@link SortedLongLongMap}, {@link ExtentMap}): its
+ * pages in key order and, in a parallel {@code long[]}, each page's first key. {@link #pageFor}
+ * binary-searches the first keys for the last page starting at or below a key; inserting or
+ * removing a page shifts both arrays' tails by one, and a full directory doubles them. What a page
+ * holds, and what its first key is, is the map's business: the directory stores the key it is given.
+ *
+ * <p>Not thread-safe: a map changes it under its own rules. A reader racing a writer may see a
+ * wrong answer or a {@link RuntimeException}, but never loops forever: {@link #pageFor} is bounded
+ * by the length of the array it reads.
+ *
+ * @param <P> the page type
+ */
+final class PageDirectory<P> {
+    private static final int INITIAL_CAPACITY = 4;
+
+    private P[] pages;
+    private long[] firstKeys;
+    private int count;
+
+    /** An empty directory with room for {@value #INITIAL_CAPACITY} pages. */
+    PageDirectory() {
+        clear();
+    }
+
+    @SuppressWarnings("unchecked") // holds only Ps and never hands out the array
+    private static <P> P[] newArray(int capacity) {
+        return (P[]) new Object[capacity];
+    }
+
+    /** Pages held. */
+    int count() {
+        return count;
+    }
+
+    /** Page {@code p}, in key order. */
+    P page(int p) {
+        return pages[p];
+    }
+
+    /** Page {@code p}'s first key, as last set. */
+    long firstKey(int p) {
+        return firstKeys[p];
+    }
+
+    /** Records that page {@code p} now starts at {@code key}; its place in the order must not change. */
+    void setFirstKey(int p, long key) {
+        firstKeys[p] = key;
+    }
+
+    /** The last page whose first key is at most {@code key}, or -1 if there is none. */
+    int pageFor(long key) {
+        long[] f = firstKeys;
+        int lo = 0;
+        int hi = Math.min(count, f.length) - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (f[mid] <= key) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo - 1;
+    }
+
+    /** Puts {@code page}, starting at {@code firstKey}, at index {@code at} (0 to {@link #count}). */
+    void insert(int at, P page, long firstKey) {
+        if (count == pages.length) {
+            pages = Arrays.copyOf(pages, count * 2);
+            firstKeys = Arrays.copyOf(firstKeys, count * 2);
+        }
+        System.arraycopy(pages, at, pages, at + 1, count - at);
+        System.arraycopy(firstKeys, at, firstKeys, at + 1, count - at);
+        pages[at] = page;
+        firstKeys[at] = firstKey;
+        count++;
+    }
+
+    /** Drops page {@code at}; the pages after it move down by one. */
+    void remove(int at) {
+        System.arraycopy(pages, at + 1, pages, at, count - at - 1);
+        System.arraycopy(firstKeys, at + 1, firstKeys, at, count - at - 1);
+        count--;
+        pages[count] = null;
+    }
+
+    /** Drops every page and shrinks back to the initial capacity. */
+    void clear() {
+        pages = newArray(INITIAL_CAPACITY);
+        firstKeys = new long[INITIAL_CAPACITY];
+        count = 0;
+    }
+
+    /** Heap bytes of the directory itself (object, both arrays and their slack), not of its pages. */
+    long footprintBytes() {
+        // object: header 12, 2 references, count: 24
+        return 24 + 16 + pages.length * 4L + 16 + firstKeys.length * 8L;
+    }
+}
