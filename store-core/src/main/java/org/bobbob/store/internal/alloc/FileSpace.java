@@ -11,8 +11,9 @@ import org.bobbob.store.internal.format.MetadataException;
  * <h2>Algorithm</h2>
  * <ol>
  *   <li>Free ranges ("holes") are kept twice, in {@link SortedLongLongMap}s of offset → length
- *       (about 12 bytes each, no object per hole): once all together by offset, to merge a freed
- *       range with its neighbours; once per <em>length class</em>, to find a fit. Length classes
+ *       (16 bytes an entry, so about 32 bytes a hole, no object per hole): once all together by
+ *       offset, to merge a freed range with its neighbours; once per <em>length class</em>, to
+ *       find a fit. Length classes
  *       are four per doubling (lengths 1–3 have one each), so the holes of one class differ in
  *       length by less than 25 %:
  *       <pre>
