@@ -283,7 +283,7 @@ final class CommitProtocol {
             throw e;
         } finally {
             shrinkTo = state.recorded(encoded, newLength, outcome); // step 4, or its undo
-            event.done(file.path().toString(), newLength, bothSlots, outcome == AllocatorState.Outcome.DURABLE);
+            event.done(file.path(), newLength, bothSlots, outcome == AllocatorState.Outcome.DURABLE);
         }
         if (shrinkTo < end && (bothSlots || end - shrinkTo >= Math.max(SHRINK_MIN, end >>> 4))) {
             shrink(newOffset, newLength, shrinkTo, encoded.generationClaim());

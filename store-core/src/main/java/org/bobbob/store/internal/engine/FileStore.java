@@ -159,13 +159,22 @@ final class FileStore
                     TxManager.recoverAtOpen(new EngineTx(this, this, null));
                 }
             }
-            event.done(
-                    path.toString(),
-                    RecordLoader.kindName(factory.kind()),
-                    created,
-                    state.objectsOnRecord(),
-                    file.size(),
-                    state.recordBytes());
+            event.done(path, RecordLoader.kindName(factory.kind()), created, new Events.OpenFigures() {
+                @Override
+                public long objects() {
+                    return state.objectsOnRecord();
+                }
+
+                @Override
+                public long fileBytes() throws IOException {
+                    return file.size();
+                }
+
+                @Override
+                public long recordBytes() {
+                    return state.recordBytes();
+                }
+            });
         } catch (IOException | RuntimeException | Error e) {
             Failures.closeAfter(e, file);
             throw e;

@@ -1,5 +1,8 @@
 package org.bobbob.store.internal.events;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 /**
  * Where the engine emits its flight-recorder events. The event classes extend
  * {@code jdk.jfr.Event}, which not every runtime lets the store see: a jlink image without the
@@ -26,23 +29,37 @@ public final class Events {
         }
     }
 
-    /** An open under way. */
+    /**
+     * An open under way. Its figures are asked of {@code figures} only when the event is
+     * recorded, so a disabled event costs no look-up and no system call.
+     */
     public interface Open {
-        void done(String path, String kind, boolean created, long objects, long fileBytes, long recordBytes);
+        void done(Path path, String kind, boolean created, OpenFigures figures);
+    }
+
+    /** What an open found, asked for only when its event is recorded. */
+    public interface OpenFigures {
+        long objects();
+
+        long fileBytes() throws IOException;
+
+        long recordBytes();
     }
 
     /** A commit under way. */
     public interface Commit {
-        void done(String path, long recordBytes, boolean bothSlots, boolean succeeded);
+        void done(Path path, long recordBytes, boolean bothSlots, boolean succeeded);
     }
 
     /** A wait for an object a transaction holds, under way. */
     public interface LockWait {
-        void done(long objectId, String outcome);
+        /** {@code holder}'s {@code toString()} names it in the event, if the event is recorded. */
+        void done(long objectId, Object holder, String outcome);
     }
 
-    private static final Open NO_OPEN = (path, kind, created, objects, fileBytes, recordBytes) -> {};
+    private static final Open NO_OPEN = (path, kind, created, figures) -> {};
     private static final Commit NO_COMMIT = (path, recordBytes, bothSlots, succeeded) -> {};
+    private static final LockWait NO_LOCK_WAIT = (objectId, holder, outcome) -> {};
 
     /** Starts timing an open ({@code org.bobbob.StoreOpen}). */
     public static Open open() {
@@ -54,9 +71,9 @@ public final class Events {
         return AVAILABLE ? Recorded.commit() : NO_COMMIT;
     }
 
-    /** Starts timing a wait for an object {@code holder} holds ({@code org.bobbob.TxLockWait}). */
-    public static LockWait lockWait(String holder) {
-        return AVAILABLE ? Recorded.lockWait(holder) : (objectId, outcome) -> {};
+    /** Starts timing a wait for an object a transaction holds ({@code org.bobbob.TxLockWait}). */
+    public static LockWait lockWait() {
+        return AVAILABLE ? Recorded.lockWait() : NO_LOCK_WAIT;
     }
 
     /** What an open found under way and did ({@code org.bobbob.TxRecovery}). */
@@ -71,14 +88,18 @@ public final class Events {
         static Open open() {
             StoreOpenEvent e = new StoreOpenEvent();
             e.begin();
-            return (path, kind, created, objects, fileBytes, recordBytes) -> {
+            return (path, kind, created, figures) -> {
                 if (e.shouldCommit()) {
-                    e.path = path;
+                    e.path = path.toString();
                     e.kind = kind;
                     e.created = created;
-                    e.objects = objects;
-                    e.fileBytes = fileBytes;
-                    e.recordBytes = recordBytes;
+                    e.objects = figures.objects();
+                    try {
+                        e.fileBytes = figures.fileBytes();
+                    } catch (IOException unknown) {
+                        e.fileBytes = -1; // the open succeeded; only the figure is missing
+                    }
+                    e.recordBytes = figures.recordBytes();
                     e.commit();
                 }
             };
@@ -89,7 +110,7 @@ public final class Events {
             e.begin();
             return (path, recordBytes, bothSlots, succeeded) -> {
                 if (e.shouldCommit()) {
-                    e.path = path;
+                    e.path = path.toString();
                     e.recordBytes = recordBytes;
                     e.bothSlots = bothSlots;
                     e.succeeded = succeeded;
@@ -98,12 +119,12 @@ public final class Events {
             };
         }
 
-        static LockWait lockWait(String holder) {
+        static LockWait lockWait() {
             TxLockWaitEvent e = new TxLockWaitEvent();
             e.begin();
-            return (objectId, outcome) -> {
+            return (objectId, holder, outcome) -> {
                 if (e.shouldCommit()) {
-                    e.holder = holder;
+                    e.holder = String.valueOf(holder);
                     e.objectId = objectId;
                     e.outcome = outcome;
                     e.commit();

@@ -74,12 +74,14 @@ public final class TxLocks {
         long deadline = System.nanoTime() + timeoutNanos;
         Events.LockWait event = null;
         String outcome = "failed";
-        Branch h = null;
+        Branch waitedFor = null;
         try {
             synchronized (monitor) {
+                Branch h;
                 while ((h = held.get(id)) != null) {
                     if (!expired(h)) {
-                        event = waiting(event, h);
+                        event = waiting(event);
+                        waitedFor = h;
                         waitUntil(deadline, id, h);
                     }
                 }
@@ -89,7 +91,7 @@ public final class TxLocks {
             outcome = outcomeOf(e);
             throw e;
         } finally {
-            waited(event, id, outcome);
+            waited(event, id, waitedFor, outcome);
         }
     }
 
@@ -104,6 +106,7 @@ public final class TxLocks {
         long deadline = System.nanoTime() + timeoutNanos;
         Events.LockWait event = null;
         String outcome = "failed";
+        Branch waitedFor = null;
         try {
             synchronized (monitor) {
                 while (true) {
@@ -127,7 +130,8 @@ public final class TxLocks {
                     }
                     b.waitingFor = h;
                     try {
-                        event = waiting(event, h);
+                        event = waiting(event);
+                        waitedFor = h;
                         waitUntil(deadline, id, h);
                     } finally {
                         b.waitingFor = null;
@@ -140,19 +144,19 @@ public final class TxLocks {
             }
             throw e;
         } finally {
-            waited(event, id, outcome);
+            waited(event, id, waitedFor, outcome);
         }
     }
 
     /** The probe of a wait that begins now (the first one of a call), or the call's one. */
-    private static Events.LockWait waiting(Events.LockWait event, Branch holder) {
-        return event != null ? event : Events.lockWait(holder.toString());
+    private static Events.LockWait waiting(Events.LockWait event) {
+        return event != null ? event : Events.lockWait();
     }
 
-    /** Records a wait that happened ({@code org.bobbob.TxLockWait}); nothing if none did. */
-    private static void waited(Events.LockWait event, long id, String outcome) {
+    /** Records a wait for {@code holder} that happened ({@code org.bobbob.TxLockWait}); nothing if none did. */
+    private static void waited(Events.LockWait event, long id, Branch holder, String outcome) {
         if (event != null) {
-            event.done(id, outcome);
+            event.done(id, holder, outcome);
         }
     }
 
