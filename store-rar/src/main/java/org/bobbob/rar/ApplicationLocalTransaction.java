@@ -17,7 +17,6 @@ final class ApplicationLocalTransaction implements LocalTransaction {
     private final StoreManagedConnection connection;
     private final StoreConnectionHandle handle;
     private final StoreLocalTransaction local;
-    private boolean begun;
 
     ApplicationLocalTransaction(StoreManagedConnection connection, StoreConnectionHandle handle)
             throws ResourceException {
@@ -37,7 +36,6 @@ final class ApplicationLocalTransaction implements LocalTransaction {
                     "begin", connection, new IllegalStateException("the connection is in a transaction already"));
         }
         local.begin();
-        begun = true;
         connection.fire(ConnectionEvent.LOCAL_TRANSACTION_STARTED, handle, null);
     }
 
@@ -52,13 +50,12 @@ final class ApplicationLocalTransaction implements LocalTransaction {
     }
 
     private void end(boolean commit) throws ResourceException {
-        if (!begun) {
+        if (!local.active()) {
             throw RarErrors.transactionFailed(
                     commit ? "commit" : "rollback",
                     connection,
                     new IllegalStateException("no local transaction begun"));
         }
-        begun = false;
         boolean committed = false;
         try {
             if (commit) {

@@ -71,6 +71,11 @@ final class StoreLocalTransaction implements LocalTransaction {
         }
     }
 
+    /** Whether a transaction is begun and not yet committed or rolled back. */
+    boolean active() {
+        return xid != null;
+    }
+
     private Xid current(String what) throws ResourceException {
         if (xid == null) {
             throw RarErrors.transactionFailed(
