@@ -479,16 +479,111 @@ public final class BlockAllocator {
             parts.used().add(offset, b.bytes());
             maxNumber = Math.max(maxNumber, number);
         }
-        a.nextNumber = maxNumber + 1;
+        a.numberFrom(maxNumber);
+        return a;
+    }
+
+    /** Numbers above {@code maxNumber} are new; the unused ones below it are taken first. */
+    private void numberFrom(int maxNumber) {
+        nextNumber = maxNumber + 1;
+        freeNumberCount = 0;
         for (int n = maxNumber - 1; n >= 0; n--) {
-            if (a.blocks[n] == null) {
-                if (a.freeNumberCount == a.freeNumbers.length) {
-                    a.freeNumbers = Arrays.copyOf(a.freeNumbers, a.freeNumberCount * 2);
+            if (blocks[n] == null) {
+                if (freeNumberCount == freeNumbers.length) {
+                    freeNumbers = Arrays.copyOf(freeNumbers, freeNumberCount * 2);
                 }
-                a.freeNumbers[a.freeNumberCount++] = n;
+                freeNumbers[freeNumberCount++] = n;
             }
         }
-        return a;
+    }
+
+    /**
+     * See {@link ObjectAllocator#replayAllocated}: the block of a slot id that has no block, or
+     * whose block is empty and of another class or place, is made at the place {@code offset}
+     * implies (the live store made it there after retiring the one before).
+     */
+    public void replayAllocated(long id, int size, int crc, long offset) {
+        if (!ObjectIds.isSlot(id) || size < 0 || size > SizeClasses.MAX_SLOT_SIZE) {
+            throw new MetadataException("the journal allocates " + id + " of " + size + " bytes, not a slot object");
+        }
+        int number = (int) ObjectIds.blockNumber(id);
+        int slot = ObjectIds.slot(id);
+        int c = SizeClasses.classOf(size);
+        long blockOffset = offset - (long) slot * SizeClasses.slotSize(c);
+        if (slot >= SizeClasses.slotsPerBlock(c) || blockOffset < space.start()) {
+            throw new MetadataException("the journal places slot object " + id + " at " + offset);
+        }
+        Block b = number < blocks.length ? blocks[number] : null;
+        if (b != null && (b.sizeClass != c || b.offset != blockOffset)) {
+            if (b.liveCount > 0) {
+                throw new MetadataException("the journal puts slot object " + id + " in block " + number + " at "
+                        + blockOffset + ", which lives at " + b.offset);
+            }
+            blocks[number] = null;
+            blockCount--;
+            b = null;
+        }
+        if (b == null) {
+            b = new Block(number, c, blockOffset, false);
+            install(b);
+        }
+        if (Block.bit(b.live, slot)) {
+            throw new MetadataException("the journal allocates " + id + " where an object lives");
+        }
+        Block.set(b.taken, slot);
+        Block.set(b.live, slot);
+        b.lengths[slot] = (char) size;
+        b.crcs[slot] = crc;
+        b.setCheck(slot, ObjectIds.slotCheck(id));
+        b.takenCount++;
+        b.liveCount++;
+        liveObjects++;
+        liveBytes += size;
+    }
+
+    /** See {@link ObjectAllocator#replayFreed}. */
+    public void replayFreed(long id) {
+        Block b = liveBlock(blocks, id);
+        if (b == null) {
+            throw new MetadataException("the journal frees " + id + ", not a live object");
+        }
+        int slot = ObjectIds.slot(id);
+        Block.clear(b.live, slot);
+        Block.clear(b.taken, slot);
+        b.takenCount--;
+        b.liveCount--;
+        liveObjects--;
+        liveBytes -= b.lengths[slot];
+    }
+
+    /**
+     * See {@link ObjectAllocator#replayed}: drops the blocks left empty (their space is free, as
+     * the live store's retiring made it), lists every block with a free slot again, renumbers,
+     * and adds the blocks' extents to {@code used}.
+     */
+    public void replayed(ExtentList used) {
+        Arrays.fill(partial, null);
+        int maxNumber = -1;
+        for (int n = 0; n < blocks.length; n++) {
+            Block b = blocks[n];
+            if (b == null) {
+                continue;
+            }
+            b.prev = null;
+            b.next = null;
+            b.listed = false;
+            if (b.liveCount == 0) {
+                blocks[n] = null;
+                blockCount--;
+                continue;
+            }
+            if (b.takenCount < b.slots) {
+                list(b);
+            }
+            used.add(b.offset, b.bytes());
+            maxNumber = n;
+        }
+        numberFrom(maxNumber);
     }
 
     /**

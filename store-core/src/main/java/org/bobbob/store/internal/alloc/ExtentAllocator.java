@@ -211,6 +211,31 @@ public final class ExtentAllocator implements ObjectAllocator {
     }
 
     @Override
+    public void replayAllocated(long id, int size, int crc, long offset) {
+        if (id <= 0 || ObjectIds.isSlot(id) || size < 0) {
+            throw new MetadataException("the journal allocates " + id + " of " + size + " bytes, not an extent object");
+        }
+        try {
+            objects.add(ObjectIds.offset(id), ObjectIds.extentCheck(id), size, crc);
+        } catch (IllegalStateException taken) {
+            throw new MetadataException("the journal allocates " + id + " where an object lives");
+        }
+        liveBytes += size;
+    }
+
+    @Override
+    public void replayFreed(long id) {
+        if (remove(id) < 0) {
+            throw new MetadataException("the journal frees " + id + ", not a live object");
+        }
+    }
+
+    @Override
+    public void replayed(ExtentList used) {
+        objects.forEach((offset, check, size, crc) -> used.add(offset, allocatedSize(size)));
+    }
+
+    @Override
     public long liveObjects() {
         return objects.size();
     }

@@ -92,6 +92,30 @@ public final class MultiAllocator implements ObjectAllocator {
     }
 
     @Override
+    public void replayAllocated(long id, int size, int crc, long offset) {
+        if (ObjectIds.isSlot(id)) {
+            blocks.replayAllocated(id, size, crc, offset);
+        } else {
+            extents.replayAllocated(id, size, crc, offset);
+        }
+    }
+
+    @Override
+    public void replayFreed(long id) {
+        if (ObjectIds.isSlot(id)) {
+            blocks.replayFreed(id);
+        } else {
+            extents.replayFreed(id);
+        }
+    }
+
+    @Override
+    public void replayed(ExtentList used) {
+        extents.replayed(used);
+        blocks.replayed(used);
+    }
+
+    @Override
     public long liveObjects() {
         return extents.liveObjects() + blocks.liveObjects();
     }

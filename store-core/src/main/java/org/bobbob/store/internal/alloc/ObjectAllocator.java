@@ -1,6 +1,7 @@
 package org.bobbob.store.internal.alloc;
 
 import org.bobbob.store.internal.format.MetaWriter;
+import org.bobbob.store.internal.format.MetadataException;
 
 /**
  * Maps object ids to places in the file and hands out new ones. One per store; the store
@@ -52,6 +53,28 @@ public interface ObjectAllocator extends ObjectLocator {
      * {@code index} where its objects are.
      */
     void write(MetaWriter out, RecordIndex.Builder index);
+
+    /**
+     * Journal replay while opening, before the free space is derived: makes {@code id} a live
+     * object of {@code size} bytes with checksum {@code crc}, in the place the id names (a slot
+     * id's object starts at {@code offset}, which places its block). Touches no free space.
+     *
+     * @throws MetadataException if the place holds a live object, or the id or size is impossible
+     */
+    void replayAllocated(long id, int size, int crc, long offset);
+
+    /**
+     * Journal replay while opening: {@code id} is no longer live. Touches no free space.
+     *
+     * @throws MetadataException if {@code id} is not a live object
+     */
+    void replayFreed(long id);
+
+    /**
+     * After a replay: puts this allocator's structures in order again and adds every extent it
+     * holds (objects, blocks) to {@code used}, from which the free space is derived.
+     */
+    void replayed(ExtentList used);
 
     /** Number of live objects. */
     long liveObjects();

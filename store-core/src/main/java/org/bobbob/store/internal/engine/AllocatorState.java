@@ -23,6 +23,7 @@ import org.bobbob.store.internal.alloc.RecordIndex;
 import org.bobbob.store.internal.alloc.SpaceExhaustedException;
 import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.Journal;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
@@ -92,6 +93,33 @@ final class AllocatorState {
     private long reserveSpace;
 
     /**
+     * The allocator changes since the last commit, for a journal entry ({@link #encodeRecord});
+     * appended under {@link #meta}, exclusive or shared.
+     */
+    private final ChangeLog changes = new ChangeLog();
+    /** The journal after the current record (docs/FORMAT.md): its offset (0: none), space and bytes used. */
+    private long journalOffset;
+
+    private int journalCapacity;
+    private int journalLength;
+    /**
+     * Whether the next commit must write a whole record: set when a commit failed (its changes
+     * left the log, and the durable state does not have them), cleared when a whole record is
+     * durable.
+     */
+    private boolean needWhole;
+
+    /**
+     * Records shorter than this are written whole by every commit: writing one costs about what
+     * writing a journal entry does, and the store spends no space on a journal.
+     */
+    static final int JOURNAL_FROM = 32 << 10;
+    /** The journal's space: twice the record's, within these bounds, in whole granules. */
+    static final int JOURNAL_MIN = 64 << 10;
+
+    static final int JOURNAL_MAX = 16 << 20;
+
+    /**
      * A commit is due before the next allocation when at least this many freed bytes wait for a
      * sync, and at least an eighth of the file: their space can then take new objects instead of
      * the file growing. Small enough that churn within one sync window keeps the file near its
@@ -122,6 +150,13 @@ final class AllocatorState {
         recordLength = length;
         recordSpace = RecordLoader.recordExtent(length);
         generation.resumeAfter(generationClaim);
+    }
+
+    /** The journal the store's header names after its record (format 5; none: all zero). */
+    void openedJournal(long offset, int capacity, int length) {
+        journalOffset = offset;
+        journalCapacity = capacity;
+        journalLength = length;
     }
 
     /** Live objects: the opened record's index says, until the allocator is built (for events; no build). */
@@ -162,7 +197,15 @@ final class AllocatorState {
 
     /** Format 1: build now from the parts that follow the prime id. */
     void buildNow(MetaReader in, int version, long end) {
-        build(in, version, null, end);
+        build(in, version, null, end, List.of());
+    }
+
+    /**
+     * A record followed by journal entries: build now from the record's parts ({@code in}, with
+     * its {@code index}) and apply each entry's changes ({@code entries}, each at its changes).
+     */
+    void buildWithJournal(MetaReader in, int version, RecordIndex index, long end, List<MetaReader> entries) {
+        build(in, version, index, end, entries);
     }
 
     /** A look-up while opening (no other thread has the store yet). */
@@ -174,9 +217,20 @@ final class AllocatorState {
         primeId = prime;
     }
 
-    private void build(MetaReader in, int version, RecordIndex index, long end) {
-        ObjectAllocator built =
-                RecordLoader.build(factory, space, generation, in, version, index, end, recordOffset, recordLength);
+    private void build(MetaReader in, int version, RecordIndex index, long end, List<MetaReader> entries) {
+        ObjectAllocator built = RecordLoader.build(
+                factory,
+                space,
+                generation,
+                in,
+                version,
+                index,
+                end,
+                recordOffset,
+                recordLength,
+                entries,
+                journalOffset,
+                journalCapacity);
         allocator = built;
         locator = built;
     }
@@ -189,7 +243,7 @@ final class AllocatorState {
         }
         RecordLoader.Unbuilt u = unbuilt;
         try {
-            build(u.parts().at(u.parts().position()), u.version(), u.index(), u.end());
+            build(u.parts().at(u.parts().position()), u.version(), u.index(), u.end(), List.of());
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
         }
@@ -262,6 +316,7 @@ final class AllocatorState {
         long stamp = meta.writeLock();
         try {
             allocator().allocate(size, crc, out);
+            changes.allocated(out.id, size, crc, out.offset);
             if (owner != null) {
                 owner.accept(out.id); // before any record can name the object without its branch
             }
@@ -299,8 +354,11 @@ final class AllocatorState {
             // only a built state, and the next one must name the change.
             ObjectAllocator a = allocator();
             for (long id : frees) {
-                if (a.free(id) && id == primeId) {
-                    primeId = 0;
+                if (a.free(id)) {
+                    changes.freed(id);
+                    if (id == primeId) {
+                        primeId = 0;
+                    }
                 }
             }
             change.run();
@@ -320,6 +378,7 @@ final class AllocatorState {
             if (!allocator().free(id)) {
                 return false;
             }
+            changes.freed(id);
             if (id == primeId) {
                 primeId = 0;
             }
@@ -358,6 +417,7 @@ final class AllocatorState {
             if (!a.locate(id, loc) || !a.freeKeepingSpace(id)) {
                 return false;
             }
+            changes.freed(id);
             kept.put(id, loc.allocatedSize);
             if (id == primeId) {
                 primeId = 0;
@@ -434,7 +494,9 @@ final class AllocatorState {
                 build();
                 stamp = meta.readLock();
             }
-            allocator.setCrc(id, crc);
+            if (allocator.setCrc(id, crc)) {
+                changes.checksum(id, crc); // under the lock: in order with allocations and frees
+            }
         } finally {
             if (stamp != 0) {
                 meta.unlockRead(stamp);
@@ -463,17 +525,20 @@ final class AllocatorState {
             }
             Location loc = new Location();
             ObjectAllocator a = allocator();
+            int crc = Crc32c.sealedZeros(size);
             try {
-                a.allocate(size, Crc32c.sealedZeros(size), loc);
+                a.allocate(size, crc, loc);
             } catch (SpaceExhaustedException e) {
                 throw Errors.spaceExhausted(e.getMessage());
             }
+            changes.allocated(loc.id, size, crc, loc.offset);
             changed.run();
             if (!loc.fresh) {
                 try {
                     zeros.zero(loc.offset, loc.size);
                 } catch (IOException e) {
                     a.free(loc.id);
+                    changes.freed(loc.id);
                     throw e;
                 }
             }
@@ -488,7 +553,12 @@ final class AllocatorState {
     ExtentAllocator.Run allocateRun(int size, int count) throws StoreException {
         long stamp = meta.writeLock();
         try {
-            return factory.allocateRun(allocator(), size, count);
+            ExtentAllocator.Run run = factory.allocateRun(allocator(), size, count);
+            int crc = Crc32c.sealedZeros(size);
+            for (int i = 0; i < count; i++) {
+                changes.allocated(run.ids()[i], size, crc, run.offsets()[i]);
+            }
+            return run;
         } catch (SpaceExhaustedException e) {
             throw Errors.spaceExhausted(e.getMessage());
         } finally {
@@ -534,15 +604,27 @@ final class AllocatorState {
     // ---------------------------------------------------------------- for the commit protocol
 
     /**
-     * A record encoded and given space by {@link #encodeRecord}: where it goes and how much space
-     * it holds there, the allocator end it needs, and the marks of what had been freed when it was
-     * encoded.
+     * What {@link #encodeRecord} made: the bytes to write and where ({@code offset}); the header
+     * slot that names them (the record, and the journal after it); the allocator end it needs; the
+     * marks of what had been freed when it was encoded.
+     *
+     * @param entry          true: a journal entry, appended to the journal; false: a whole record
+     * @param space          bytes of space a whole record holds (0 for an entry)
+     * @param fromReserve    a whole record in the record reserve
+     * @param newJournal     an entry that starts a journal whose space was taken for it
      */
     record Encoded(
             ByteBuffer record,
             long offset,
+            boolean entry,
             long space,
             boolean fromReserve,
+            long slotRecordOffset,
+            int slotRecordLength,
+            long journalOffset,
+            int journalCapacity,
+            int journalLength,
+            boolean newJournal,
             long end,
             int spaceMark,
             long allocatorMark,
@@ -551,28 +633,38 @@ final class AllocatorState {
             long txTicket) {}
 
     /**
-     * Step 1 of the commit protocol: encodes the allocator state and its index into {@code out},
-     * gives the record space — the record reserve if it fits, else new space (the old record stays
-     * untouched either way) — notes the allocator end and
-     * what has been freed so far, and whether an object of the current generation was among it
-     * (then the generation advances once the record is durable, see {@link Generation}). Null while
-     * the allocator is not built: the record the store opened still holds, and only the data needs
-     * forcing.
+     * Step 1 of the commit protocol: encodes what changed since the last commit as one journal
+     * entry when {@code journal} allows it (the header is in format 5 and the store is not
+     * closing), the change log holds every change, no commit failed since the last whole record,
+     * and the entry fits the journal (taking the journal's space first if there is none yet);
+     * else encodes the whole allocator state and its index into {@code whole} and gives it space
+     * — the record reserve if it fits, else new space (the old record stays untouched either way).
+     * Notes the allocator end and what has been freed so far, and whether an object of the current
+     * generation was among it (then the generation advances once the commit is durable, see
+     * {@link Generation}). Null while the allocator is not built: the record the store opened still
+     * holds, and only the data needs forcing.
      *
      * @throws StoreException BOB-105 if the record's space would pass the file's maximum size
      */
-    Encoded encodeRecord(MetaWriter out) throws StoreException {
+    Encoded encodeRecord(MetaWriter whole, MetaWriter entry, boolean journal) throws StoreException {
         long stamp = meta.writeLock();
         try {
             if (allocator == null) {
                 return null;
             }
-            out.reset().putVarLong(primeId);
-            transactions.write(out);
+            if (journal && !needWhole && recordLength >= JOURNAL_FROM && changes.complete()) {
+                Encoded e = encodeEntry(entry);
+                if (e != null) {
+                    return e;
+                }
+            }
+            changes.clear(); // the whole record holds them
+            whole.reset().putVarLong(primeId);
+            transactions.write(whole);
             RecordIndex.Builder index = new RecordIndex.Builder();
-            allocator.write(out, index);
-            index.writeTo(out, allocator.liveObjects(), allocator.liveBytes());
-            ByteBuffer record = out.toRecord();
+            allocator.write(whole, index);
+            index.writeTo(whole, allocator.liveObjects(), allocator.liveBytes());
+            ByteBuffer record = whole.toRecord();
             long need = RecordLoader.recordExtent(record.remaining());
             long offset;
             long held;
@@ -597,8 +689,15 @@ final class AllocatorState {
             return new Encoded(
                     record,
                     offset,
+                    false,
                     held,
                     fromReserve,
+                    offset,
+                    record.remaining(),
+                    0,
+                    0,
+                    0,
+                    false,
                     space.end(),
                     space.freedMark(),
                     allocator.freedMark(),
@@ -608,6 +707,55 @@ final class AllocatorState {
         } finally {
             meta.unlockWrite(stamp);
         }
+    }
+
+    /**
+     * The changes since the last commit as one journal entry, appended after the journal's
+     * entries; null when it does not fit (a whole record is due). Caller holds the write lock.
+     */
+    private Encoded encodeEntry(MetaWriter out) {
+        out.reset().putVarLong(primeId);
+        transactions.write(out);
+        changes.writeTo(out);
+        ByteBuffer bytes = Journal.entry(out);
+        int length = bytes.remaining();
+        long at = journalOffset;
+        int capacity = journalCapacity;
+        boolean fresh = at == 0;
+        if (fresh) {
+            long wanted = Math.min(Math.max(2 * recordSpace, JOURNAL_MIN), JOURNAL_MAX);
+            capacity = (int) RecordLoader.recordExtent((int) wanted);
+            if (length > capacity / 2) {
+                return null;
+            }
+            try {
+                at = space.allocate(capacity);
+            } catch (SpaceExhaustedException e) {
+                return null; // a whole record may still fit the record reserve
+            }
+        } else if (length > capacity - journalLength) {
+            return null;
+        }
+        int used = fresh ? 0 : journalLength;
+        changes.clear();
+        return new Encoded(
+                bytes,
+                at + used,
+                true,
+                0,
+                false,
+                recordOffset,
+                recordLength,
+                at,
+                capacity,
+                used + length,
+                fresh,
+                space.end(),
+                space.freedMark(),
+                allocator.freedMark(),
+                generation.claim(),
+                generation.takeFreedCurrent(),
+                transactions.ticket());
     }
 
     /**
@@ -635,55 +783,93 @@ final class AllocatorState {
 
     /**
      * Step 4 of the commit protocol, or its undo. {@link Outcome#DURABLE}: makes reusable what was
-     * freed before {@code e} was encoded, keeps the previous record's space as the record reserve
-     * (unless it ends the file: then it is freed, and the file shrinks),
-     * takes {@code e} as the current record and returns the allocator end now (lower than
-     * {@code e.end()} when the tail came free). {@link Outcome#UNNAMED}: the reserve is as before
-     * {@code e} (its space was the reserve, or is free again). {@link Outcome#MAYBE_NAMED}: frees {@code e}'s space for reuse after a
-     * later sync. Both failures return {@link Long#MAX_VALUE}.
+     * freed before {@code e} was encoded; for a whole record, keeps the previous record's space as
+     * the record reserve (unless it ends the file: then it is freed, and the file shrinks) and
+     * parks the journal's space (reusable after the next commit: the other slot still names it),
+     * takes {@code e} as the current record; for an entry, counts it in the journal. Returns the
+     * allocator end now (lower than {@code e.end()} when the tail came free). {@link Outcome#UNNAMED}:
+     * the reserve is as before {@code e} (its space was the reserve, or is free again), and a
+     * journal's space taken for {@code e} is free again. {@link Outcome#MAYBE_NAMED}: frees
+     * {@code e}'s new space for reuse after a later commit. After either failure the next commit
+     * writes a whole record; both return {@link Long#MAX_VALUE}.
      */
     long recorded(Encoded e, int length, Outcome outcome) {
         long stamp = meta.writeLock();
         try {
-            switch (outcome) {
-                case DURABLE:
-                    if (e.advanceGeneration()) {
-                        generation.advance(); // before anything freed becomes reusable
-                    }
-                    space.releaseFreed(e.spaceMark());
-                    allocator.releaseFreed(e.allocatorMark());
-                    if (reserveSpace > 0) {
-                        space.freeNow(reserveOffset, reserveSpace); // smaller than records now are
-                        reserveSpace = 0; // free now: were it kept, a later record would be written over reused space
-                    }
-                    if (recordOffset + recordSpace == space.end()) {
-                        // At the tail: freeing it shrinks the file, which gives the disk its space.
-                        space.freeNow(recordOffset, recordSpace);
+            if (outcome == Outcome.DURABLE) {
+                if (e.advanceGeneration()) {
+                    generation.advance(); // before anything freed becomes reusable
+                }
+                space.releaseFreed(e.spaceMark());
+                allocator.releaseFreed(e.allocatorMark());
+                if (e.entry()) {
+                    journalOffset = e.journalOffset();
+                    journalCapacity = e.journalCapacity();
+                    journalLength = e.journalLength();
+                } else {
+                    wholeRecorded(e, length);
+                }
+                noteWaitingFreed();
+                return space.end();
+            }
+            needWhole = true;
+            if (e.entry()) {
+                if (e.newJournal()) {
+                    if (outcome == Outcome.UNNAMED) {
+                        space.freeNow(e.journalOffset(), e.journalCapacity());
                     } else {
-                        reserveOffset = recordOffset;
-                        reserveSpace = recordSpace;
+                        space.free(e.journalOffset(), e.journalCapacity());
                     }
-                    recordOffset = e.offset();
-                    recordLength = length;
-                    recordSpace = e.space();
-                    noteWaitingFreed();
-                    return space.end();
-                case UNNAMED:
-                    if (e.fromReserve()) {
-                        reserveOffset = e.offset();
-                        reserveSpace = e.space();
-                    } else {
-                        space.freeNow(e.offset(), e.space()); // the reserve, on disk, stays
-                    }
-                    break;
-                default:
-                    space.free(e.offset(), e.space());
-                    break;
+                }
+            } else if (outcome == Outcome.UNNAMED) {
+                if (e.fromReserve()) {
+                    reserveOffset = e.offset();
+                    reserveSpace = e.space();
+                } else {
+                    space.freeNow(e.offset(), e.space()); // the reserve, on disk, stays
+                }
+            } else {
+                space.free(e.offset(), e.space());
             }
             generation.restoreFreedCurrent(e.advanceGeneration());
             return Long.MAX_VALUE;
         } finally {
             meta.unlockWrite(stamp);
+        }
+    }
+
+    /** A whole record {@code e} of {@code length} bytes is durable; caller holds the write lock. */
+    private void wholeRecorded(Encoded e, int length) {
+        needWhole = false;
+        if (reserveSpace > 0) {
+            space.freeNow(reserveOffset, reserveSpace); // smaller than records now are
+            reserveSpace = 0; // free now: were it kept, a later record would be written over reused space
+        }
+        if (journalOffset != 0) {
+            space.free(journalOffset, journalCapacity); // the other slot may still name it
+            journalOffset = 0;
+            journalCapacity = 0;
+            journalLength = 0;
+        }
+        if (recordOffset + recordSpace == space.end()) {
+            // At the tail: freeing it shrinks the file, which gives the disk its space.
+            space.freeNow(recordOffset, recordSpace);
+        } else {
+            reserveOffset = recordOffset;
+            reserveSpace = recordSpace;
+        }
+        recordOffset = e.offset();
+        recordLength = length;
+        recordSpace = e.space();
+    }
+
+    /** Bytes of journal entries after the current record (0: the record alone holds the state). */
+    int journalLength() {
+        long stamp = meta.readLock();
+        try {
+            return journalLength;
+        } finally {
+            meta.unlockRead(stamp);
         }
     }
 

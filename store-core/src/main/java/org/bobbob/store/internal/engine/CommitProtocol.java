@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.bobbob.store.StoreClosedException;
@@ -34,6 +35,8 @@ final class CommitProtocol {
     private final ReentrantLock syncLock = new ReentrantLock();
 
     private final MetaWriter metaWriter = new MetaWriter();
+    /** Journal entries are small: their own writer keeps its buffer (the record's drops a large one). */
+    private final MetaWriter entryWriter = new MetaWriter();
     /**
      * The header slots as last written (or opened), null in a new store before its first commit:
      * the sequence the next write continues, and what a claim-only write repeats.
@@ -51,6 +54,20 @@ final class CommitProtocol {
      * only the newer one does (after a sync: the older names the record before). Under the sync lock.
      */
     private boolean slotsAgree;
+    /**
+     * Guards {@link #arrivals} and {@link #lastGroup}; {@link #arrived} wakes a gathering leader,
+     * {@link #committed} the threads waiting for the end of a commit.
+     */
+    private final ReentrantLock gatherLock = new ReentrantLock();
+
+    private final Condition arrived = gatherLock.newCondition();
+    private final Condition committed = gatherLock.newCondition();
+    /** Threads that came to {@link #durable} since the last group began. */
+    private int arrivals;
+    /** How many had come when the last group began: how many the next leader waits for. */
+    private int lastGroup;
+    /** How long the last commit of {@link #durable} took; under the sync lock. */
+    private long lastCommitNanos;
     /** The transaction ticket the last durable record covers (see {@code TxTable.ticket}). */
     private volatile long durableTicket;
     /**
@@ -88,17 +105,12 @@ final class CommitProtocol {
             checkOpen();
             if (!claimed) {
                 state.build(); // a corrupted record fails here, before anything is written
-                writeHeaders(
-                        current.version(),
-                        current.recordOffset(),
-                        current.recordLength(),
-                        current.end(),
-                        state.generationClaim());
+                writeHeaders(current, current.end(), state.generationClaim());
             }
         } catch (IOException e) {
             throw translate(e);
         } finally {
-            syncLock.unlock();
+            unlockSync();
         }
     }
 
@@ -165,7 +177,7 @@ final class CommitProtocol {
                 commit();
             }
         } finally {
-            syncLock.unlock();
+            unlockSync();
         }
     }
 
@@ -173,24 +185,119 @@ final class CommitProtocol {
      * Returns once a durable record covers transaction ticket {@code ticket}: commits unless a
      * commit that encoded its record after the ticket was taken has already completed. Threads
      * that wait here for the sync lock while one commit runs find their tickets covered by the
-     * next one: N commits at once cost about two syncs, not N (group commit).
+     * next one: N commits at once cost about one commit, not N (group commit).
+     *
+     * <p>Only the thread that commits (the leader) holds the sync lock; the others wait for the
+     * end of the commit under way on a condition, and all wake at once when it ends, so a thread
+     * whose ticket it covered returns at once instead of queueing for the lock behind the next
+     * commit. The leader first waits for the others the last commit covered to arrive, for at most
+     * half as long as a commit took ({@link #gather}): without it the leader, back first from the
+     * commit that covered everyone, commits alone while the others are still on their way, and
+     * groups alternate between one and all. A store used by one thread at a time never waits (its
+     * groups are of one).
      */
     void durable(long ticket) throws IOException {
         if (durableTicket >= ticket) {
             return;
         }
-        syncLock.lock();
-        try {
+        arrive();
+        while (true) {
+            boolean leader = syncLock.tryLock();
+            if (!leader && !awaitCommit(ticket)) {
+                syncLock.lock(); // interrupted while waiting: queue for the lock instead
+                leader = true;
+            }
+            if (leader) {
+                try {
+                    if (durableTicket >= ticket) {
+                        return;
+                    }
+                    checkOpen();
+                    gather();
+                    dirty = true;
+                    long start = System.nanoTime();
+                    commit();
+                    lastCommitNanos = System.nanoTime() - start;
+                    return;
+                } finally {
+                    unlockSync();
+                }
+            }
             if (durableTicket >= ticket) {
                 return;
             }
-            checkOpen();
-            dirty = true;
-            commit();
-        } finally {
-            syncLock.unlock();
         }
     }
+
+    /**
+     * Waits while another thread holds the sync lock and no durable commit covers {@code ticket};
+     * false if interrupted (the flag is set again).
+     */
+    private boolean awaitCommit(long ticket) {
+        gatherLock.lock();
+        try {
+            while (durableTicket < ticket && syncLock.isLocked()) {
+                committed.await();
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            gatherLock.unlock();
+        }
+    }
+
+    /** Releases the sync lock and wakes every thread waiting in {@link #awaitCommit}. */
+    private void unlockSync() {
+        syncLock.unlock();
+        gatherLock.lock();
+        try {
+            committed.signalAll();
+        } finally {
+            gatherLock.unlock();
+        }
+    }
+
+    /** Counts a thread into {@link #durable} since the last group began, and tells a gathering leader. */
+    private void arrive() {
+        gatherLock.lock();
+        try {
+            arrivals++;
+            arrived.signal();
+        } finally {
+            gatherLock.unlock();
+        }
+    }
+
+    /**
+     * The leader's wait (see {@link #durable}): until as many threads have come to wait for
+     * durability since the last group began as that group had, or half the last commit's duration
+     * (at most {@link #GATHER_MAX_NANOS}) has passed. Then this group begins. Caller holds the sync
+     * lock.
+     */
+    private void gather() {
+        gatherLock.lock();
+        try {
+            long wait = Math.min(lastCommitNanos / 2, GATHER_MAX_NANOS);
+            long deadline = System.nanoTime() + wait;
+            while (arrivals < lastGroup && wait > 0) {
+                try {
+                    wait = arrived.awaitNanos(deadline - System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the commit goes on; the caller sees the flag
+                    break;
+                }
+            }
+            lastGroup = arrivals;
+            arrivals = 0;
+        } finally {
+            gatherLock.unlock();
+        }
+    }
+
+    /** The longest a leader waits for others before a commit. */
+    static final long GATHER_MAX_NANOS = 2_000_000;
 
     /** Commits, after checking the store is open. */
     void sync() throws IOException {
@@ -199,7 +306,7 @@ final class CommitProtocol {
             checkOpen();
             commit();
         } finally {
-            syncLock.unlock();
+            unlockSync();
         }
     }
 
@@ -210,7 +317,7 @@ final class CommitProtocol {
         try {
             commit();
         } finally {
-            syncLock.unlock();
+            unlockSync();
         }
     }
 
@@ -225,15 +332,13 @@ final class CommitProtocol {
      * {@link #close()}): then both, so that a closed store's two slots name its last record.
      */
     private void commit(boolean bothSlots) throws IOException {
+        if (bothSlots && current != null && current.journalLength() > 0) {
+            dirty = true; // a closed store's state is a whole record: it opens without a replay
+        }
         if (!dirty) {
             if (bothSlots && !slotsAgree && current != null) {
                 try {
-                    writeHeaders(
-                            current.version(),
-                            current.recordOffset(),
-                            current.recordLength(),
-                            current.end(),
-                            current.generationClaim());
+                    writeHeaders(current, current.end(), current.generationClaim());
                 } catch (IOException e) {
                     throw syncFailure(e);
                 }
@@ -241,7 +346,8 @@ final class CommitProtocol {
             return;
         }
         dirty = false;
-        AllocatorState.Encoded encoded = state.encodeRecord(metaWriter); // step 1
+        boolean journal = !bothSlots && current != null && current.version() >= HeaderSlot.JOURNAL_VERSION;
+        AllocatorState.Encoded encoded = state.encodeRecord(metaWriter, entryWriter, journal); // step 1
         if (encoded == null) {
             // Opened lazily and nothing allocated or freed since: the current record still
             // holds the state, so only overwritten data needs to reach the disk.
@@ -257,6 +363,17 @@ final class CommitProtocol {
             end = state.endNamedBy(encoded);
         }
         int newLength = record.remaining();
+        HeaderSlot target = new HeaderSlot(
+                HeaderSlot.VERSION,
+                kind,
+                0,
+                encoded.slotRecordOffset(),
+                encoded.slotRecordLength(),
+                end,
+                encoded.generationClaim(),
+                encoded.journalOffset(),
+                encoded.journalCapacity(),
+                encoded.journalLength());
         AllocatorState.Outcome outcome = AllocatorState.Outcome.UNNAMED;
         long shrinkTo = Long.MAX_VALUE;
         Events.Commit event = Events.commit();
@@ -268,9 +385,9 @@ final class CommitProtocol {
             file.force();
             outcome = AllocatorState.Outcome.MAYBE_NAMED;
             if (bothSlots) { // step 3
-                writeHeaders(HeaderSlot.VERSION, newOffset, newLength, end, encoded.generationClaim());
+                writeHeaders(target, end, encoded.generationClaim());
             } else {
-                writeSlot(HeaderSlot.VERSION, newOffset, newLength, end, encoded.generationClaim());
+                writeSlot(target);
             }
             syncs++;
             outcome = AllocatorState.Outcome.DURABLE;
@@ -286,7 +403,7 @@ final class CommitProtocol {
             event.done(file.path(), newLength, bothSlots, outcome == AllocatorState.Outcome.DURABLE);
         }
         if (shrinkTo < end && (bothSlots || end - shrinkTo >= Math.max(SHRINK_MIN, end >>> 4))) {
-            shrink(newOffset, newLength, shrinkTo, encoded.generationClaim());
+            shrink(target, shrinkTo);
         }
     }
 
@@ -313,9 +430,9 @@ final class CommitProtocol {
      * The other slot keeps naming the previous record, intact: its space is the record reserve,
      * reused only by the next commit, which writes its own record before its slot.
      */
-    private void writeSlot(int version, long offset, int length, long end, int claim) throws IOException {
+    private void writeSlot(HeaderSlot target) throws IOException {
         long seq = (current == null ? 0 : current.sequence()) + 1;
-        HeaderSlot slot = new HeaderSlot(version, kind, seq, offset, length, end, claim);
+        HeaderSlot slot = target.next(seq, target.end(), target.generationClaim());
         file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
         file.force();
         current = slot;
@@ -324,15 +441,16 @@ final class CommitProtocol {
     }
 
     /**
-     * Writes slot A then slot B (next two sequence numbers), each forced, naming one record of
-     * format {@code version}; both claim generation {@code claim}.
+     * Writes slot A then slot B (next two sequence numbers), each forced, naming the state
+     * {@code target} names (its format, record and journal) with allocator end {@code end}; both
+     * claim generation {@code claim}.
      */
-    private void writeHeaders(int version, long offset, int length, long end, int claim) throws IOException {
+    private void writeHeaders(HeaderSlot target, long end, int claim) throws IOException {
         long sequence = current == null ? 0 : current.sequence();
         HeaderSlot slot = null;
         for (int step = 1; step <= 2; step++) {
             long seq = sequence + step;
-            slot = new HeaderSlot(version, kind, seq, offset, length, end, claim);
+            slot = target.next(seq, end, claim);
             file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
             file.force();
         }
@@ -346,9 +464,9 @@ final class CommitProtocol {
      * Cutting only after the slots are durable keeps the file at least as long as any durable
      * header says; cutting at the end current under the lock never cuts an allocated byte.
      */
-    private void shrink(long recordAt, int recordBytes, long lowerEnd, int claim) throws IOException {
+    private void shrink(HeaderSlot target, long lowerEnd) throws IOException {
         try {
-            writeHeaders(HeaderSlot.VERSION, recordAt, recordBytes, lowerEnd, claim);
+            writeHeaders(target, lowerEnd, target.generationClaim());
             state.cutTail(file);
         } catch (IOException e) {
             throw translate(e);
@@ -382,7 +500,7 @@ final class CommitProtocol {
                 throw failure;
             }
         } finally {
-            syncLock.unlock();
+            unlockSync();
         }
     }
 }

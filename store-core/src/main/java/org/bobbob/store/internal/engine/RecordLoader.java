@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.internal.alloc.ExtentList;
@@ -16,6 +17,7 @@ import org.bobbob.store.internal.alloc.ObjectIds;
 import org.bobbob.store.internal.alloc.RecordIndex;
 import org.bobbob.store.internal.alloc.RecordParts;
 import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.Journal;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaRecord;
 import org.bobbob.store.internal.format.MetadataException;
@@ -46,8 +48,8 @@ final class RecordLoader {
     }
 
     /**
-     * Opens the record the newest valid header slot of {@code file} ({@code size} bytes long) names
-     * into {@code state}. A record with an index reads its footer and stops there: look-ups are answered
+     * Opens the record the newest valid header slot of {@code file} ({@code size} bytes long) names,
+     * and the journal entries after it (format 5), into {@code state}. A record with an index reads its footer and stops there: look-ups are answered
      * from the record in place and the allocator state is built on first need, so opening costs the
      * same for any number of objects (formats 2 and 3). Format 1 has no index and is built at once. Cuts off bytes
      * past the allocator end.
@@ -92,12 +94,27 @@ final class RecordLoader {
                 state.transactions().read(in);
             }
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
+            state.openedJournal(header.journalOffset(), header.journalCapacity(), header.journalLength());
+            List<MetaReader> entries = readJournal(file, header);
+            if (!entries.isEmpty()) {
+                // Each entry starts with the prime id and the transaction table as of its commit:
+                // the last one's hold; the changes that follow are applied in order by the build.
+                for (MetaReader entry : entries) {
+                    prime = entry.getVarLong();
+                    state.transactions().clear();
+                    state.transactions().read(entry);
+                }
+            }
             if (header.version() >= 2) {
                 RecordIndex index = RecordIndex.read(in, header.version(), header.end());
                 if (factory == AllocatorFactory.BASIC && index.blockCount() != 0) {
                     throw new MetadataException("a basic store's record names " + index.blockCount() + " blocks");
                 }
-                state.buildLater(new Unbuilt(in, header.version(), index, header.end()), index);
+                if (entries.isEmpty()) {
+                    state.buildLater(new Unbuilt(in, header.version(), index, header.end()), index);
+                } else {
+                    state.buildWithJournal(in, header.version(), index, header.end(), entries);
+                }
             } else {
                 state.buildNow(in, header.version(), header.end());
             }
@@ -117,6 +134,33 @@ final class RecordLoader {
     }
 
     /**
+     * The entries of the journal {@code header} names (format 5), each positioned at its payload's
+     * start; none when it names no journal bytes. Checks that the journal lies in the data area,
+     * below the allocator end, apart from the record.
+     *
+     * @throws MetadataException if the journal's place or an entry is malformed
+     */
+    private static List<MetaReader> readJournal(StoreFile file, HeaderSlot header) throws IOException {
+        long at = header.journalOffset();
+        int capacity = header.journalCapacity();
+        int length = header.journalLength();
+        if (at == 0 && capacity == 0 && length == 0) {
+            return List.of();
+        }
+        long recordEnd = header.recordOffset() + recordExtent(header.recordLength());
+        if (at < HeaderSlot.DATA_START
+                || capacity <= 0
+                || length < 0
+                || length > capacity
+                || at > header.end() - capacity
+                || (at < recordEnd && header.recordOffset() < at + capacity)) {
+            throw new MetadataException("header names a journal at " + at + " of " + length + " bytes in " + capacity
+                    + ", outside the data area or over the record");
+        }
+        return length == 0 ? List.of() : Journal.read(file, at, length);
+    }
+
+    /**
      * Builds the allocator state and the free space from a record's parts ({@code in}, just past
      * the prime id), checking that its extents neither overlap nor pass {@code end}, and from format 2 on
      * that every index entry matches. Free space is the gaps between the parts' extents and the
@@ -133,7 +177,10 @@ final class RecordLoader {
             RecordIndex index,
             long end,
             long recordOffset,
-            int recordLength) {
+            int recordLength,
+            List<MetaReader> journal,
+            long journalOffset,
+            int journalCapacity) {
         ExtentList used = new ExtentList();
         ObjectAllocator built = factory.read(new RecordParts(in, version, index, space, generation, end, used));
         int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
@@ -144,7 +191,21 @@ final class RecordLoader {
         if (index != null) {
             index.checkTotals(built.liveObjects(), built.liveBytes());
         }
+        if (!journal.isEmpty()) {
+            for (MetaReader entry : journal) {
+                ChangeLog.replay(entry, built);
+                if (entry.hasRemaining()) {
+                    throw new MetadataException(
+                            "a journal entry has " + entry.remaining() + " bytes after its changes");
+                }
+            }
+            used.clear(); // the free space is what the replayed state leaves
+            built.replayed(used);
+        }
         used.add(recordOffset, recordExtent(recordLength));
+        if (journalCapacity > 0) {
+            used.add(journalOffset, journalCapacity);
+        }
         used.sortByOffset();
         space.restore(end, used);
         return built;

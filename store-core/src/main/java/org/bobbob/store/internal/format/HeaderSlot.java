@@ -18,9 +18,13 @@ import java.nio.ByteOrder;
  *   36      4     generation claim (u32 LE): no id was or will be handed out with a higher generation
  *                 before the next slot write (format 3; zero in older files)
  *   40      8     allocator end: every allocated byte lies below it; the file is at least this long
- *   48      4     CRC32C of bytes [0, 48)
+ *   48      8     journal offset: where the journal that follows the record lives (format 5; 0: none)
+ *   56      4     journal capacity: the bytes set aside for it
+ *   60      4     journal length: the bytes of entries that belong to this state
+ *   64      4     CRC32C of bytes [0, 64)
  * </pre>
- * Slot 0 is at file offset 0 and slot 1 at {@value #SLOT_SIZE}; data starts at {@link #DATA_START}.
+ * Formats 1 to 4 end at byte 48 with the CRC32C of bytes [0, 48): no journal. Slot 0 is at file
+ * offset 0 and slot 1 at {@value #SLOT_SIZE}; data starts at {@link #DATA_START}.
  *
  * @param version        the format of the record it names (see docs/FORMAT.md)
  * @param kind           the store kind byte
@@ -30,18 +34,38 @@ import java.nio.ByteOrder;
  * @param end            the allocator's end
  * @param generationClaim the highest generation of an id the store may hand out before its next slot
  *                       write ({@code org.bobbob.store.internal.alloc.Generation})
+ * @param journalOffset  where the journal of entries after the record lives; 0 when there is none
+ * @param journalCapacity the bytes set aside for the journal
+ * @param journalLength  the bytes of journal entries this slot's state includes (0: the record alone)
  */
 public record HeaderSlot(
-        int version, int kind, long sequence, long recordOffset, int recordLength, long end, int generationClaim) {
-    /** The format every sync writes: objects carry checks, the payload ends with an index (docs/FORMAT.md). */
-    public static final int VERSION = 4;
+        int version,
+        int kind,
+        long sequence,
+        long recordOffset,
+        int recordLength,
+        long end,
+        int generationClaim,
+        long journalOffset,
+        int journalCapacity,
+        int journalLength) {
+    /**
+     * The format every sync writes: objects carry checks, the payload ends with an index, a journal
+     * of changes may follow the record (docs/FORMAT.md).
+     */
+    public static final int VERSION = 5;
+    /** The first format whose slots name a journal. */
+    public static final int JOURNAL_VERSION = 5;
     /** The oldest format still read; a sync rewrites the store in {@link #VERSION}. */
     public static final int OLDEST_VERSION = 1;
 
     public static final int SLOT_SIZE = 512;
     public static final long DATA_START = 2L * SLOT_SIZE;
     static final byte[] MAGIC = {'B', 'O', 'B', 'B', 'O', 'B', 0x00, 0x1A};
-    private static final int ENCODED = 52;
+    /** Bytes of a slot in formats 1 to 4, and from format 5 on; each ends with its CRC32C. */
+    private static final int ENCODED_OLD = 52;
+
+    private static final int ENCODED = 68;
 
     /** What reading one slot found. */
     public enum Status {
@@ -54,8 +78,31 @@ public record HeaderSlot(
     /** The result of decoding a slot: a status, the version read, and the slot when valid. */
     public record Decoded(Status status, int version, HeaderSlot slot) {}
 
+    /** A store's state without a journal (every format): the record alone. */
+    public HeaderSlot(
+            int version, int kind, long sequence, long recordOffset, int recordLength, long end, int generationClaim) {
+        this(version, kind, sequence, recordOffset, recordLength, end, generationClaim, 0, 0, 0);
+    }
+
+    /** This slot's state under sequence number {@code next}, its allocator end {@code newEnd}. */
+    public HeaderSlot next(long next, long newEnd, int claim) {
+        return new HeaderSlot(
+                version,
+                kind,
+                next,
+                recordOffset,
+                recordLength,
+                newEnd,
+                claim,
+                journalOffset,
+                journalCapacity,
+                journalLength);
+    }
+
+    /** The slot in the layout of its {@link #version}: 52 bytes in formats 1 to 4, 68 from 5 on. */
     public ByteBuffer encode() {
-        ByteBuffer b = ByteBuffer.allocate(ENCODED).order(ByteOrder.LITTLE_ENDIAN);
+        boolean journal = version >= JOURNAL_VERSION;
+        ByteBuffer b = ByteBuffer.allocate(journal ? ENCODED : ENCODED_OLD).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC)
                 .putInt(version)
                 .put((byte) kind)
@@ -65,13 +112,25 @@ public record HeaderSlot(
                 .putInt(recordLength)
                 .putInt(generationClaim)
                 .putLong(end);
-        b.putInt(Crc32c.of(b.array(), 0, 48));
+        if (journal) {
+            b.putLong(journalOffset).putInt(journalCapacity).putInt(journalLength);
+        } else if (journalOffset != 0 || journalLength != 0) {
+            throw new IllegalStateException("format " + version + " has no journal");
+        }
+        b.putInt(Crc32c.of(b.array(), 0, b.position()));
         return b.flip();
     }
 
     /** The file offset of slot {@code index} (0 or 1). */
     public static long position(int index) {
         return (long) index * SLOT_SIZE;
+    }
+
+    /** Whether the CRC32C at {@code covered} is that of the bytes before it. */
+    private static boolean checksumHolds(ByteBuffer b, int covered) {
+        byte[] first = new byte[covered];
+        b.get(0, first);
+        return Crc32c.of(first, 0, covered) == b.getInt(covered);
     }
 
     /** Decodes a slot from {@code bytes} (at least {@value #ENCODED} bytes from position 0). */
@@ -85,18 +144,33 @@ public record HeaderSlot(
                 return new Decoded(Status.BAD_MAGIC, 0, null);
             }
         }
-        byte[] first = new byte[48];
-        b.get(0, first);
-
         int version = b.getInt(8);
-        if (Crc32c.of(first, 0, first.length) != b.getInt(48)) {
+        // The checksum's place depends on the version it covers: a version changed by a flipped
+        // bit moves it, and then fails it (or names an unknown version).
+        // A version this code does not know may have either layout: a checksum right in either
+        // place tells it from a damaged slot (BOB-303, not BOB-301).
+        boolean known = version >= OLDEST_VERSION && version <= VERSION;
+        boolean intact = known
+                ? checksumHolds(b, version >= JOURNAL_VERSION ? ENCODED - 4 : ENCODED_OLD - 4)
+                : checksumHolds(b, ENCODED - 4) || checksumHolds(b, ENCODED_OLD - 4);
+        if (!intact) {
             return new Decoded(Status.BAD_CHECKSUM, version, null);
         }
-        if (version < OLDEST_VERSION || version > VERSION) {
+        if (!known) {
             return new Decoded(Status.BAD_VERSION, version, null);
         }
+        boolean journal = version >= JOURNAL_VERSION;
         HeaderSlot slot = new HeaderSlot(
-                version, b.get(12) & 0xFF, b.getLong(16), b.getLong(24), b.getInt(32), b.getLong(40), b.getInt(36));
+                version,
+                b.get(12) & 0xFF,
+                b.getLong(16),
+                b.getLong(24),
+                b.getInt(32),
+                b.getLong(40),
+                b.getInt(36),
+                journal ? b.getLong(48) : 0,
+                journal ? b.getInt(56) : 0,
+                journal ? b.getInt(60) : 0);
         return new Decoded(Status.VALID, version, slot);
     }
 }

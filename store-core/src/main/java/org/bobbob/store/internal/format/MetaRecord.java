@@ -25,8 +25,13 @@ public final class MetaRecord {
     private MetaRecord() {}
 
     static ByteBuffer encode(byte[] payload, int len) {
+        return encode(MAGIC, payload, len);
+    }
+
+    /** {@code payload}'s first {@code len} bytes framed with {@code magic}, a length and a CRC32C. */
+    static ByteBuffer encode(int magic, byte[] payload, int len) {
         ByteBuffer out = ByteBuffer.allocate(FRAMING + len).order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(MAGIC).putInt(len).put(payload, 0, len);
+        out.putInt(magic).putInt(len).put(payload, 0, len);
         out.putInt(Crc32c.of(out.array(), 0, 8 + len));
         return out.flip();
     }

@@ -104,6 +104,11 @@ public final class MetaWriter {
         return record;
     }
 
+    /** The payload framed as one {@link Journal} entry (magic {@code magic}), ready to write. */
+    ByteBuffer toEntry(int magic) {
+        return MetaRecord.encode(magic, buf, len);
+    }
+
     static ByteBuffer littleEndian(int capacity) {
         return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
     }

@@ -54,6 +54,11 @@ public final class TxTable {
         return ticket;
     }
 
+    /** Forgets every branch (while opening: a later journal entry's table replaces the record's). */
+    public void clear() {
+        branches.clear();
+    }
+
     /** Whether no branch is recorded (nothing for a record to say). */
     public boolean isEmpty() {
         return branches.isEmpty();
