@@ -31,7 +31,14 @@ public final class TxCrashWorker {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         List<long[]> live = new ArrayList<>(); // {id, size}, as committed
         long seeds = 1;
+        int filler = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         try (Storer s = stores.create(path)) {
+            for (int i = 0; i < filler; i++) { // a large record: commits write journal entries
+                s.writeNewObjFromBytes(new byte[20 + i % 50]);
+            }
+            if (filler > 0) {
+                s.sync();
+            }
             TransactionalStore ts = s.unwrap(TransactionalStore.class);
             while (true) {
                 List<long[]> created = new ArrayList<>();

@@ -204,6 +204,56 @@ class RecordFormatTest {
         }
     }
 
+    // ---------------------------------------------------------------- format 4
+
+    /**
+     * A format-4 store (written by the format-4 code) holding a prepared XA branch opens with every
+     * object and id and the branch in doubt, its overwrite and delete not applied (a bare store
+     * does not hide the branch's new object; the locking wrapper does); committing the branch applies it whole and
+     * writes format 5; it reopens with all. Its manifest {@code -branch.txt} names what the branch
+     * creates, overwrites and deletes.
+     */
+    @OnBareStores
+    void aFormat4StoreWithAPreparedBranchOpensAndCommittingItWritesTheCurrentFormat(TestStores stores)
+            throws Exception {
+        String name = stores.name().toLowerCase() + "-v4";
+        Map<Long, byte[]> objects = unpackFixture(name);
+        assertArrayEquals(new int[] {4, 4}, headerVersions());
+        String[] create;
+        String[] overwrite;
+        String[] delete;
+        try (InputStream in = getClass().getResourceAsStream(FIXTURES + name + "-branch.txt")) {
+            String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).split("\n");
+            create = lines[1].split(" ");
+            overwrite = lines[2].split(" ");
+            delete = lines[3].split(" ");
+        }
+        long created = Long.parseLong(create[2]);
+        long overwritten = Long.parseLong(overwrite[2]);
+        long deleted = Long.parseLong(delete[2]);
+        try (Storer s = stores.open(file());
+                org.bobbob.store.XAStoreConnection c =
+                        s.unwrap(org.bobbob.store.TransactionalStore.class).openXAConnection()) {
+            verify(s, objects); // in doubt: the overwritten and deleted objects are as they were
+            javax.transaction.xa.Xid[] inDoubt = c.getXAResource()
+                    .recover(javax.transaction.xa.XAResource.TMSTARTRSCAN | javax.transaction.xa.XAResource.TMENDRSCAN);
+            assertEquals(1, inDoubt.length);
+            assertEquals(7, inDoubt[0].getFormatId());
+            assertArrayEquals(
+                    "v4-fixture".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    inDoubt[0].getGlobalTransactionId());
+            c.getXAResource().commit(inDoubt[0], false);
+        }
+        objects.put(created, fixtureContent(Integer.parseInt(create[1]), Integer.parseInt(create[3])));
+        objects.put(overwritten, fixtureContent(Integer.parseInt(overwrite[4]), Integer.parseInt(overwrite[3])));
+        objects.remove(deleted);
+        assertArrayEquals(new int[] {HeaderSlot.VERSION, HeaderSlot.VERSION}, headerVersions());
+        try (Storer s = stores.open(file())) {
+            verify(s, objects);
+            assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(deleted));
+        }
+    }
+
     /** Rewrites both header slots of the closed store with generation claim {@code claim}. */
     private void forgeClaim(int claim) throws IOException {
         try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {

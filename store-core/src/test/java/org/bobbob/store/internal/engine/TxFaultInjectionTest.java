@@ -21,11 +21,11 @@ import org.bobbob.store.internal.io.CombiningStoreFile;
 import org.bobbob.store.internal.io.SimulatedDisk;
 import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A crash at every write and force of a transaction's commit and of an XA prepare, through the
- * I/O seam ({@link SimulatedDisk}: unsynced writes may be lost or reordered in the crash image):
+ * A crash at every write and force of a transaction's commit and of an XA prepare, with whole
+ * records and with journal entries (format 5), through the I/O seam ({@link SimulatedDisk}: unsynced writes may be lost or reordered in the crash image):
  * the reopened store is in the state before the transaction or after it, never between, and no
  * object is torn. After a crash during prepare, a branch that was recovered commits to the whole
  * after-state.
@@ -47,7 +47,12 @@ class TxFaultInjectionTest {
     /** The objects before the transaction: {@code kept}, {@code target} (overwritten) and {@code victim} (deleted). */
     private record Before(byte[] image, long kept, long target, long victim) {}
 
-    private static Before before(FaultInjectionTest.FileStack stack) throws IOException {
+    /**
+     * The state before: three objects and a small record (commits write whole records); with
+     * {@code journaled}, also enough objects that commits write journal entries, and one entry
+     * already in the journal (the image is taken after a commit, before close folds it).
+     */
+    private static Before before(FaultInjectionTest.FileStack stack, boolean journaled) throws IOException {
         SimulatedDisk disk = new SimulatedDisk();
         long kept;
         long target;
@@ -57,8 +62,39 @@ class TxFaultInjectionTest {
             target = s.writeNewObjFromBytes(TestBytes.of(2, 9000));
             victim = s.writeNewObjFromBytes(TestBytes.of(3, 200));
             s.writeNewObjFromBytes(new byte[10]); // the next open's claim needs no more than its slots
+            for (int i = 0; journaled && i < 6000; i++) {
+                s.writeNewObjFromBytes(new byte[20 + i % 50]);
+            }
         }
-        return new Before(disk.image(), kept, target, victim);
+        if (!journaled) {
+            return new Before(disk.image(), kept, target, victim);
+        }
+        byte[] withEntry;
+        SimulatedDisk reopened = new SimulatedDisk(disk.image());
+        try (Storer s = open(stack, reopened, OpenMode.OPEN);
+                StoreTransaction t = s.unwrap(TransactionalStore.class).begin()) {
+            t.writeNewObjFromBytes(TestBytes.of(4, 100));
+            t.commit();
+            withEntry = reopened.image();
+        }
+        assertTrue(JournalTest.newest(imageFile(withEntry)).journalLength() > 0, "the image names a journal entry");
+        return new Before(withEntry, kept, target, victim);
+    }
+
+    /** {@code image} in a temporary file, for reading its header. */
+    private static java.nio.file.Path imageFile(byte[] image) throws IOException {
+        java.nio.file.Path p = java.nio.file.Files.createTempFile("image", ".bob");
+        p.toFile().deleteOnExit();
+        java.nio.file.Files.write(p, image);
+        return p;
+    }
+
+    /** Every file stack, with whole records and with a journal. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> stacks() {
+        return java.util.Arrays.stream(FaultInjectionTest.FileStack.values())
+                .flatMap(stack -> java.util.stream.Stream.of(
+                        org.junit.jupiter.params.provider.Arguments.of(stack, false),
+                        org.junit.jupiter.params.provider.Arguments.of(stack, true)));
     }
 
     /** The transaction's changes, made through {@code t}; returns the ids of its two new objects. */
@@ -94,9 +130,10 @@ class TxFaultInjectionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(FaultInjectionTest.FileStack.class)
-    void aCrashAtEveryStepOfACommitLeavesTheStoreBeforeOrAfterIt(FaultInjectionTest.FileStack stack) throws Exception {
-        Before b = before(stack);
+    @MethodSource("stacks")
+    void aCrashAtEveryStepOfACommitLeavesTheStoreBeforeOrAfterIt(FaultInjectionTest.FileStack stack, boolean journaled)
+            throws Exception {
+        Before b = before(stack, journaled);
         long first;
         long last;
         long[] created;
@@ -124,7 +161,8 @@ class TxFaultInjectionTest {
             }
             Random images = new Random(n);
             for (int i = 0; i < IMAGES_PER_POINT; i++) {
-                String context = stack + ", crash at mutation " + (n - first) + " of the commit, image " + i;
+                String context = stack + (journaled ? " journaled" : "") + ", crash at mutation " + (n - first)
+                        + " of the commit, image " + i;
                 try (Storer reopened = open(stack, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN)) {
                     if (beforeOrAfter(reopened, b, created, context)) {
                         afters++;
@@ -155,9 +193,10 @@ class TxFaultInjectionTest {
     };
 
     @ParameterizedTest
-    @EnumSource(FaultInjectionTest.FileStack.class)
-    void aCrashAtEveryStepOfAPrepareLeavesNoBranchOrAWholeOne(FaultInjectionTest.FileStack stack) throws Exception {
-        Before b = before(stack);
+    @MethodSource("stacks")
+    void aCrashAtEveryStepOfAPrepareLeavesNoBranchOrAWholeOne(FaultInjectionTest.FileStack stack, boolean journaled)
+            throws Exception {
+        Before b = before(stack, journaled);
         long first;
         long last;
         long[] created;
@@ -188,7 +227,8 @@ class TxFaultInjectionTest {
             }
             Random images = new Random(n);
             for (int i = 0; i < IMAGES_PER_POINT; i++) {
-                String context = stack + ", crash at mutation " + (n - first) + " of the prepare, image " + i;
+                String context = stack + (journaled ? " journaled" : "") + ", crash at mutation " + (n - first)
+                        + " of the prepare, image " + i;
                 try (Storer reopened = locking(open(stack, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN));
                         XAStoreConnection c =
                                 reopened.unwrap(TransactionalStore.class).openXAConnection()) {
