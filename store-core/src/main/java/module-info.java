@@ -4,7 +4,7 @@
  * handles, the capability proxy) only for bobbob's adapter and CDI modules; the engine
  * ({@code org.bobbob.store.internal.*}) for no one. See docs/DESIGN.md.
  */
-// The adapter and CDI modules are automatic modules (WildFly loads them from the class path), so
+// The adapter, CDI and S3 modules are automatic modules (WildFly loads them from the class path), so
 // javac cannot see them when it compiles this one; the qualified export is right all the same.
 @SuppressWarnings("module")
 module org.bobbob.store {
@@ -15,7 +15,8 @@ module org.bobbob.store {
     exports org.bobbob.store.spi;
     exports org.bobbob.store.support to
             org.bobbob.rar,
-            org.bobbob.cdi;
+            org.bobbob.cdi,
+            org.bobbob.store.s3;
 
     uses org.bobbob.store.spi.StoreProvider;
 

@@ -5,13 +5,15 @@ import org.bobbob.store.support.Errors;
 
 /**
  * Every error code bobbob uses, in one table: store-core's ({@code BOB-1xx} to {@code BOB-5xx}),
- * the resource adapter's ({@code BOB-6xx}) and the CDI module's ({@code BOB-7xx}).
+ * the resource adapter's ({@code BOB-6xx}), the CDI module's ({@code BOB-7xx}) and the S3
+ * provider's ({@code BOB-8xx}).
  *
  * <p>A message made for a code starts with {@link #prefix()}, e.g. {@code "[BOB-101] object 7 not
  * found: ..."}, so a report that quotes it is easy to triage; the exception also carries the code
  * itself ({@link StoreException#code()}, {@code ResourceException.getErrorCode()} in the adapter,
  * {@code StoreConfigurationException.code()} in the CDI module). Messages are made only by the
- * modules' error factories ({@link Errors}, {@code RarErrors}, {@code CdiErrors}), never by hand.
+ * modules' error factories ({@link Errors}, {@code RarErrors}, {@code CdiErrors}, {@code S3Errors}),
+ * never by hand.
  *
  * <p>{@code docs/ERRORS.md} lists every entry with its {@link #summary()} and {@link #fix()}; a
  * test keeps the two in step. Numbers are never reused: a code that is no longer thrown keeps its
@@ -272,7 +274,26 @@ public enum ErrorCode {
     CDI_NO_CONTAINER(
             713,
             "an injected Storer read back outside a running container",
-            "deserialize it only inside a running CDI container with store-cdi");
+            "deserialize it only inside a running CDI container with store-cdi"),
+
+    // ---------------------------------------------------------------- 8xx: remote stores (store-s3)
+
+    REMOTE_FAILED(
+            801,
+            "a request to the object store failed (endpoint unreachable, credentials refused, a server error),"
+                    + " after the client's bounded retries",
+            "check the endpoint, the credentials and the server, then retry: a new object whose upload failed"
+                    + " was not created, an overwrite that failed left the old bytes"),
+    BUCKET_MISSING(
+            802,
+            "the URL's bucket does not exist and create is false",
+            "create the bucket, correct the bucket in the URL, or set create=true"),
+    OBJECT_REPLACED(
+            803,
+            "another writer (another process or server) replaced or deleted the object while this handle had it"
+                    + " open; nothing of this handle's change was made",
+            "read the object again and redo the change; in one JVM a ConcurrentStore (the default) keeps the"
+                    + " writers of an object apart");
 
     private final int number;
     private final String summary;

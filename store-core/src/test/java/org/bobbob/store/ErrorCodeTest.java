@@ -31,7 +31,8 @@ class ErrorCodeTest {
     private static final Path ROOT = Path.of("..");
     private static final Path DOCS = ROOT.resolve("docs");
     /** The modules whose main sources may only make messages through {@link ErrorCode}. */
-    private static final List<String> MODULES = List.of("store-core", "store-rar", "store-cdi", "sample-app");
+    private static final List<String> MODULES =
+            List.of("store-core", "store-s3", "store-rar", "store-cdi", "sample-app");
 
     private static final Path ENUM = Path.of("store-core/src/main/java/org/bobbob/store/ErrorCode.java");
     /** A table row whose first cell is a code: {@code | BOB-101 | ... |}. */
