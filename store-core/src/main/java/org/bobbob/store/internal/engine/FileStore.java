@@ -55,18 +55,23 @@ import org.bobbob.store.support.Failures;
  * and stops: look-ups are answered from the record in place until the first call that changes the
  * allocator state (or asks for {@link #stats()}) builds it, once, under the write lock
  * ({@link AllocatorState}). A sync with nothing allocated or freed since the open only forces the
- * data: the record still holds. A record in format 1 has no index and is built at open.
+ * data: the record still holds. A record in format 1 has no index and is built at open, as is a
+ * store whose header names journal entries (it was not closed after its last commit): the entries'
+ * changes are replayed onto the record's state ({@link ChangeLog#replay}).
  *
  * <h2>Commit protocol ({@link #sync()}, {@link CommitProtocol})</h2>
  * <ol>
- *   <li>Under the metadata lock: encode the allocator state and its index, allocate space for the record
- *       (the old record stays untouched), note the allocator end and what has been freed so far.
- *   <li>Write the record (and extend the file to the end if it is shorter), then force: data
- *       written before the sync and the record are now durable.
- *   <li>Write the next header slot (sequence {@code s+1}) naming the record; force. The other slot
- *       still names the previous record, whose space waits one more sync (the record reserve), so
- *       a torn slot falls back to an intact state. Close (and a cut of a large free tail) writes
- *       both slots, so a closed store's slots agree.
+ *   <li>Under the metadata lock: once the record is large, encode the changes since the last commit
+ *       ({@link ChangeLog}) as one journal entry, placed after the journal's entries; else (and when
+ *       the journal is full, after a failed commit, at close) encode the whole allocator state and
+ *       its index and allocate space for the record (the old record stays untouched). Note the
+ *       allocator end and what has been freed so far.
+ *   <li>Write the record or entry (and extend the file to the end if it is shorter), then force:
+ *       data written before the sync and the record or entry are now durable.
+ *   <li>Write the next header slot (sequence {@code s+1}) naming the record and the journal's
+ *       length; force. The other slot still names the previous state, whose record and journal wait
+ *       one more sync (the record reserve), so a torn slot falls back to an intact state. Close
+ *       (and a cut of a large free tail) writes both slots, so a closed store's slots agree.
  *   <li>Under the metadata lock: make reusable the space freed before step 1; the old record's
  *       space becomes the reserve of the next record. Nothing freed is reused before this point,
  *       so every durable newest state only names bytes that still hold what it says.
