@@ -102,6 +102,8 @@ final class AllocatorState {
 
     private int journalCapacity;
     private int journalLength;
+    /** The bytes of the journal's last entry (the header names it, for a torn one to be recognised). */
+    private int lastEntryLength;
     /**
      * Whether the next commit must write a whole record: set when a commit failed (its changes
      * left the log, and the durable state does not have them), cleared when a whole record is
@@ -114,7 +116,11 @@ final class AllocatorState {
      * writing a journal entry does, and the store spends no space on a journal.
      */
     static final int JOURNAL_FROM = 32 << 10;
-    /** The journal's space: twice the record's, within these bounds, in whole granules. */
+    /**
+     * The journal's space: twice the record's, within these bounds, in whole granules: a store
+     * spends on it what it spends on records, and writes a whole record about as often as the
+     * changes since the last one add up to the record's size.
+     */
     static final int JOURNAL_MIN = 64 << 10;
 
     static final int JOURNAL_MAX = 16 << 20;
@@ -152,11 +158,15 @@ final class AllocatorState {
         generation.resumeAfter(generationClaim);
     }
 
-    /** The journal the store's header names after its record (format 5; none: all zero). */
-    void openedJournal(long offset, int capacity, int length) {
+    /**
+     * The journal the store's header names after its record (format 5; none: all zero), as far as
+     * its entries hold: {@code length} bytes, the last entry {@code lastLength} of them.
+     */
+    void openedJournal(long offset, int capacity, int length, int lastLength) {
         journalOffset = offset;
         journalCapacity = capacity;
         journalLength = length;
+        lastEntryLength = lastLength;
     }
 
     /** Live objects: the opened record's index says, until the allocator is built (for events; no build). */
@@ -197,15 +207,20 @@ final class AllocatorState {
 
     /** Format 1: build now from the parts that follow the prime id. */
     void buildNow(MetaReader in, int version, long end) {
-        build(in, version, null, end, List.of());
+        build(in, version, null, end, List.of(), new ArrayList<>());
     }
 
     /**
      * A record followed by journal entries: build now from the record's parts ({@code in}, with
      * its {@code index}) and apply each entry's changes ({@code entries}, each at its changes).
+     *
+     * @return the objects' bytes the last entry carries (empty if none)
      */
-    void buildWithJournal(MetaReader in, int version, RecordIndex index, long end, List<MetaReader> entries) {
-        build(in, version, index, end, entries);
+    List<ChangeLog.Captured> buildWithJournal(
+            MetaReader in, int version, RecordIndex index, long end, List<MetaReader> entries) {
+        List<ChangeLog.Captured> captured = new ArrayList<>();
+        build(in, version, index, end, entries, captured);
+        return captured;
     }
 
     /** A look-up while opening (no other thread has the store yet). */
@@ -217,7 +232,13 @@ final class AllocatorState {
         primeId = prime;
     }
 
-    private void build(MetaReader in, int version, RecordIndex index, long end, List<MetaReader> entries) {
+    private void build(
+            MetaReader in,
+            int version,
+            RecordIndex index,
+            long end,
+            List<MetaReader> entries,
+            List<ChangeLog.Captured> captured) {
         ObjectAllocator built = RecordLoader.build(
                 factory,
                 space,
@@ -230,7 +251,8 @@ final class AllocatorState {
                 recordLength,
                 entries,
                 journalOffset,
-                journalCapacity);
+                journalCapacity,
+                captured);
         allocator = built;
         locator = built;
     }
@@ -243,7 +265,7 @@ final class AllocatorState {
         }
         RecordLoader.Unbuilt u = unbuilt;
         try {
-            build(u.parts().at(u.parts().position()), u.version(), u.index(), u.end(), List.of());
+            build(u.parts().at(u.parts().position()), u.version(), u.index(), u.end(), List.of(), new ArrayList<>());
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
         }
@@ -609,7 +631,10 @@ final class AllocatorState {
      * marks of what had been freed when it was encoded.
      *
      * @param entry          true: a journal entry, appended to the journal; false: a whole record
+     * @param oneForce       an entry that carries its objects' bytes: it and its header slot are
+     *                       forced with them, in one force
      * @param space          bytes of space a whole record holds (0 for an entry)
+     * @param lastEntryLength the entry's bytes (0 for a whole record), for the header slot
      * @param fromReserve    a whole record in the record reserve
      * @param newJournal     an entry that starts a journal whose space was taken for it
      */
@@ -617,6 +642,7 @@ final class AllocatorState {
             ByteBuffer record,
             long offset,
             boolean entry,
+            boolean oneForce,
             long space,
             boolean fromReserve,
             long slotRecordOffset,
@@ -624,6 +650,7 @@ final class AllocatorState {
             long journalOffset,
             int journalCapacity,
             int journalLength,
+            int lastEntryLength,
             boolean newJournal,
             long end,
             int spaceMark,
@@ -636,8 +663,9 @@ final class AllocatorState {
      * Step 1 of the commit protocol: encodes what changed since the last commit as one journal
      * entry when {@code journal} allows it (the header is in format 5 and the store is not
      * closing), the change log holds every change, no commit failed since the last whole record,
-     * and the entry fits the journal (taking the journal's space first if there is none yet);
-     * else encodes the whole allocator state and its index into {@code whole} and gives it space
+     * and the entry fits the journal (taking the journal's space first if there is none yet) —
+     * with the bytes of the objects that changed read from {@code file} into it when they are
+     * few ({@link #capture}); else encodes the whole allocator state and its index into {@code whole} and gives it space
      * — the record reserve if it fits, else new space (the old record stays untouched either way).
      * Notes the allocator end and what has been freed so far, and whether an object of the current
      * generation was among it (then the generation advances once the commit is durable, see
@@ -646,14 +674,14 @@ final class AllocatorState {
      *
      * @throws StoreException BOB-105 if the record's space would pass the file's maximum size
      */
-    Encoded encodeRecord(MetaWriter whole, MetaWriter entry, boolean journal) throws StoreException {
+    Encoded encodeRecord(MetaWriter whole, MetaWriter entry, boolean journal, StoreFile file) throws StoreException {
         long stamp = meta.writeLock();
         try {
             if (allocator == null) {
                 return null;
             }
             if (journal && !needWhole && recordLength >= JOURNAL_FROM && changes.complete()) {
-                Encoded e = encodeEntry(entry);
+                Encoded e = encodeEntry(entry, file);
                 if (e != null) {
                     return e;
                 }
@@ -690,10 +718,12 @@ final class AllocatorState {
                     record,
                     offset,
                     false,
+                    false,
                     held,
                     fromReserve,
                     offset,
                     record.remaining(),
+                    0,
                     0,
                     0,
                     0,
@@ -713,28 +743,30 @@ final class AllocatorState {
      * The changes since the last commit as one journal entry, appended after the journal's
      * entries; null when it does not fit (a whole record is due). Caller holds the write lock.
      */
-    private Encoded encodeEntry(MetaWriter out) {
-        out.reset().putVarLong(primeId);
-        transactions.write(out);
-        changes.writeTo(out);
-        ByteBuffer bytes = Journal.entry(out);
-        int length = bytes.remaining();
+    private Encoded encodeEntry(MetaWriter out, StoreFile file) {
         long at = journalOffset;
         int capacity = journalCapacity;
         boolean fresh = at == 0;
         if (fresh) {
             long wanted = Math.min(Math.max(2 * recordSpace, JOURNAL_MIN), JOURNAL_MAX);
             capacity = (int) RecordLoader.recordExtent((int) wanted);
-            if (length > capacity / 2) {
-                return null;
-            }
+        }
+        int free = fresh ? capacity / 2 : capacity - journalLength;
+        out.reset().putVarLong(primeId);
+        transactions.write(out);
+        changes.writeTo(out);
+        boolean captured = capture(out, file, Math.min(CAPTURE_MAX, free / 2));
+        ByteBuffer bytes = Journal.entry(out);
+        int length = bytes.remaining();
+        if (length > free) {
+            return null;
+        }
+        if (fresh) {
             try {
                 at = space.allocate(capacity);
             } catch (SpaceExhaustedException e) {
                 return null; // a whole record may still fit the record reserve
             }
-        } else if (length > capacity - journalLength) {
-            return null;
         }
         int used = fresh ? 0 : journalLength;
         changes.clear();
@@ -742,6 +774,7 @@ final class AllocatorState {
                 bytes,
                 at + used,
                 true,
+                captured,
                 0,
                 false,
                 recordOffset,
@@ -749,6 +782,7 @@ final class AllocatorState {
                 at,
                 capacity,
                 used + length,
+                length,
                 fresh,
                 space.end(),
                 space.freedMark(),
@@ -757,6 +791,52 @@ final class AllocatorState {
                 generation.takeFreedCurrent(),
                 transactions.ticket());
     }
+
+    /**
+     * Appends to an entry the captured section: the bytes of every live object whose bytes
+     * changed since the last commit (allocated, or given a checksum), read from {@code file} as
+     * they are now, when together they are at most {@code budget} bytes; else only the flag that
+     * says there are none. Caller holds the write lock (no allocation or free runs meanwhile).
+     *
+     * @return whether the bytes are in the entry
+     */
+    private boolean capture(MetaWriter out, StoreFile file, long budget) {
+        int flagAt = out.length();
+        long[] ids = changes.touched();
+        Location loc = new Location();
+        long total = 0;
+        int live = 0;
+        for (long id : ids) {
+            if (allocator.locate(id, loc)) {
+                total += loc.size;
+                live++;
+            }
+        }
+        if (total > budget) {
+            out.putByte(0);
+            return false;
+        }
+        out.putByte(1).putVarLong(live);
+        try {
+            for (long id : ids) {
+                if (allocator.locate(id, loc)) {
+                    out.putVarLong(id).putVarLong(loc.size);
+                    file.readFullyZeroPadded(out.space(loc.size), loc.offset);
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            // The commit forces the objects' bytes first instead, as it does for an entry without them.
+            out.truncate(flagAt).putByte(0);
+            return false;
+        }
+    }
+
+    /**
+     * The most bytes of objects one journal entry carries: a commit that changed more forces the
+     * objects' bytes before it writes the entry (two forces), as whole records do.
+     */
+    static final long CAPTURE_MAX = 1 << 20;
 
     /**
      * The allocator end a header naming {@code e} needs: {@code e.end()} less the tail that was
@@ -806,6 +886,7 @@ final class AllocatorState {
                     journalOffset = e.journalOffset();
                     journalCapacity = e.journalCapacity();
                     journalLength = e.journalLength();
+                    lastEntryLength = e.lastEntryLength();
                 } else {
                     wholeRecorded(e, length);
                 }
@@ -850,6 +931,7 @@ final class AllocatorState {
             journalOffset = 0;
             journalCapacity = 0;
             journalLength = 0;
+            lastEntryLength = 0;
         }
         if (recordOffset + recordSpace == space.end()) {
             // At the tail: freeing it shrinks the file, which gives the disk its space.

@@ -1,6 +1,8 @@
 package org.bobbob.store.internal.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.ObjectIds;
 import org.bobbob.store.internal.format.MetaReader;
@@ -19,7 +21,13 @@ import org.bobbob.store.internal.format.MetadataException;
  *     1 allocated   varint size, u32 crc; a slot id also: varint offset (the object's, in the file)
  *     2 freed       nothing
  *     3 checksum    u32 crc)
+ *   u8 captured: 1 when the entry carries the bytes of the objects it names, then
+ *   varint n, n × (varint id, varint size, size bytes)
  * </pre>
+ * The bytes, when there are few enough ({@link AllocatorState#encodeRecord}), are each object's
+ * bytes as of the commit, for every live object the entry allocates or changes the checksum of:
+ * with them in the entry, the entry and its header slot are forced together with the objects'
+ * bytes, in one force, since a crash that tore the objects' own bytes finds them here.
  * {@link #replay} applies an entry's changes to an allocator built from the record before it.
  *
  * <h2>Bounds</h2>
@@ -108,6 +116,29 @@ final class ChangeLog {
         }
     }
 
+    /**
+     * The ids of the objects allocated or given a checksum since the last clear, each once, in
+     * increasing order: the objects whose bytes changed since the last commit.
+     */
+    synchronized long[] touched() {
+        long[] ids = new long[count];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            int kind = (int) words[i * WORDS];
+            if (kind == ALLOCATED || kind == CHECKSUM) {
+                ids[n++] = words[i * WORDS + 1];
+            }
+        }
+        Arrays.sort(ids, 0, n);
+        int unique = 0;
+        for (int i = 0; i < n; i++) {
+            if (unique == 0 || ids[unique - 1] != ids[i]) {
+                ids[unique++] = ids[i];
+            }
+        }
+        return Arrays.copyOf(ids, unique);
+    }
+
     /** Forgets every change: a commit took them (or a whole record made them moot). */
     synchronized void clear() {
         count = 0;
@@ -117,14 +148,37 @@ final class ChangeLog {
         }
     }
 
+    /** An object's bytes carried by a journal entry: a view of the entry. */
+    record Captured(long id, java.nio.ByteBuffer bytes) {}
+
     /**
-     * Applies one entry's changes (what {@link #writeTo} wrote) to {@code allocator}, which was
-     * built from the record and the entries before.
+     * Applies one entry's changes (what {@link #writeTo} wrote, then its captured bytes) to
+     * {@code allocator}, which was built from the record and the entries before.
      *
+     * @return the objects' bytes the entry carries (views of it); empty if it carries none
      * @throws MetadataException if a change does not fit the state: an allocation where an object
      *     lives, the free or checksum of an object that does not
      */
-    static void replay(MetaReader in, ObjectAllocator allocator) {
+    static List<Captured> replay(MetaReader in, ObjectAllocator allocator) {
+        applyChanges(in, allocator);
+        int captured = in.getByte();
+        if (captured == 0) {
+            return List.of();
+        }
+        if (captured != 1) {
+            throw new MetadataException("a journal entry has a bad captured flag " + captured);
+        }
+        int n = in.getVarInt(in.remaining(), "captured objects");
+        List<Captured> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long id = in.getVarLong();
+            int size = in.getVarInt(in.remaining(), "captured size");
+            out.add(new Captured(id, in.bytes(size)));
+        }
+        return out;
+    }
+
+    private static void applyChanges(MetaReader in, ObjectAllocator allocator) {
         int changes = in.getVarInt(in.remaining(), "journal changes");
         for (int i = 0; i < changes; i++) {
             int kind = in.getByte();

@@ -347,7 +347,7 @@ final class CommitProtocol {
         }
         dirty = false;
         boolean journal = !bothSlots && current != null && current.version() >= HeaderSlot.JOURNAL_VERSION;
-        AllocatorState.Encoded encoded = state.encodeRecord(metaWriter, entryWriter, journal); // step 1
+        AllocatorState.Encoded encoded = state.encodeRecord(metaWriter, entryWriter, journal, file); // step 1
         if (encoded == null) {
             // Opened lazily and nothing allocated or freed since: the current record still
             // holds the state, so only overwritten data needs to reach the disk.
@@ -373,7 +373,8 @@ final class CommitProtocol {
                 encoded.generationClaim(),
                 encoded.journalOffset(),
                 encoded.journalCapacity(),
-                encoded.journalLength());
+                encoded.journalLength(),
+                encoded.lastEntryLength());
         AllocatorState.Outcome outcome = AllocatorState.Outcome.UNNAMED;
         long shrinkTo = Long.MAX_VALUE;
         Events.Commit event = Events.commit();
@@ -382,7 +383,13 @@ final class CommitProtocol {
             if (file.size() < end) {
                 file.writeFully(FileStore.ZEROS.duplicate().limit(1), end - 1);
             }
-            file.force();
+            if (!encoded.oneForce() || bothSlots) {
+                file.force();
+            }
+            // An entry that carries its objects' bytes is forced with them and with its slot, in
+            // the slot's force: a crash in it may leave the slot without the entry (the entry fails
+            // its checksum: the state ends before it) or the entry without the objects' own bytes
+            // (opening writes them from the entry).
             outcome = AllocatorState.Outcome.MAYBE_NAMED;
             if (bothSlots) { // step 3
                 writeHeaders(target, end, encoded.generationClaim());

@@ -77,7 +77,14 @@ final class RecordLoader {
             throw Errors.corrupted(path, "the header names an allocator end of " + header.end());
         }
         if (size < header.end()) {
-            throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
+            if (header.lastEntryLength() == 0) {
+                throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
+            }
+            // The slot's last entry was forced with the slot, in one force, and so was the file's
+            // new length: a crash may have kept the slot and not the length. What lies past the
+            // old length belongs to that last commit only (the journal entry, if torn, is left out;
+            // its objects' bytes, if it holds, are written again from it).
+            file.writeFully(FileStore.ZEROS.duplicate().limit(1), header.end() - 1);
         }
         if (header.recordOffset() < HeaderSlot.DATA_START
                 || header.recordLength() < MetaRecord.FRAMING
@@ -94,8 +101,10 @@ final class RecordLoader {
                 state.transactions().read(in);
             }
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
-            state.openedJournal(header.journalOffset(), header.journalCapacity(), header.journalLength());
-            List<MetaReader> entries = readJournal(file, header);
+            Journal.Entries journal = readJournal(file, header);
+            List<MetaReader> entries = journal.entries();
+            state.openedJournal(
+                    header.journalOffset(), header.journalCapacity(), journal.length(), journal.lastLength());
             if (!entries.isEmpty()) {
                 // Each entry starts with the prime id and the transaction table as of its commit:
                 // the last one's hold; the changes that follow are applied in order by the build.
@@ -113,7 +122,7 @@ final class RecordLoader {
                 if (entries.isEmpty()) {
                     state.buildLater(new Unbuilt(in, header.version(), index, header.end()), index);
                 } else {
-                    state.buildWithJournal(in, header.version(), index, header.end(), entries);
+                    rewrite(file, state, state.buildWithJournal(in, header.version(), index, header.end(), entries));
                 }
             } else {
                 state.buildNow(in, header.version(), header.end());
@@ -134,18 +143,19 @@ final class RecordLoader {
     }
 
     /**
-     * The entries of the journal {@code header} names (format 5), each positioned at its payload's
-     * start; none when it names no journal bytes. Checks that the journal lies in the data area,
-     * below the allocator end, apart from the record.
+     * The entries of the journal {@code header} names (format 5) that hold, each positioned at its
+     * payload's start (see {@link Journal#read}: a torn last entry is left out); none when it names
+     * no journal bytes. Checks that the journal lies in the data area, below the allocator end,
+     * apart from the record.
      *
      * @throws MetadataException if the journal's place or an entry is malformed
      */
-    private static List<MetaReader> readJournal(StoreFile file, HeaderSlot header) throws IOException {
+    private static Journal.Entries readJournal(StoreFile file, HeaderSlot header) throws IOException {
         long at = header.journalOffset();
         int capacity = header.journalCapacity();
         int length = header.journalLength();
         if (at == 0 && capacity == 0 && length == 0) {
-            return List.of();
+            return new Journal.Entries(List.of(), 0, 0);
         }
         long recordEnd = header.recordOffset() + recordExtent(header.recordLength());
         if (at < HeaderSlot.DATA_START
@@ -157,7 +167,23 @@ final class RecordLoader {
             throw new MetadataException("header names a journal at " + at + " of " + length + " bytes in " + capacity
                     + ", outside the data area or over the record");
         }
-        return length == 0 ? List.of() : Journal.read(file, at, length);
+        return Journal.read(file, at, length, header.lastEntryLength());
+    }
+
+    /**
+     * Writes the bytes the last journal entry carries over the objects they belong to, where those
+     * are still live with that size: the entry was forced with those objects' own bytes, in one
+     * force, so a crash may have torn the objects and not the entry. Idempotent: a crash before
+     * the next commit finds the same entry again.
+     */
+    private static void rewrite(StoreFile file, AllocatorState state, List<ChangeLog.Captured> captured)
+            throws IOException {
+        Location loc = new Location();
+        for (ChangeLog.Captured c : captured) {
+            if (state.locateOpening(c.id(), loc) && loc.size == c.bytes().remaining()) {
+                file.writeFully(c.bytes().duplicate(), loc.offset);
+            }
+        }
     }
 
     /**
@@ -180,7 +206,8 @@ final class RecordLoader {
             int recordLength,
             List<MetaReader> journal,
             long journalOffset,
-            int journalCapacity) {
+            int journalCapacity,
+            List<ChangeLog.Captured> lastCaptured) {
         ExtentList used = new ExtentList();
         ObjectAllocator built = factory.read(new RecordParts(in, version, index, space, generation, end, used));
         int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
@@ -193,7 +220,9 @@ final class RecordLoader {
         }
         if (!journal.isEmpty()) {
             for (MetaReader entry : journal) {
-                ChangeLog.replay(entry, built);
+                List<ChangeLog.Captured> captured = ChangeLog.replay(entry, built);
+                lastCaptured.clear();
+                lastCaptured.addAll(captured);
                 if (entry.hasRemaining()) {
                     throw new MetadataException(
                             "a journal entry has " + entry.remaining() + " bytes after its changes");

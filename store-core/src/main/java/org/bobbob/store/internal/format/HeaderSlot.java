@@ -21,7 +21,8 @@ import java.nio.ByteOrder;
  *   48      8     journal offset: where the journal that follows the record lives (format 5; 0: none)
  *   56      4     journal capacity: the bytes set aside for it
  *   60      4     journal length: the bytes of entries that belong to this state
- *   64      4     CRC32C of bytes [0, 64)
+ *   64      4     last entry length: the bytes of the last of them (a crash may have torn it)
+ *   68      4     CRC32C of bytes [0, 68)
  * </pre>
  * Formats 1 to 4 end at byte 48 with the CRC32C of bytes [0, 48): no journal. Slot 0 is at file
  * offset 0 and slot 1 at {@value #SLOT_SIZE}; data starts at {@link #DATA_START}.
@@ -37,6 +38,8 @@ import java.nio.ByteOrder;
  * @param journalOffset  where the journal of entries after the record lives; 0 when there is none
  * @param journalCapacity the bytes set aside for the journal
  * @param journalLength  the bytes of journal entries this slot's state includes (0: the record alone)
+ * @param lastEntryLength the bytes of the last of those entries, which was forced with this slot
+ *                       and may be torn (then the state ends with the entry before it)
  */
 public record HeaderSlot(
         int version,
@@ -48,7 +51,8 @@ public record HeaderSlot(
         int generationClaim,
         long journalOffset,
         int journalCapacity,
-        int journalLength) {
+        int journalLength,
+        int lastEntryLength) {
     /**
      * The format every sync writes: objects carry checks, the payload ends with an index, a journal
      * of changes may follow the record (docs/FORMAT.md).
@@ -65,7 +69,7 @@ public record HeaderSlot(
     /** Bytes of a slot in formats 1 to 4, and from format 5 on; each ends with its CRC32C. */
     private static final int ENCODED_OLD = 52;
 
-    private static final int ENCODED = 68;
+    private static final int ENCODED = 72;
 
     /** What reading one slot found. */
     public enum Status {
@@ -81,7 +85,7 @@ public record HeaderSlot(
     /** A store's state without a journal (every format): the record alone. */
     public HeaderSlot(
             int version, int kind, long sequence, long recordOffset, int recordLength, long end, int generationClaim) {
-        this(version, kind, sequence, recordOffset, recordLength, end, generationClaim, 0, 0, 0);
+        this(version, kind, sequence, recordOffset, recordLength, end, generationClaim, 0, 0, 0, 0);
     }
 
     /** This slot's state under sequence number {@code next}, its allocator end {@code newEnd}. */
@@ -96,10 +100,11 @@ public record HeaderSlot(
                 claim,
                 journalOffset,
                 journalCapacity,
-                journalLength);
+                journalLength,
+                lastEntryLength);
     }
 
-    /** The slot in the layout of its {@link #version}: 52 bytes in formats 1 to 4, 68 from 5 on. */
+    /** The slot in the layout of its {@link #version}: 52 bytes in formats 1 to 4, 72 from 5 on. */
     public ByteBuffer encode() {
         boolean journal = version >= JOURNAL_VERSION;
         ByteBuffer b = ByteBuffer.allocate(journal ? ENCODED : ENCODED_OLD).order(ByteOrder.LITTLE_ENDIAN);
@@ -113,7 +118,10 @@ public record HeaderSlot(
                 .putInt(generationClaim)
                 .putLong(end);
         if (journal) {
-            b.putLong(journalOffset).putInt(journalCapacity).putInt(journalLength);
+            b.putLong(journalOffset)
+                    .putInt(journalCapacity)
+                    .putInt(journalLength)
+                    .putInt(lastEntryLength);
         } else if (journalOffset != 0 || journalLength != 0) {
             throw new IllegalStateException("format " + version + " has no journal");
         }
@@ -170,7 +178,8 @@ public record HeaderSlot(
                 b.getInt(36),
                 journal ? b.getLong(48) : 0,
                 journal ? b.getInt(56) : 0,
-                journal ? b.getInt(60) : 0);
+                journal ? b.getInt(60) : 0,
+                journal ? b.getInt(64) : 0);
         return new Decoded(Status.VALID, version, slot);
     }
 }

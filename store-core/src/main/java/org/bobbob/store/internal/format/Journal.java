@@ -32,42 +32,79 @@ public final class Journal {
     }
 
     /**
-     * Reads the first {@code length} bytes of the journal at {@code offset} and checks every entry
-     * in them (magic, length, checksum; the entries must fill them exactly).
-     *
-     * @return each entry's payload, in order
-     * @throws MetadataException if an entry is malformed
+     * What {@link #read} found: the entries that hold (each positioned at its payload's start),
+     * how many bytes they take, and the length of the last of them.
      */
-    public static List<MetaReader> read(StoreFile file, long offset, int length) throws IOException {
+    public record Entries(List<MetaReader> entries, int length, int lastLength) {}
+
+    /**
+     * Reads the first {@code length} bytes of the journal at {@code offset}, of which the last
+     * {@code lastLength} are one entry, and checks every entry (magic, length, checksum; together
+     * they fill the bytes exactly). The entries before the last were forced before the slot that
+     * names them was written, so any fault in them is damage. The last one was forced with its
+     * slot: a crash in that force may have torn it, and then the state ends with the entry before
+     * (the commit that wrote it never returned).
+     *
+     * @throws MetadataException if an entry other than the last is malformed
+     */
+    public static Entries read(StoreFile file, long offset, int length, int lastLength) throws IOException {
+        if (lastLength < 0 || lastLength > length) {
+            throw new MetadataException(
+                    "the header names a last journal entry of " + lastLength + " bytes in " + length);
+        }
         ByteBuffer in = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         while (in.hasRemaining()) {
             if (file.read(in, offset + in.position()) < 0) {
-                throw new MetadataException("the journal at " + offset + " runs past the end of the file");
+                break; // a tail never written: only the last entry can be in it, and it is checked below
             }
         }
         byte[] bytes = in.array();
         List<MetaReader> entries = new ArrayList<>();
+        int lastAt = length - lastLength;
         int at = 0;
-        while (at < length) {
-            if (length - at < MetaRecord.FRAMING) {
-                throw new MetadataException("journal entry at " + (offset + at) + " is cut short");
+        while (at < lastAt) {
+            int next = entryEnd(in, bytes, at, lastAt);
+            if (next < 0) {
+                throw new MetadataException("journal entry at " + (offset + at) + " is damaged ("
+                        + (next == -1 ? "bad magic or length" : "fails its checksum") + ")");
             }
-            int magic = in.getInt(at);
-            int payload = in.getInt(at + 4);
-            if (magic != MAGIC) {
-                throw new MetadataException(
-                        "journal entry at " + (offset + at) + " has bad magic 0x" + Integer.toHexString(magic));
-            }
-            if (payload < 0 || payload > length - at - MetaRecord.FRAMING) {
-                throw new MetadataException("journal entry at " + (offset + at) + " says " + payload
-                        + " payload bytes, more than the journal holds");
-            }
-            if (Crc32c.of(bytes, at, 8 + payload) != in.getInt(at + 8 + payload)) {
-                throw new MetadataException("journal entry at " + (offset + at) + " fails its checksum");
-            }
-            entries.add(new MetaReader(bytes, at + 8, at + 8 + payload));
-            at += MetaRecord.FRAMING + payload;
+            entries.add(new MetaReader(bytes, at + 8, next - 4));
+            at = next;
         }
-        return entries;
+        if (at != lastAt) {
+            throw new MetadataException("the journal's entries end at " + at + ", not at " + lastAt);
+        }
+        if (lastLength == 0) {
+            return new Entries(entries, at, 0);
+        }
+        int next = entryEnd(in, bytes, at, length);
+        if (next != length) {
+            return new Entries(entries, at, entries.isEmpty() ? 0 : lastOf(entries));
+        }
+        entries.add(new MetaReader(bytes, at + 8, next - 4));
+        return new Entries(entries, length, lastLength);
+    }
+
+    /** Bytes of the entry whose payload {@code r} reads (its framing included). */
+    private static int lastOf(List<MetaReader> entries) {
+        return entries.get(entries.size() - 1).payloadLength() + MetaRecord.FRAMING;
+    }
+
+    /**
+     * Where the entry at {@code at} ends if it is whole and ends by {@code limit}; -1 for a bad
+     * magic or length, -2 for a checksum that fails.
+     */
+    private static int entryEnd(ByteBuffer in, byte[] bytes, int at, int limit) {
+        if (limit - at < MetaRecord.FRAMING || in.getInt(at) != MAGIC) {
+            return -1;
+        }
+        int payload = in.getInt(at + 4);
+        if (payload < 0 || payload > limit - at - MetaRecord.FRAMING) {
+            return -1;
+        }
+        if (Crc32c.of(bytes, at, 8 + payload) != in.getInt(at + 8 + payload)) {
+            return -2;
+        }
+        return at + MetaRecord.FRAMING + payload;
     }
 }

@@ -45,6 +45,20 @@ public final class MetaReader {
         return limit - start;
     }
 
+    /**
+     * The next {@code n} bytes as a read-only view of the payload, and moves past them.
+     *
+     * @throws MetadataException if fewer than {@code n} bytes remain
+     */
+    public java.nio.ByteBuffer bytes(int n) {
+        if (n < 0 || n > limit - pos) {
+            throw new MetadataException("a run of " + n + " bytes passes the end of the payload");
+        }
+        java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(buf, pos, n).slice().asReadOnlyBuffer();
+        pos += n;
+        return view;
+    }
+
     public boolean hasRemaining() {
         return pos < limit;
     }

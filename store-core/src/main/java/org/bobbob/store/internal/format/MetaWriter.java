@@ -86,6 +86,23 @@ public final class MetaWriter {
         return this;
     }
 
+    /**
+     * Appends {@code n} bytes and returns a view of them, to be filled by the caller (for example
+     * by a read of the file) before the payload is framed.
+     */
+    public ByteBuffer space(int n) {
+        ensure(n);
+        ByteBuffer view = ByteBuffer.wrap(buf, len, n).slice();
+        len += n;
+        return view;
+    }
+
+    /** Drops what was appended after the first {@code length} bytes. */
+    public MetaWriter truncate(int length) {
+        len = Math.min(len, length);
+        return this;
+    }
+
     /** Appends what {@code other} holds. */
     public MetaWriter append(MetaWriter other) {
         ensure(other.len);

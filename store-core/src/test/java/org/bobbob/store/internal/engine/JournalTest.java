@@ -111,6 +111,7 @@ class JournalTest {
             List<Long> ids = new ArrayList<>(objects.keySet());
             HeaderSlot whole = newest(file());
             int entries = 0;
+            int lastLength = 0;
             for (int step = 1; step <= 200; step++) {
                 if (step % 4 == 0) {
                     try (StoreTransaction t = s.unwrap(TransactionalStore.class).begin()) {
@@ -147,10 +148,14 @@ class JournalTest {
                     s.sync();
                 }
                 HeaderSlot h = newest(file());
-                if (h.journalLength() > 0) {
+                if (h.journalLength() > lastLength) {
                     entries++;
                     assertEquals(whole.recordOffset(), h.recordOffset(), "step " + step + ": the record stays");
+                } else {
+                    assertEquals(0, h.journalLength(), "step " + step + ": a full journal folds into a record");
+                    whole = h;
                 }
+                lastLength = h.journalLength();
                 if (step % 10 == 0) {
                     Path copy = dir.resolve("copy-" + step + ".bob");
                     Files.copy(file(), copy);
@@ -166,7 +171,7 @@ class JournalTest {
                     Files.delete(copy);
                 }
             }
-            assertEquals(200, entries, "every commit after the first wrote an entry");
+            assertTrue(entries >= 190, entries + " of 200 commits wrote an entry, the others a whole record");
             verify(s, objects, gone, "the store itself");
         }
         HeaderSlot closed = newest(file());
@@ -197,7 +202,7 @@ class JournalTest {
             HeaderSlot first = newest(file());
             int folds = 0;
             int lastLength = 0;
-            for (int commit = 0; commit < 3000 && folds < 2; commit++) {
+            for (int commit = 0; commit < 8000 && folds < 2; commit++) {
                 for (int i = 0; i < 10; i++) {
                     byte[] b = TestBytes.of(commit * 10 + i, 16 + r.nextInt(100));
                     objects.put(s.writeNewObjFromBytes(b), b);
@@ -225,8 +230,9 @@ class JournalTest {
     }
 
     /**
-     * A damaged byte in a journal entry the header names makes the store refuse to open (BOB-301,
-     * naming the journal); the original, intact, opens with everything.
+     * A damaged byte in a journal entry before the last makes the store refuse to open (BOB-301,
+     * naming the journal): it was forced before the slot that names it, so it is damage, not a
+     * crash. The original, intact, opens with everything.
      */
     @ParameterizedTest
     @EnumSource(
@@ -248,7 +254,7 @@ class JournalTest {
         HeaderSlot h = newest(copy);
         assertTrue(h.journalLength() > 0, "the copy names journal entries");
         try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long at = h.journalOffset() + h.journalLength() / 2;
+            long at = h.journalOffset() + 20; // inside the first of five entries
             ByteBuffer one = ByteBuffer.allocate(1);
             ch.read(one, at);
             one.put(0, (byte) (one.get(0) ^ 0x20)).rewind();
@@ -259,6 +265,49 @@ class JournalTest {
         assertTrue(e.getMessage().contains("journal"), e.getMessage());
         try (Storer s = stores.open(file())) {
             verify(s, objects, List.of(), "the intact store");
+        }
+    }
+
+    /**
+     * A torn last entry — what a crash in the one force that writes an entry, its slot and its
+     * objects' bytes can leave — is the commit that never returned: the store opens at the commit
+     * before, with every object it had, and the next commit writes over the torn bytes.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
+    void aTornLastEntryIsTheCommitThatNeverReturned(TestStores stores) throws Exception {
+        SplittableRandom r = new SplittableRandom(13);
+        Path copy = dir.resolve("copy.bob");
+        Map<Long, byte[]> objects;
+        long last;
+        try (Storer s = stores.create(file())) {
+            objects = fill(s, r);
+            for (int i = 0; i < 4; i++) {
+                byte[] b = TestBytes.of(80_000 + i, 900);
+                objects.put(s.writeNewObjFromBytes(b), b);
+                s.sync();
+            }
+            last = s.writeNewObjFromBytes(TestBytes.of(80_004, 900));
+            s.sync();
+            Files.copy(file(), copy);
+        }
+        HeaderSlot h = newest(copy);
+        assertTrue(h.lastEntryLength() > 0 && h.lastEntryLength() < h.journalLength(), "five entries: " + h);
+        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long at = h.journalOffset() + h.journalLength() - h.lastEntryLength() / 2;
+            ch.write(ByteBuffer.wrap(new byte[16]), at); // the tail of the last entry never reached the disk
+        }
+        long again;
+        try (Storer s = stores.open(copy)) {
+            verify(s, objects, List.of(last), "without the torn commit");
+            again = s.writeNewObjFromBytes(TestBytes.of(3, 1200));
+            s.sync();
+        }
+        try (Storer s = stores.open(copy)) {
+            verify(s, objects, List.of(), "after a commit over the torn entry");
+            assertArrayEquals(TestBytes.of(3, 1200), s.readBytesFromObj(again));
         }
     }
 }
