@@ -16,7 +16,9 @@ import org.bobbob.store.support.HandleHooks;
  * The Late handles ({@link ObjectWriter}, {@link ObjectReader}) opened through one connection
  * handle, and their hooks: each is tracked until it is closed, so that closing or invalidating the
  * connection handle closes it too (releasing its object lock and disk token), and its fatal I/O
- * errors are reported to the connection before they are thrown. The handles themselves are
+ * errors are reported to the connection before they are thrown; each is counted in the store's
+ * {@link StoreCounters} (one read or write when opened, its bytes as it moves them, open until
+ * closed). The handles themselves are
  * store-core's forwarding handles: one thread at a time, {@code close()} from any thread,
  * idempotent.
  *

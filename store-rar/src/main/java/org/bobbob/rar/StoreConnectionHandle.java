@@ -14,7 +14,8 @@ import org.bobbob.store.support.ForwardingStorer;
 /**
  * The {@link StoreConnection} applications hold: a thin facade that checks the handle is open,
  * calls the shared store, and reports fatal errors to its managed connection before throwing
- * them. See {@link StoreConnection} for the guarantees.
+ * them; a call that returns normally is counted in the store's {@link StoreCounters} (for
+ * {@link StoreStatistics}). See {@link StoreConnection} for the guarantees.
  *
  * <p>Thread-safety: the owner is an atomic reference, because {@code close()} (the application,
  * any thread), {@code cleanup()} and {@code associateConnection()} (the server) race on it.
