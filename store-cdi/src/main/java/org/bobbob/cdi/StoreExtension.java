@@ -12,10 +12,12 @@ import jakarta.enterprise.inject.spi.InjectionPoint;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import org.bobbob.store.Storer;
 
 /**
@@ -32,6 +34,8 @@ import org.bobbob.store.Storer;
  *       validation reads the configuration of each store they name that resolves to these
  *       beans: a missing or bad key is a deployment problem naming the key
  *       ({@link StoreConfigurationException}). Nothing is looked up or opened at deployment.
+ *   <li>Where the MicroProfile Health API is present, adds a readiness check of the stores the
+ *       injection points name ({@link StoreReadiness}).
  *   <li>When the container shuts down (after every context is destroyed, so beans' own
  *       {@code @PreDestroy} methods can still use their stores), syncs and closes the embedded
  *       stores it opened. A failure there is logged: there is no caller left to throw to.
@@ -41,19 +45,46 @@ import org.bobbob.store.Storer;
  */
 public class StoreExtension implements Extension {
     private static final System.Logger LOG = System.getLogger(StoreExtension.class.getName());
+    /** The API class whose presence turns the readiness check on. */
+    private static final String HEALTH_CHECK = "org.eclipse.microprofile.health.HealthCheck";
 
     private final StoreSources sources = new StoreSources(() -> ConfigLookup.detect(contextClassLoader()));
     /** Storer injection points seen during boot. */
     private final Set<InjectionPoint> injectionPoints = ConcurrentHashMap.newKeySet();
+    /** The store names the validated injection points use: what the readiness check checks. */
+    private final Set<String> injectedNames = new ConcurrentSkipListSet<>();
 
     /** The constructor {@code ServiceLoader} uses. */
     public StoreExtension() {
         // state is initialised in the field declarations
     }
 
-    /** Step 1: the beans join the deployment whatever is scanned. */
+    /**
+     * Step 1: the beans join the deployment whatever is scanned; with the MicroProfile Health API
+     * present and a {@code Storer} injected somewhere, the readiness check too, in the bean
+     * archive of a class that injects one ({@link HealthBeans} says why).
+     */
     void addBeans(@Observes AfterBeanDiscovery event) {
         StorerBeans.addTo(event, sources);
+        if (healthApiAvailable()) {
+            injectionPoints.stream()
+                    .map(ip -> ip.getMember().getDeclaringClass())
+                    .min(Comparator.comparing(Class::getName))
+                    .ifPresent(home -> HealthBeans.addTo(event, sources, () -> injectedNames, home));
+        }
+    }
+
+    /**
+     * Whether the MicroProfile Health API is visible to this module. Here, not in
+     * {@link HealthBeans}: loading that class needs the API.
+     */
+    private static boolean healthApiAvailable() {
+        try {
+            Class.forName(HEALTH_CHECK, false, StoreExtension.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Step 2a: fired for every injection point whose type is exactly {@code Storer}. */
@@ -73,6 +104,7 @@ public class StoreExtension implements Extension {
         for (Map.Entry<String, InjectionPoint> e : names.entrySet()) {
             try {
                 sources.settings(e.getKey());
+                injectedNames.add(e.getKey());
             } catch (StoreConfigurationException problem) {
                 LOG.log(System.Logger.Level.ERROR, problem.getMessage() + " (injection point: " + e.getValue() + ")");
                 event.addDeploymentProblem(problem);

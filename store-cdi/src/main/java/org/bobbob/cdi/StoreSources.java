@@ -73,7 +73,8 @@ final class StoreSources {
         }
     }
 
-    private ConfigLookup config() {
+    /** The configuration, found on first need. */
+    ConfigLookup config() {
         ConfigLookup c = config;
         if (c == null) {
             c = configFinder.get();

@@ -65,7 +65,7 @@ class TransactionTest {
             deleted = s.writeNewObjFromBytes(TestBytes.of(5, 70));
             s.sync();
             try (StoreTransaction t = tx(s).begin()) {
-                assertEquals(new TransactionCounts(1, 0), tx(s).transactionCounts());
+                assertEquals(new TransactionCounts(1, 0, 0, 0, 0, 0), tx(s).transactionCounts());
                 created = t.writeNewObjFromBytes(created2);
                 t.writeBytesToObj(overwritten, newBytes);
                 t.deleteObj(deleted);
@@ -79,7 +79,7 @@ class TransactionTest {
                 assertArrayEquals(TestBytes.of(5, 70), s.readBytesFromObj(deleted));
                 t.commit();
                 assertFalse(t.isActive());
-                assertEquals(new TransactionCounts(0, 0), tx(s).transactionCounts());
+                assertEquals(new TransactionCounts(0, 0, 0, 1, 0, 0), tx(s).transactionCounts(), "one committed");
             }
             assertArrayEquals(created2, s.readBytesFromObj(created));
             assertArrayEquals(newBytes, s.readBytesFromObj(overwritten));

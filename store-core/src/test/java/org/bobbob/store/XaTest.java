@@ -107,10 +107,12 @@ class XaTest {
             }
         }
         try (Storer s = open()) {
+            TransactionCounts counts = s.unwrap(TransactionalStore.class).transactionCounts();
+            assertEquals(0, counts.active());
+            assertEquals(1, counts.inDoubt(), "in doubt");
+            assertTrue(counts.oldestInDoubtMillis() >= 0 && counts.oldestInDoubtMillis() < 60_000, counts::toString);
             assertEquals(
-                    new TransactionCounts(0, 1),
-                    s.unwrap(TransactionalStore.class).transactionCounts(),
-                    "in doubt");
+                    0, counts.committed() + counts.rolledBack() + counts.lockWaits(), "nothing yet since the open");
             assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(created));
             assertArrayEquals(TestBytes.of(1, 5000), s.readBytesFromObj(held), "committed bytes until decided");
             StoreException doubt = assertThrows(StoreException.class, () -> s.writeBytesToObj(held, new byte[1]));
@@ -131,8 +133,9 @@ class XaTest {
                 c.getXAResource().commit(xid, false);
             }
             assertEquals(
-                    new TransactionCounts(0, 0),
-                    s.unwrap(TransactionalStore.class).transactionCounts());
+                    new TransactionCounts(0, 0, 0, 1, 1, 2),
+                    s.unwrap(TransactionalStore.class).transactionCounts(),
+                    "the branch committed; the local transaction rolled back; two calls waited for the held object");
             assertArrayEquals(TestBytes.of(2, 64), s.readBytesFromObj(created));
             assertArrayEquals(TestBytes.of(3, 5000), s.readBytesFromObj(held));
             s.writeBytesToObj(held, TestBytes.of(4, 5000)); // released

@@ -16,7 +16,9 @@ import org.bobbob.store.support.HandleHooks;
  * The Late handles ({@link ObjectWriter}, {@link ObjectReader}) opened through one connection
  * handle, and their hooks: each is tracked until it is closed, so that closing or invalidating the
  * connection handle closes it too (releasing its object lock and disk token), and its fatal I/O
- * errors are reported to the connection before they are thrown. The handles themselves are
+ * errors are reported to the connection before they are thrown; each is counted in the store's
+ * {@link StoreCounters} (one read or write when opened, its bytes as it moves them, open until
+ * closed). The handles themselves are
  * store-core's forwarding handles: one thread at a time, {@code close()} from any thread,
  * idempotent.
  *
@@ -28,22 +30,30 @@ import org.bobbob.store.support.HandleHooks;
 final class LateHandles implements HandleHooks {
     private final StoreConnectionHandle connection;
     private final Set<ForwardingHandle<?>> open = ConcurrentHashMap.newKeySet();
+    /** The store's counters: one write or read per handle opened, the bytes it moves, the open ones. */
+    private final StoreCounters counters;
 
-    LateHandles(StoreConnectionHandle connection) {
+    LateHandles(StoreConnectionHandle connection, StoreCounters counters) {
         this.connection = connection;
+        this.counters = counters;
     }
 
-    /** {@code writer}, tracked until it is closed. */
+    /** {@code writer}, tracked until it is closed; counted as one write. */
     ObjectWriter writer(ObjectWriter writer) throws StoreClosedException {
-        return add(new ForwardingObjectWriter(writer, this));
+        ObjectWriter w = add(new ForwardingObjectWriter(writer, this));
+        counters.writes.increment();
+        return w;
     }
 
-    /** {@code reader}, tracked until it is closed. */
+    /** {@code reader}, tracked until it is closed; counted as one read. */
     ObjectReader reader(ObjectReader reader) throws StoreClosedException {
-        return add(new ForwardingObjectReader(reader, this));
+        ObjectReader r = add(new ForwardingObjectReader(reader, this));
+        counters.reads.increment();
+        return r;
     }
 
     private <H extends ForwardingHandle<?>> H add(H handle) throws StoreClosedException {
+        counters.openLateHandles.increment(); // before anything can close it: closed() counts it down
         open.add(handle);
         if (!connection.isOpen()) { // invalidated meanwhile: do not leak the object lock
             throw Failures.closeAfter(RarErrors.handleClosed(), handle);
@@ -71,7 +81,13 @@ final class LateHandles implements HandleHooks {
     }
 
     @Override
+    public void transferred(ForwardingHandle<?> handle, int bytes) {
+        (handle instanceof ObjectReader ? counters.bytesRead : counters.bytesWritten).add(bytes);
+    }
+
+    @Override
     public void closed(ForwardingHandle<?> handle) {
         open.remove(handle);
+        counters.openLateHandles.decrement();
     }
 }

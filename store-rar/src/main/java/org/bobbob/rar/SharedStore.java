@@ -37,11 +37,14 @@ final class SharedStore {
      * device and inode on Unix), or null: no file, or the file system has no such key.
      */
     private final Object fileKey;
+    /** What the adapter counts for this store's key (shared with the stores the key had before). */
+    private final StoreCounters counters;
 
     /** Reads the identity of {@code target}'s file, if it has one: call right after opening it. */
-    SharedStore(StoreTarget target, ConcurrentStore store) {
+    SharedStore(StoreTarget target, ConcurrentStore store, StoreCounters counters) {
         this.target = target;
         this.store = store;
+        this.counters = counters;
         this.fileKey = target.file() == null ? null : fileKey(target.file());
     }
 
@@ -55,6 +58,15 @@ final class SharedStore {
 
     StoreTarget target() {
         return target;
+    }
+
+    StoreCounters counters() {
+        return counters;
+    }
+
+    /** The store whatever its state, for the registry's bookkeeping at close. */
+    ConcurrentStore rawStore() {
+        return store;
     }
 
     /**
@@ -132,13 +144,15 @@ final class SharedStore {
         return --references;
     }
 
-    /** Syncs the store unless it is closed or failed (for the periodic sync). */
+    /** Syncs the store unless it is closed or failed (for the periodic sync); counts the sync. */
     void sync() throws IOException {
         if (closed || failure.get() != null || store.isClosed()) {
             return;
         }
         try {
+            long start = System.nanoTime();
             store.sync();
+            counters.synced(System.nanoTime() - start);
         } catch (StoreClosedException closing) {
             // closed between the check and the sync: nothing left to do
         }

@@ -14,7 +14,8 @@ import org.bobbob.store.support.ForwardingStorer;
 /**
  * The {@link StoreConnection} applications hold: a thin facade that checks the handle is open,
  * calls the shared store, and reports fatal errors to its managed connection before throwing
- * them. See {@link StoreConnection} for the guarantees.
+ * them; a call that returns normally is counted in the store's {@link StoreCounters} (for
+ * {@link StoreStatistics}). See {@link StoreConnection} for the guarantees.
  *
  * <p>Thread-safety: the owner is an atomic reference, because {@code close()} (the application,
  * any thread), {@code cleanup()} and {@code associateConnection()} (the server) race on it.
@@ -24,11 +25,19 @@ import org.bobbob.store.support.ForwardingStorer;
 final class StoreConnectionHandle extends ForwardingStorer implements StoreConnection {
     /** The managed connection this handle belongs to; null once closed or invalidated. */
     private final AtomicReference<StoreManagedConnection> owner;
+    /**
+     * What the adapter counts for the store: the calls below count after they return normally.
+     * Fixed at creation: the server moves a handle only between connections of one pool, which
+     * serve one store.
+     */
+    private final StoreCounters counters;
     /** Late handles opened through this handle and not yet closed. */
-    private final LateHandles late = new LateHandles(this);
+    private final LateHandles late;
 
     StoreConnectionHandle(StoreManagedConnection owner) {
         this.owner = new AtomicReference<>(owner);
+        this.counters = owner.counters();
+        this.late = new LateHandles(this, counters);
     }
 
     private StoreManagedConnection owner() throws StoreClosedException {
@@ -73,10 +82,55 @@ final class StoreConnectionHandle extends ForwardingStorer implements StoreConne
         if (owner().inTransaction()) {
             throw RarErrors.syncInTransaction();
         }
+        long start = System.nanoTime();
         call(s -> {
             s.sync();
             return null;
         });
+        counters.synced(System.nanoTime() - start);
+    }
+
+    @Override
+    public long newObj(int size) throws IOException {
+        long id = super.newObj(size);
+        counters.written(1, 0);
+        return id;
+    }
+
+    @Override
+    public void deleteObj(long id) throws IOException {
+        super.deleteObj(id);
+        counters.deletes.increment();
+    }
+
+    @Override
+    public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
+        super.writeBatchedObjs(ids, data, sizes);
+        long bytes = 0;
+        for (int size : sizes) {
+            bytes += size;
+        }
+        counters.written(ids.length, bytes);
+    }
+
+    @Override
+    public long writeNewObjFromBytes(byte[] data) throws IOException {
+        long id = super.writeNewObjFromBytes(data);
+        counters.written(1, data.length);
+        return id;
+    }
+
+    @Override
+    public byte[] readBytesFromObj(long id) throws IOException {
+        byte[] bytes = super.readBytesFromObj(id);
+        counters.read(bytes.length);
+        return bytes;
+    }
+
+    @Override
+    public void writeBytesToObj(long id, byte[] data) throws IOException {
+        super.writeBytesToObj(id, data);
+        counters.written(1, data.length);
     }
 
     @Override

@@ -197,6 +197,11 @@ final class StoreManagedConnection implements ManagedConnection {
         return x != null ? x.getStorer() : store;
     }
 
+    /** What the adapter counts for this connection's store. */
+    StoreCounters counters() {
+        return shared.counters();
+    }
+
     /** Whether a transaction (JTA or local) is associated with this connection now. */
     boolean inTransaction() {
         XAStoreConnection x = xa;

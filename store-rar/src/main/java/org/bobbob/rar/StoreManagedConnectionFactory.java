@@ -22,6 +22,8 @@ import javax.security.auth.Subject;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.spi.StoreUrl;
+import org.jboss.jca.core.spi.statistics.Statistics;
+import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
 
 /**
  * One connection definition: which store its connections use, and how to open it.
@@ -66,7 +68,10 @@ import org.bobbob.store.spi.StoreUrl;
  *       deleted or replaced is checked by the adapter's periodic sync, which marks such a store
  *       failed ({@link StoreRegistry#syncAll()}).
  *   <li>A JavaBean: {@code equals}/{@code hashCode} cover the five properties. Serializable; the
- *       adapter association and log writer are transient and nothing here refers to an open store.
+ *       adapter association, log writer and statistics are transient and nothing here refers to an
+ *       open store.
+ *   <li>{@link #getStatistics()}: IronJacamar's statistics SPI, the figures of this definition's
+ *       store ({@link StoreStatistics}).
  *   <li>Configure before use, then treat as read-only; after that it is safe from any thread.
  * </ul>
  */
@@ -76,7 +81,10 @@ import org.bobbob.store.spi.StoreUrl;
         connection = StoreConnection.class,
         connectionImpl = StoreConnectionHandle.class)
 public final class StoreManagedConnectionFactory
-        implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory {
+        implements ManagedConnectionFactory,
+                ResourceAdapterAssociation,
+                ValidatingManagedConnectionFactory,
+                Statistics {
     private static final long serialVersionUID = 1L;
     /** The kind {@code path} opens when {@code kind} is not set. */
     static final String DEFAULT_KIND = StoreTarget.MULTI;
@@ -103,6 +111,8 @@ public final class StoreManagedConnectionFactory
     private transient PrintWriter logWriter;
     /** The checked configuration, computed on first need; reset by every setter. */
     private transient volatile StoreTarget target;
+    /** {@link #getStatistics()}'s, made on first need. */
+    private transient volatile StoreStatistics statistics;
 
     /** The JavaBean constructor the server uses. */
     public StoreManagedConnectionFactory() {}
@@ -260,6 +270,39 @@ public final class StoreManagedConnectionFactory
         resourceAdapter = ours;
     }
 
+    /**
+     * The registry of the started adapter this factory is associated with.
+     *
+     * @throws ResourceException if it is not associated, or the adapter is not started
+     */
+    StoreRegistry registry() throws ResourceException {
+        if (!(resourceAdapter instanceof StoreResourceAdapter adapter)) {
+            throw RarErrors.notAssociated();
+        }
+        return adapter.registry();
+    }
+
+    // ---------------------------------------------------------------- Statistics (IronJacamar's SPI)
+
+    /**
+     * The statistics of this definition's store, one object per factory: WildFly shows them as
+     * the definition's {@code statistics=extended} (see {@link StoreStatistics} and docs/RAR.md).
+     */
+    @Override
+    public StatisticsPlugin getStatistics() {
+        StoreStatistics s = statistics;
+        if (s == null) {
+            synchronized (this) {
+                s = statistics;
+                if (s == null) {
+                    s = new StoreStatistics(this);
+                    statistics = s;
+                }
+            }
+        }
+        return s;
+    }
+
     // ---------------------------------------------------------------- ManagedConnectionFactory
 
     /** A connection factory whose connections come from the server's pool through {@code manager}. */
@@ -288,10 +331,7 @@ public final class StoreManagedConnectionFactory
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        if (!(resourceAdapter instanceof StoreResourceAdapter adapter)) {
-            throw RarErrors.notAssociated();
-        }
-        StoreRegistry registry = adapter.registry();
+        StoreRegistry registry = registry();
         return new StoreManagedConnection(registry, registry.acquire(target()));
     }
 

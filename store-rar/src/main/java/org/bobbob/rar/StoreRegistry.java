@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
@@ -40,6 +41,8 @@ final class StoreRegistry implements StoreRegistryMXBean {
     private final StoreOpener opener;
     /** Guarded by {@code this}. */
     private final Map<String, SharedStore> stores = new HashMap<>();
+    /** The counters of every key opened or asked about, kept while the adapter runs (see {@link StoreCounters}). */
+    private final Map<String, StoreCounters> counters = new ConcurrentHashMap<>();
     /** Guarded by {@code this}. */
     private boolean closed;
 
@@ -60,7 +63,7 @@ final class StoreRegistry implements StoreRegistryMXBean {
         }
         SharedStore shared = stores.get(target.key());
         if (shared == null) {
-            shared = new SharedStore(target, open(target));
+            shared = new SharedStore(target, open(target), counters(target.key()));
             stores.put(target.key(), shared);
         } else if (!shared.target().kind().equals(target.kind())) {
             throw RarErrors.kindConflict(target, shared.target().kind());
@@ -97,7 +100,34 @@ final class StoreRegistry implements StoreRegistryMXBean {
             return;
         }
         stores.remove(shared.target().key());
+        closeOne(shared);
+    }
+
+    /** Carries what {@code shared}'s store counted over to its key's counters, then closes it. */
+    private static void closeOne(SharedStore shared) throws IOException {
+        shared.counters().storeClosing(shared.rawStore());
         shared.close();
+    }
+
+    /** The counters of store key {@code key}, made on first need. */
+    StoreCounters counters(String key) {
+        return counters.computeIfAbsent(key, k -> new StoreCounters());
+    }
+
+    /** The store with key {@code key} if it is open and usable, else null (for statistics). */
+    ConcurrentStore openStore(String key) {
+        SharedStore shared;
+        synchronized (this) {
+            shared = stores.get(key);
+        }
+        if (shared == null) {
+            return null;
+        }
+        try {
+            return shared.store();
+        } catch (StoreException e) {
+            return null;
+        }
     }
 
     /**
@@ -134,7 +164,7 @@ final class StoreRegistry implements StoreRegistryMXBean {
         closed = true;
         for (SharedStore shared : stores.values()) {
             try {
-                shared.close();
+                closeOne(shared);
             } catch (IOException | RuntimeException e) {
                 LOG.log(
                         System.Logger.Level.ERROR,

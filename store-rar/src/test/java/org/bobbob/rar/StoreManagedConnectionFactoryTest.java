@@ -48,7 +48,11 @@ class StoreManagedConnectionFactoryTest {
                                 new StoreUrl("bobbob:x:y", "x", "y", Map.of(), 1, true, false)))
                 .withPrefabValues(
                         PrintWriter.class, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
-                .withIgnoredFields("resourceAdapter", "logWriter", "target")
+                .withPrefabValues(
+                        StoreStatistics.class,
+                        new StoreStatistics(new StoreManagedConnectionFactory()),
+                        new StoreStatistics(new StoreManagedConnectionFactory()))
+                .withIgnoredFields("resourceAdapter", "logWriter", "target", "statistics")
                 .verify();
     }
 

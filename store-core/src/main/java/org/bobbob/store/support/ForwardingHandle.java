@@ -20,8 +20,8 @@ import org.bobbob.store.StoreClosedException;
  *       Nobody else should use or close the delegate.
  *   <li><b>Calls</b> ({@code read}/{@code write}): refused with {@link StoreClosedException}
  *       ({@code BOB-201}) once the handle is closed; then {@link HandleHooks#beforeCall} runs, then
- *       the delegate's method. An {@link IOException} of the delegate is thrown as
- *       {@link HandleHooks#failed} returns it. {@link #id()} and {@link #size()} are the
+ *       the delegate's method, then, if it moved bytes, {@link HandleHooks#transferred}. An
+ *       {@link IOException} of the delegate is thrown as {@link HandleHooks#failed} returns it. {@link #id()} and {@link #size()} are the
  *       delegate's, read once.
  *   <li><b>{@link #close()}</b>: the first call closes the delegate, then runs
  *       {@link HandleHooks#closed} (also when the delegate's close failed), then throws the
@@ -88,11 +88,16 @@ public abstract sealed class ForwardingHandle<H extends Channel> implements Chan
             throw Errors.closed("handle of object " + id);
         }
         hooks.beforeCall(this);
+        int moved;
         try {
-            return transfer.apply(delegate, buffer);
+            moved = transfer.apply(delegate, buffer);
         } catch (IOException e) {
             throw hooks.failed(this, e);
         }
+        if (moved > 0) {
+            hooks.transferred(this, moved);
+        }
+        return moved;
     }
 
     /**

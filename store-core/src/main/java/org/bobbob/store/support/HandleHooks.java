@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * What a {@link ForwardingObjectReader} or {@link ForwardingObjectWriter} does besides forwarding:
- * a gate before each call, a say over each failure, and a release once the handle is closed. Every
+ * a gate before each call, a count of the bytes each call moved, a say over each failure, and a release once the handle is closed. Every
  * method has a default that does nothing, so an implementation overrides only what it needs.
  *
  * <p>One hooks object may serve many handles (each method is told which one); it must then be
@@ -17,6 +17,12 @@ public interface HandleHooks {
      * delegate is not called.
      */
     default void beforeCall(ForwardingHandle<?> handle) throws IOException {}
+
+    /**
+     * A read or write of {@code handle} moved {@code bytes} bytes (more than 0); runs right after
+     * the delegate returned, on the calling thread. For counting: keep it cheap. Must not throw.
+     */
+    default void transferred(ForwardingHandle<?> handle, int bytes) {}
 
     /**
      * A read, write or close of {@code handle}'s delegate failed with {@code failure}; returns

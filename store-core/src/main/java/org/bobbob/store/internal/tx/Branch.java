@@ -67,6 +67,11 @@ public final class Branch {
     volatile long deadline = Long.MAX_VALUE;
     /** Set once the branch is over (committed or rolled back). */
     volatile boolean ended;
+    /**
+     * {@code System.currentTimeMillis()} when the branch became in doubt: its prepare, or the open
+     * that found it prepared; 0 while it is not prepared. For {@code TransactionCounts}' age.
+     */
+    volatile long inDoubtSinceMillis;
 
     Branch(StoredXid xid) {
         this.xid = xid;

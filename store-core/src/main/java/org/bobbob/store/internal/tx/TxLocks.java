@@ -3,6 +3,7 @@ package org.bobbob.store.internal.tx;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.bobbob.store.ErrorCode;
 import org.bobbob.store.LockTimeoutException;
 import org.bobbob.store.StoreException;
@@ -34,6 +35,8 @@ public final class TxLocks {
     private final long timeoutNanos;
     /** Rolls back a branch past its transaction timeout (the manager's); called under the monitor. */
     private final java.util.function.Consumer<Branch> expire;
+    /** Calls that waited for a holder (each once), for {@code TransactionCounts#lockWaits}. */
+    private final LongAdder waits = new LongAdder();
 
     TxLocks(long timeoutMillis, java.util.function.Consumer<Branch> expire) {
         this.timeoutNanos = timeoutMillis * 1_000_000L;
@@ -148,9 +151,18 @@ public final class TxLocks {
         }
     }
 
-    /** The probe of a wait that begins now (the first one of a call), or the call's one. */
-    private static Events.LockWait waiting(Events.LockWait event) {
-        return event != null ? event : Events.lockWait();
+    /** The probe of a wait that begins now (the first one of a call, which is counted), or the call's one. */
+    private Events.LockWait waiting(Events.LockWait event) {
+        if (event != null) {
+            return event;
+        }
+        waits.increment();
+        return Events.lockWait();
+    }
+
+    /** Calls that had to wait for a holder since this table was made (the store's open). */
+    long waits() {
+        return waits.sum();
     }
 
     /** Records a wait for {@code holder} that happened ({@code org.bobbob.TxLockWait}); nothing if none did. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreTransaction;
 import org.bobbob.store.TransactionCounts;
@@ -45,13 +46,19 @@ public final class TxManager implements TransactionalStore {
     private final Map<StoredXid, Branch> byXid = new ConcurrentHashMap<>();
 
     private volatile boolean closed;
+    /** Branches committed (or ended read-only by a prepare) since the open. */
+    private final LongAdder committed = new LongAdder();
+    /** Branches rolled back since the open (by their owner, their manager or their timeout). */
+    private final LongAdder rolledBack = new LongAdder();
 
     /** The manager of {@code engine}'s store; adopts the prepared branches its last record named. */
     public TxManager(TxEngine engine) throws IOException {
         this.engine = engine;
         this.locks = new TxLocks(engine.lockTimeoutMillis(), this::expire);
+        long now = System.currentTimeMillis();
         for (Branch b : engine.branches()) {
             if (b.state == Branch.State.PREPARED && b.xid != null) {
+                b.inDoubtSinceMillis = now; // prepared by an earlier run: in doubt at least since now
                 locks.adopt(b);
                 byXid.put(b.xid, b);
             }
@@ -139,6 +146,8 @@ public final class TxManager implements TransactionalStore {
     public TransactionCounts transactionCounts() {
         int active = 0;
         int inDoubt = 0;
+        long now = System.currentTimeMillis();
+        long oldest = 0;
         try {
             for (Branch b : engine.branches()) {
                 if (b.ended) {
@@ -148,12 +157,19 @@ public final class TxManager implements TransactionalStore {
                     active++;
                 } else if (b.state == Branch.State.PREPARED) {
                     inDoubt++;
+                    long since = b.inDoubtSinceMillis;
+                    if (since != 0) {
+                        oldest = Math.max(oldest, now - since);
+                    }
                 }
             }
         } catch (IOException e) {
-            return new TransactionCounts(0, 0); // a closed store has none
+            active = 0; // a closed store has none under way
+            inDoubt = 0;
+            oldest = 0;
         }
-        return new TransactionCounts(active, inDoubt);
+        return new TransactionCounts(
+                active, inDoubt, Math.max(0, oldest), committed.sum(), rolledBack.sum(), locks.waits());
     }
 
     /** The prepared XA branches' Xids. */
@@ -221,6 +237,7 @@ public final class TxManager implements TransactionalStore {
             if (b.readOnly()) {
                 engine.change(new long[0], () -> engine.table().remove(b));
                 end(b);
+                committed.increment();
                 return;
             }
             long[] frees = Branch.toArray(b.deletes);
@@ -241,6 +258,7 @@ public final class TxManager implements TransactionalStore {
                     Branch.toArray(b.shadows.values()), () -> engine.table().remove(b));
         }
         end(b);
+        committed.increment();
     }
 
     /** Prepares {@code b}; false if it changed nothing (then it is over: XA_RDONLY). */
@@ -248,9 +266,13 @@ public final class TxManager implements TransactionalStore {
         if (b.readOnly()) {
             engine.change(new long[0], () -> engine.table().remove(b));
             end(b);
+            committed.increment();
             return false;
         }
-        long ticket = engine.change(new long[0], () -> b.state = Branch.State.PREPARED);
+        long ticket = engine.change(new long[0], () -> {
+            b.inDoubtSinceMillis = System.currentTimeMillis();
+            b.state = Branch.State.PREPARED;
+        });
         engine.durable(ticket);
         return true;
     }
@@ -260,6 +282,7 @@ public final class TxManager implements TransactionalStore {
         boolean wasPrepared = b.state == Branch.State.PREPARED;
         long ticket = engine.change(b.rollbackFrees(), () -> engine.table().remove(b));
         end(b);
+        rolledBack.increment();
         if (wasPrepared) {
             engine.durable(ticket);
         }
