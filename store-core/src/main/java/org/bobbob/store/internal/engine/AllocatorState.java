@@ -755,7 +755,9 @@ final class AllocatorState {
         out.reset().putVarLong(primeId);
         transactions.write(out);
         changes.writeTo(out);
-        boolean captured = capture(out, file, Math.min(CAPTURE_MAX, free / 2));
+        // Captured bytes that do not fit make this commit write a whole record: the journal is
+        // then full, and a whole record was due about now anyway.
+        boolean captured = capture(out, file, Math.min(CAPTURE_MAX, free));
         ByteBuffer bytes = Journal.entry(out);
         int length = bytes.remaining();
         if (length > free) {
