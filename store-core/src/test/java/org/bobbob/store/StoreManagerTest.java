@@ -118,6 +118,11 @@ class StoreManagerTest {
         }
         assertThrows(NullPointerException.class, () -> StoreManager.open((String) null));
         assertThrows(NullPointerException.class, () -> StoreManager.open((StoreUrl) null));
+        StoreException leak = assertThrows(
+                StoreException.class,
+                () -> StoreManager.open("bobbob:multi:/tmp/x?secretKey=hunter2&accessKey=AKIA1&cache=big"));
+        assertTrue(leak.getMessage().contains("secretKey=***&accessKey=***&cache=big"), leak.getMessage());
+        assertFalse(leak.getMessage().contains("hunter2") || leak.getMessage().contains("AKIA1"), leak.getMessage());
         assertThrows(NullPointerException.class, () -> StoreManager.parse(null));
     }
 

@@ -167,7 +167,20 @@ public final class Errors {
                 ErrorCode.UNSUPPORTED_CAPABILITY, storeName + " does not support " + capability.getName());
     }
 
+    /**
+     * BOB-501 naming {@code url} and {@code problem}, with the value of every key that looks like a
+     * credential ({@code secretKey}, {@code accessKey}, a password, a session token) shown as
+     * {@code ***}: URLs end up in logs, credentials must not.
+     */
     public static StoreException badUrl(String url, String problem) {
-        return new StoreException(ErrorCode.BAD_URL, "bad store URL '" + url + "': " + problem);
+        return new StoreException(ErrorCode.BAD_URL, "bad store URL '" + masked(url) + "': " + masked(problem));
+    }
+
+    private static final java.util.regex.Pattern CREDENTIAL = java.util.regex.Pattern.compile(
+            "(?i)([\\w.-]*(?:secret|password|accesskey|sessiontoken)[\\w.-]*=)[^&'\\s]*");
+
+    /** {@code text} with the value of every {@code key=value} whose key names a credential as {@code ***}. */
+    static String masked(String text) {
+        return text == null ? null : CREDENTIAL.matcher(text).replaceAll("$1***");
     }
 }
