@@ -808,8 +808,8 @@ final class AllocatorState {
         Location loc = new Location();
         long total = 0;
         int live = 0;
-        for (long id : ids) {
-            if (allocator.locate(id, loc)) {
+        for (int i = 0; i < ids.length && total <= budget; i++) {
+            if (allocator.locate(ids[i], loc)) {
                 total += loc.size;
                 live++;
             }

@@ -76,15 +76,13 @@ final class RecordLoader {
         if (header.end() < HeaderSlot.DATA_START || header.end() > ObjectIds.MAX_FILE_END) {
             throw Errors.corrupted(path, "the header names an allocator end of " + header.end());
         }
-        if (size < header.end()) {
-            if (header.lastEntryLength() == 0) {
-                throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
-            }
-            // The slot's last entry was forced with the slot, in one force, and so was the file's
-            // new length: a crash may have kept the slot and not the length. What lies past the
-            // old length belongs to that last commit only (the journal entry, if torn, is left out;
-            // its objects' bytes, if it holds, are written again from it).
-            file.writeFully(FileStore.ZEROS.duplicate().limit(1), header.end() - 1);
+        // A slot whose last entry was forced with it, in one force, may have reached the disk
+        // without the file's new length: what lies past the old length belongs to that last commit
+        // only (its entry, if torn, is left out; its objects' bytes, if it holds, are written
+        // again from it). The file is extended once the store has opened.
+        boolean shortByLastCommit = size < header.end() && header.lastEntryLength() > 0;
+        if (size < header.end() && !shortByLastCommit) {
+            throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
         }
         if (header.recordOffset() < HeaderSlot.DATA_START
                 || header.recordLength() < MetaRecord.FRAMING
@@ -103,6 +101,7 @@ final class RecordLoader {
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
             Journal.Entries journal = readJournal(file, header);
             List<MetaReader> entries = journal.entries();
+            List<ChangeLog.Captured> captured = List.of();
             state.openedJournal(
                     header.journalOffset(), header.journalCapacity(), journal.length(), journal.lastLength());
             if (!entries.isEmpty()) {
@@ -122,7 +121,7 @@ final class RecordLoader {
                 if (entries.isEmpty()) {
                     state.buildLater(new Unbuilt(in, header.version(), index, header.end()), index);
                 } else {
-                    rewrite(file, state, state.buildWithJournal(in, header.version(), index, header.end(), entries));
+                    captured = state.buildWithJournal(in, header.version(), index, header.end(), entries);
                 }
             } else {
                 state.buildNow(in, header.version(), header.end());
@@ -131,6 +130,10 @@ final class RecordLoader {
                 throw new MetadataException("prime object " + prime + " is not a live object");
             }
             state.openedPrime(prime);
+            if (shortByLastCommit) {
+                file.writeFully(FileStore.ZEROS.duplicate().limit(1), header.end() - 1);
+            }
+            rewrite(file, state, captured);
             if (size > header.end()) {
                 // Bytes past the end were written after the last sync and belong to nothing now.
                 // Cutting them keeps the rule that space taken from the end reads as zeros.
