@@ -77,6 +77,8 @@ class FlightRecorderEventsTest {
             assertTrue(commit.getBoolean("succeeded"));
             assertTrue(commit.getLong("recordBytes") > 0);
             assertFalse(commit.getBoolean("bothSlots"));
+            assertFalse(commit.getBoolean("journalEntry"), "a small store's record is written whole");
+            assertEquals(2, commit.getInt("forces"));
 
             try (StoreTransaction tx = s.unwrap(TransactionalStore.class).begin()) {
                 tx.writeBytesToObj(held, new byte[10]);
@@ -106,6 +108,30 @@ class FlightRecorderEventsTest {
             assertTrue(opened.getLong("fileBytes") > 0);
             assertTrue(opened.getLong("recordBytes") > 0);
             assertEquals(10, s.readBytesFromObj(held).length);
+        }
+    }
+
+    /** Once the record is large, a commit appends a journal entry with its object's bytes and forces once. */
+    @Test
+    void aCommitOfALargeStoreIsRecordedAsAJournalEntryWithOneForce() throws Exception {
+        try (Storer s = StoreManager.open("bobbob:basic:" + dir.resolve("large.bob"))) {
+            next("org.bobbob.StoreOpen");
+            for (int i = 0; i < 6000; i++) {
+                s.writeNewObjFromBytes(new byte[20]);
+            }
+            s.sync();
+            RecordedEvent whole;
+            do { // the store's first commit (at create) comes first
+                whole = next("org.bobbob.StoreCommit");
+                assertFalse(whole.getBoolean("journalEntry"));
+            } while (whole.getLong("recordBytes") < 32 << 10);
+            s.writeNewObjFromBytes(new byte[3000]);
+            s.sync();
+            RecordedEvent entry = next("org.bobbob.StoreCommit");
+            assertTrue(entry.getBoolean("journalEntry"));
+            assertEquals(1, entry.getInt("forces"));
+            assertTrue(entry.getLong("recordBytes") > 3000, "the entry carries the object's bytes");
+            assertTrue(entry.getLong("recordBytes") < whole.getLong("recordBytes"));
         }
     }
 }

@@ -407,7 +407,14 @@ final class CommitProtocol {
             throw e;
         } finally {
             shrinkTo = state.recorded(encoded, newLength, outcome); // step 4, or its undo
-            event.done(file.path(), newLength, bothSlots, outcome == AllocatorState.Outcome.DURABLE);
+            boolean oneForce = encoded.oneForce() && !bothSlots;
+            event.done(
+                    file.path(),
+                    newLength,
+                    encoded.entry(),
+                    bothSlots ? 3 : oneForce ? 1 : 2,
+                    bothSlots,
+                    outcome == AllocatorState.Outcome.DURABLE);
         }
         if (shrinkTo < end && (bothSlots || end - shrinkTo >= Math.max(SHRINK_MIN, end >>> 4))) {
             shrink(target, shrinkTo);

@@ -48,7 +48,7 @@ public final class Events {
 
     /** A commit under way. */
     public interface Commit {
-        void done(Path path, long recordBytes, boolean bothSlots, boolean succeeded);
+        void done(Path path, long recordBytes, boolean journalEntry, int forces, boolean bothSlots, boolean succeeded);
     }
 
     /** A wait for an object a transaction holds, under way. */
@@ -58,7 +58,7 @@ public final class Events {
     }
 
     private static final Open NO_OPEN = (path, kind, created, figures) -> {};
-    private static final Commit NO_COMMIT = (path, recordBytes, bothSlots, succeeded) -> {};
+    private static final Commit NO_COMMIT = (path, recordBytes, journalEntry, forces, bothSlots, succeeded) -> {};
     private static final LockWait NO_LOCK_WAIT = (objectId, holder, outcome) -> {};
 
     /** Starts timing an open ({@code org.bobbob.StoreOpen}). */
@@ -108,10 +108,12 @@ public final class Events {
         static Commit commit() {
             StoreCommitEvent e = new StoreCommitEvent();
             e.begin();
-            return (path, recordBytes, bothSlots, succeeded) -> {
+            return (path, recordBytes, journalEntry, forces, bothSlots, succeeded) -> {
                 if (e.shouldCommit()) {
                     e.path = path.toString();
                     e.recordBytes = recordBytes;
+                    e.journalEntry = journalEntry;
+                    e.forces = forces;
                     e.bothSlots = bothSlots;
                     e.succeeded = succeeded;
                     e.commit();

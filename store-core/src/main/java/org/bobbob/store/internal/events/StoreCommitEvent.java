@@ -13,14 +13,24 @@ import jdk.jfr.Name;
 @Name("org.bobbob.StoreCommit")
 @Label("Store Commit")
 @Category("bobbob")
-@Description("A durable commit of a store's state (sync, transaction commit, close): record written and forced")
+@Description("A durable commit of a store's state (sync, transaction commit, close): a journal entry or a whole record"
+        + " written and forced")
 public final class StoreCommitEvent extends jdk.jfr.Event {
     @Label("Path")
     public String path;
 
     @Label("Record Size")
+    @Description("Bytes written for the state: the journal entry's or the whole record's")
     @DataAmount
     public long recordBytes;
+
+    @Label("Journal Entry")
+    @Description("The commit appended an entry of its changes to the journal; else it wrote a whole record")
+    public boolean journalEntry;
+
+    @Label("Forces")
+    @Description("How many times the commit forced the file: 1 for an entry that carries its objects' bytes")
+    public int forces;
 
     @Label("Both Header Slots")
     @Description("Written at close and when the file's free tail is cut; else one slot")
