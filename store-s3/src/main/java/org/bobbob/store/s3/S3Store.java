@@ -6,12 +6,10 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.bobbob.store.ObjectInfo;
 import org.bobbob.store.ObjectInfoProvider;
@@ -19,6 +17,7 @@ import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
+import org.bobbob.store.support.BatchArguments;
 import org.bobbob.store.support.Errors;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -220,26 +219,7 @@ final class S3Store implements Storer, ObjectInfoProvider {
      */
     @Override
     public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
-        Objects.requireNonNull(ids, "ids");
-        Objects.requireNonNull(data, "data");
-        Objects.requireNonNull(sizes, "sizes");
-        if (ids.length != sizes.length) {
-            throw new IllegalArgumentException(ids.length + " ids but " + sizes.length + " sizes");
-        }
-        Set<Long> seen = new HashSet<>();
-        long total = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (!seen.add(ids[i])) {
-                throw new IllegalArgumentException("id " + ids[i] + " appears twice");
-            }
-            if (sizes[i] < 0) {
-                throw new IllegalArgumentException("sizes[" + i + "] = " + sizes[i] + " is negative");
-            }
-            total += sizes[i];
-        }
-        if (total != data.length) {
-            throw new IllegalArgumentException("sizes sum to " + total + ", data holds " + data.length);
-        }
+        BatchArguments.check(ids, data, sizes);
         ObjectWriter[] writers = new ObjectWriter[ids.length];
         try {
             for (int i = 0; i < ids.length; i++) {

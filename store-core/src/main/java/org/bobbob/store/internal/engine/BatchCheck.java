@@ -1,9 +1,8 @@
 package org.bobbob.store.internal.engine;
 
-import java.util.Arrays;
-import java.util.Objects;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.internal.alloc.Location;
+import org.bobbob.store.support.BatchArguments;
 import org.bobbob.store.support.Errors;
 
 /**
@@ -13,34 +12,9 @@ import org.bobbob.store.support.Errors;
 final class BatchCheck {
     private BatchCheck() {}
 
-    /**
-     * Checks the arguments alone: no nulls, equal lengths, no repeated id, sizes non-negative and
-     * summing to {@code data.length}. Returns an array for the objects' locations.
-     */
+    /** {@link BatchArguments#check}, then an array for the objects' locations. */
     static Location[] validate(long[] ids, byte[] data, int[] sizes) {
-        Objects.requireNonNull(ids, "ids");
-        Objects.requireNonNull(data, "data");
-        Objects.requireNonNull(sizes, "sizes");
-        if (ids.length != sizes.length) {
-            throw new IllegalArgumentException("ids has " + ids.length + " entries but sizes has " + sizes.length);
-        }
-        long sum = 0;
-        for (int s : sizes) {
-            if (s < 0) {
-                throw new IllegalArgumentException("sizes must be >= 0, got " + s);
-            }
-            sum += s;
-        }
-        if (sum != data.length) {
-            throw new IllegalArgumentException("sizes sum to " + sum + " but data has " + data.length + " bytes");
-        }
-        long[] sorted = ids.clone();
-        Arrays.sort(sorted);
-        for (int i = 1; i < sorted.length; i++) {
-            if (sorted[i] == sorted[i - 1]) {
-                throw new IllegalArgumentException("id " + sorted[i] + " appears twice");
-            }
-        }
+        BatchArguments.check(ids, data, sizes);
         return new Location[ids.length];
     }
 

@@ -3,11 +3,9 @@ package org.bobbob.store.internal.tx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.bobbob.store.ObjectInfo;
 import org.bobbob.store.ObjectInfoProvider;
 import org.bobbob.store.ObjectReader;
@@ -15,6 +13,7 @@ import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreTransaction;
 import org.bobbob.store.Storer;
+import org.bobbob.store.support.BatchArguments;
 import org.bobbob.store.support.Errors;
 
 /**
@@ -215,26 +214,7 @@ final class Txn implements StoreTransaction, ObjectInfoProvider {
 
     @Override
     public void writeBatchedObjs(long[] ids, byte[] data, int[] sizes) throws IOException {
-        Objects.requireNonNull(ids, "ids");
-        Objects.requireNonNull(data, "data");
-        Objects.requireNonNull(sizes, "sizes");
-        if (ids.length != sizes.length) {
-            throw new IllegalArgumentException(ids.length + " ids but " + sizes.length + " sizes");
-        }
-        long total = 0;
-        Set<Long> seen = new HashSet<>();
-        for (int i = 0; i < ids.length; i++) {
-            if (sizes[i] < 0) {
-                throw new IllegalArgumentException("size " + sizes[i] + " of object " + ids[i] + " is negative");
-            }
-            if (!seen.add(ids[i])) {
-                throw new IllegalArgumentException("object " + ids[i] + " appears twice");
-            }
-            total += sizes[i];
-        }
-        if (total != data.length) {
-            throw new IllegalArgumentException("sizes sum to " + total + ", data has " + data.length + " bytes");
-        }
+        BatchArguments.check(ids, data, sizes);
         checkActive();
         for (int i = 0; i < ids.length; i++) { // every id and size first: a bad one changes nothing
             long own = own(ids[i]);
