@@ -156,6 +156,7 @@ final class AllocatorState {
         recordLength = length;
         recordSpace = RecordLoader.recordExtent(length);
         generation.resumeAfter(generationClaim);
+        changes.keep(length >= JOURNAL_FROM);
     }
 
     /**
@@ -686,13 +687,15 @@ final class AllocatorState {
                     return e;
                 }
             }
-            changes.clear(); // the whole record holds them
             whole.reset().putVarLong(primeId);
             transactions.write(whole);
             RecordIndex.Builder index = new RecordIndex.Builder();
             allocator.write(whole, index);
             index.writeTo(whole, allocator.liveObjects(), allocator.liveBytes());
             ByteBuffer record = whole.toRecord();
+            // The whole record holds every change so far; a log is kept only for a record that
+            // later commits extend by journal entries.
+            changes.keep(record.remaining() >= JOURNAL_FROM);
             long need = RecordLoader.recordExtent(record.remaining());
             long offset;
             long held;
@@ -945,16 +948,6 @@ final class AllocatorState {
         recordOffset = e.offset();
         recordLength = length;
         recordSpace = e.space();
-    }
-
-    /** Bytes of journal entries after the current record (0: the record alone holds the state). */
-    int journalLength() {
-        long stamp = meta.readLock();
-        try {
-            return journalLength;
-        } finally {
-            meta.unlockRead(stamp);
-        }
     }
 
     /**

@@ -30,6 +30,11 @@ import org.bobbob.store.internal.format.MetadataException;
  * bytes, in one force, since a crash that tore the objects' own bytes finds them here.
  * {@link #replay} applies an entry's changes to an allocator built from the record before it.
  *
+ * <h2>Kept only where a journal is</h2>
+ * A store whose record is written whole by every commit (shorter than
+ * {@link AllocatorState#JOURNAL_FROM}) needs no log: {@link #keep} turns it off, and then a change
+ * costs one volatile read.
+ *
  * <h2>Bounds</h2>
  * At most {@value #MAX_CHANGES} changes are kept; past that the log only notes that it is
  * incomplete, and the next commit writes a whole record (which needs no log). Four {@code long}s
@@ -56,23 +61,41 @@ final class ChangeLog {
 
     private int count;
     private boolean complete = true;
+    /** Whether changes are logged at all (see {@link #keep}); read without the monitor. */
+    private volatile boolean kept = true;
+
+    /**
+     * Turns the log on or off, emptied. The store calls it where no change can run meanwhile (at
+     * open, and under its metadata lock when it encodes a whole record, which holds every change
+     * so far), so a log that is on holds every change since.
+     */
+    synchronized void keep(boolean on) {
+        kept = on;
+        clear();
+    }
 
     /** An object was allocated: {@code id}, {@code size} bytes at {@code offset}, checksum {@code crc}. */
-    synchronized void allocated(long id, int size, int crc, long offset) {
-        append(ALLOCATED, id, (long) size << 32 | (crc & 0xFFFFFFFFL), offset);
+    void allocated(long id, int size, int crc, long offset) {
+        if (kept) {
+            append(ALLOCATED, id, (long) size << 32 | (crc & 0xFFFFFFFFL), offset);
+        }
     }
 
     /** A live object was freed. */
-    synchronized void freed(long id) {
-        append(FREED, id, 0, 0);
+    void freed(long id) {
+        if (kept) {
+            append(FREED, id, 0, 0);
+        }
     }
 
     /** A live object's checksum became {@code crc}. */
-    synchronized void checksum(long id, int crc) {
-        append(CHECKSUM, id, crc & 0xFFFFFFFFL, 0);
+    void checksum(long id, int crc) {
+        if (kept) {
+            append(CHECKSUM, id, crc & 0xFFFFFFFFL, 0);
+        }
     }
 
-    private void append(int kind, long id, long value, long offset) {
+    private synchronized void append(int kind, long id, long value, long offset) {
         if (!complete) {
             return;
         }
@@ -91,9 +114,9 @@ final class ChangeLog {
         count++;
     }
 
-    /** Whether every change since the last {@link #clear} is in the log. */
+    /** Whether the log is on and holds every change since the last {@link #clear}. */
     synchronized boolean complete() {
-        return complete;
+        return kept && complete;
     }
 
     /** Appends the changes in entry form. */

@@ -375,6 +375,7 @@ final class CommitProtocol {
                 encoded.journalCapacity(),
                 encoded.journalLength(),
                 encoded.lastEntryLength());
+        boolean oneForce = encoded.oneForce() && !bothSlots;
         AllocatorState.Outcome outcome = AllocatorState.Outcome.UNNAMED;
         long shrinkTo = Long.MAX_VALUE;
         Events.Commit event = Events.commit();
@@ -383,7 +384,7 @@ final class CommitProtocol {
             if (file.size() < end) {
                 file.writeFully(FileStore.ZEROS.duplicate().limit(1), end - 1);
             }
-            if (!encoded.oneForce() || bothSlots) {
+            if (!oneForce) {
                 file.force();
             }
             // An entry that carries its objects' bytes is forced with them and with its slot, in
@@ -407,7 +408,6 @@ final class CommitProtocol {
             throw e;
         } finally {
             shrinkTo = state.recorded(encoded, newLength, outcome); // step 4, or its undo
-            boolean oneForce = encoded.oneForce() && !bothSlots;
             event.done(
                     file.path(),
                     newLength,

@@ -85,7 +85,7 @@ public final class Journal {
         return new Entries(entries, length, lastLength);
     }
 
-    /** Bytes of the entry whose payload {@code r} reads (its framing included). */
+    /** Bytes of the last of {@code entries} (its framing included). */
     private static int lastOf(List<MetaReader> entries) {
         return entries.get(entries.size() - 1).payloadLength() + MetaRecord.FRAMING;
     }
