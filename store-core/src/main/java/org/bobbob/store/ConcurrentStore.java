@@ -85,6 +85,14 @@ public interface ConcurrentStore extends Storer {
     /** Objects with a lock holder or waiter right now. */
     int lockedObjects();
 
+    /**
+     * Calls that had to wait for an object another call held (a reader for a writer, a writer for
+     * readers or a writer), since the store was wrapped; each wait counts once, however long. Waits
+     * for objects a transaction holds are {@code TransactionCounts.lockWaits()}. Cheap (a striped
+     * counter, summed here).
+     */
+    long objectLockWaits();
+
     /** Whether {@link #close()} has been called (new calls are refused from that moment). */
     boolean isClosed();
 

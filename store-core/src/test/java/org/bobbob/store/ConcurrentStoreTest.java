@@ -582,4 +582,31 @@ class ConcurrentStoreTest {
             Thread.yield();
         }
     }
+
+    @Test
+    void aReaderThatWaitsForAnOpenWriterIsCountedOnceAndReadsWhatItWrote() throws Exception {
+        try (ConcurrentStore s = MultiStore.createConcurrent(dir.resolve("waits.bob"), 0)) {
+            long id = s.writeNewObjFromBytes(new byte[64]);
+            s.readBytesFromObj(id); // nobody holds it: no wait
+            assertEquals(0, s.objectLockWaits());
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<byte[]> read;
+                try (ObjectWriter w = s.writeToObj(id)) { // holds the object's lock until closed
+                    w.asOutputStream().write(TestBytes.of(3, 64));
+                    read = pool.submit(() -> s.readBytesFromObj(id));
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (s.objectLockWaits() == 0 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait(); // the reader counts its wait before it blocks
+                    }
+                    assertEquals(1, s.objectLockWaits());
+                    assertFalse(read.isDone(), "the reader waits for the writer");
+                }
+                assertArrayEquals(TestBytes.of(3, 64), read.get(30, TimeUnit.SECONDS));
+                assertEquals(1, s.objectLockWaits());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }

@@ -117,10 +117,11 @@ final class StoreCounters {
             return out;
         }
         out[DISK_TOKEN_WAITS] = store.diskTokens().waits();
+        out[LOCK_WAITS] = store.objectLockWaits();
         try {
             if (store.isWrapperFor(TransactionalStore.class)) {
                 TransactionCounts tx = store.unwrap(TransactionalStore.class).transactionCounts();
-                out[LOCK_WAITS] = tx.lockWaits();
+                out[LOCK_WAITS] += tx.lockWaits();
                 out[COMMITTED] = tx.committed();
                 out[ROLLED_BACK] = tx.rolledBack();
             }

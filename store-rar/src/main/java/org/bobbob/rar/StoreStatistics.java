@@ -71,7 +71,7 @@ final class StoreStatistics implements StatisticsPlugin {
         m.put("SyncTime", "Milliseconds spent in those syncs, in total");
         m.put("OpenLateHandles", "ObjectReaders and ObjectWriters open now through the adapter's connections");
         m.put("DiskTokenWaits", "Late handles and calls that had to wait for a disk token");
-        m.put("LockWaits", "Calls that had to wait for an object a transaction held");
+        m.put("LockWaits", "Calls that had to wait for an object another call or a transaction held");
         m.put("TransactionsActive", "Transactions and XA branches under way now");
         m.put("TransactionsInDoubt", "XA branches prepared and not yet committed or rolled back");
         m.put("OldestInDoubtTime", "Milliseconds the oldest in-doubt branch has been in doubt (0: none)");

@@ -3,6 +3,7 @@ package org.bobbob.store.internal.engine;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.LongConsumer;
 
@@ -46,6 +47,8 @@ final class ObjectLocks {
     }
 
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
+    /** Lock calls that could not take the lock at once. Striped: no shared cache line. */
+    private final LongAdder waits = new LongAdder();
     /** Receives the id of an object deleted while held, once its last holder has let go. */
     private final LongConsumer reclaim;
 
@@ -125,7 +128,11 @@ final class ObjectLocks {
     private Held lock(long id, boolean write) throws InterruptedIOException {
         Entry e = ref(id);
         try {
-            long stamp = write ? e.lock.writeLockInterruptibly() : e.lock.readLockInterruptibly();
+            long stamp = write ? e.lock.tryWriteLock() : e.lock.tryReadLock();
+            if (stamp == 0) {
+                waits.increment();
+                stamp = write ? e.lock.writeLockInterruptibly() : e.lock.readLockInterruptibly();
+            }
             return new Held(id, e, stamp, write);
         } catch (InterruptedException ie) {
             unref(id, e);
@@ -141,6 +148,11 @@ final class ObjectLocks {
     void unlock(Held held) {
         held.entry.lock.unlock(held.stamp);
         unref(held.id, held.entry);
+    }
+
+    /** Lock calls that had to wait, since these locks were made. */
+    long waits() {
+        return waits.sum();
     }
 
     /** Objects with a holder or a waiter right now (the table's size). */
