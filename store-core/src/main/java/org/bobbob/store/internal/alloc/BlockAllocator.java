@@ -393,6 +393,36 @@ public final class BlockAllocator {
         return (slots + 63) >>> 6;
     }
 
+    /** Every live slot, block by block in number order, slots in order: see {@link ObjectAllocator#forEachLive}. */
+    public void forEachLive(ObjectAllocator.LiveObjectConsumer action) {
+        for (Block b : blocks) {
+            if (b == null || b.liveCount == 0) {
+                continue;
+            }
+            for (int w = 0; w < b.live.length; w++) {
+                for (long bits = b.live[w]; bits != 0; bits &= bits - 1) {
+                    int slot = (w << 6) + Long.numberOfTrailingZeros(bits);
+                    action.accept(
+                            ObjectIds.slotId(b.number, slot, b.checkOf(slot)),
+                            b.offset + (long) slot * b.slotSize,
+                            b.lengths[slot],
+                            b.crcs[slot]);
+                }
+            }
+        }
+    }
+
+    /** See {@link ObjectAllocator#freeSlotsByClass}. */
+    public long[] freeSlotsByClass() {
+        long[] free = new long[SizeClasses.count()];
+        for (Block b : blocks) {
+            if (b != null) {
+                free[b.sizeClass] += b.slots - b.liveCount;
+            }
+        }
+        return free;
+    }
+
     public void write(MetaWriter out, RecordIndex.Builder index) {
         int count = 0;
         for (Block b : blocks) {

@@ -173,6 +173,12 @@ public final class ExtentAllocator implements ObjectAllocator {
         });
     }
 
+    @Override
+    public void forEachLive(LiveObjectConsumer action) {
+        objects.forEach(
+                (offset, check, size, crc) -> action.accept(ObjectIds.extentId(offset, check), offset, size, crc));
+    }
+
     /**
      * Reads what {@link #write} wrote in format {@code version} (checks and crcs from format 3 on), checking
      * that objects lie in order below {@code end}, and adds each object's extent to {@code used}.

@@ -126,6 +126,11 @@ public final class FileSpace {
         return freeBytes;
     }
 
+    /** Calls {@code action} with every hole's offset and length, in offset order. */
+    public void forEachHole(SortedLongLongMap.EntryConsumer action) {
+        byOffset.forEach(action);
+    }
+
     public int holes() {
         return byOffset.size();
     }

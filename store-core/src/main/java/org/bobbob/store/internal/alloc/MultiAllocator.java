@@ -110,6 +110,17 @@ public final class MultiAllocator implements ObjectAllocator {
     }
 
     @Override
+    public void forEachLive(LiveObjectConsumer action) {
+        extents.forEachLive(action);
+        blocks.forEachLive(action);
+    }
+
+    @Override
+    public long[] freeSlotsByClass() {
+        return blocks.freeSlotsByClass();
+    }
+
+    @Override
     public void replayed(ExtentList used) {
         extents.replayed(used);
         blocks.replayed(used);

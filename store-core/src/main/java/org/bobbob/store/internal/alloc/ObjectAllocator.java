@@ -76,6 +76,26 @@ public interface ObjectAllocator extends ObjectLocator {
      */
     void replayed(ExtentList used);
 
+    /**
+     * Calls {@code action} for every live object (extents in offset order, then slots block by
+     * block), under the caller's metadata lock.
+     */
+    void forEachLive(LiveObjectConsumer action);
+
+    /** What {@link #forEachLive} calls. */
+    @FunctionalInterface
+    interface LiveObjectConsumer {
+        void accept(long id, long offset, int size, int crc);
+    }
+
+    /**
+     * Free slots (not live, parked ones included) in blocks that exist, per size class
+     * ({@link SizeClasses}); empty for an allocator without blocks.
+     */
+    default long[] freeSlotsByClass() {
+        return new long[0];
+    }
+
     /** Number of live objects. */
     long liveObjects();
 

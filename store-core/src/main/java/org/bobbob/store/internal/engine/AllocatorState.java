@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -611,6 +612,64 @@ final class AllocatorState {
         } finally {
             meta.unlockWrite(stamp);
         }
+    }
+
+    /**
+     * Runs {@code look} on the built allocator state, the free space and the transaction table,
+     * under the shared lock (building first, under the exclusive lock, on a lazily opened store).
+     * {@code look} must not change them.
+     *
+     * @throws StoreCorruptedException if the record turns out to be corrupted
+     */
+    <T> T inspect(Inspection<T> look) throws StoreCorruptedException {
+        long stamp = meta.readLock();
+        try {
+            if (allocator != null) {
+                return look.apply(allocator, space, transactions);
+            }
+        } finally {
+            meta.unlockRead(stamp);
+        }
+        stamp = meta.writeLock();
+        try {
+            return look.apply(allocator(), space, transactions);
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    /** What {@link #inspect} runs. */
+    @FunctionalInterface
+    interface Inspection<T> {
+        T apply(ObjectAllocator allocator, FileSpace space, TxTable transactions);
+    }
+
+    /**
+     * The ids of the live objects but those only a transaction sees (its new objects and
+     * shadows), ascending.
+     */
+    long[] listedIds() throws StoreCorruptedException {
+        return inspect((a, space, tx) -> {
+            long[] ids = new long[(int) a.liveObjects()];
+            int[] n = {0};
+            a.forEachLive((id, offset, size, crc) -> ids[n[0]++] = id);
+            Arrays.sort(ids);
+            int kept = ids.length;
+            for (Branch b : tx.branches()) {
+                for (long hidden : b.hiddenObjects()) {
+                    int at = Arrays.binarySearch(ids, 0, ids.length, hidden);
+                    if (at >= 0 && ids[at] != Long.MIN_VALUE) {
+                        ids[at] = Long.MIN_VALUE; // ids are never negative: a mark that sorts first
+                        kept--;
+                    }
+                }
+            }
+            if (kept == ids.length) {
+                return ids;
+            }
+            Arrays.sort(ids);
+            return Arrays.copyOfRange(ids, ids.length - kept, ids.length);
+        });
     }
 
     private StoreStats statsOf(ObjectAllocator a, long syncs) {

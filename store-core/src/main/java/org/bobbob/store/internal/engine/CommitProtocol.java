@@ -310,6 +310,43 @@ final class CommitProtocol {
         }
     }
 
+    /** Work done under the sync lock by {@link #whileNoCommit} and {@link #atSyncPoint}. */
+    @FunctionalInterface
+    interface LockedAction<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code action} under the sync lock, the store open: no commit runs meanwhile. */
+    <T> T whileNoCommit(LockedAction<T> action) throws IOException {
+        syncLock.lock();
+        try {
+            checkOpen();
+            return action.run();
+        } finally {
+            unlockSync();
+        }
+    }
+
+    /**
+     * Commits, writes out and forces everything written so far, then runs {@code action} still
+     * under the sync lock: at a sync point, with the file holding exactly the committed state.
+     */
+    <T> T atSyncPoint(LockedAction<T> action) throws IOException {
+        syncLock.lock();
+        try {
+            checkOpen();
+            commit();
+            try {
+                file.force(); // writes gathered since need not have made the commit dirty
+            } catch (IOException e) {
+                throw translate(e);
+            }
+            return action.run();
+        } finally {
+            unlockSync();
+        }
+    }
+
     /** The first commit of a new store: nothing else can hold the store yet. */
     void commitNew() throws IOException {
         dirty = true;

@@ -2,8 +2,14 @@ package org.bobbob.store.internal.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,8 +18,11 @@ import java.util.concurrent.locks.StampedLock;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import org.bobbob.store.AllocatedRun;
+import org.bobbob.store.Backup;
+import org.bobbob.store.BackupReport;
 import org.bobbob.store.ObjectInfo;
 import org.bobbob.store.ObjectInfoProvider;
+import org.bobbob.store.ObjectLister;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.RunAllocator;
@@ -22,8 +31,10 @@ import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreStats;
+import org.bobbob.store.StoreVerifier;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TransactionalStore;
+import org.bobbob.store.VerifyReport;
 import org.bobbob.store.internal.alloc.ExtentAllocator;
 import org.bobbob.store.internal.alloc.Location;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
@@ -31,6 +42,7 @@ import org.bobbob.store.internal.alloc.RecordIndex;
 import org.bobbob.store.internal.events.Events;
 import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.io.BackupTap;
 import org.bobbob.store.internal.io.StoreFile;
 import org.bobbob.store.internal.tx.Branch;
 import org.bobbob.store.internal.tx.TxManager;
@@ -105,7 +117,15 @@ import org.bobbob.store.support.Failures;
  * generation durable.
  */
 final class FileStore
-        implements Storer, ObjectInfoProvider, StatisticsProvider, SelfGuardedWrites, KeptDeletes, TransactionalEngine {
+        implements Storer,
+                ObjectInfoProvider,
+                StatisticsProvider,
+                ObjectLister,
+                StoreVerifier,
+                Backup,
+                SelfGuardedWrites,
+                KeptDeletes,
+                TransactionalEngine {
     private static final int ZERO_CHUNK = 64 * 1024;
     /** The longest {@code byte[]} every JVM allocates (HotSpot's limit is a few bytes higher). */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -130,6 +150,12 @@ final class FileStore
 
     /** How long a transaction waits for an object another one holds. */
     private final long lockTimeoutMillis;
+    /** Where an online backup copies the file from; null: none ({@link #isWrapperFor}). */
+    private final BackupTap tap;
+    /** One backup at a time. */
+    private final ReentrantLock backupLock = new ReentrantLock();
+    /** How long a backup waits for the calls in progress when it takes its sync point. */
+    private static final Duration BACKUP_DRAIN_WAIT = Duration.ofSeconds(30);
     /** The store's transactions, made on first use ({@link #transactions}); guarded by {@code this}. */
     private TxManager transactions;
 
@@ -139,7 +165,23 @@ final class FileStore
 
     FileStore(StoreFile file, AllocatorFactory factory, OpenMode mode, boolean verifyChecksums, long lockTimeoutMillis)
             throws IOException {
+        this(file, null, factory, mode, verifyChecksums, lockTimeoutMillis);
+    }
+
+    /**
+     * A store on {@code file}; {@code tap} (or null: no {@link Backup}) is the {@link BackupTap}
+     * below {@code file}'s write-combining layer, through which every write reaches the file.
+     */
+    FileStore(
+            StoreFile file,
+            BackupTap tap,
+            AllocatorFactory factory,
+            OpenMode mode,
+            boolean verifyChecksums,
+            long lockTimeoutMillis)
+            throws IOException {
         this.file = file;
+        this.tap = tap;
         this.verifyChecksums = verifyChecksums;
         this.lockTimeoutMillis = lockTimeoutMillis;
         this.path = file.path();
@@ -158,7 +200,9 @@ final class FileStore
             } else if (mode == OpenMode.CREATE) {
                 throw Errors.exists(path);
             } else {
-                commits.opened(RecordLoader.load(file, factory, state, size));
+                RecordLoader.Loaded loaded = RecordLoader.load(file, factory, state, size);
+                RecordLoader.settle(file, state, loaded);
+                commits.opened(loaded.header());
                 if (!state.transactions().isEmpty()) {
                     // Before open returns: roll back what did not commit, finish what did.
                     TxManager.recoverAtOpen(new EngineTx(this, this, null));
@@ -521,6 +565,175 @@ final class FileStore
         return state.stats(commits.syncs());
     }
 
+    // ---------------------------------------------------------------- operating: list, verify, back up
+
+    @Override
+    public long[] objectIds() throws IOException {
+        enter();
+        try {
+            return state.listedIds();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public VerifyReport verify(boolean readAll) throws IOException {
+        return verify(readAll, ObjectGuard.NONE);
+    }
+
+    /**
+     * Guards the read of one object during {@link #verify(boolean, ObjectGuard)}: {@link LockingStore}
+     * holds the object's read lock around it, so that no writer changes it while it is read.
+     */
+    interface ObjectGuard {
+        ObjectGuard NONE = (id, check) -> check.run();
+
+        /** Runs {@code check} for {@code id}; returns its answer, or -1 when {@code id} is not visible. */
+        long guarded(long id, CommitProtocol.LockedAction<Long> check) throws IOException;
+    }
+
+    /**
+     * {@link StoreVerifier#verify}: the metadata as the file holds it, checked under the sync lock
+     * ({@link FileCheck}); then, with {@code readAll}, every object listed now, read through the
+     * combining layer (so what it holds counts) under {@code guard}, against its current checksum.
+     */
+    VerifyReport verify(boolean readAll, ObjectGuard guard) throws IOException {
+        enter();
+        try {
+            FileReport onFile = commits.whileNoCommit(() -> FileCheck.check(file, false, true, done -> {}));
+            VerifyReport checked = onFile.verify();
+            if (!readAll || !checked.ok()) {
+                return checked;
+            }
+            List<VerifyReport.Problem> problems = new ArrayList<>();
+            long[] ids = state.listedIds();
+            long objectsRead = 0;
+            long bytesRead = 0;
+            ByteBuffer buffer = ByteBuffer.allocate(VERIFY_CHUNK);
+            for (long id : ids) {
+                long size = guard.guarded(id, () -> checkObject(id, buffer, problems));
+                if (size >= 0) {
+                    objectsRead++;
+                    bytesRead += size;
+                }
+            }
+            return new VerifyReport(problems, checked.notes(), checked.objects(), objectsRead, bytesRead);
+        } finally {
+            exit();
+        }
+    }
+
+    private static final int VERIFY_CHUNK = 1 << 20;
+
+    /**
+     * Reads object {@code id} and compares its bytes with its current checksum, adding a problem if
+     * they differ; its size, or -1 if it is gone (deleted since it was listed).
+     */
+    private long checkObject(long id, ByteBuffer buffer, List<VerifyReport.Problem> problems) throws IOException {
+        Location loc = new Location();
+        if (!state.lookup(id, loc)) {
+            return -1;
+        }
+        CRC32C crc = new CRC32C();
+        try {
+            for (long done = 0; done < loc.size; ) {
+                int len = (int) Math.min(buffer.capacity(), loc.size - done);
+                buffer.clear().limit(len);
+                file.readFullyZeroPadded(buffer, loc.offset + done);
+                crc.update(buffer.flip());
+                done += len;
+            }
+        } catch (IOException e) {
+            throw commits.translate(e);
+        }
+        int actual = Crc32c.sealed((int) crc.getValue(), loc.size);
+        if (loc.crc != 0 && actual != loc.crc) {
+            problems.add(FileCheck.problem(Errors.checksumMismatch(this, id, loc.crc, actual), id));
+        }
+        return loc.size;
+    }
+
+    /**
+     * {@link Backup#backupTo}: syncs (so the sync point has little to write), holds new calls and
+     * waits for those in progress ({@link CloseGate#pause}), then at a sync point
+     * ({@link CommitProtocol#atSyncPoint}) starts the {@link BackupTap}'s copy of the file as it is;
+     * lets calls go on, and copies the rest while they run.
+     */
+    @Override
+    public BackupReport backupTo(Path target) throws IOException {
+        Objects.requireNonNull(target, "target");
+        if (tap == null) {
+            throw Errors.unsupported(name() + " on this file", Backup.class);
+        }
+        long began = System.nanoTime();
+        Events.BackupCopy event = Events.backup();
+        enter();
+        backupLock.lock();
+        FileChannel out = null;
+        boolean done = false;
+        try {
+            out = createBackupFile(target);
+            sync();
+            long pauseStart = System.nanoTime();
+            long[] objectsAndLength = new long[2];
+            FileChannel copy = out;
+            try {
+                if (!calls.pause(1, BACKUP_DRAIN_WAIT)) {
+                    throw Errors.ioFailed(
+                            path,
+                            new IOException("calls in progress did not finish within " + BACKUP_DRAIN_WAIT.toSeconds()
+                                    + " s; no backup was taken"));
+                }
+                commits.atSyncPoint(() -> {
+                    objectsAndLength[0] = state.stats(0).objects();
+                    objectsAndLength[1] = tap.size();
+                    tap.start(copy, objectsAndLength[1]);
+                    return null;
+                });
+            } finally {
+                calls.resume();
+            }
+            long pause = System.nanoTime() - pauseStart;
+            try {
+                tap.copyAll(bytes -> {});
+            } finally {
+                tap.stop();
+            }
+            out.force(true);
+            done = true;
+            event.done(path, target, objectsAndLength[1], objectsAndLength[0], pause);
+            return new BackupReport(
+                    target,
+                    objectsAndLength[1],
+                    objectsAndLength[0],
+                    Duration.ofNanos(pause),
+                    Duration.ofNanos(System.nanoTime() - began));
+        } finally {
+            try {
+                if (out != null) {
+                    out.close();
+                }
+                if (out != null && !done) {
+                    Files.deleteIfExists(target);
+                }
+            } finally {
+                backupLock.unlock();
+                exit();
+            }
+        }
+    }
+
+    private static FileChannel createBackupFile(Path target) throws IOException {
+        try {
+            return FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw Errors.exists(target);
+        } catch (NoSuchFileException e) {
+            throw Errors.missingDirectory(target);
+        }
+    }
+
     /**
      * {@link ObjectInfoProvider}, {@link StatisticsProvider}, and {@link RunAllocator} when the
      * allocator lays out runs. Never {@link SelfGuardedWrites} or {@link KeptDeletes}: only the
@@ -548,6 +761,9 @@ final class FileStore
     public boolean isWrapperFor(Class<?> capability) {
         if (capability == RunAllocator.class) {
             return runs != null;
+        }
+        if (capability == Backup.class) {
+            return tap != null;
         }
         if (capability == TransactionalStore.class) {
             return true;

@@ -14,6 +14,7 @@ import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.RunAllocator;
 import org.bobbob.store.StoreClosedException;
 import org.bobbob.store.StoreException;
+import org.bobbob.store.StoreVerifier;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TransactionalStore;
 import org.bobbob.store.internal.tx.TxLocks;
@@ -175,6 +176,11 @@ final class LockingStore implements ConcurrentStore {
     @Override
     public int lockedObjects() {
         return locks.activeEntries();
+    }
+
+    @Override
+    public long objectLockWaits() {
+        return locks.waits();
     }
 
     @Override
@@ -525,6 +531,25 @@ final class LockingStore implements ConcurrentStore {
                 throw Errors.unsupported("ConcurrentStore over " + inner, capability);
             }
             return capability.cast(tx);
+        }
+        if (capability == StoreVerifier.class && inner instanceof FileStore engine) {
+            // Each object is read under its read lock: no writer of this wrapper changes it meanwhile.
+            StoreVerifier verifier = readAll -> {
+                enter();
+                try {
+                    return engine.verify(readAll, (id, check) -> {
+                        ObjectLocks.Held lock = locks.readLock(id);
+                        try {
+                            return hidden(id) ? -1 : check.run();
+                        } finally {
+                            locks.unlock(lock);
+                        }
+                    });
+                } finally {
+                    exit();
+                }
+            };
+            return capability.cast(verifier);
         }
         if (capability == RunAllocator.class) {
             RunAllocator runs = inner.unwrap(RunAllocator.class);

@@ -54,10 +54,13 @@ final class RecordLoader {
      * same for any number of objects (formats 2 and 3). Format 1 has no index and is built at once. Cuts off bytes
      * past the allocator end.
      *
-     * @return the header slot it opened
+     * Reads only: what opening must then write to the file (a short file extended, the last
+     * entry's bytes written again, bytes past the end cut) is {@link #settle}'s, so that
+     * {@link FileCheck} can load a file it must not change.
+     *
+     * @return the header slot it opened, and what {@link #settle} needs
      */
-    static HeaderSlot load(StoreFile file, AllocatorFactory factory, AllocatorState state, long size)
-            throws IOException {
+    static Loaded load(StoreFile file, AllocatorFactory factory, AllocatorState state, long size) throws IOException {
         Path path = file.path();
         if (size == 0) {
             throw Errors.notAStore(path, "the file is empty");
@@ -130,18 +133,32 @@ final class RecordLoader {
                 throw new MetadataException("prime object " + prime + " is not a live object");
             }
             state.openedPrime(prime);
-            if (shortByLastCommit) {
-                file.writeFully(FileStore.ZEROS.duplicate().limit(1), header.end() - 1);
-            }
-            rewrite(file, state, captured);
-            if (size > header.end()) {
-                // Bytes past the end were written after the last sync and belong to nothing now.
-                // Cutting them keeps the rule that space taken from the end reads as zeros.
-                file.truncate(header.end());
-            }
-            return header;
+            return new Loaded(header, size, shortByLastCommit, captured);
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
+        }
+    }
+
+    /**
+     * What {@link #load} read: the header slot, the file's size then, whether the file is short
+     * by what its last commit grew it, and the bytes its last journal entry carries.
+     */
+    record Loaded(HeaderSlot header, long size, boolean shortByLastCommit, List<ChangeLog.Captured> captured) {}
+
+    /**
+     * The writes opening makes after {@link #load}: extends a file short by its last commit,
+     * writes the last entry's bytes again, and cuts bytes past the allocator end.
+     */
+    static void settle(StoreFile file, AllocatorState state, Loaded loaded) throws IOException {
+        HeaderSlot header = loaded.header();
+        if (loaded.shortByLastCommit()) {
+            file.writeFully(FileStore.ZEROS.duplicate().limit(1), header.end() - 1);
+        }
+        rewrite(file, state, loaded.captured());
+        if (loaded.size() > header.end()) {
+            // Bytes past the end were written after the last sync and belong to nothing now.
+            // Cutting them keeps the rule that space taken from the end reads as zeros.
+            file.truncate(header.end());
         }
     }
 
@@ -266,7 +283,7 @@ final class RecordLoader {
     }
 
     /** Decodes both header slots from the first {@link HeaderSlot#DATA_START} bytes of a file. */
-    private static HeaderSlot.Decoded[] decodeSlots(Path path, ByteBuffer head) throws StoreCorruptedException {
+    static HeaderSlot.Decoded[] decodeSlots(Path path, ByteBuffer head) throws StoreCorruptedException {
         HeaderSlot.Decoded a = HeaderSlot.decode(
                 head.duplicate().position(0).limit(HeaderSlot.SLOT_SIZE).slice());
         HeaderSlot.Decoded b = HeaderSlot.decode(
@@ -278,7 +295,7 @@ final class RecordLoader {
     }
 
     /** The valid slot with the higher sequence; with none valid, why not. */
-    private static HeaderSlot newestValid(Path path, HeaderSlot.Decoded[] slots) throws StoreCorruptedException {
+    static HeaderSlot newestValid(Path path, HeaderSlot.Decoded[] slots) throws StoreCorruptedException {
         HeaderSlot header = newest(slots[0], slots[1]);
         if (header == null) {
             for (HeaderSlot.Decoded d : slots) {

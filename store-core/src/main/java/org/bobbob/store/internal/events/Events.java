@@ -57,9 +57,15 @@ public final class Events {
         void done(long objectId, Object holder, String outcome);
     }
 
+    /** An online backup under way. */
+    public interface BackupCopy {
+        void done(Path path, Path target, long bytes, long objects, long writerPauseNanos);
+    }
+
     private static final Open NO_OPEN = (path, kind, created, figures) -> {};
     private static final Commit NO_COMMIT = (path, recordBytes, journalEntry, forces, bothSlots, succeeded) -> {};
     private static final LockWait NO_LOCK_WAIT = (objectId, holder, outcome) -> {};
+    private static final BackupCopy NO_BACKUP = (path, target, bytes, objects, writerPauseNanos) -> {};
 
     /** Starts timing an open ({@code org.bobbob.StoreOpen}). */
     public static Open open() {
@@ -74,6 +80,11 @@ public final class Events {
     /** Starts timing a wait for an object a transaction holds ({@code org.bobbob.TxLockWait}). */
     public static LockWait lockWait() {
         return AVAILABLE ? Recorded.lockWait() : NO_LOCK_WAIT;
+    }
+
+    /** Starts timing an online backup ({@code org.bobbob.StoreBackup}). */
+    public static BackupCopy backup() {
+        return AVAILABLE ? Recorded.backup() : NO_BACKUP;
     }
 
     /** What an open found under way and did ({@code org.bobbob.TxRecovery}). */
@@ -129,6 +140,21 @@ public final class Events {
                     e.holder = String.valueOf(holder);
                     e.objectId = objectId;
                     e.outcome = outcome;
+                    e.commit();
+                }
+            };
+        }
+
+        static BackupCopy backup() {
+            StoreBackupEvent e = new StoreBackupEvent();
+            e.begin();
+            return (path, target, bytes, objects, writerPauseNanos) -> {
+                if (e.shouldCommit()) {
+                    e.path = path.toString();
+                    e.target = target.toString();
+                    e.bytes = bytes;
+                    e.objects = objects;
+                    e.writerPause = writerPauseNanos;
                     e.commit();
                 }
             };

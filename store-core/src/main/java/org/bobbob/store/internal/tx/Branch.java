@@ -77,6 +77,21 @@ public final class Branch {
         this.xid = xid;
     }
 
+    /** What the branch is doing (for tools and figures). */
+    public State state() {
+        return state;
+    }
+
+    /** The branch's Xid as text, or a name for a local transaction. */
+    public String describe() {
+        return toString();
+    }
+
+    /** The objects only this branch sees until it commits: its new objects and its shadows. */
+    public long[] hiddenObjects() {
+        return rollbackFrees();
+    }
+
     /** Whether the branch changed nothing (a commit has nothing to make durable). */
     boolean readOnly() {
         return creates.isEmpty() && shadows.isEmpty() && deletes.isEmpty();
