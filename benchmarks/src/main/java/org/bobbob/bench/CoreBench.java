@@ -7,13 +7,23 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.bobbob.store.Backup;
+import org.bobbob.store.BackupReport;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.StoreStats;
 import org.bobbob.store.StoreTransaction;
+import org.bobbob.store.StoreVerifier;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TransactionalStore;
+import org.bobbob.store.VerifyReport;
+import org.bobbob.store.internal.engine.Engines;
+import org.bobbob.store.internal.engine.FileReport;
 
 /**
  * Whole-workload figures for bobbob's own stores, one run, printed as a table:
@@ -31,8 +41,12 @@ import org.bobbob.store.TransactionalStore;
  *   <li>{@code commit}: what one transaction costs as the store grows: on stores of 1 000,
  *       10 000 and 100 000 objects of 16 B–4 KiB, 2 000 transactions of one new 4 KiB object each,
  *       committed one at a time: µs per commit (its durable step included).
+ *   <li>{@code operate}: a store of 1 M objects log-uniform 16 B–4 KiB: {@code verify} with every
+ *       object read, of the running store ({@code StoreVerifier}) and of the closed file (what
+ *       {@code java -jar store-core.jar verify --read-all} runs), MB/s of object bytes; an online
+ *       backup while four threads overwrite random objects: MB/s of file, and the writers' pause.
  * </ul>
- * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill|commit] [dir]}.
+ * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill|commit|operate] [dir]}.
  */
 public final class CoreBench {
     private static final int N_4K = 50_000;
@@ -60,6 +74,9 @@ public final class CoreBench {
                     for (int objects : new int[] {1_000, 10_000, 100_000}) {
                         commit(dir, kind, objects);
                     }
+                }
+                if ((what.equals("all") || what.equals("operate")) && !kind.equals("multi")) {
+                    operate(dir, kind);
                 }
                 if (what.equals("all") || what.equals("refill")) {
                     for (int maxSize : new int[] {256, 1024, 4096}) {
@@ -93,6 +110,50 @@ public final class CoreBench {
             }
             double micros = (System.nanoTime() - t0) / 1e3 / transactions;
             System.out.printf(Locale.ROOT, "%-10s %-22s %14.0f%n", kind, "commit us, " + objects + " objs", micros);
+        }
+    }
+
+    private static void operate(Path dir, String kind) throws Exception {
+        Path file = dir.resolve("operate.bob");
+        Path copy = dir.resolve("operate-copy.bob");
+        Files.deleteIfExists(copy);
+        int n = N_SMALL;
+        long[] ids = new long[n];
+        int[] sizes = Payload.logUniform(5, n, Payload.MIN, 4096);
+        try (Storer s = create(kind, file)) {
+            for (int i = 0; i < n; i++) {
+                ids[i] = s.writeNewObjFromBytes(Payload.content(i, 0, sizes[i]));
+            }
+            s.sync();
+            long t0 = System.nanoTime();
+            VerifyReport live = s.unwrap(StoreVerifier.class).verify(true);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            report(kind, "verify live MB/s", fmt(live.bytesRead() / seconds / (1 << 20)));
+        }
+        long t0 = System.nanoTime();
+        FileReport onFile = Engines.check(file, true, done -> {});
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        report(kind, "verify file MB/s", fmt(onFile.verify().bytesRead() / seconds / (1 << 20)));
+        try (Storer s = open(kind.startsWith("concurrent-") ? kind : "concurrent-" + kind, file)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                writers.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    while (!stop.get()) {
+                        int i = r.nextInt(n);
+                        s.writeBytesToObj(ids[i], Payload.content(i, 1 + seed, sizes[i]));
+                    }
+                    return null;
+                });
+            }
+            BackupReport backup = s.unwrap(Backup.class).backupTo(copy);
+            stop.set(true);
+            writers.shutdown();
+            writers.awaitTermination(1, TimeUnit.MINUTES);
+            report(kind, "backup MB/s", fmt(backup.bytes() / (backup.duration().toNanos() / 1e9) / (1 << 20)));
+            report(kind, "backup pause ms", fmt(backup.longestWriterPause().toNanos() / 1e6));
         }
     }
 
