@@ -686,7 +686,7 @@ final class FileStore
                                     + " s; no backup was taken"));
                 }
                 commits.atSyncPoint(() -> {
-                    objectsAndLength[0] = state.stats(0).objects();
+                    objectsAndLength[0] = state.inspect((a, space, tx) -> a.liveObjects());
                     objectsAndLength[1] = tap.size();
                     tap.start(copy, objectsAndLength[1]);
                     return null;
