@@ -15,6 +15,7 @@ import jakarta.resource.spi.TransactionSupport.TransactionSupportLevel;
             interfaceName = "org.bobbob.rar.StoreConnectionFactory",
             resourceAdapter = GlassFishStores.ADAPTER,
             transactionSupport = TransactionSupportLevel.XATransaction,
+            minPoolSize = 0,
             maxPoolSize = 20,
             properties = {"path=bobbob-it/shared.bob"}),
     @ConnectionFactoryDefinition(
