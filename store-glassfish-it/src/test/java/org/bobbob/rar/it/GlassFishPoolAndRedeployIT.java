@@ -1,6 +1,5 @@
 package org.bobbob.rar.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,35 +108,22 @@ class GlassFishPoolAndRedeployIT {
 
     @Test
     void undeployAndRedeployOfTheRarKeepTheData() throws Exception {
-        deployer.deploy("rar");
-        deployer.deploy("war");
-        byte[] data = "survives a redeploy".getBytes(StandardCharsets.UTF_8);
-        long id;
-        try {
-            HttpResponse<String> posted = http.send(
-                    request("blob", GlassFishStores.DEFAULT, "")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(data))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, posted.statusCode(), posted.body());
-            id = Long.parseLong(posted.body());
-        } finally {
-            deployer.undeploy("war");
-            deployer.undeploy("rar");
-        }
-        // the adapter's stop synced and closed the store, so the new deployment can lock the file again
-        deployer.deploy("rar");
-        deployer.deploy("war");
-        try {
-            HttpResponse<byte[]> back = http.send(
-                    request("blob", GlassFishStores.DEFAULT, "id=" + id).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            assertEquals(200, back.statusCode(), new String(back.body(), StandardCharsets.UTF_8));
-            assertArrayEquals(data, back.body());
-        } finally {
-            deployer.undeploy("war");
-            deployer.undeploy("rar");
-        }
+        RedeployCheck.undeployAndRedeployKeepTheData(
+                deployer,
+                data -> {
+                    HttpResponse<String> posted = http.send(
+                            request("blob", GlassFishStores.DEFAULT, "")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(data))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, posted.statusCode(), posted.body());
+                    return Long.parseLong(posted.body());
+                },
+                id -> http.send(
+                        request("blob", GlassFishStores.DEFAULT, "id=" + id)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     private HttpRequest.Builder request(String path, String jndi, String query) {
