@@ -1,6 +1,5 @@
 package org.bobbob.rar.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -207,28 +206,11 @@ class PoolAndRedeployIT {
     @Test
     @OperateOnDeployment("rar")
     void undeployAndRedeployOfTheRarKeepTheData() throws Exception {
-        deployer.deploy("rar");
-        deployer.deploy("war");
-        byte[] data = "survives a redeploy".getBytes(StandardCharsets.UTF_8);
-        long id;
-        try {
-            id = Long.parseLong(post(DEFAULT, data));
-        } finally {
-            deployer.undeploy("war");
-            deployer.undeploy("rar");
-        }
-        // the adapter's stop synced and closed the store, so the new deployment can lock the file again
-        deployer.deploy("rar");
-        deployer.deploy("war");
-        try {
-            HttpResponse<byte[]> back = http.send(
-                    request("/blob", DEFAULT, "id=" + id).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            assertEquals(200, back.statusCode(), new String(back.body(), StandardCharsets.UTF_8));
-            assertArrayEquals(data, back.body());
-        } finally {
-            deployer.undeploy("war");
-            deployer.undeploy("rar");
-        }
+        RedeployCheck.undeployAndRedeployKeepTheData(
+                deployer,
+                data -> Long.parseLong(post(DEFAULT, data)),
+                id -> http.send(
+                        request("/blob", DEFAULT, "id=" + id).GET().build(), HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     @Test

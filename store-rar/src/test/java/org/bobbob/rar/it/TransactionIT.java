@@ -41,7 +41,11 @@ class TransactionIT {
     @Deployment(name = "war", order = 2)
     static WebArchive war() {
         return ItArchives.warBesideTheRar(
-                        "tx-it.war", TransactionIT.class, TransactionalWriterBean.class, BlobAndRowBean.class)
+                        "tx-it.war",
+                        TransactionIT.class,
+                        TransactionalWriterBean.class,
+                        BlobAndRowBean.class,
+                        AdapterChecks.class)
                 .addAsWebInfResource("it/blobs-xa-ds.xml", "blobs-xa-ds.xml");
     }
 
@@ -58,12 +62,7 @@ class TransactionIT {
     UserTransaction tx;
 
     private void assertGone(List<Long> ids) throws Exception {
-        assertTrue(!ids.isEmpty(), "nothing was written");
-        try (StoreConnection store = factory.getConnection()) {
-            for (long id : ids) {
-                assertThrows(ObjectNotFoundException.class, () -> store.readBytesFromObj(id), "blob " + id);
-            }
-        }
+        AdapterChecks.assertGone(factory, ids);
     }
 
     private void assertThere(List<Long> ids) throws Exception {
