@@ -439,6 +439,34 @@ final class FileStore
         }
     }
 
+    /**
+     * As the default, without a handle: one call, in which the bytes are written and the object's
+     * checksum updated, so that no sync point (a sync, an online backup's) falls between the two.
+     */
+    @Override
+    public void writeBytesToObj(long id, byte[] data) throws IOException {
+        Objects.requireNonNull(data, "data");
+        enter();
+        try {
+            Location loc = locateOrThrow(id);
+            if (data.length > loc.size) {
+                throw Errors.writeLimit(id, loc.size, 0, data.length);
+            }
+            if (data.length == 0) {
+                return;
+            }
+            try {
+                file.writeFully(ByteBuffer.wrap(data), loc.offset);
+            } catch (IOException e) {
+                throw commits.translate(e);
+            }
+            commits.changed();
+            wrote(id, loc.offset, loc.size, Crc32c.of(data, 0, data.length), data.length, false);
+        } finally {
+            exit();
+        }
+    }
+
     @Override
     public ObjectReader lateReadObj(long id) throws IOException {
         enter();

@@ -318,6 +318,23 @@ final class LockingStore implements ConcurrentStore {
         return openLocked(id, false, lock -> locked(inner.lateReadObj(id), lock));
     }
 
+    /**
+     * As the default, under the object's write lock and a token, as one call of the inner store
+     * (the file engine writes and records the checksum in one call: no sync point between them).
+     */
+    @Override
+    public void writeBytesToObj(long id, byte[] data) throws IOException {
+        Objects.requireNonNull(data, "data");
+        ObjectLocks.Held lock = openLocked(id, true, held -> held);
+        try {
+            inner.writeBytesToObj(id, data);
+        } finally {
+            tokens.release();
+            locks.unlock(lock);
+            exit();
+        }
+    }
+
     @FunctionalInterface
     private interface HandleOpener<H> {
         H open(ObjectLocks.Held lock) throws IOException;

@@ -93,9 +93,19 @@ public final class ChannelStoreFile implements StoreFile {
     }
 
     private static FileLock lock(Path path, FileChannel channel) throws IOException {
+        return lock(path, channel, false);
+    }
+
+    /**
+     * Takes a lock on the whole file, exclusive or {@code shared}, without waiting; closes the
+     * channel if it cannot.
+     *
+     * @throws org.bobbob.store.StoreException BOB-202 if a store (in this process or another) has it
+     */
+    static FileLock lock(Path path, FileChannel channel, boolean shared) throws IOException {
         FileLock lock;
         try {
-            lock = channel.tryLock();
+            lock = channel.tryLock(0, Long.MAX_VALUE, shared);
         } catch (OverlappingFileLockException e) {
             lock = null;
         } catch (IOException | RuntimeException e) {

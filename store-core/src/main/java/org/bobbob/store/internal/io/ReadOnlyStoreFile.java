@@ -5,14 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.bobbob.store.support.Errors;
-import org.bobbob.store.support.Failures;
 
 /**
  * A {@link StoreFile} that only reads: for checking a file that must not change ({@code verify},
@@ -51,19 +49,7 @@ public final class ReadOnlyStoreFile implements StoreFile {
             }
             throw e;
         }
-        FileLock lock;
-        try {
-            lock = channel.tryLock(0, Long.MAX_VALUE, true);
-        } catch (OverlappingFileLockException e) {
-            lock = null; // this JVM holds it: a store here has it open
-        } catch (IOException | RuntimeException e) {
-            Failures.closeAfter(e, channel);
-            throw e;
-        }
-        if (lock == null) {
-            channel.close();
-            throw Errors.locked(path);
-        }
+        FileLock lock = ChannelStoreFile.lock(path, channel, true);
         return new ReadOnlyStoreFile(path, channel, lock);
     }
 
