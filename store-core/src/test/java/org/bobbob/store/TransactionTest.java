@@ -456,4 +456,45 @@ class TransactionTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void aReaderOutsideKeepsReadingAnObjectATransactionDeletedAndNewObjectsDoNotTakeItsSpace(String kind)
+            throws Exception {
+        int size = 64 << 10;
+        try (Storer s = StoreManager.open("bobbob:" + kind + ":" + dir.resolve("kept.bob") + "?concurrent=true")) {
+            long before = s.writeNewObjFromBytes(TestBytes.of(1, size));
+            long doomed = s.writeNewObjFromBytes(TestBytes.of(2, size));
+            long after = s.writeNewObjFromBytes(TestBytes.of(3, size));
+            s.sync();
+            byte[] read = new byte[size];
+            try (ObjectReader r = s.lateReadObj(doomed)) {
+                ByteBuffer half = ByteBuffer.wrap(read, 0, size / 2);
+                while (half.hasRemaining()) {
+                    r.read(half);
+                }
+                try (StoreTransaction tx = s.unwrap(TransactionalStore.class).begin()) {
+                    tx.deleteObj(doomed);
+                    tx.commit(); // durable: freed space would be reusable from here
+                }
+                assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(doomed));
+                List<Long> fresh = new ArrayList<>();
+                for (int i = 0; i < 8; i++) { // the same size: a freed hole of it would be taken first
+                    fresh.add(s.writeNewObjFromBytes(TestBytes.of(10 + i, size)));
+                    s.sync();
+                }
+                ByteBuffer rest = ByteBuffer.wrap(read, size / 2, size - size / 2);
+                while (rest.hasRemaining()) {
+                    r.read(rest); // the reader's checksum check at the end: no BOB-305
+                }
+                assertArrayEquals(TestBytes.of(2, size), read, "the reader kept the bytes it opened");
+                for (int i = 0; i < fresh.size(); i++) {
+                    assertArrayEquals(TestBytes.of(10 + i, size), s.readBytesFromObj(fresh.get(i)));
+                }
+            }
+            s.sync(); // the reader closed: its space is reusable after this
+            assertArrayEquals(TestBytes.of(1, size), s.readBytesFromObj(before));
+            assertArrayEquals(TestBytes.of(3, size), s.readBytesFromObj(after));
+        }
+    }
 }

@@ -371,13 +371,33 @@ final class AllocatorState {
      * table or its branches) and returns the table's ticket for it (see {@link TxTable#ticket}).
      */
     long txChange(long[] frees, Runnable change) throws StoreCorruptedException {
+        return txChange(frees, null, change);
+    }
+
+    /**
+     * As {@link #txChange(long[], Runnable)}; {@code frees[i]} with {@code keep[i]} (keep may be
+     * null) is freed keeping its space, as {@link #freeKeepingSpace} does: a reader still has it.
+     */
+    long txChange(long[] frees, boolean[] keep, Runnable change) throws StoreCorruptedException {
         long stamp = meta.writeLock();
         try {
             // Built even for a change of the table alone, after a lazy open (the prepare of a
             // branch that only deletes, the commit of one that only creates): a record encodes
             // only a built state, and the next one must name the change.
             ObjectAllocator a = allocator();
-            for (long id : frees) {
+            Location loc = new Location();
+            for (int i = 0; i < frees.length; i++) {
+                long id = frees[i];
+                if (keep != null && keep[i]) {
+                    if (a.locate(id, loc) && a.freeKeepingSpace(id)) {
+                        changes.freed(id);
+                        kept.put(id, loc.allocatedSize);
+                        if (id == primeId) {
+                            primeId = 0;
+                        }
+                    }
+                    continue;
+                }
                 if (a.free(id)) {
                     changes.freed(id);
                     if (id == primeId) {

@@ -106,6 +106,21 @@ final class EngineTx implements TxEngine {
         return store.txChange(frees, change);
     }
 
+    /**
+     * Over a {@link LockingStore}: each deleted object nobody holds is freed under its exclusive
+     * object lock; one a reader holds is freed keeping its space, which its last holder releases
+     * ({@link ObjectLocks#deleteAll}), as a delete outside a transaction is.
+     */
+    @Override
+    public long changeDeleting(long[] deletes, Runnable change) throws IOException {
+        if (locking == null || deletes.length == 0) {
+            return change(deletes, change);
+        }
+        long[] ticket = {0};
+        locking.objectLocks().deleteAll(deletes, keep -> ticket[0] = store.txChange(deletes, keep, change));
+        return ticket[0];
+    }
+
     @Override
     public void durable(long ticket) throws IOException {
         store.commits.durable(ticket);

@@ -889,9 +889,17 @@ final class FileStore
 
     /** Under the metadata lock: frees {@code frees}, runs {@code change}; see {@link AllocatorState#txChange}. */
     long txChange(long[] frees, Runnable change) throws IOException {
+        return txChange(frees, null, change);
+    }
+
+    /**
+     * As {@link #txChange(long[], Runnable)}; {@code frees[i]} with {@code keep[i]} (keep may be
+     * null) is freed keeping its space, as {@link #deleteKeepingSpace} does.
+     */
+    long txChange(long[] frees, boolean[] keep, Runnable change) throws IOException {
         enter();
         try {
-            long ticket = state.txChange(frees, change);
+            long ticket = state.txChange(frees, keep, change);
             commits.changed();
             return ticket;
         } finally {

@@ -178,6 +178,11 @@ final class LockingStore implements ConcurrentStore {
         return locks.activeEntries();
     }
 
+    /** The object locks, for {@link EngineTx}: a commit's deletes go through them. */
+    ObjectLocks objectLocks() {
+        return locks;
+    }
+
     @Override
     public long objectLockWaits() {
         return locks.waits();

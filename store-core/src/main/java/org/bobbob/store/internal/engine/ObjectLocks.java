@@ -115,6 +115,43 @@ final class ObjectLocks {
         }
     }
 
+    /** What {@link #deleteAll} runs: {@code keep[i]} says whether object {@code i} is still held. */
+    @FunctionalInterface
+    interface BatchDeletion {
+        void delete(boolean[] keep) throws IOException;
+    }
+
+    /**
+     * As {@link #delete}, for distinct objects {@code ids} deleted in one change (a transaction's
+     * commit): those nobody holds are deleted under their exclusive locks, the others keeping
+     * their space, which goes to {@code reclaim} when their last holder lets go.
+     */
+    void deleteAll(long[] ids, BatchDeletion deletion) throws IOException {
+        Entry[] held = new Entry[ids.length];
+        long[] stamps = new long[ids.length];
+        boolean[] keep = new boolean[ids.length];
+        try {
+            for (int i = 0; i < ids.length; i++) {
+                held[i] = ref(ids[i]);
+                stamps[i] = held[i].lock.tryWriteLock();
+                keep[i] = stamps[i] == 0;
+            }
+            deletion.delete(keep);
+            for (int i = 0; i < ids.length; i++) {
+                if (keep[i]) {
+                    held[i].deletedWhileHeld = true; // before our unref: the entry is still there
+                }
+            }
+        } finally {
+            for (int i = 0; i < ids.length && held[i] != null; i++) {
+                if (stamps[i] != 0) {
+                    held[i].lock.unlockWrite(stamps[i]);
+                }
+                unref(ids[i], held[i]);
+            }
+        }
+    }
+
     /** Takes object {@code id}'s lock shared, waiting for any writer. */
     Held readLock(long id) throws InterruptedIOException {
         return lock(id, false);

@@ -59,6 +59,15 @@ public interface TxEngine {
     long change(long[] frees, Runnable change) throws IOException;
 
     /**
+     * As {@link #change}, for a commit's deletes: an object a call outside the transaction is still
+     * reading (an open Late reader) is deleted keeping its space until that reader closes, so that
+     * nothing new is written under it. By default, {@link #change}.
+     */
+    default long changeDeleting(long[] deletes, Runnable change) throws IOException {
+        return change(deletes, change);
+    }
+
+    /**
      * Returns once a record that covers {@code ticket} is durable: syncs unless a sync that started
      * after the change already did (group commit).
      */

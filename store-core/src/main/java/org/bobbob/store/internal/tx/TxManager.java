@@ -241,7 +241,7 @@ public final class TxManager implements TransactionalStore {
                 return;
             }
             long[] frees = Branch.toArray(b.deletes);
-            b.commitTicket = engine.change(frees, () -> {
+            b.commitTicket = engine.changeDeleting(frees, () -> {
                 if (b.shadows.isEmpty()) {
                     engine.table().remove(b);
                 } else {
