@@ -335,12 +335,8 @@ final class CommitProtocol {
         syncLock.lock();
         try {
             checkOpen();
+            dirty = true; // a commit even with nothing new: it writes out and forces whatever was gathered
             commit();
-            try {
-                file.force(); // writes gathered since need not have made the commit dirty
-            } catch (IOException e) {
-                throw translate(e);
-            }
             return action.run();
         } finally {
             unlockSync();
