@@ -41,8 +41,35 @@ final class Http {
         return CLIENT.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /**
+     * The build's users of the test server's application realm (the pom's {@code it-users}
+     * execution): user {@code writer} in role writer, {@code reader} in role reader, {@code nobody}
+     * in none; each user's password is its name and {@code -secret}.
+     */
+    static final String WRITER = "writer";
+
+    static final String READER = "reader";
+    static final String NOBODY = "nobody";
+
+    /** A request to {@code path} under the app with user {@value #WRITER}'s credentials. */
     static HttpRequest.Builder to(URI base, String path) {
+        return as(WRITER, base, path);
+    }
+
+    /** A request with {@code user}'s Basic credentials. */
+    static HttpRequest.Builder as(String user, URI base, String path) {
+        return anonymous(base, path).header("Authorization", basic(user, user + "-secret"));
+    }
+
+    /** A request without credentials. */
+    static HttpRequest.Builder anonymous(URI base, String path) {
         return HttpRequest.newBuilder(base.resolve(path));
+    }
+
+    static String basic(String user, String password) {
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** POSTs {@code data}; asserts 201 and a Location; returns the id. */
