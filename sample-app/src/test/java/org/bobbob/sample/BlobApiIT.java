@@ -1,6 +1,7 @@
 package org.bobbob.sample;
 
 import static org.bobbob.sample.Http.assertError;
+import static org.bobbob.sample.Http.bytes;
 import static org.bobbob.sample.Http.post;
 import static org.bobbob.sample.Http.send;
 import static org.bobbob.sample.Http.text;
@@ -34,12 +35,6 @@ import org.junit.jupiter.api.Test;
  * configuration, standalone-bobbob.xml, lifts Undertow's 10 MiB max-post-size).
  */
 class BlobApiIT extends DeployedApp {
-
-    private static byte[] bytes(long seed, int size) {
-        byte[] b = new byte[size];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
-    }
 
     @Test
     void createReadHeadOverwriteDelete() throws Exception {

@@ -1,8 +1,10 @@
 package org.bobbob.sample;
 
 import static org.bobbob.sample.Http.assertError;
+import static org.bobbob.sample.Http.bytes;
 import static org.bobbob.sample.Http.json;
 import static org.bobbob.sample.Http.send;
+import static org.bobbob.sample.Http.sha256;
 import static org.bobbob.sample.Http.text;
 import static org.bobbob.sample.Http.to;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,11 +23,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -45,16 +45,6 @@ import org.junit.jupiter.api.Test;
  * clients read: each read is one whole version.
  */
 class BlobHttpIT extends DeployedApp {
-
-    private static byte[] bytes(long seed, int size) {
-        byte[] b = new byte[size];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
-    }
-
-    private static String sha256(byte[] data) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
 
     private static String key(String what) {
         return what + "-" + System.nanoTime();

@@ -1,8 +1,10 @@
 package org.bobbob.sample;
 
 import static org.bobbob.sample.Http.assertError;
+import static org.bobbob.sample.Http.bytes;
 import static org.bobbob.sample.Http.json;
 import static org.bobbob.sample.Http.send;
+import static org.bobbob.sample.Http.sha256;
 import static org.bobbob.sample.Http.text;
 import static org.bobbob.sample.Http.to;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,14 +16,11 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,16 +36,6 @@ import org.junit.jupiter.api.Test;
  * Other tests share the server and its database, so each test measures against what it found.
  */
 class BlobMetadataIT extends DeployedApp {
-
-    private static byte[] bytes(long seed, int size) {
-        byte[] b = new byte[size];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
-    }
-
-    private static String sha256(byte[] data) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
 
     private HttpResponse<byte[]> upload(byte[] data, String name, String type) throws Exception {
         HttpRequest.Builder r = to(base(), "api/blobs").header("X-Filename", name);
