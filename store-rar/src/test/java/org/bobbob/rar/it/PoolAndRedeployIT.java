@@ -149,6 +149,21 @@ class PoolAndRedeployIT {
             assertEquals(60 + 2, s.get("LiveBytes").asLong(), s.toString());
             assertTrue(s.get("FileBytes").asLong() >= 62, s.toString());
 
+            // WildFly's /metrics (the metrics subsystem of standalone.xml) collects the management
+            // model's metrics when a deployment or subsystem registers, not those of a definition
+            // activated later: the figures above are not there. docs/RAR.md says so and where to
+            // read them instead; if this changes, the assertion says it is time to document it.
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create("http://" + management.getMgmtAddress() + ":"
+                                            + management.getMgmtPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(metrics.contains("wildfly_undertow_request_count_total{deployment=\"blob-it.war\""), metrics);
+            assertFalse(
+                    metrics.lines().anyMatch(l -> !l.startsWith("#") && l.contains("bobbob-it-stats")),
+                    "the definition's figures now show in /metrics: document them in docs/RAR.md");
+
             ModelNode pool = execute(readRuntime(statistics("bobbob-it-stats", jndi)));
             for (String figure : new String[] {"ActiveCount", "InUseCount", "MaxWaitTime", "CreatedCount"}) {
                 assertTrue(pool.hasDefined(figure), figure + " in " + pool);
