@@ -283,19 +283,13 @@ final class StoreRegistry implements StoreRegistryMXBean {
 
     /** The store with key {@code path}, for an MBean operation; the message lists the open keys if it is not open. */
     private ConcurrentStore openForOperation(String path) {
-        SharedStore shared;
-        synchronized (this) {
-            shared = stores.get(path);
+        ConcurrentStore store = openStore(path);
+        if (store == null) {
+            throw new IllegalArgumentException("no open and usable store has key " + path
+                    + " (a failed store is refused until its connections are gone); the open stores' keys: "
+                    + Arrays.toString(getPaths()));
         }
-        if (shared == null) {
-            throw new IllegalArgumentException(
-                    "no open store has key " + path + "; the open stores' keys: " + Arrays.toString(getPaths()));
-        }
-        try {
-            return shared.store();
-        } catch (StoreException e) {
-            throw new IllegalStateException(e.getMessage());
-        }
+        return store;
     }
 
     /**

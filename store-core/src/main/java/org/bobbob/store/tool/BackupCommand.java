@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.bobbob.store.Backup;
 import org.bobbob.store.BackupReport;
+import org.bobbob.store.ErrorCode;
 import org.bobbob.store.Storer;
 
 /**
@@ -34,14 +35,15 @@ final class BackupCommand implements Command {
     public String help() {
         return """
                   <store>         a store URL or the path of a store file
-                  <target-file>   the copy: a new file (an existing one is refused, BOB-204)
+                  <target-file>   the copy: a new file (an existing one is refused, %2$s)
                   --json          one JSON object on standard output
 
-                Opens the store (one open elsewhere is refused: BOB-202) and copies it at a sync point
+                Opens the store (one open elsewhere is refused: %1$s) and copies it at a sync point
                 with store.unwrap(Backup.class).backupTo(target): the copy opens as a valid store with
                 the same objects and ids. A store that a running application holds open is backed up
                 while it runs through the API (Backup) or the adapter's MBean operation backup
-                (docs/RAR.md); its copy is checked with verify.""";
+                (docs/RAR.md); its copy is checked with verify."""
+                .formatted(ErrorCode.LOCKED.id(), ErrorCode.FILE_EXISTS.id());
     }
 
     @Override

@@ -39,13 +39,14 @@ final class CompactCommand implements Command {
                   <store>   a store URL (basic or multi) or the path of a store file
                   --json    one JSON object on standard output
 
-                Opens the store exclusively (one open elsewhere is refused: BOB-202), settles a crash as
+                Opens the store exclusively (one open elsewhere is refused: %1$s), settles a crash as
                 every open does, writes one whole metadata record with no journal, and cuts the free
                 space at the end of the file. Prints the file's length before and after, and the free
                 space left inside it: objects never move, because an object's id holds its place in
                 the file, so holes between live objects (and free slots of blocks that hold live
                 objects) stay until the objects around them are deleted; new objects fill them first.
-                To pack a store completely, export it and import it into a new store (ids change).""";
+                To pack a store completely, export it and import it into a new store (ids change)."""
+                .formatted(ErrorCode.LOCKED.id());
     }
 
     @Override

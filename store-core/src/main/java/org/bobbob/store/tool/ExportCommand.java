@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.bobbob.store.ErrorCode;
 import org.bobbob.store.ObjectLister;
 import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.ObjectReader;
@@ -44,11 +45,12 @@ final class ExportCommand implements Command {
                             goes to standard error)
                   --json    the report as one JSON object
 
-                Opens the store (one open elsewhere is refused: BOB-202) and writes each live object, in
+                Opens the store (one open elsewhere is refused: %1$s) and writes each live object, in
                 ascending id order, as its id, size and bytes (streamed: objects of any size), the prime
                 object flagged as such, then an end record and a CRC32C (docs/FORMAT.md, "Export
                 stream"). import reads it into a store of any kind. On failure the partial file is
-                deleted.""";
+                deleted."""
+                .formatted(ErrorCode.LOCKED.id());
     }
 
     @Override

@@ -42,19 +42,26 @@ final class ExportReader {
         this.name = name;
         this.counted = new CountingInput(new BufferedInputStream(source, ExportWriter.CHUNK));
         this.in = new DataInputStream(new CheckedInputStream(counted, crc));
-        byte[] magic = new byte[ExportWriter.MAGIC.length];
-        int n = in.readNBytes(magic, 0, magic.length);
-        if (n < magic.length || !Arrays.equals(magic, ExportWriter.MAGIC)) {
+        byte[] magic = in.readNBytes(ExportWriter.MAGIC.length);
+        if (!Arrays.equals(magic, ExportWriter.MAGIC)) {
             throw new StoreException(ErrorCode.NOT_A_STORE, name + " is not a bobbob export stream (no BOBX magic)");
         }
-        int version = readUnsignedShort();
+        try {
+            checkVersionAndFlags();
+        } catch (EOFException e) {
+            throw truncated();
+        }
+    }
+
+    private void checkVersionAndFlags() throws IOException {
+        int version = in.readUnsignedShort();
         if (version != ExportWriter.VERSION) {
             throw new StoreException(
                     ErrorCode.UNSUPPORTED_VERSION,
                     name + " is an export stream of version " + version + "; this build reads version "
                             + ExportWriter.VERSION);
         }
-        int flags = readUnsignedShort();
+        int flags = in.readUnsignedShort();
         if (flags != 0) {
             throw damaged("unknown header flags " + flags);
         }
@@ -68,7 +75,15 @@ final class ExportReader {
         if (pending != 0) {
             throw new IllegalStateException("the previous object's bytes were not read");
         }
-        int tag = readByte();
+        try {
+            return nextRecord();
+        } catch (EOFException e) {
+            throw truncated();
+        }
+    }
+
+    private Entry nextRecord() throws IOException {
+        int tag = in.readUnsignedByte();
         if (tag == ExportWriter.TAG_END) {
             finish();
             return null;
@@ -76,8 +91,8 @@ final class ExportReader {
         if (tag != ExportWriter.TAG_OBJECT && tag != ExportWriter.TAG_PRIME) {
             throw damaged("unknown record tag " + tag + " after " + objects + " objects");
         }
-        long id = readLong();
-        int size = readInt();
+        long id = in.readLong();
+        int size = in.readInt();
         if (size < 0) {
             throw damaged("object " + id + " has a negative size " + size);
         }
@@ -105,8 +120,8 @@ final class ExportReader {
     }
 
     private void finish() throws IOException {
-        long endObjects = readLong();
-        long endBytes = readLong();
+        long endObjects = in.readLong();
+        long endBytes = in.readLong();
         int expected = (int) crc.getValue();
         byte[] trailer = counted.readNBytes(4);
         if (trailer.length < 4) {
@@ -123,38 +138,6 @@ final class ExportReader {
         }
         if (counted.read() >= 0) {
             throw damaged("bytes follow its trailer");
-        }
-    }
-
-    private int readByte() throws IOException {
-        try {
-            return in.readUnsignedByte();
-        } catch (EOFException e) {
-            throw truncated();
-        }
-    }
-
-    private int readUnsignedShort() throws IOException {
-        try {
-            return in.readUnsignedShort();
-        } catch (EOFException e) {
-            throw truncated();
-        }
-    }
-
-    private int readInt() throws IOException {
-        try {
-            return in.readInt();
-        } catch (EOFException e) {
-            throw truncated();
-        }
-    }
-
-    private long readLong() throws IOException {
-        try {
-            return in.readLong();
-        } catch (EOFException e) {
-            throw truncated();
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bobbob.store.ErrorCode;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreStats;
 import org.bobbob.store.Storer;
@@ -46,8 +47,9 @@ final class InfoCommand implements Command {
                 between objects, by size; for a multi store, free slots of blocks, by slot size), the
                 space of its metadata, and the transactions the file records in doubt or under way.
                 A store file is read, never written, under a shared lock: a store open elsewhere is
-                refused (BOB-202). The file's metadata is checked as opening checks it; a problem
-                found is printed on standard error (status 1): run verify for the whole check.""";
+                refused (%1$s). The file's metadata is checked as opening checks it; a problem
+                found is printed on standard error (status 1): run verify for the whole check."""
+                .formatted(ErrorCode.LOCKED.id());
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import org.bobbob.store.ErrorCode;
 import org.bobbob.store.StoreVerifier;
 import org.bobbob.store.Storer;
 import org.bobbob.store.VerifyReport;
@@ -36,7 +37,7 @@ final class VerifyCommand implements Command {
     public String help() {
         return """
                   <store>     a store URL or the path of a store file (a copy of a live store's file too)
-                  --read-all  also read every object and compare its bytes with its checksum (BOB-305)
+                  --read-all  also read every object and compare its bytes with its checksum (%2$s)
                   --json      one JSON object on standard output
 
                 Checks both header slots, the metadata record and journal the newest one names, and the
@@ -44,8 +45,9 @@ final class VerifyCommand implements Command {
                 other), as opening does. Prints each problem with its error code (docs/ERRORS.md says
                 what to do) and notes that are harmless (a torn older header slot, branches in doubt).
                 Never writes the file; takes a shared lock, so a store open elsewhere is refused
-                (BOB-202): verify a copy, or call the adapter MBean's verify for a store a server holds.
-                Status 0: no problem; 1: problems found, or the store could not be checked.""";
+                (%1$s): verify a copy, or call the adapter MBean's verify for a store a server holds.
+                Status 0: no problem; 1: problems found, or the store could not be checked."""
+                .formatted(ErrorCode.LOCKED.id(), ErrorCode.CHECKSUM_MISMATCH.id());
     }
 
     @Override

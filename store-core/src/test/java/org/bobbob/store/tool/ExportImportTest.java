@@ -189,6 +189,20 @@ class ExportImportTest {
         assertTrue(run.err().contains("[BOB-302]"), run.toString());
         ToolRun json = ToolRun.of("import", "--json", notes.toString(), "bobbob:multi:" + dir.resolve("u.bob"));
         assertEquals("BOB-302", ((Map<?, ?>) json.json().get("error")).get("code"));
+        ToolRun shortMagic =
+                ToolRun.withInput(new byte[] {'B', 'O'}, "import", "-", "bobbob:multi:" + dir.resolve("v.bob"));
+        assertTrue(shortMagic.err().contains("[BOB-302]"), shortMagic.toString());
+
+        byte[] later = {'B', 'O', 'B', 'X', 0, 2, 0, 0};
+        ToolRun version = ToolRun.withInput(later, "import", "-", "bobbob:multi:" + dir.resolve("w.bob"));
+        assertEquals(1, version.status());
+        assertTrue(
+                version.err().contains("[BOB-303] standard input is an export stream of version 2"),
+                version.toString());
+        ToolRun headerCut =
+                ToolRun.withInput(Arrays.copyOf(later, 5), "import", "-", "bobbob:multi:" + dir.resolve("x.bob"));
+        assertTrue(
+                headerCut.err().contains("[BOB-301]") && headerCut.err().contains("cut short"), headerCut.toString());
     }
 
     @Test
