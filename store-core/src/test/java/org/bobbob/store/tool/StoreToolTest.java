@@ -11,12 +11,16 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 import org.bobbob.store.BasicStore;
 import org.bobbob.store.MultiStore;
 import org.bobbob.store.ObjectInfoProvider;
 import org.bobbob.store.RecordEdits;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
+import org.bobbob.store.TransactionalStore;
+import org.bobbob.store.XAStoreConnection;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +118,45 @@ class StoreToolTest {
             assertTrue(text.out().contains("holes        size (from .. below)"), text.toString());
         }
         assertEquals(List.of(), json.get("inDoubt"));
+    }
+
+    @Test
+    void infoNamesThePreparedBranchesInDoubt() throws Exception {
+        Path file = dir.resolve("xa.bob");
+        Xid xid = new Xid() {
+            @Override
+            public int getFormatId() {
+                return 4711;
+            }
+
+            @Override
+            public byte[] getGlobalTransactionId() {
+                return "global-7".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+
+            @Override
+            public byte[] getBranchQualifier() {
+                return "branch-7".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+        };
+        try (Storer s = StoreManager.open("bobbob:multi:" + file);
+                XAStoreConnection c = s.unwrap(TransactionalStore.class).openXAConnection()) {
+            XAResource xa = c.getXAResource();
+            xa.start(xid, XAResource.TMNOFLAGS);
+            c.getStorer().writeNewObjFromBytes(new byte[] {1, 2, 3});
+            xa.end(xid, XAResource.TMSUCCESS);
+            assertEquals(XAResource.XA_OK, xa.prepare(xid));
+        }
+        ToolRun json = ToolRun.of("info", "--json", file.toString());
+        assertEquals(0, json.status(), json.toString());
+        List<?> inDoubt = (List<?>) json.json().get("inDoubt");
+        assertEquals(1, inDoubt.size(), json.toString());
+        ToolRun text = ToolRun.of("info", file.toString());
+        assertTrue(text.out().contains("in doubt     1 prepared XA branches"), text.toString());
+        assertTrue(text.out().contains((String) inDoubt.get(0)), text.toString());
+        ToolRun verify = ToolRun.of("verify", file.toString());
+        assertEquals(0, verify.status(), "a branch in doubt is a note, not a problem: " + verify);
+        assertTrue(verify.out().contains("note: 1 prepared XA branches are in doubt"), verify.toString());
     }
 
     @Test
