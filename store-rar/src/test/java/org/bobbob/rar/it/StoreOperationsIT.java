@@ -55,7 +55,7 @@ class StoreOperationsIT {
     @Deployment(name = "war", order = 2)
     static WebArchive war() {
         return ItArchives.warBesideTheRar(
-                "store-operations-it.war", StoreOperationsIT.class, StoreAdapterIT.class, Clients.class);
+                "store-operations-it.war", StoreOperationsIT.class, AdapterChecks.class, Clients.class);
     }
 
     @jakarta.inject.Inject
@@ -72,12 +72,9 @@ class StoreOperationsIT {
                 Arrays.fill(data, (byte) i);
                 written.put(store.writeNewObjFromBytes(data), data); // not synced: the backup's sync point is
             }
-            ObjectName registry = StoreAdapterIT.registryServing(SHARED);
+            ObjectName registry = AdapterChecks.registryServing(SHARED);
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            String path = Arrays.stream((String[]) server.getAttribute(registry, "Paths"))
-                    .filter(p -> p.endsWith(SHARED))
-                    .findFirst()
-                    .orElseThrow();
+            String path = AdapterChecks.openPath(SHARED);
             String target = "it/backup-" + System.nanoTime() + ".bob";
             String summary = (String) server.invoke(registry, "backup", new Object[] {path, target}, BACKUP);
             assertTrue(summary.contains("writers paused at most "), summary);
