@@ -56,7 +56,7 @@ final class ImportCommand implements Command {
                 an object's new id differs from its old one; the mapping file says which is which. The
                 stream's prime object becomes the store's prime object (primeObject) when the store has
                 none yet; into a store that has one it is imported as an ordinary object (a warning
-                says so). The stream's end record and CRC32C are checked: if it is cut short or
+                says so), where the store lists its objects (basic, multi): import into a new store. The stream's end record and CRC32C are checked: if it is cut short or
                 damaged, or a write fails, the objects written so far are deleted and no mapping is
                 written (status 1).""";
     }
