@@ -2,16 +2,23 @@ package org.bobbob.rar;
 
 import jakarta.resource.ResourceException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bobbob.store.Backup;
+import org.bobbob.store.BackupReport;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.StoreException;
+import org.bobbob.store.StoreVerifier;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TransactionCounts;
 import org.bobbob.store.TransactionalStore;
+import org.bobbob.store.VerifyReport;
 
 /**
  * The open stores of one {@link StoreResourceAdapter}: one {@link ConcurrentStore} per
@@ -222,6 +229,76 @@ final class StoreRegistry implements StoreRegistryMXBean {
         } catch (StoreException e) {
             return null;
         }
+    }
+
+    @Override
+    public String backup(String path, String target) {
+        ConcurrentStore store = openForOperation(path);
+        Path to = StorePaths.baseDirectory().resolve(target);
+        try {
+            BackupReport r = store.unwrap(Backup.class).backupTo(to);
+            return String.format(
+                    Locale.ROOT,
+                    "backup of %s to %s: %d objects, %d bytes in %.3f ms; writers paused at most %.3f ms",
+                    path,
+                    r.target(),
+                    r.objects(),
+                    r.bytes(),
+                    r.duration().toNanos() / 1e6,
+                    r.longestWriterPause().toNanos() / 1e6);
+        } catch (IOException | RuntimeException e) {
+            throw operationFailed("backup", path, e);
+        }
+    }
+
+    @Override
+    public String verify(String path, boolean readAll) {
+        ConcurrentStore store = openForOperation(path);
+        VerifyReport r;
+        try {
+            r = store.unwrap(StoreVerifier.class).verify(readAll);
+        } catch (IOException | RuntimeException e) {
+            throw operationFailed("verify", path, e);
+        }
+        StringBuilder text = new StringBuilder();
+        text.append(r.ok() ? "ok" : r.problems().size() + " problems")
+                .append(": ")
+                .append(r.objects())
+                .append(" objects");
+        if (readAll) {
+            text.append(", ")
+                    .append(r.objectsRead())
+                    .append(" read (")
+                    .append(r.bytesRead())
+                    .append(" bytes)");
+        }
+        for (VerifyReport.Problem p : r.problems()) {
+            text.append('\n').append(p);
+        }
+        for (String note : r.notes()) {
+            text.append("\nnote: ").append(note);
+        }
+        return text.toString();
+    }
+
+    /** The store with key {@code path}, for an MBean operation; the message lists the open keys if it is not open. */
+    private ConcurrentStore openForOperation(String path) {
+        ConcurrentStore store = openStore(path);
+        if (store == null) {
+            throw new IllegalArgumentException("no open and usable store has key " + path
+                    + " (a failed store is refused until its connections are gone); the open stores' keys: "
+                    + Arrays.toString(getPaths()));
+        }
+        return store;
+    }
+
+    /**
+     * A failed operation as a JDK exception a remote JMX client can read: the store's message, no
+     * cause (its class may be missing there). The cause is logged here.
+     */
+    private static IllegalStateException operationFailed(String operation, String path, Exception e) {
+        LOG.log(System.Logger.Level.WARNING, operation + " of " + path + " failed", e);
+        return new IllegalStateException(e.getMessage() != null ? e.getMessage() : e.toString());
     }
 
     @Override

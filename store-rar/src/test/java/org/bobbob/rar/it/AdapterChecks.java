@@ -87,14 +87,20 @@ public final class AdapterChecks {
 
     /** How many pooled connections hold the open store whose path ends {@code suffix}. */
     public static int referenceCount(String suffix) throws Exception {
-        ObjectName registry = registryServing(suffix);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        String path = Arrays.stream((String[]) server.getAttribute(registry, "Paths"))
+        return (Integer)
+                server.invoke(registryServing(suffix), "referenceCount", new Object[] {openPath(suffix)}, new String[] {
+                    String.class.getName()
+                });
+    }
+
+    /** The key (canonical path) of the open store whose path ends {@code suffix}, as the registry MBean lists it. */
+    public static String openPath(String suffix) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        return Arrays.stream((String[]) server.getAttribute(registryServing(suffix), "Paths"))
                 .filter(p -> p.endsWith(suffix))
                 .findFirst()
                 .orElseThrow();
-        return (Integer)
-                server.invoke(registry, "referenceCount", new Object[] {path}, new String[] {String.class.getName()});
     }
 
     /** The registry MBean of the adapter activation that has {@code suffix} open. */
