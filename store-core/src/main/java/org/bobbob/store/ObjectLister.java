@@ -22,4 +22,12 @@ public interface ObjectLister {
      * @throws IOException if the store must read its metadata and cannot
      */
     long[] objectIds() throws IOException;
+
+    /**
+     * The id of the store's prime object ({@link Storer#primeObject}), or 0 when it has none.
+     * Unlike {@code primeObject}, never creates one.
+     *
+     * @throws StoreClosedException if the store is closed
+     */
+    long primeObjectId() throws IOException;
 }

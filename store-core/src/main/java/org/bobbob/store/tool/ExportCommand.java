@@ -115,17 +115,12 @@ final class ExportCommand implements Command {
     }
 
     /**
-     * The store's prime object, or 0 if it has none. The API has no call that only asks, so this
-     * asks {@code primeObject(0)}: the id it returns is the prime object if {@code ids} (listed just
-     * before) holds it; otherwise the call has just made an empty prime object, which is deleted
-     * again (the store then has none, as before).
+     * The store's prime object, or 0 if it has none or {@code ids} (listed just before) does not
+     * hold it. Asks {@link ObjectLister#primeObjectId}, which never creates one: export does not
+     * write to the store it reads.
      */
     static long primeOf(Storer store, long[] ids) throws IOException {
-        long prime = store.primeObject(0);
-        if (Arrays.binarySearch(ids, prime) >= 0) {
-            return prime;
-        }
-        store.deleteObj(prime);
-        return 0;
+        long prime = store.unwrap(ObjectLister.class).primeObjectId();
+        return prime != 0 && Arrays.binarySearch(ids, prime) >= 0 ? prime : 0;
     }
 }

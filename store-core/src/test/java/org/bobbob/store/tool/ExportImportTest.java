@@ -275,4 +275,26 @@ class ExportImportTest {
             assertEquals(List.of(1), List.of(s.unwrap(ObjectLister.class).objectIds().length));
         }
     }
+
+    @Test
+    void exportOfAStoreWithoutAPrimeObjectLeavesItsFileAsItWas() throws Exception {
+        Path source = dir.resolve("noprime.bob");
+        try (Storer s = org.bobbob.store.MultiStore.create(source, 0)) {
+            s.writeNewObjFromBytes(new byte[] {1, 2, 3});
+            assertEquals(0, s.unwrap(ObjectLister.class).primeObjectId());
+        }
+        byte[] before = Files.readAllBytes(source);
+        assertEquals(
+                0,
+                ToolRun.of(
+                                "export",
+                                source.toString(),
+                                dir.resolve("noprime.bobx").toString())
+                        .status());
+        assertArrayEquals(before, Files.readAllBytes(source), "export writes nothing to the store it reads");
+        try (Storer s = org.bobbob.store.MultiStore.open(source, 0)) {
+            long prime = s.primeObject(8);
+            assertEquals(prime, s.unwrap(ObjectLister.class).primeObjectId());
+        }
+    }
 }

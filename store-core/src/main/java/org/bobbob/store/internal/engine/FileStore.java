@@ -606,6 +606,16 @@ final class FileStore
     }
 
     @Override
+    public long primeObjectId() throws IOException {
+        enter();
+        try {
+            return state.existingPrime(0);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
     public VerifyReport verify(boolean readAll) throws IOException {
         return verify(readAll, ObjectGuard.NONE);
     }
