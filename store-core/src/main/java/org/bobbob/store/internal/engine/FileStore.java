@@ -712,7 +712,8 @@ final class FileStore
         boolean done = false;
         try {
             out = createBackupFile(target);
-            sync();
+            state.build(); // a lazily opened store builds its allocator state now, not in the pause
+            sync(); // so that the commit in the pause has little to write
             long pauseStart = System.nanoTime();
             long[] objectsAndLength = new long[2];
             FileChannel copy = out;
