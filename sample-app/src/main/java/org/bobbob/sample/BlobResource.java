@@ -32,6 +32,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bobbob.store.ObjectNotFoundException;
@@ -65,6 +67,7 @@ public class BlobResource {
      */
     private static final long RESOLVE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    private static final Logger LOG = Logger.getLogger(BlobResource.class.getName());
     private static final String ACCEPT_RANGES = "Accept-Ranges";
     private static final Pattern FILENAME = Pattern.compile("filename=\"?([^\";]*)\"?");
 
@@ -182,7 +185,27 @@ public class BlobResource {
                 put = blobs.put(key, in, spool.size(), name, type, sums, pre);
             }
         }
+        discard(put);
         return stored(put.info(), put.created(), uri, true);
+    }
+
+    /** The object a {@code PUT} replaced, deleted now that the swap is committed. */
+    private void discard(Blobs.Put put) {
+        if (put.replaced() != 0) {
+            discard(put.replaced());
+        }
+    }
+
+    /**
+     * Deletes a doomed object. The change is committed: a failure here must not turn its answer
+     * into an error, so it is logged, and its {@link DoomedObject} row makes the next start retry.
+     */
+    private void discard(long objectId) {
+        try {
+            blobs.discard(objectId);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "object " + objectId + " stays until the next start deletes it", e);
+        }
     }
 
     /** {@code PUT} of a form's part named {@code file}: the part's bytes, name and type. */
@@ -201,6 +224,7 @@ public class BlobResource {
                 InputStream in = spool.open()) {
             Blobs.Put put = blobs.put(
                     key, in, spool.size(), file.getFileName().orElse(""), partType(file), partChecksums(file), pre);
+            discard(put);
             return stored(put.info(), put.created(), uri, true);
         }
     }
@@ -280,8 +304,8 @@ public class BlobResource {
     /** Deletes the blob and its row, in one transaction; 412 if {@code If-Match} does not hold. */
     @DELETE
     @Path("{key: .+}")
-    public Response delete(@PathParam("key") String rawKey, @Context HttpHeaders headers) throws IOException {
-        blobs.delete(Keys.valid(rawKey), preconditions(headers));
+    public Response delete(@PathParam("key") String rawKey, @Context HttpHeaders headers) {
+        discard(blobs.delete(Keys.valid(rawKey), preconditions(headers)));
         return Response.noContent().build();
     }
 

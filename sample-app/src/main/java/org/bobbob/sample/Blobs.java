@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
+import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.Storer;
 
@@ -28,10 +29,11 @@ import org.bobbob.store.Storer;
  *   <li>{@link #put} ({@code PUT}): the body streams into a new object first, at whatever size;
  *       then the key's row is locked ({@code SELECT ... FOR UPDATE}), the request's preconditions
  *       are checked against it, and the row is inserted or repointed to the new object while the
- *       old object is deleted. Readers see the old row and object until the commit, the new ones
- *       after: a blob is never half replaced, and a read that has the old object open keeps
- *       streaming it (the store keeps a deleted object's space until its last reader closes).
- *   <li>{@link #delete}: the row is locked and checked, then removed, and its object deleted.
+ *       old object is marked doomed ({@link DoomedObject}). Readers see the old row and object
+ *       until the commit, the new ones after: a blob is never half replaced.
+ *   <li>{@link #delete}: the row is locked and checked, then removed, and its object marked doomed.
+ *   <li>{@link #discard}, right after either commit: the doomed object is deleted outside any
+ *       transaction, so that readers still streaming it finish (see {@link DoomedObject} for why).
  * </ul>
  *
  * A checksum that does not match, a refused precondition or row ({@link MetadataRefused}), a body
@@ -45,6 +47,10 @@ public class Blobs {
 
     @Inject
     Storer storer;
+
+    /** This bean through its proxy, so that {@link #forget} gets its transaction. */
+    @Inject
+    Blobs self;
 
     @PersistenceContext(unitName = "blobs")
     EntityManager em;
@@ -112,27 +118,55 @@ public class Blobs {
         }
         long old = current.objectId();
         current.replacedBy(upload);
-        storer.deleteObj(old);
+        em.persist(new DoomedObject(old));
         flush(upload.objectId(), "'" + key + "' keeps its old bytes");
         return new Put(current, false, old);
     }
 
     /**
-     * Deletes the row of {@code key} and its object, in one transaction.
+     * Deletes the row of {@code key} and marks its object doomed; {@link #discard} it next.
      *
-     * @return the deleted object's id
+     * @return the doomed object's id
      * @throws BadInput 404 if there is none, 412 if {@code pre} does not hold for it
      */
     @Transactional(rollbackOn = Exception.class)
-    public long delete(String key, Preconditions pre) throws IOException {
+    public long delete(String key, Preconditions pre) {
         BlobInfo info = em.find(BlobInfo.class, key, LockModeType.PESSIMISTIC_WRITE);
         pre.checkChange(info);
         if (info == null) {
             throw new BadInput(404, "no blob '" + key + "'");
         }
         em.remove(info);
-        storer.deleteObj(info.objectId());
+        em.persist(new DoomedObject(info.objectId()));
         return info.objectId();
+    }
+
+    /**
+     * Deletes doomed object {@code id} outside transactions (readers that have it open read it to
+     * its end), then its {@link DoomedObject} row; an object already gone just loses its row.
+     */
+    public void discard(long id) throws IOException {
+        try {
+            storer.deleteObj(id);
+        } catch (ObjectNotFoundException alreadyGone) {
+            // deleted before a crash that left its row: only the row is left to remove
+        }
+        self.forget(id);
+    }
+
+    /** Removes the row of doomed object {@code id}. */
+    @Transactional
+    public void forget(long id) {
+        DoomedObject row = em.find(DoomedObject.class, id);
+        if (row != null) {
+            em.remove(row);
+        }
+    }
+
+    /** The doomed objects not yet deleted. */
+    public List<Long> doomed() {
+        return em.createQuery("select d.objectId from DoomedObject d", Long.class)
+                .getResultList();
     }
 
     /** The row of {@code key} as committed now, or {@code null} (outside a transaction: a fresh read). */
