@@ -3,43 +3,38 @@ package org.bobbob.sample;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
-import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.Storer;
 
 /**
  * Blobs and their rows ({@link BlobInfo}) changed together: each method that changes something is
  * one JTA transaction in which the store's connection (the adapter is {@code XATransaction}) and
- * the XA datasource's both take part, so the object and its row commit together or neither does.
- * The method returns once both have committed, and the store's commit is forced to disk: an answer
- * the resource builds after it acknowledges a durable change.
+ * the XA datasource's both take part, so the blob and its row commit together or neither does.
  *
  * <ul>
- *   <li>{@link #create} ({@code POST}): the body streams into a new object while its digests are
- *       computed, then the row (keyed by the object's decimal id) is inserted and flushed.
- *   <li>{@link #put} ({@code PUT}): the body streams into a new object first, at whatever size;
- *       then the key's row is locked ({@code SELECT ... FOR UPDATE}), the request's preconditions
- *       are checked against it, and the row is inserted or repointed to the new object while the
- *       old object is marked doomed ({@link DoomedObject}). Readers see the old row and object
- *       until the commit, the new ones after: a blob is never half replaced.
- *   <li>{@link #delete}: the row is locked and checked, then removed, and its object marked doomed.
- *   <li>{@link #discard}, right after either commit: the doomed object is deleted outside any
- *       transaction, so that readers still streaming it finish (see {@link DoomedObject} for why).
+ *   <li>{@link #create}: the body streams into a new object while a {@link DigestInputStream}
+ *       computes its SHA-256; then the row is inserted and flushed. A refused insert (see
+ *       {@link MetadataRefused}) or a failure while streaming rolls the transaction back: the new
+ *       object is gone with it.
+ *   <li>{@link #overwrite}: the object's bytes and its row's size, SHA-256 (and content type, when
+ *       given) change together; a failure leaves the old bytes and the old row.
+ *   <li>{@link #delete}: the object and its row go together.
  * </ul>
  *
- * A checksum that does not match, a refused precondition or row ({@link MetadataRefused}), a body
- * that ends early: every exception rolls back (checked ones too: the store's are
- * {@code IOException}s), and the new object is gone with it. Reads ({@link #find}, {@link #page})
- * run outside transactions and see committed rows only.
+ * Every exception rolls back (checked ones too: the store's are {@code IOException}s). Reads
+ * ({@link #find}, {@link #page}) run outside transactions.
  */
 @ApplicationScoped
 public class Blobs {
@@ -48,169 +43,86 @@ public class Blobs {
     @Inject
     Storer storer;
 
-    /** This bean through its proxy, so that {@link #forget} gets its transaction. */
-    @Inject
-    Blobs self;
-
     @PersistenceContext(unitName = "blobs")
     EntityManager em;
 
-    /** One page of the listing, the number of keys with its prefix, and the key to continue after. */
-    record Page(long total, List<BlobInfo> items, String next) {}
-
-    /** A stored {@code PUT}: the row, whether the key is new, and the replaced object (or 0). */
-    record Put(BlobInfo info, boolean created, long replaced) {}
+    /** One page of the listing and the number of rows in all. */
+    record Page(long total, List<BlobInfo> items) {}
 
     /**
-     * Stores {@code length} bytes of {@code body} as a new blob keyed by its object's id.
+     * Stores {@code length} bytes of {@code body} as a new blob with its row.
      *
      * @throws BadInput 413 if {@code length} is more than a blob holds, 400 if the body ends early
-     *     or does not match its checksums
      * @throws MetadataRefused if the database refuses the row (after the bytes were written)
      */
     @Transactional(rollbackOn = Exception.class)
-    public BlobInfo create(InputStream body, long length, String name, String contentType, Checksums sums)
-            throws IOException {
-        Upload upload = store(body, length, name, contentType, sums);
-        BlobInfo info = new BlobInfo(Long.toString(upload.objectId()), upload);
+    public BlobInfo create(InputStream body, long length, String name, String contentType) throws IOException {
+        if (length > Integer.MAX_VALUE) {
+            throw new BadInput(413, "a blob holds at most " + Integer.MAX_VALUE + " bytes; the body has " + length);
+        }
+        MessageDigest sha = sha256();
+        long id;
+        try (ObjectWriter writer = storer.lateWriteNewObj((int) length)) {
+            id = writer.id();
+            copy(new DigestInputStream(body, sha), writer, length);
+        }
+        BlobInfo info = new BlobInfo(id, name, contentType, length, hex(sha), Instant.now());
         em.persist(info);
-        flush(upload.objectId(), "nothing is stored: object " + upload.objectId() + " is rolled back with it");
+        flush(id, "nothing is stored: blob " + id + " is rolled back with it");
         return info;
     }
 
     /**
-     * Stores {@code length} bytes of {@code body} under {@code key}, a new key or a replacement at
-     * any size; {@code contentType} {@code null} keeps a replaced row's (or is
-     * {@code application/octet-stream} for a new one), an empty {@code name} keeps its name.
+     * Overwrites blob {@code id} in place with {@code length} bytes of {@code body} and updates
+     * its row; {@code contentType} {@code null} keeps the row's.
      *
-     * @throws BadInput 412 if {@code pre} does not hold for the key's current row; 404 for a
-     *     server-made key ({@link Keys#serverMade}) that has no row; 400 and 413 as {@link #create}
+     * @throws BadInput 409 (shorter) or 413 (longer) if {@code length} is not the blob's size,
+     *     before anything is written
      */
     @Transactional(rollbackOn = Exception.class)
-    public Put put(
-            String key,
-            InputStream body,
-            long length,
-            String name,
-            String contentType,
-            Checksums sums,
-            Preconditions pre)
-            throws IOException {
-        BlobInfo seen = em.find(BlobInfo.class, key);
-        if (seen != null) {
-            em.detach(seen); // the locked read below reads the row again
-        }
-        pre.checkChange(seen); // early, before the upload is read; checked again under the lock
-        Upload upload = store(body, length, name, contentType, sums);
-        BlobInfo current = em.find(BlobInfo.class, key, LockModeType.PESSIMISTIC_WRITE);
-        pre.checkChange(current);
-        if (current == null) {
-            if (Keys.serverMade(key)) {
+    public void overwrite(long id, InputStream body, long length, String contentType) throws IOException {
+        MessageDigest sha = sha256();
+        try (ObjectWriter writer = storer.writeToObj(id)) {
+            if (length != writer.size()) {
                 throw new BadInput(
-                        404,
-                        "no blob '" + key + "': keys of digits only are made by POST, and this one is not"
-                                + " (or was deleted); choose a key with another character to create one");
+                        length < writer.size() ? 409 : 413,
+                        "object " + id + " has " + writer.size() + " bytes; the body has " + length
+                                + " (an overwrite must have the same size)");
             }
-            current = new BlobInfo(key, upload);
-            em.persist(current);
-            flush(upload.objectId(), "nothing is stored: object " + upload.objectId() + " is rolled back with it");
-            return new Put(current, true, 0);
+            copy(new DigestInputStream(body, sha), writer, length);
         }
-        long old = current.objectId();
-        current.replacedBy(upload);
-        em.persist(new DoomedObject(old));
-        flush(upload.objectId(), "'" + key + "' keeps its old bytes");
-        return new Put(current, false, old);
+        BlobInfo info = em.find(BlobInfo.class, id);
+        if (info != null) {
+            info.overwritten(length, hex(sha), contentType);
+            flush(id, "blob " + id + " keeps its old bytes");
+        }
     }
 
-    /**
-     * Deletes the row of {@code key} and marks its object doomed; {@link #discard} it next.
-     *
-     * @return the doomed object's id
-     * @throws BadInput 404 if there is none, 412 if {@code pre} does not hold for it
-     */
+    /** Deletes blob {@code id} and its row. */
     @Transactional(rollbackOn = Exception.class)
-    public long delete(String key, Preconditions pre) {
-        BlobInfo info = em.find(BlobInfo.class, key, LockModeType.PESSIMISTIC_WRITE);
-        pre.checkChange(info);
-        if (info == null) {
-            throw new BadInput(404, "no blob '" + key + "'");
-        }
-        em.remove(info);
-        em.persist(new DoomedObject(info.objectId()));
-        return info.objectId();
-    }
-
-    /**
-     * Deletes doomed object {@code id} outside transactions (readers that have it open read it to
-     * its end), then its {@link DoomedObject} row; an object already gone just loses its row.
-     */
-    public void discard(long id) throws IOException {
-        try {
-            storer.deleteObj(id);
-        } catch (ObjectNotFoundException alreadyGone) {
-            // deleted before a crash that left its row: only the row is left to remove
-        }
-        self.forget(id);
-    }
-
-    /** Removes the row of doomed object {@code id}. */
-    @Transactional
-    public void forget(long id) {
-        DoomedObject row = em.find(DoomedObject.class, id);
-        if (row != null) {
-            em.remove(row);
+    public void delete(long id) throws IOException {
+        storer.deleteObj(id);
+        BlobInfo info = em.find(BlobInfo.class, id);
+        if (info != null) {
+            em.remove(info);
         }
     }
 
-    /** The doomed objects not yet deleted. */
-    public List<Long> doomed() {
-        return em.createQuery("select d.objectId from DoomedObject d", Long.class)
-                .getResultList();
+    /** Blob {@code id}'s row, or {@code null} if it has none. */
+    public BlobInfo find(long id) {
+        return em.find(BlobInfo.class, id);
     }
 
-    /** The row of {@code key} as committed now, or {@code null} (outside a transaction: a fresh read). */
-    public BlobInfo find(String key) {
-        return em.find(BlobInfo.class, key);
-    }
-
-    /**
-     * Up to {@code limit} rows whose keys start with {@code prefix} and sort after {@code after}
-     * ({@code ""} for the first page), in key order (the database's: by UTF-16 code unit).
-     */
-    public Page page(String prefix, String after, int limit) {
-        String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        long total = em.createQuery("select count(b) from BlobInfo b where b.key like :like escape '\\'", Long.class)
-                .setParameter("like", like)
-                .getSingleResult();
+    /** Rows {@code offset} to {@code offset + limit - 1}, newest first (ties: larger id first). */
+    public Page page(int offset, int limit) {
+        long total =
+                em.createQuery("select count(b) from BlobInfo b", Long.class).getSingleResult();
         List<BlobInfo> items = em.createQuery(
-                        "select b from BlobInfo b where b.key like :like escape '\\' and b.key > :after"
-                                + " order by b.key",
-                        BlobInfo.class)
-                .setParameter("like", like)
-                .setParameter("after", after)
-                .setMaxResults(limit + 1)
+                        "select b from BlobInfo b order by b.created desc, b.id desc", BlobInfo.class)
+                .setFirstResult(offset)
+                .setMaxResults(limit)
                 .getResultList();
-        String next = null;
-        if (items.size() > limit) {
-            items = items.subList(0, limit);
-            next = items.get(limit - 1).key();
-        }
-        return new Page(total, items, next);
-    }
-
-    /** Streams the body into a new object, computing and checking its digests. */
-    private Upload store(InputStream body, long length, String name, String contentType, Checksums sums)
-            throws IOException {
-        if (length > Integer.MAX_VALUE) {
-            throw new BadInput(413, "a blob holds at most " + Integer.MAX_VALUE + " bytes; the body has " + length);
-        }
-        long id;
-        try (ObjectWriter writer = storer.lateWriteNewObj((int) length)) {
-            id = writer.id();
-            copy(body, writer, length, sums);
-        }
-        return new Upload(id, length, sums.verify(), name, contentType, Instant.now());
+        return new Page(total, items);
     }
 
     /** Sends the pending SQL now, so that a refusal is reported here, as {@link MetadataRefused}. */
@@ -222,7 +134,7 @@ public class Blobs {
         }
     }
 
-    private static void copy(InputStream in, ObjectWriter writer, long length, Checksums sums) throws IOException {
+    private static void copy(InputStream in, ObjectWriter writer, long length) throws IOException {
         byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(length, 1))];
         long left = length;
         while (left > 0) {
@@ -230,9 +142,20 @@ public class Blobs {
             if (n < 0) {
                 throw new BadInput(400, "the body ended after " + (length - left) + " of " + length + " bytes");
             }
-            sums.update(buf, 0, n);
             writer.write(ByteBuffer.wrap(buf, 0, n));
             left -= n;
         }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private static String hex(MessageDigest sha) {
+        return HexFormat.of().formatHex(sha.digest());
     }
 }
