@@ -216,25 +216,20 @@ final class FileCheck {
             carried.put(c.id(), c.bytes());
         }
         ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
-        CRC32C crc = new CRC32C();
         for (int i = 0; i < n; i++) {
             ByteBuffer own = carried.get(ids[i]);
-            crc.reset();
+            int bytesCrc;
             if (own != null && own.remaining() == sizes[i]) {
+                CRC32C crc = new CRC32C();
                 crc.update(own.duplicate());
+                bytesCrc = (int) crc.getValue();
             } else {
-                for (long done = 0; done < sizes[i]; ) {
-                    int len = (int) Math.min(READ_CHUNK, sizes[i] - done);
-                    buffer.clear().limit(len);
-                    file.readFullyZeroPadded(buffer, offsets[i] + done);
-                    crc.update(buffer.flip());
-                    done += len;
-                }
+                bytesCrc = FileStore.crcOf(file, offsets[i], sizes[i], buffer);
             }
             read[0]++;
             read[1] += sizes[i];
             progress.accept(read[1]);
-            int actual = Crc32c.sealed((int) crc.getValue(), sizes[i]);
+            int actual = Crc32c.sealed(bytesCrc, sizes[i]);
             if (crcs[i] != 0 && actual != crcs[i]) {
                 problems.add(new VerifyReport.Problem(
                         ErrorCode.CHECKSUM_MISMATCH,

@@ -673,19 +673,13 @@ final class FileStore
         if (!state.lookup(id, loc)) {
             return -1;
         }
-        CRC32C crc = new CRC32C();
+        int read;
         try {
-            for (long done = 0; done < loc.size; ) {
-                int len = (int) Math.min(buffer.capacity(), loc.size - done);
-                buffer.clear().limit(len);
-                file.readFullyZeroPadded(buffer, loc.offset + done);
-                crc.update(buffer.flip());
-                done += len;
-            }
+            read = crcOf(file, loc.offset, loc.size, buffer);
         } catch (IOException e) {
             throw commits.translate(e);
         }
-        int actual = Crc32c.sealed((int) crc.getValue(), loc.size);
+        int actual = Crc32c.sealed(read, loc.size);
         if (loc.crc != 0 && actual != loc.crc) {
             problems.add(FileCheck.problem(Errors.checksumMismatch(this, id, loc.crc, actual), id));
         }
@@ -958,20 +952,24 @@ final class FileStore
 
     /** The CRC32C of {@code length} bytes of the file from {@code position} (past its end: zeros). */
     private int crcOfFile(long position, int length) throws IOException {
-        CRC32C crc = new CRC32C();
-        ByteBuffer buf = ByteBuffer.allocate(Math.min(length, ZERO_CHUNK));
-        long pos = position;
-        int left = length;
         try {
-            while (left > 0) {
-                buf.clear().limit(Math.min(left, buf.capacity()));
-                file.readFullyZeroPadded(buf, pos);
-                crc.update(buf.flip());
-                pos += buf.limit();
-                left -= buf.limit();
-            }
+            return crcOf(file, position, length, ByteBuffer.allocate(Math.min(length, ZERO_CHUNK)));
         } catch (IOException e) {
             throw commits.translate(e);
+        }
+    }
+
+    /**
+     * The CRC32C of {@code length} bytes of {@code file} from {@code position} (past its end:
+     * zeros), read through {@code buffer} a buffer's capacity at a time. Also {@link FileCheck}'s.
+     */
+    static int crcOf(StoreFile file, long position, long length, ByteBuffer buffer) throws IOException {
+        CRC32C crc = new CRC32C();
+        for (long done = 0; done < length; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
+            file.readFullyZeroPadded(buffer, position + done);
+            crc.update(buffer.flip());
+            done += buffer.limit();
         }
         return (int) crc.getValue();
     }
