@@ -389,16 +389,8 @@ final class AllocatorState {
             for (int i = 0; i < frees.length; i++) {
                 long id = frees[i];
                 if (keep != null && keep[i]) {
-                    if (a.locate(id, loc) && a.freeKeepingSpace(id)) {
-                        changes.freed(id);
-                        kept.put(id, loc.allocatedSize);
-                        if (id == primeId) {
-                            primeId = 0;
-                        }
-                    }
-                    continue;
-                }
-                if (a.free(id)) {
+                    freeKeepingSpace(a, id, loc);
+                } else if (a.free(id)) {
                     changes.freed(id);
                     if (id == primeId) {
                         primeId = 0;
@@ -456,20 +448,23 @@ final class AllocatorState {
     boolean freeKeepingSpace(long id) throws StoreCorruptedException {
         long stamp = meta.writeLock();
         try {
-            ObjectAllocator a = allocator();
-            Location loc = new Location();
-            if (!a.locate(id, loc) || !a.freeKeepingSpace(id)) {
-                return false;
-            }
-            changes.freed(id);
-            kept.put(id, loc.allocatedSize);
-            if (id == primeId) {
-                primeId = 0;
-            }
-            return true;
+            return freeKeepingSpace(allocator(), id, new Location());
         } finally {
             meta.unlockWrite(stamp);
         }
+    }
+
+    /** {@link #freeKeepingSpace(long)} under the write lock, {@code loc} a scratch carrier. */
+    private boolean freeKeepingSpace(ObjectAllocator a, long id, Location loc) {
+        if (!a.locate(id, loc) || !a.freeKeepingSpace(id)) {
+            return false;
+        }
+        changes.freed(id);
+        kept.put(id, loc.allocatedSize);
+        if (id == primeId) {
+            primeId = 0;
+        }
+        return true;
     }
 
     /** Parks the space of an object that {@link #freeKeepingSpace} kept: reusable after the next sync. */
