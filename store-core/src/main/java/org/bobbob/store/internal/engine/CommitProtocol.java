@@ -414,9 +414,7 @@ final class CommitProtocol {
         Events.Commit event = Events.commit();
         try {
             file.writeFully(record, newOffset); // step 2
-            if (file.size() < end) {
-                file.writeFully(FileStore.ZEROS.duplicate().limit(1), end - 1);
-            }
+            file.extendTo(end); // atomic with a write of the object at the end, if one is under way
             if (!oneForce) {
                 file.force();
             }

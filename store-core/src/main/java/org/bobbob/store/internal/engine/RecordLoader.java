@@ -152,7 +152,7 @@ final class RecordLoader {
     static void settle(StoreFile file, AllocatorState state, Loaded loaded) throws IOException {
         HeaderSlot header = loaded.header();
         if (loaded.shortByLastCommit()) {
-            file.writeFully(FileStore.ZEROS.duplicate().limit(1), header.end() - 1);
+            file.extendTo(header.end());
         }
         rewrite(file, state, loaded.captured());
         if (loaded.size() > header.end()) {

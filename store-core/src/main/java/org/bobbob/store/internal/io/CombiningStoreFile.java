@@ -53,6 +53,9 @@ import org.bobbob.store.support.Failures;
  *       they overlap, then go straight through.
  *   <li>{@link #force()} writes every chunk out, in file order, then forces the file; so does
  *       {@link #close()}. {@link #truncate} and {@link #size()} see the cached bytes too.
+ *   <li>{@link #extendTo} (a commit making the file as long as its header's end, while an object
+ *       at the end may still be being written) looks at the size and writes its zero byte under
+ *       the lock that every write past the file's end takes, so it never undoes such a write.
  *   <li>A read that overlaps a cached chunk is served under the cache's lock: the file's bytes,
  *       then the dirty intervals laid over them. A read that overlaps none goes straight to the
  *       file, without the lock: a chunk leaves the cache only after its bytes are in the file.
@@ -101,6 +104,9 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     private final StoreFile inner;
+    /** Whether small writes are gathered into chunks; if not, no chunk is ever made (see {@link #over}). */
+    private final boolean gathering;
+
     private final Object lock = new Object();
     /** Present chunks by index, for the lock-free "does a read touch the cache" check. */
     private final ConcurrentHashMap<Long, Chunk> present = new ConcurrentHashMap<>();
@@ -129,18 +135,23 @@ public final class CombiningStoreFile implements StoreFile {
     private int recentNext;
 
     public CombiningStoreFile(StoreFile inner) {
+        this(inner, true);
+    }
+
+    CombiningStoreFile(StoreFile inner, boolean gathering) {
         this.inner = inner;
+        this.gathering = gathering;
         Arrays.fill(recentNew, -1);
     }
 
     /**
-     * {@code file} behind a combining cache, unless the system property
-     * {@code bobbob.writeCombining} is {@code false} (then every write is its own system call).
+     * {@code file} behind a combining cache. With the system property
+     * {@code bobbob.writeCombining} {@code false} nothing is gathered (every write is its own
+     * system call), but writes past the file's end still take the lock, so that
+     * {@link #extendTo} stays atomic with them.
      */
     public static StoreFile over(StoreFile file) {
-        return Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true"))
-                ? new CombiningStoreFile(file)
-                : file;
+        return new CombiningStoreFile(file, Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true")));
     }
 
     @Override
@@ -181,11 +192,15 @@ public final class CombiningStoreFile implements StoreFile {
         synchronized (lock) {
             direct = end <= innerSize()
                     && !touchesCachedChunk(position, end)
-                    && !(newObject && loadForNewObject(position, end));
+                    && !(newObject && gathering && loadForNewObject(position, end));
             if (direct) {
                 countInFlight(position, end, 1);
-            } else {
+            } else if (gathering) {
                 copyIn(src, position);
+            } else { // past the file's end, not gathered: written here, in order with extendTo
+                int written = writeThrough(src, position);
+                innerSize = Math.max(innerSize(), position + written);
+                return written;
             }
         }
         if (direct) {
@@ -499,6 +514,28 @@ public final class CombiningStoreFile implements StoreFile {
             }
         }
         return size;
+    }
+
+    /**
+     * Under the lock: every write that reaches past the file's end takes it too (gathered or
+     * written through), so no write can land between the look at the size and the zero byte
+     * written at {@code size - 1}; one that comes later lands after it. The byte goes straight to
+     * the file.
+     */
+    @Override
+    public void extendTo(long size) throws IOException {
+        checkOpen();
+        synchronized (lock) {
+            if (sizeLocked() >= size) {
+                return;
+            }
+            flushRange(size - 1, size); // a chunk over that byte holds none of it: written out, dropped
+            ByteBuffer zero = ByteBuffer.allocate(1);
+            while (zero.hasRemaining()) {
+                writeThrough(zero, size - 1);
+            }
+            innerSize = Math.max(innerSize(), size);
+        }
     }
 
     @Override

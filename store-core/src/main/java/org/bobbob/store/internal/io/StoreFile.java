@@ -54,6 +54,22 @@ public interface StoreFile extends Closeable {
      */
     default void discard(long from, long to) {}
 
+    /**
+     * Makes the file at least {@code size} bytes long: the bytes it adds read as zeros, and no
+     * byte below the current end changes. A commit calls it so that the file is as long as the
+     * allocator end its header names, while an object at the end may still be being written by
+     * another thread. This default looks at the size, then writes one zero byte at
+     * {@code size - 1}: a write of that byte landing between the two would be undone, so it is for
+     * files that no other thread writes at their end meanwhile. {@link CombiningStoreFile}, which
+     * the engine always stacks on its file, does both under the lock that every write past the
+     * end takes.
+     */
+    default void extendTo(long size) throws IOException {
+        if (size() < size) {
+            writeFully(ByteBuffer.allocate(1), size - 1);
+        }
+    }
+
     /** Writes all of {@code src} at {@code position}. */
     default void writeFully(ByteBuffer src, long position) throws IOException {
         long pos = position;

@@ -9,17 +9,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The write-combining cache reads back exactly what a plain file would, whatever the mix of calls. */
 class CombiningStoreFileTest {
 
-    @Test
-    void agreesWithAPlainFileUnderRandomWritesReadsTruncatesAndForces() throws Exception {
+    /** Gathering (the default) and not ({@code -Dbobbob.writeCombining=false}). */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void agreesWithAPlainFileUnderRandomWritesReadsTruncatesExtensionsAndForces(boolean gathering) throws Exception {
         for (long seed = 1; seed <= 4; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
             SimulatedDisk plain = new SimulatedDisk();
             SimulatedDisk under = new SimulatedDisk();
-            CombiningStoreFile cached = new CombiningStoreFile(under);
+            CombiningStoreFile cached = new CombiningStoreFile(under, gathering);
             long span = 3L << 20; // several chunks, and more than the cache holds
             long lastPos = 0;
             for (int op = 0; op < 8_000; op++) {
@@ -49,10 +53,14 @@ class CombiningStoreFileTest {
                     plain.readFullyZeroPadded(a, pos);
                     cached.readFullyZeroPadded(b, pos);
                     assertArrayEquals(a.array(), b.array(), "seed " + seed + " op " + op + ": read at " + pos);
-                } else if (roll < 97) {
+                } else if (roll < 96) {
                     long to = r.nextLong(Math.max(1, plain.size()));
                     plain.truncate(to);
                     cached.truncate(to);
+                } else if (roll < 97) {
+                    long to = plain.size() - 100 + r.nextInt(100_000); // adds zeros, or changes nothing
+                    plain.extendTo(to);
+                    cached.extendTo(to);
                 } else {
                     cached.force();
                     assertArrayEquals(plain.image(), under.image(), "after force the file holds everything");
@@ -62,7 +70,11 @@ class CombiningStoreFileTest {
             cached.close();
             assertArrayEquals(plain.image(), under.image(), "close writes the cache out");
             assertThrows(ClosedChannelException.class, () -> cached.write(ByteBuffer.allocate(1), 0));
-            assertTrue(under.mutations() < plain.mutations(), "fewer writes reached the file");
+            if (gathering) {
+                assertTrue(under.mutations() < plain.mutations(), "fewer writes reached the file");
+            } else {
+                assertTrue(under.mutations() >= plain.mutations(), "every write reached the file (and the forces)");
+            }
         }
     }
 
