@@ -17,7 +17,7 @@ final class ApiError {
     }
 
     static Response of(int status, String message) {
-        return of(status, Json.createObjectBuilder().add("status", status).add("error", message));
+        return builder(status, message).build();
     }
 
     static Response of(int status, String message, long id) {
@@ -29,11 +29,18 @@ final class ApiError {
                         .add("id", Long.toString(id)));
     }
 
+    /** The error's response, for a caller that adds headers. */
+    static Response.ResponseBuilder builder(int status, String message) {
+        return json(status, Json.createObjectBuilder().add("status", status).add("error", message));
+    }
+
     private static Response of(int status, JsonObjectBuilder json) {
-        String body = json.build().toString();
+        return json(status, json).build();
+    }
+
+    private static Response.ResponseBuilder json(int status, JsonObjectBuilder json) {
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body)
-                .build();
+                .entity(json.build().toString());
     }
 }

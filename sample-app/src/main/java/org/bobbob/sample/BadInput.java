@@ -14,18 +14,6 @@ final class BadInput extends RuntimeException {
         return status;
     }
 
-    static long parseId(String raw) {
-        try {
-            long id = Long.parseLong(raw);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new BadInput(400, "'" + raw + "' is not an object id (a positive whole number)");
-    }
-
     /**
      * Query parameter {@code name}: {@code fallback} when absent, else a whole number from
      * {@code min} to {@code max}.

@@ -1,6 +1,7 @@
 package org.bobbob.sample;
 
 import static org.bobbob.sample.Http.assertError;
+import static org.bobbob.sample.Http.bytes;
 import static org.bobbob.sample.Http.post;
 import static org.bobbob.sample.Http.send;
 import static org.bobbob.sample.Http.text;
@@ -35,12 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class BlobApiIT extends DeployedApp {
 
-    private static byte[] bytes(long seed, int size) {
-        byte[] b = new byte[size];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
-    }
-
     @Test
     void createReadHeadOverwriteDelete() throws Exception {
         byte[] data = bytes(1, 10_000);
@@ -56,24 +51,22 @@ class BlobApiIT extends DeployedApp {
         assertEquals(200, head.statusCode());
         assertEquals("10000", head.headers().firstValue("Content-Length").orElseThrow());
 
-        byte[] next = bytes(2, 10_000);
-        assertEquals(
-                204,
-                send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(next)))
-                        .statusCode());
-        assertArrayEquals(next, send(to(base(), "api/blobs/" + id)).body());
+        // a PUT replaces at any size: smaller, then larger
+        for (int size : new int[] {10_000, 9_999, 250_001}) {
+            byte[] next = bytes(size, size);
+            HttpResponse<byte[]> put =
+                    send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(next)));
+            assertEquals(200, put.statusCode(), text(put));
+            assertArrayEquals(next, send(to(base(), "api/blobs/" + id)).body());
+        }
+        byte[] next = bytes(250_001, 250_001);
 
-        assertError(
-                409, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[9_999]))));
-        assertError(
-                413, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10_001]))));
-        assertArrayEquals(next, send(to(base(), "api/blobs/" + id)).body(), "a refused PUT wrote nothing");
-
-        assertTrue(text(send(to(base(), "api/blobs"))).contains("\"" + id + "\""), "listed");
+        assertTrue(text(send(to(base(), "api/blobs?prefix=" + id))).contains("\"key\":\"" + id + "\""), "listed");
 
         assertEquals(204, send(to(base(), "api/blobs/" + id).DELETE()).statusCode());
         assertError(404, send(to(base(), "api/blobs/" + id)));
         assertError(404, send(to(base(), "api/blobs/" + id).DELETE()));
+        // a server-made key is not taken again by a PUT
         assertError(404, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(next))));
         assertEquals(
                 404,
@@ -94,12 +87,21 @@ class BlobApiIT extends DeployedApp {
     }
 
     @Test
-    void badIdsAreFourHundredsWithJsonNeverFiveHundreds() throws Exception {
-        for (String bad : new String[] {"abc", "0", "-5", "1.5", "99999999999999999999"}) {
+    void badKeysAreFourHundredsAndUnknownOnesFourOFoursWithJsonNeverFiveHundreds() throws Exception {
+        for (String bad : new String[] {"a%01b", "k".repeat(513), "tab%09"}) {
             assertError(400, send(to(base(), "api/blobs/" + bad)));
             assertError(400, send(to(base(), "api/blobs/" + bad).DELETE()));
+            assertError(400, send(to(base(), "api/blobs/" + bad).PUT(HttpRequest.BodyPublishers.ofString("x"))));
         }
-        assertError(404, send(to(base(), "api/blobs/123456789012")));
+        for (String unknown : new String[] {"abc", "0", "-5", "1.5", "99999999999999999999", "123456789012"}) {
+            assertError(404, send(to(base(), "api/blobs/" + unknown)));
+            assertError(404, send(to(base(), "api/blobs/" + unknown).DELETE()));
+        }
+        assertEquals(
+                201,
+                send(to(base(), "api/blobs/" + "k".repeat(512)).PUT(HttpRequest.BodyPublishers.ofString("x")))
+                        .statusCode(),
+                "the longest key");
     }
 
     @Test
@@ -132,7 +134,8 @@ class BlobApiIT extends DeployedApp {
         assertTrue(text(created).contains("\"size\":1000000"), text(created));
         assertArrayEquals(
                 file, send(to(base(), "api/blobs/" + Http.id(created))).body());
-        assertTrue(text(send(to(base(), "api/blobs"))).contains("\"name\":\"photo.jpg\""));
+        assertTrue(
+                text(send(to(base(), "api/blobs?prefix=" + Http.id(created)))).contains("\"name\":\"photo.jpg\""));
 
         String noFile = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--"
                 + boundary + "--\r\n";

@@ -1,9 +1,10 @@
 package org.bobbob.sample;
 
 import static org.bobbob.sample.Http.assertError;
+import static org.bobbob.sample.Http.bytes;
 import static org.bobbob.sample.Http.json;
-import static org.bobbob.sample.Http.post;
 import static org.bobbob.sample.Http.send;
+import static org.bobbob.sample.Http.sha256;
 import static org.bobbob.sample.Http.text;
 import static org.bobbob.sample.Http.to;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -15,14 +16,11 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,21 +31,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The blobs' metadata in the XA datasource's database, from a client: each upload (raw, chunked,
  * multipart) is listed with the size, SHA-256 (computed here, independently) and content type it
- * came with; the listing pages newest first; a row the database refuses takes its blob back with
+ * came with; the listing pages by key; a row the database refuses takes its blob back with
  * it (the store's own counts show it); an overwrite and a delete change blob and row together.
  * Other tests share the server and its database, so each test measures against what it found.
  */
 class BlobMetadataIT extends DeployedApp {
-
-    private static byte[] bytes(long seed, int size) {
-        byte[] b = new byte[size];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
-    }
-
-    private static String sha256(byte[] data) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
 
     private HttpResponse<byte[]> upload(byte[] data, String name, String type) throws Exception {
         HttpRequest.Builder r = to(base(), "api/blobs").header("X-Filename", name);
@@ -76,10 +64,14 @@ class BlobMetadataIT extends DeployedApp {
         return ids;
     }
 
-    /** The newest row, which must be the blob with {@code id}. */
+    /** The listed row of key {@code id} (the first key with that prefix is the key itself). */
     private Map<String, Object> newest(long id) throws Exception {
-        Map<String, Object> item = items(page("?limit=1")).get(0);
-        assertEquals(Long.toString(id), item.get("id"), "the newest row");
+        return listed(Long.toString(id));
+    }
+
+    private Map<String, Object> listed(String key) throws Exception {
+        Map<String, Object> item = items(page("?limit=1&prefix=" + key)).get(0);
+        assertEquals(key, item.get("key"), "the row of " + key);
         return item;
     }
 
@@ -166,59 +158,125 @@ class BlobMetadataIT extends DeployedApp {
         HttpResponse<byte[]> put = send(to(base(), "api/blobs/" + id)
                 .header("Content-Type", "application/x-second")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(second)));
-        assertEquals(204, put.statusCode(), text(put));
+        assertEquals(200, put.statusCode(), text(put));
+        assertRow(json(put), "versioned.bin", "application/x-second", second, "the PUT's answer");
         assertRow(newest(id), "versioned.bin", "application/x-second", second, "after the PUT");
         assertArrayEquals(second, send(to(base(), "api/blobs/" + id)).body());
 
-        byte[] third = bytes(23, 50_000);
+        byte[] third = bytes(23, 77_777);
         assertEquals(
-                204,
+                200,
                 send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(third)))
                         .statusCode());
         assertRow(newest(id), "versioned.bin", "application/x-second", third, "a PUT without Content-Type");
 
-        assertError(409, send(to(base(), "api/blobs/" + id).PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10]))));
+        HttpResponse<byte[]> refused = send(to(base(), "api/blobs/" + id)
+                .header("X-Filename", "n".repeat(256))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10])));
+        assertError(400, refused);
         assertRow(newest(id), "versioned.bin", "application/x-second", third, "after a refused PUT");
         assertArrayEquals(third, send(to(base(), "api/blobs/" + id)).body());
     }
 
     @Test
-    void theListingPagesNewestFirst() throws Exception {
-        long before = (Long) page("").get("total");
-        List<String> uploaded = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            uploaded.add(Long.toString(post(base(), bytes(30 + i, 100 + i))));
+    void theListingPagesByKeyAfterACursor() throws Exception {
+        String prefix = "list-" + System.nanoTime() + "/";
+        List<String> keys = List.of(prefix + "b", prefix + "a", prefix + "c/1", prefix + "c/0", prefix + "ab");
+        for (int i = 0; i < keys.size(); i++) {
+            assertEquals(
+                    201,
+                    send(to(base(), "api/blobs/" + keys.get(i))
+                                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes(30 + i, 100 + i))))
+                            .statusCode());
         }
-        long total = before + 5;
+        List<String> sorted = keys.stream().sorted().toList();
 
-        Map<String, Object> first = page("?offset=0&limit=3");
-        assertEquals(total, first.get("total"));
-        assertEquals(0L, first.get("offset"));
-        assertEquals(3L, first.get("limit"));
-        assertEquals(List.of(uploaded.get(4), uploaded.get(3), uploaded.get(2)), ids(first));
+        Map<String, Object> first = page("?prefix=" + prefix + "&limit=2");
+        assertEquals(5L, first.get("total"));
+        assertEquals(2L, first.get("limit"));
+        assertEquals(sorted.subList(0, 2), keys(first));
+        assertEquals(sorted.get(1), first.get("next"));
 
-        Map<String, Object> second = page("?offset=3&limit=2");
-        assertEquals(List.of(uploaded.get(1), uploaded.get(0)), ids(second));
-        assertEquals(101L, items(second).get(0).get("size"));
-
-        assertEquals(1, items(page("?offset=" + (total - 1) + "&limit=5")).size(), "the last row alone");
-        assertEquals(List.of(), items(page("?offset=" + total)), "past the end: no rows");
+        Map<String, Object> second = page("?prefix=" + prefix + "&limit=2&after=" + first.get("next"));
+        assertEquals(sorted.subList(2, 4), keys(second));
+        Map<String, Object> last = page("?prefix=" + prefix + "&limit=2&after=" + second.get("next"));
+        assertEquals(sorted.subList(4, 5), keys(last));
+        assertEquals(null, last.get("next"), "no page after the last");
+        assertEquals(List.of(prefix + "c/0", prefix + "c/1"), keys(page("?prefix=" + prefix + "c/")));
+        assertEquals(List.of(), items(page("?prefix=" + prefix + "zzz")), "no key with that prefix");
+        assertEquals(List.of(), items(page("?prefix=" + prefix.replace("-", "_"))), "_ is no wildcard");
 
         Map<String, Object> defaults = page("");
         assertEquals(20L, defaults.get("limit"));
-        assertEquals(Math.min(20, total), items(defaults).size());
-        assertEquals(ids(first), ids(defaults).subList(0, 3));
+    }
+
+    /**
+     * A thousand keys stored by eight clients at once, paged through 37 at a time with the
+     * {@code next} cursor: every key exactly once, in key order, and the last page says there is
+     * no next; one page of 1 000 is the same list.
+     */
+    @Test
+    void aThousandKeysPageThroughInKeyOrderExactlyOnce() throws Exception {
+        String prefix = "thousand-" + System.nanoTime() + "/";
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            keys.add(prefix + Integer.toString(i * 7919 % 1000, 36)); // not stored in key order
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                int client = c;
+                done.add(pool.submit(() -> {
+                    for (int i = client; i < keys.size(); i += 8) {
+                        HttpResponse<byte[]> r = send(to(base(), "api/blobs/" + keys.get(i))
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes(i, 16))));
+                        assertEquals(201, r.statusCode(), text(r));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Object> paged = new ArrayList<>();
+        String after = "";
+        int pages = 0;
+        while (true) {
+            Map<String, Object> page = page("?prefix=" + prefix + "&limit=37&after=" + after);
+            assertEquals(1000L, page.get("total"));
+            paged.addAll(keys(page));
+            pages++;
+            if (page.get("next") == null) {
+                break;
+            }
+            after = (String) page.get("next");
+        }
+        assertEquals(28, pages, "1 000 keys in pages of 37");
+        assertEquals(keys.stream().sorted().toList(), paged);
+        assertEquals(paged, keys(page("?prefix=" + prefix + "&limit=1000")));
+    }
+
+    private static List<Object> keys(Map<String, Object> page) {
+        List<Object> keys = new ArrayList<>();
+        for (Map<String, Object> item : items(page)) {
+            keys.add(item.get("key"));
+        }
+        return keys;
     }
 
     @Test
     void badPagingParametersAreFourHundreds() throws Exception {
         for (String bad : new String[] {
-            "offset=-1", "offset=abc", "offset=99999999999", "limit=0", "limit=101", "limit=1.5", "limit="
+            "limit=-1", "limit=abc", "limit=99999999999", "limit=0", "limit=1001", "limit=1.5", "limit="
         }) {
             HttpResponse<byte[]> r = send(to(base(), "api/blobs?" + bad));
             assertError(400, r);
         }
-        assertEquals(100L, page("?limit=100").get("limit"));
+        assertEquals(1000L, page("?limit=1000").get("limit"));
     }
 
     /**
@@ -263,7 +321,7 @@ class BlobMetadataIT extends DeployedApp {
 
         assertError(404, send(to(base(), "api/blobs/" + id)));
         assertEquals(rows - 1, page("").get("total"));
-        assertTrue(!ids(page("?limit=100")).contains(Long.toString(id)), "no row for " + id);
+        assertTrue(!ids(page("?prefix=" + id)).contains(Long.toString(id)), "no row for " + id);
         assertEquals(objects - 1, store().get("objects"));
         assertError(404, send(to(base(), "api/blobs/" + id).DELETE()));
         assertEquals(rows - 1, page("").get("total"), "a second delete changes nothing");
@@ -272,7 +330,7 @@ class BlobMetadataIT extends DeployedApp {
     /** Eight clients uploading at once: each upload gets its own row, whose SHA-256 is its blob's. */
     @Test
     void concurrentUploadsEachGetTheirRow() throws Exception {
-        long before = (Long) page("").get("total");
+        String prefix = "concurrent-" + System.nanoTime() + "/";
         ExecutorService pool = Executors.newFixedThreadPool(8);
         Map<String, String> expected = new ConcurrentHashMap<>();
         try {
@@ -282,7 +340,11 @@ class BlobMetadataIT extends DeployedApp {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < 10; i++) {
                         byte[] data = bytes(600L + client * 10 + i, 1_000 + client * 100 + i);
-                        expected.put(Long.toString(post(base(), data)), sha256(data));
+                        String key = prefix + client + "-" + i;
+                        HttpResponse<byte[]> put =
+                                send(to(base(), "api/blobs/" + key).PUT(HttpRequest.BodyPublishers.ofByteArray(data)));
+                        assertEquals(201, put.statusCode(), text(put));
+                        expected.put(key, sha256(data));
                     }
                     return null;
                 }));
@@ -293,11 +355,11 @@ class BlobMetadataIT extends DeployedApp {
         } finally {
             pool.shutdownNow();
         }
-        Map<String, Object> page = page("?limit=80");
-        assertEquals(before + 80, page.get("total"));
+        Map<String, Object> page = page("?limit=100&prefix=" + prefix);
+        assertEquals(80L, page.get("total"));
         for (Map<String, Object> item : items(page)) {
-            assertEquals(expected.get((String) item.get("id")), item.get("sha256"), item.toString());
+            assertEquals(expected.get((String) item.get("key")), item.get("sha256"), item.toString());
         }
-        assertEquals(expected.keySet(), new HashSet<>(ids(page)));
+        assertEquals(expected.keySet(), new HashSet<>(keys(page)));
     }
 }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -18,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -25,25 +24,120 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A person's path through the page, in Debian's headless Chromium: upload a file, see it
- * listed with its type and SHA-256, download it through the page's link, compare the bytes; then,
- * with more than a page of uploads, page to older rows and back. Leaves a screenshot in
- * {@code target/screenshots/}. Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}
+ * A person's path through the page, in Debian's headless Chromium: log in, upload a 6 MiB file
+ * through the file picker and watch the progress bar reach 100%, find it in the list with its
+ * human-readable size and type, download it through the page and compare the bytes, page to the
+ * next keys, delete it (accepting the confirmation), and see the error the page shows for an
+ * upload without a login. Leaves {@code target/screenshots/blobs.png} (the filled list) and
+ * {@code uploaded.png}. Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}
  * (packages chromium and chromium-driver; {@code .ci/run} installs them).
  */
 class BrowserIT extends DeployedApp {
 
     @Test
-    void uploadSeeItListedDownloadItCompareBytes() throws Exception {
+    void logInUploadWithProgressSeeItDownloadItDeleteIt() throws Exception {
         Path target = Path.of(System.getProperty("project.build.directory", "target"));
         Path downloads = Files.createDirectories(target.resolve("downloads"));
         Path shots = Files.createDirectories(target.resolve("screenshots"));
+        String prefix = "browser-" + System.nanoTime() + "/";
         String name = "upload-" + System.nanoTime() + ".bin";
         Path upload = Files.createDirectories(target.resolve("uploads")).resolve(name);
-        byte[] data = new byte[123_457];
+        byte[] data = new byte[6 << 20];
         new SplittableRandom(5).nextBytes(data);
         Files.write(upload, data);
+        // company for the list: other types and sizes, and more than a page of keys
+        String[][] others = {{"notes.txt", "text/plain", "1200"}, {"photo.jpg", "image/jpeg", "350000"}};
+        for (String[] o : others) {
+            Http.send(Http.to(base(), "api/blobs/" + prefix + o[0])
+                    .header("Content-Type", o[1])
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[Integer.parseInt(o[2])])));
+        }
+        for (int i = 0; i < 19; i++) {
+            Http.send(Http.to(base(), "api/blobs/" + prefix + "z/" + String.format("%02d", i))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[i * 100])));
+        }
 
+        ChromeDriver browser = chromium(target, downloads);
+        try {
+            browser.get(url.toString());
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            // the page replaces the table's rows when it reloads the listing: rows found just before
+            // are stale then, and the wait looks again
+            wait.ignoring(StaleElementReferenceException.class);
+            wait.until(d -> text(d, "stats").matches("Store: \\d+ objects.*"));
+            String bar = browser.findElement(By.id("usage-live")).getDomAttribute("style");
+            assertTrue(bar != null && bar.matches(".*width: [0-9.]+%.*"), "the usage bar: " + bar);
+
+            // the empty state, for a prefix no key has
+            browser.findElement(By.id("prefix")).sendKeys(prefix + "nothing-here");
+            wait.until(d -> d.findElement(By.id("empty")).isDisplayed());
+            assertTrue(text(browser, "empty").startsWith("No blobs with keys starting"), text(browser, "empty"));
+
+            // an upload without a login is refused in the page
+            browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
+            wait.until(d -> text(d, "status").contains("Log in as a user in role writer"));
+            assertEquals("error", browser.findElement(By.id("status")).getDomAttribute("class"));
+
+            browser.findElement(By.id("user")).sendKeys(Http.WRITER);
+            browser.findElement(By.id("password")).sendKeys(Http.WRITER + "-secret");
+            browser.findElement(By.id("login-button")).click();
+            wait.until(d -> text(d, "who").equals("Logged in as writer"));
+
+            browser.findElement(By.id("prefix")).clear();
+            browser.findElement(By.id("prefix")).sendKeys(prefix);
+            browser.findElement(By.id("key")).sendKeys(prefix + name);
+            browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
+            wait.until(d -> text(d, "progress-text").endsWith("stored"));
+            WebElement progress = browser.findElement(By.id("progress"));
+            assertEquals("100", progress.getDomProperty("value"));
+            assertTrue(
+                    Integer.parseInt(progress.getDomAttribute("data-updates")) >= 1,
+                    "the bar moved with the upload's progress events");
+            assertEquals("100% of 6.0 MiB, stored", text(browser, "progress-text"));
+            assertTrue(text(browser, "status").startsWith("Stored " + prefix + name), text(browser, "status"));
+
+            WebElement row = wait.until(d -> row(d, prefix + name));
+            assertEquals("6.0 MiB", row.findElement(By.cssSelector("td.size")).getText());
+            assertEquals(
+                    "application/octet-stream",
+                    row.findElement(By.cssSelector("td.type")).getText());
+            assertEquals(
+                    "1.2 KiB",
+                    row(browser, prefix + "notes.txt")
+                            .findElement(By.cssSelector("td.size"))
+                            .getText());
+            assertEquals("1–20 of 22", text(browser, "position"));
+            Files.write(shots.resolve("blobs.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+            row.findElement(By.cssSelector("a.download")).click();
+            Path downloaded = downloads.resolve(name);
+            wait.until(d -> Files.exists(downloaded) && sizeOf(downloaded) == data.length);
+            assertArrayEquals(data, Files.readAllBytes(downloaded), "the downloaded file is the uploaded one");
+
+            browser.findElement(By.id("next")).click();
+            wait.until(d -> text(d, "position").equals("21–22 of 22"));
+            assertTrue(row(browser, prefix + "z/18") != null, "the last keys are on the second page");
+            browser.findElement(By.id("first")).click();
+            wait.until(d -> text(d, "position").equals("1–20 of 22"));
+
+            wait.until(d -> row(d, prefix + name))
+                    .findElement(By.cssSelector("button.delete"))
+                    .click();
+            String question = wait.until(d -> d.switchTo().alert()).getText();
+            assertTrue(question.startsWith("Delete " + prefix + name), question);
+            browser.switchTo().alert().accept();
+            wait.until(d -> text(d, "status").equals("Deleted " + prefix + name) && row(d, prefix + name) == null);
+            assertEquals("1–20 of 21", text(browser, "position"));
+            Files.write(shots.resolve("deleted.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            assertEquals(
+                    404,
+                    Http.send(Http.to(base(), "api/blobs/" + prefix + name)).statusCode());
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static ChromeDriver chromium(Path target, Path downloads) throws Exception {
         File chromium = new File("/usr/bin/chromium");
         File driverBinary = new File("/usr/bin/chromedriver");
         assertTrue(
@@ -61,7 +155,7 @@ class BrowserIT extends DeployedApp {
                 "--disable-component-update",
                 "--disable-sync",
                 "--disable-dev-shm-usage",
-                "--window-size=1200,900",
+                "--window-size=1200,1000",
                 "--user-data-dir=" + Files.createTempDirectory(target, "chromium-profile"));
         options.setExperimentalOption(
                 "prefs",
@@ -69,74 +163,19 @@ class BrowserIT extends DeployedApp {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(driverBinary)
                 .build();
-        ChromeDriver browser = new ChromeDriver(service, options);
-        try {
-            browser.get(url.toString());
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-            // the page replaces the table's rows when it reloads the listing: rows found just before
-            // are stale then, and the wait looks again
-            wait.ignoring(StaleElementReferenceException.class);
-            wait.until(d -> d.findElement(By.id("stats")).getText().startsWith("Store: ")
-                    && !d.findElement(By.id("stats")).getText().contains("…"));
-            browser.findElement(By.id("file")).sendKeys(upload.toAbsolutePath().toString());
-            browser.findElement(By.id("send")).click();
-            WebElement row = wait.until(d -> d.findElements(By.cssSelector("#uploads tr")).stream()
-                    .filter(tr -> tr.getText().contains(name))
-                    .findFirst()
-                    .orElse(null));
-            assertTrue(row.getText().contains(Integer.toString(data.length)), row.getText());
-            String uploadedId = row.getDomAttribute("data-id");
-            assertEquals(
-                    HexFormat.of()
-                            .formatHex(MessageDigest.getInstance("SHA-256").digest(data)),
-                    row.findElement(By.cssSelector("td.sha256")).getDomAttribute("title"),
-                    "the row shows the SHA-256 of the uploaded bytes");
-            assertEquals(
-                    "application/octet-stream",
-                    row.findElement(By.cssSelector("td.type")).getText());
-            Files.write(shots.resolve("upload.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-
-            row.findElement(By.cssSelector("a.download")).click();
-            Path downloaded = downloads.resolve(name);
-            new WebDriverWait(browser, Duration.ofSeconds(30))
-                    .until(d -> Files.exists(downloaded) && sizeOf(downloaded) == data.length);
-            assertArrayEquals(data, Files.readAllBytes(downloaded), "the downloaded file is the uploaded one");
-
-            // more than a page of rows: Older shows the next page, Newer the first again
-            for (int i = 0; i < 21; i++) {
-                Http.post(base(), new byte[] {(byte) i});
-            }
-            browser.navigate().refresh();
-            WebElement position = wait.until(d -> {
-                WebElement p = d.findElement(By.id("position"));
-                return p.getText().startsWith("1–20 of ") ? p : null;
-            });
-            long total = Long.parseLong(position.getText().substring("1–20 of ".length()));
-            assertTrue(total >= 22, position.getText());
-            List<String> first = rowIds(browser);
-            assertEquals(20, first.size());
-            assertTrue(!first.contains(uploadedId), "21 uploads came after " + uploadedId);
-            browser.findElement(By.id("older")).click();
-            String second = "21–" + Math.min(40, total) + " of " + total;
-            wait.until(d -> d.findElement(By.id("position")).getText().equals(second));
-            List<String> older = rowIds(browser);
-            assertEquals(Math.min(20, total - 20), older.size());
-            assertTrue(older.stream().noneMatch(first::contains), "the second page repeats no row of the first");
-            assertEquals(uploadedId, older.get(1), "the file is the 22nd newest upload");
-            assertEquals(total > 40, browser.findElement(By.id("older")).isEnabled());
-            browser.findElement(By.id("newer")).click();
-            wait.until(d -> d.findElement(By.id("position")).getText().startsWith("1–20 of "));
-            assertEquals(first, rowIds(browser));
-            assertTrue(!browser.findElement(By.id("newer")).isEnabled(), "no page is newer than the first");
-        } finally {
-            browser.quit();
-        }
+        return new ChromeDriver(service, options);
     }
 
-    private static List<String> rowIds(ChromeDriver browser) {
-        return browser.findElements(By.cssSelector("#uploads tr")).stream()
-                .map(tr -> tr.getDomAttribute("data-id"))
-                .toList();
+    private static String text(WebDriver d, String id) {
+        return d.findElement(By.id(id)).getText();
+    }
+
+    /** The list's row of {@code key}, or null. */
+    private static WebElement row(WebDriver d, String key) {
+        return d.findElements(By.cssSelector("#blobs tr")).stream()
+                .filter(tr -> key.equals(tr.getDomAttribute("data-key")))
+                .findFirst()
+                .orElse(null);
     }
 
     private static long sizeOf(Path p) {

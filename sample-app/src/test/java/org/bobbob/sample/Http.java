@@ -9,8 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -37,12 +41,51 @@ final class Http {
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("sample.war")));
     }
 
+    /** {@code size} bytes of seeded noise. */
+    static byte[] bytes(long seed, int size) {
+        byte[] b = new byte[size];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    /** The SHA-256 of {@code data}, lower-case hex. */
+    static String sha256(byte[] data) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
     static HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return CLIENT.send(request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /**
+     * The build's users of the test server's application realm (the pom's {@code it-users}
+     * execution): user {@code writer} in role writer, {@code reader} in role reader, {@code nobody}
+     * in none; each user's password is its name and {@code -secret}.
+     */
+    static final String WRITER = "writer";
+
+    static final String READER = "reader";
+    static final String NOBODY = "nobody";
+
+    /** A request to {@code path} under the app with user {@value #WRITER}'s credentials. */
     static HttpRequest.Builder to(URI base, String path) {
+        return as(WRITER, base, path);
+    }
+
+    /** A request with {@code user}'s Basic credentials. */
+    static HttpRequest.Builder as(String user, URI base, String path) {
+        return anonymous(base, path).header("Authorization", basic(user, user + "-secret"));
+    }
+
+    /** A request without credentials. */
+    static HttpRequest.Builder anonymous(URI base, String path) {
         return HttpRequest.newBuilder(base.resolve(path));
+    }
+
+    static String basic(String user, String password) {
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** POSTs {@code data}; asserts 201 and a Location; returns the id. */

@@ -1,16 +1,15 @@
 package org.bobbob.sample;
 
-import static org.bobbob.sample.Http.post;
 import static org.bobbob.sample.Http.send;
 import static org.bobbob.sample.Http.to;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Blobs and their rows outlive the app and the adapter: undeploy both, deploy again, read the
- * blobs back and find them listed, newest first, with their sizes and SHA-256s.
+ * blobs back and find them listed by key with their sizes and SHA-256s.
  */
 @ExtendWith(ArquillianExtension.class)
 class RedeployIT {
@@ -50,7 +49,8 @@ class RedeployIT {
     @RunAsClient
     void blobsSurviveUndeployAndRedeploy() throws Exception {
         URI base = URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port", 8080) + "/sample-app/");
-        Map<Long, byte[]> written = new LinkedHashMap<>();
+        Map<String, byte[]> written = new LinkedHashMap<>();
+        String prefix = "redeploy-" + System.nanoTime() + "/";
         deployer.deploy("rar");
         deployer.deploy("war");
         try {
@@ -58,7 +58,11 @@ class RedeployIT {
             for (int i = 0; i < 20; i++) {
                 byte[] data = new byte[r.nextInt(50_000)];
                 r.nextBytes(data);
-                written.put(post(base, data), data);
+                String key = prefix + String.format("%02d", i);
+                HttpResponse<byte[]> put =
+                        send(to(base, "api/blobs/" + key).PUT(HttpRequest.BodyPublishers.ofByteArray(data)));
+                assertEquals(201, put.statusCode(), Http.text(put));
+                written.put(key, data);
             }
         } finally {
             deployer.undeploy("war");
@@ -67,14 +71,13 @@ class RedeployIT {
         deployer.deploy("rar");
         deployer.deploy("war");
         try {
-            for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+            for (Map.Entry<String, byte[]> e : written.entrySet()) {
                 assertArrayEquals(
                         e.getValue(), send(to(base, "api/blobs/" + e.getKey())).body());
             }
-            // their rows are in the datasource's database, which the server keeps: newest first
-            List<Long> ids = new ArrayList<>(written.keySet());
-            Collections.reverse(ids);
-            HttpResponse<byte[]> listing = send(to(base, "api/blobs?limit=20"));
+            // their rows are in the datasource's database, which the server keeps: in key order
+            List<String> ids = new ArrayList<>(written.keySet());
+            HttpResponse<byte[]> listing = send(to(base, "api/blobs?limit=20&prefix=" + prefix));
             assertEquals(200, listing.statusCode(), Http.text(listing));
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> items =
@@ -82,7 +85,7 @@ class RedeployIT {
             assertEquals(ids.size(), items.size());
             for (int i = 0; i < ids.size(); i++) {
                 byte[] data = written.get(ids.get(i));
-                assertEquals(Long.toString(ids.get(i)), items.get(i).get("id"));
+                assertEquals(ids.get(i), items.get(i).get("key"));
                 assertEquals((long) data.length, items.get(i).get("size"));
                 assertEquals(
                         HexFormat.of()

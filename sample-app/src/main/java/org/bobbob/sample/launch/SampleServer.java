@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +48,17 @@ import java.util.stream.Stream;
  *       script ends with the server JVM's exit status. {@code bobbob.store.*} system properties of
  *       this JVM are handed on. The server's console is copied to ours; colour codes are removed
  *       unless this JVM writes to a terminal and Maven runs interactively (not {@code -B}).
+ *   <li><b>Demo user.</b> User {@value #DEMO_USER} in roles {@code writer} and {@code reader}
+ *       of the application realm ({@link AppUsers}), with the password given as
+ *       {@code demoPassword} ({@code -Dbobbob.demo.password=...}) or else a new random one each
+ *       start; the banner says how to log in. The first start's copy of the distribution's
+ *       configuration takes none of its users (the build's test users live there).
  *   <li><b>Deploy.</b> Once booted, with jboss-cli: the XA datasource of the app's metadata,
  *       {@code BobbobSampleDS}, if the configuration lacks it (one created before the app had it);
  *       then {@code deploy --force} of the RAR, then the WAR (replacing the copies an earlier start
  *       left in the configuration). Then it polls
- *       {@code GET /sample-app/api/health} until it answers 200 and only then logs the banner:
- *       the URL it prints is serving.
+ *       {@code GET /sample-app/api/health} until it answers 200 and only then logs how to log in
+ *       and, last, the banner: the URL it prints is serving.
  *   <li><b>Stop.</b> A JVM shutdown (Ctrl-C, an IDE's stop button sending SIGTERM to Maven)
  *       sends SIGTERM to the server JVM (a graceful stop that releases the store's lock and the
  *       ports) and waits for it. A server that ends by itself with status 0 ({@code :shutdown})
@@ -61,7 +68,7 @@ import java.util.stream.Stream;
  * Arguments are {@code key=value}: {@code jbossHome}, {@code serverDir}, {@code rar}, {@code war}
  * (required), {@code store} (the store path; relative paths are under the server's data
  * directory), {@code interactive} ({@code true}|{@code false}), {@code portOffset},
- * {@code timeoutSeconds} (boot, deploy and first answer; default 180).
+ * {@code timeoutSeconds} (boot, deploy and first answer; default 180), {@code demoPassword}.
  */
 public final class SampleServer {
     /** The line the banner starts with; tests wait for it. */
@@ -71,6 +78,9 @@ public final class SampleServer {
 
     private static final Pattern COLOUR = Pattern.compile("\u001B\\[[0-9;]*m");
     private static final String CONFIG = "standalone-bobbob.xml";
+    /** The user the run creates, in roles writer and reader. */
+    static final String DEMO_USER = "demo";
+
     private static final int HTTP_PORT = 8080;
     private static final int MANAGEMENT_PORT = 9990;
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
@@ -94,6 +104,7 @@ public final class SampleServer {
     private final boolean colour;
     private final int portOffset;
     private final Duration timeout;
+    private final String demoPassword;
     private final PrintStream out = System.out;
     private final CompletableFuture<Void> booted = new CompletableFuture<>();
     /** Copies the server's console; joined after a stop so its last lines are not lost. */
@@ -110,6 +121,8 @@ public final class SampleServer {
         this.colour = Boolean.parseBoolean(args.getOrDefault("interactive", "false")) && onTerminal();
         this.portOffset = Integer.parseInt(args.getOrDefault("portOffset", "0"));
         this.timeout = Duration.ofSeconds(Long.parseLong(args.getOrDefault("timeoutSeconds", "180")));
+        String password = args.getOrDefault("demoPassword", "");
+        this.demoPassword = password.isBlank() ? randomPassword() : password;
     }
 
     /**
@@ -140,6 +153,7 @@ public final class SampleServer {
             }
         }
         prepareServerDir();
+        AppUsers.put(serverDir.resolve("configuration"), DEMO_USER, demoPassword, "writer,reader");
         Process server = start();
         Thread hook = new Thread(() -> stop(server), "stop-wildfly");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -148,6 +162,10 @@ public final class SampleServer {
             if (booted.isDone()) {
                 deploy();
                 awaitServing(server);
+                out.println("Log in as user '" + DEMO_USER + "', password '" + demoPassword
+                        + "' (roles writer, reader; -Dbobbob.demo.password=... keeps one across starts): curl -u "
+                        + DEMO_USER + ":" + demoPassword + " -T photo.jpg http://localhost:" + httpPort()
+                        + "/sample-app/api/blobs/photo.jpg");
                 out.println(BANNER + "http://localhost:" + httpPort() + "/sample-app/  (store: " + storeFile()
                         + "; stop: Ctrl-C, or " + cli + " :shutdown)");
                 out.flush();
@@ -202,7 +220,18 @@ public final class SampleServer {
         try (Stream<Path> files = Files.list(source)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Path target = config.getParent().resolve(f.getFileName().toString());
-                if (Files.isRegularFile(f) && !Files.exists(target)) {
+                String name = f.getFileName().toString();
+                if (!Files.isRegularFile(f) || Files.exists(target)) {
+                    continue;
+                }
+                if (name.equals(AppUsers.USERS) || name.equals(AppUsers.ROLES)) {
+                    // the comments only: the users there are the build's, for its tests
+                    Files.write(
+                            target,
+                            Files.readAllLines(f).stream()
+                                    .filter(l -> l.isBlank() || l.startsWith("#"))
+                                    .toList());
+                } else {
                     Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
@@ -356,6 +385,12 @@ public final class SampleServer {
         } catch (ReflectiveOperationException beforeJdk22) {
             return true;
         }
+    }
+
+    private static String randomPassword() {
+        byte[] b = new byte[9];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     private static String required(Map<String, String> args, String key) {

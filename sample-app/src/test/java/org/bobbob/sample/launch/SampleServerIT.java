@@ -20,18 +20,28 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bobbob.store.MultiStore;
 import org.bobbob.store.Storer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.json.Json;
@@ -50,6 +60,12 @@ class SampleServerIT {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");
     private static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** The demo user's password, given to the launcher (it makes a random one otherwise). */
+    private static final String DEMO_PASSWORD = "demo-it-secret";
+
+    private static final String AUTHORIZATION = "Basic "
+            + Base64.getEncoder()
+                    .encodeToString((SampleServer.DEMO_USER + ":" + DEMO_PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     private final Path build = Path.of(System.getProperty("project.build.directory"));
     private final Path jbossHome = Path.of(System.getProperty("jboss.home"));
@@ -80,6 +96,21 @@ class SampleServerIT {
         }
     }
 
+    /** Every launcher this test started, so that a failed test leaves no server on the ports. */
+    private final List<Launch> launched = new ArrayList<>();
+
+    @AfterEach
+    void noServerOutlivesItsTest() throws Exception {
+        for (Launch l : launched) {
+            List<ProcessHandle> jvms = l.serverJvms();
+            jvms.forEach(ProcessHandle::destroyForcibly);
+            l.process().destroyForcibly();
+            for (ProcessHandle jvm : jvms) {
+                jvm.onExit().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @BeforeEach
     void freshServerDirectory() throws IOException {
         if (Files.exists(serverDir)) {
@@ -96,6 +127,13 @@ class SampleServerIT {
         Launch first = launch();
         String banner = first.banner().get(BOOT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(banner.contains("http://localhost:" + HTTP + "/sample-app/"), banner);
+        assertTrue(
+                first.current().contains("Log in as user 'demo', password '" + DEMO_PASSWORD + "'"),
+                "the run says how to log in:\n" + first.current());
+        assertFalse(
+                Files.readString(serverDir.resolve("configuration/application-users.properties"))
+                        .contains("writer="),
+                "the build's test users stay out of a run's server directory");
         // the banner comes when the app serves: no 404 for a user who opens the URL at once
         assertEquals(200, get("/sample-app/api/health").statusCode());
         assertEquals(200, get("/sample-app/").statusCode());
@@ -104,6 +142,7 @@ class SampleServerIT {
         new SplittableRandom(7).nextBytes(blob);
         HttpResponse<String> created = CLIENT.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
+                        .header("Authorization", AUTHORIZATION)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(blob))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -199,6 +238,7 @@ class SampleServerIT {
         HttpResponse<String> created = CLIENT.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs"))
                         .header("X-Filename", "kept.bin")
+                        .header("Authorization", AUTHORIZATION)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -251,7 +291,8 @@ class SampleServerIT {
                         "war=" + System.getProperty("sample.war"),
                         "portOffset=" + OFFSET,
                         "interactive=true",
-                        "timeoutSeconds=" + BOOT.toSeconds())
+                        "timeoutSeconds=" + BOOT.toSeconds(),
+                        "demoPassword=" + DEMO_PASSWORD)
                 .redirectErrorStream(true)
                 .start();
         List<String> lines = new ArrayList<>();
@@ -279,7 +320,109 @@ class SampleServerIT {
                 "launcher-output");
         reader.setDaemon(true);
         reader.start();
-        return new Launch(p, lines, banner, ended);
+        Launch launch = new Launch(p, lines, banner, ended);
+        launched.add(launch);
+        return launch;
+    }
+
+    /**
+     * Four clients store blobs (new keys, and replacements of keys already acknowledged) until 40
+     * are acknowledged; then the server JVM gets SIGKILL mid-upload, and the app is started again
+     * on the same directory. Every key whose 2xx came back reads back exactly the bytes last
+     * acknowledged for it, or bytes of an upload to it that was in flight at the kill (a
+     * transaction the server had committed, or prepared and recovers, without answering); a new key
+     * whose upload was in flight is either absent or exactly that upload. Nothing else, ever.
+     */
+    @Test
+    void everyAcknowledgedUploadIsIntactAfterAKillNine() throws Exception {
+        Launch first = launch();
+        first.banner().get(BOOT.toSeconds(), TimeUnit.SECONDS);
+        URI api = URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs/");
+        Map<String, String> acknowledged = new ConcurrentHashMap<>(); // key -> SHA-256 last acknowledged
+        Map<String, Set<String>> inFlight = new ConcurrentHashMap<>(); // key -> SHA-256s sent, not answered
+        CountDownLatch forty = new CountDownLatch(40);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            int client = c;
+            done.add(clients.submit(() -> {
+                SplittableRandom random = new SplittableRandom(client);
+                int i = 0;
+                while (true) {
+                    // every third upload replaces this client's key of three uploads ago
+                    String key = "durable/" + client + "/" + (i % 3 == 2 ? i - 2 : i);
+                    byte[] data = new byte[random.nextInt(1, 300_000)];
+                    random.nextBytes(data);
+                    String sha = sha256(data);
+                    inFlight.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
+                            .add(sha);
+                    HttpResponse<String> r;
+                    try {
+                        r = CLIENT.send(
+                                HttpRequest.newBuilder(api.resolve(key))
+                                        .header("Authorization", AUTHORIZATION)
+                                        .timeout(Duration.ofSeconds(60))
+                                        .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                    } catch (IOException serverGone) {
+                        return i; // its upload stays in flight: answered by no one
+                    }
+                    assertTrue(r.statusCode() == 200 || r.statusCode() == 201, r.statusCode() + " " + r.body());
+                    acknowledged.put(key, sha);
+                    inFlight.get(key).remove(sha);
+                    forty.countDown();
+                    i++;
+                }
+            }));
+        }
+        try {
+            assertTrue(forty.await(BOOT.toSeconds(), TimeUnit.SECONDS), "40 uploads acknowledged");
+            ProcessHandle jvm = first.serverJvms().get(0);
+            assertTrue(jvm.destroyForcibly(), "SIGKILL");
+            jvm.onExit().get(60, TimeUnit.SECONDS);
+            for (Future<Integer> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertTrue(first.process().waitFor(120, TimeUnit.SECONDS), "the launcher ends with its server");
+        int inFlightAtKill = inFlight.values().stream().mapToInt(Set::size).sum();
+
+        Launch second = launch();
+        second.banner().get(BOOT.toSeconds(), TimeUnit.SECONDS);
+        try {
+            for (String key : inFlight.keySet()) {
+                HttpResponse<byte[]> r = CLIENT.send(
+                        HttpRequest.newBuilder(api.resolve(key)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                String last = acknowledged.get(key);
+                Set<String> allowed = new HashSet<>(inFlight.get(key));
+                if (last != null) {
+                    allowed.add(last);
+                }
+                if (last == null && r.statusCode() == 404) {
+                    continue; // never acknowledged, not committed: absent is right
+                }
+                assertEquals(200, r.statusCode(), key + ": " + new String(r.body(), StandardCharsets.UTF_8));
+                String got = sha256(r.body());
+                assertTrue(
+                        allowed.contains(got),
+                        key + " reads " + r.body().length + " bytes that were never sent to it"
+                                + (last == null ? "" : " (acknowledged: " + last + ")"));
+                assertEquals(Optional.of('"' + got + '"'), r.headers().firstValue("ETag"), key);
+            }
+            assertEquals(0, forty.getCount(), "40 uploads acknowledged before the kill");
+            System.out.println("kill -9: " + acknowledged.size() + " keys acknowledged (new and replaced), "
+                    + inFlightAtKill + " uploads in flight at the kill; all intact");
+        } finally {
+            assertTrue(second.process().toHandle().destroy());
+            assertTrue(second.process().waitFor(120, TimeUnit.SECONDS), "the launcher ends");
+        }
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
     private int cli(String command) throws Exception {
