@@ -150,9 +150,9 @@ class PoolAndRedeployIT {
             assertTrue(s.get("FileBytes").asLong() >= 62, s.toString());
 
             // WildFly's /metrics (the metrics subsystem of standalone.xml) collects the management
-            // model's metrics when a deployment or subsystem registers, not those of a definition
-            // activated later: the figures above are not there. docs/RAR.md says so and where to
-            // read them instead; if this changes, the assertion says it is time to document it.
+            // model's metrics while the server boots, not those of a definition activated later by
+            // the CLI: the figures above are not there (MetricsIT shows a boot-time definition's
+            // are). docs/RAR.md says so; if this changes, the assertion says it is time to document it.
             String metrics = http.send(
                             HttpRequest.newBuilder(URI.create("http://" + management.getMgmtAddress() + ":"
                                             + management.getMgmtPort() + "/metrics"))
