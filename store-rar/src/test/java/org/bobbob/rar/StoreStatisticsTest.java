@@ -1,6 +1,8 @@
 package org.bobbob.rar;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bobbob.store.LockTimeoutException;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
@@ -111,6 +117,39 @@ class StoreStatisticsTest {
         assertEquals(1L, stats.getValue("Reads"), "counting goes on after a clear");
         assertNull(stats.getValue("NoSuchFigure"));
         adapter.stop();
+    }
+
+    @Test
+    void aReadThatWaitsForAnOpenLateWriterIsALockWait() throws Exception {
+        StoreResourceAdapter adapter = Adapters.started();
+        StoreManagedConnectionFactory mcf = new StoreManagedConnectionFactory();
+        mcf.setUrl("bobbob:multi:" + dir.resolve("late.bob"));
+        mcf.setResourceAdapter(adapter);
+        StoreConnectionFactory factory = (StoreConnectionFactory) mcf.createConnectionFactory();
+        StatisticsPlugin stats = mcf.getStatistics();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (StoreConnection writer = factory.getConnection();
+                StoreConnection reader = factory.getConnection()) {
+            long id = writer.writeNewObjFromBytes(new byte[8]);
+            reader.readBytesFromObj(id); // nobody holds it: no wait
+            assertEquals(0L, stats.getValue("LockWaits"));
+            Future<byte[]> read;
+            try (ObjectWriter w = writer.writeToObj(id)) { // the object's lock, until closed
+                w.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+                read = pool.submit(() -> reader.readBytesFromObj(id));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (stats.getValue("LockWaits").equals(0L) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait(); // the reader counts its wait before it blocks
+                }
+                assertEquals(1L, stats.getValue("LockWaits"));
+                assertFalse(read.isDone(), "the reader waits for the writer");
+            }
+            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, read.get(30, TimeUnit.SECONDS));
+            assertEquals(1L, stats.getValue("LockWaits"));
+        } finally {
+            pool.shutdownNow();
+            adapter.stop();
+        }
     }
 
     @Test
