@@ -2,6 +2,7 @@ package org.bobbob.store;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Optional capability: an online backup. Obtain it with {@code store.unwrap(Backup.class)}; the
@@ -34,5 +35,18 @@ public interface Backup {
      * @throws StoreClosedException if the store is closed
      * @throws IOException if the sync or the copy fails
      */
-    BackupReport backupTo(Path target) throws IOException;
+    default BackupReport backupTo(Path target) throws IOException {
+        return backupTo(target, bytes -> {});
+    }
+
+    /**
+     * As {@link #backupTo(Path)}, telling {@code progress} the bytes copied so far (of
+     * {@link BackupReport#bytes()}, the file's length at the sync point) as the copy goes on: from
+     * the calling thread, once a part (256 KiB) at most, never after this method returns.
+     *
+     * @throws StoreException BOB-204 if {@code target} exists, BOB-203 if its directory does not
+     * @throws StoreClosedException if the store is closed
+     * @throws IOException if the sync or the copy fails
+     */
+    BackupReport backupTo(Path target, LongConsumer progress) throws IOException;
 }

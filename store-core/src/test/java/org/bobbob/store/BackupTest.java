@@ -227,6 +227,30 @@ class BackupTest {
     @ParameterizedTest
     @EnumSource(
             value = TestStores.class,
+            names = {"BASIC", "CONCURRENT_MULTI"})
+    void aBackupTellsItsProgressPartByPartUpToTheBytesItCopied(TestStores stores) throws Exception {
+        try (Storer s = stores.create(dir.resolve("store.bob"))) {
+            for (int i = 0; i < 40; i++) {
+                s.writeNewObjFromBytes(TestBytes.of(i, 50_000)); // about 2 MB: eight parts of 256 KiB
+            }
+            List<Long> told = new ArrayList<>();
+            Thread caller = Thread.currentThread();
+            BackupReport report = s.unwrap(Backup.class).backupTo(dir.resolve("copy.bob"), done -> {
+                assertEquals(caller, Thread.currentThread(), "told on the calling thread");
+                told.add(done);
+            });
+            assertEquals((report.bytes() + (256 << 10) - 1) / (256 << 10), told.size(), "once a part");
+            for (int i = 1; i < told.size(); i++) {
+                assertTrue(told.get(i) > told.get(i - 1), "growing: " + told);
+            }
+            assertEquals(report.bytes(), told.get(told.size() - 1), "ends at the bytes copied");
+            assertEquals(Files.size(dir.resolve("copy.bob")), report.bytes());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
             names = {"BASIC", "MULTI", "CONCURRENT_MULTI"})
     void theListerListsLiveCommittedObjectsInAscendingOrder(TestStores stores) throws Exception {
         try (Storer s = stores.create(dir.resolve("store.bob"))) {

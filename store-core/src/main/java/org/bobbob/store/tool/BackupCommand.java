@@ -1,6 +1,7 @@
 package org.bobbob.store.tool;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,10 @@ final class BackupCommand implements Command {
         Path target = Stores.newFile(p.get(1));
         BackupReport r;
         try (Storer store = Stores.openExisting(p.get(0))) {
-            r = store.unwrap(Backup.class).backupTo(target);
+            Path file = Stores.file(p.get(0));
+            try (Progress bar = Progress.bytes(io, "backup", file == null ? 0 : Files.size(file))) {
+                r = store.unwrap(Backup.class).backupTo(target, bar);
+            }
         }
         if (args.flag("--json")) {
             Map<String, Object> json = Json.object();
