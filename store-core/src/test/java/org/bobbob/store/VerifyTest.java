@@ -289,6 +289,70 @@ class VerifyTest {
         }
     }
 
+    /**
+     * Deleting the newest objects frees the file's tail, but the syncs after it write their journal
+     * and record past it: close gives the tail back all the same, compact does on a copy taken while
+     * the store ran, and {@code info} counts that copy's free end.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
+    void closeAndCompactGiveBackTheTailThatDeletesFreed(TestStores stores) throws Exception {
+        Map<Long, byte[]> objects = new LinkedHashMap<>();
+        Path running = dir.resolve("running.bob");
+        long kept = 0;
+        try (Storer s = stores.create(file())) {
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) { // a record large enough for a journal
+                byte[] data = TestBytes.of(i, 100 + (i % 7) * 1000);
+                long id = s.writeNewObjFromBytes(data);
+                objects.put(id, data);
+                ids.add(id);
+                kept += i < 2000 ? data.length : 0;
+            }
+            s.sync();
+            for (long id : ids.subList(2000, 20_000)) {
+                s.deleteObj(id);
+                objects.remove(id);
+            }
+            s.sync();
+            for (int i = 0; i < 3; i++) {
+                byte[] data = TestBytes.of(-i, 10);
+                objects.put(s.writeNewObjFromBytes(data), data);
+                s.sync();
+            }
+            Files.copy(file(), running);
+        }
+        long small = kept * 3 / 2 + (1 << 20); // the objects left, their slots' slack, a record
+        FileReport closed = check(file(), false);
+        assertTrue(closed.fileBytes() < small, "close gave the tail back: " + closed);
+        assertEquals(closed.end(), closed.fileBytes());
+        assertEquals(0, closed.freeTailBytes());
+
+        FileReport copy = check(running, false);
+        long accounted = copy.liveBytes()
+                + copy.freeBytes()
+                + copy.slotBytes()
+                + copy.freeTailBytes()
+                + copy.recordBytes()
+                + copy.journalBytes();
+        assertTrue(copy.fileBytes() < accounted + small, "info accounts for the copy's length: " + copy);
+        CompactReport report = Engines.compact(running);
+        assertTrue(report.bytesAfter() < small, report.toString());
+        assertEquals(Files.size(running), report.bytesAfter());
+        FileReport compacted = check(running, true);
+        assertTrue(compacted.verify().ok(), compacted.verify().problems().toString());
+        assertEquals(0, compacted.freeTailBytes());
+        for (Path p : List.of(file(), running)) {
+            try (Storer s = stores.open(p)) {
+                for (Map.Entry<Long, byte[]> e : objects.entrySet()) {
+                    assertArrayEquals(e.getValue(), s.readBytesFromObj(e.getKey()), p + ": object " + e.getKey());
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = TestStores.class,

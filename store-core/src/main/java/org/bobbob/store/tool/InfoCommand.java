@@ -86,6 +86,7 @@ final class InfoCommand implements Command {
         o.put("objects", r.objects());
         o.put("liveBytes", r.liveBytes());
         o.put("freeBytes", r.freeBytes());
+        o.put("freeTailBytes", r.freeTailBytes());
         o.put("slotBytes", r.slotBytes());
         o.put("recordBytes", r.recordBytes());
         o.put("journalBytes", r.journalBytes());
@@ -128,6 +129,9 @@ final class InfoCommand implements Command {
         out.printf("free         %s in holes between objects (%d)", Sizes.human(r.freeBytes()), holes);
         if (r.kind().equals("multi")) {
             out.printf(", %s in free slots of blocks (%d)", Sizes.human(r.slotBytes()), slots);
+        }
+        if (r.freeTailBytes() > 0) {
+            out.printf(", %s at the end (the next close or compact gives it back)", Sizes.human(r.freeTailBytes()));
         }
         out.println();
         out.printf("metadata     record %s, journal %s%n", Sizes.human(r.recordBytes()), Sizes.human(r.journalBytes()));

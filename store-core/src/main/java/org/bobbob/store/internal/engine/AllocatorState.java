@@ -952,7 +952,7 @@ final class AllocatorState {
      * {@code e}'s new space for reuse after a later commit. After either failure the next commit
      * writes a whole record; both return {@link Long#MAX_VALUE}.
      */
-    long recorded(Encoded e, int length, Outcome outcome) {
+    long recorded(Encoded e, int length, Outcome outcome, boolean bothSlots) {
         long stamp = meta.writeLock();
         try {
             if (outcome == Outcome.DURABLE) {
@@ -967,7 +967,7 @@ final class AllocatorState {
                     journalLength = e.journalLength();
                     lastEntryLength = e.lastEntryLength();
                 } else {
-                    wholeRecorded(e, length);
+                    wholeRecorded(e, length, bothSlots);
                 }
                 noteWaitingFreed();
                 return space.end();
@@ -998,22 +998,31 @@ final class AllocatorState {
         }
     }
 
-    /** A whole record {@code e} of {@code length} bytes is durable; caller holds the write lock. */
-    private void wholeRecorded(Encoded e, int length) {
+    /**
+     * A whole record {@code e} of {@code length} bytes is durable, named by {@code bothSlots} or by
+     * one slot (the other still naming the previous record and journal); caller holds the write lock.
+     */
+    private void wholeRecorded(Encoded e, int length, boolean bothSlots) {
         needWhole = false;
         if (reserveSpace > 0) {
             space.freeNow(reserveOffset, reserveSpace); // smaller than records now are
             reserveSpace = 0; // free now: were it kept, a later record would be written over reused space
         }
         if (journalOffset != 0) {
-            space.free(journalOffset, journalCapacity); // the other slot may still name it
+            if (bothSlots) {
+                space.freeNow(journalOffset, journalCapacity); // no slot names it any more
+            } else {
+                space.free(journalOffset, journalCapacity); // the other slot may still name it
+            }
             journalOffset = 0;
             journalCapacity = 0;
             journalLength = 0;
             lastEntryLength = 0;
         }
-        if (recordOffset + recordSpace == space.end()) {
-            // At the tail: freeing it shrinks the file, which gives the disk its space.
+        if (recordSpace > 0 && (bothSlots || recordOffset + recordSpace == space.end())) {
+            // At the tail: freeing it shrinks the file, which gives the disk its space. Named by
+            // no slot (the close's commit): no reserve is needed, and a closed store's file ends
+            // at its last object or record.
             space.freeNow(recordOffset, recordSpace);
         } else {
             reserveOffset = recordOffset;
@@ -1022,6 +1031,19 @@ final class AllocatorState {
         recordOffset = e.offset();
         recordLength = length;
         recordSpace = e.space();
+    }
+
+    /**
+     * Whether the allocator state is built and ends below {@code headerEnd}: its tail came free
+     * (objects deleted, a journal or record dropped) since a header named that end.
+     */
+    boolean endsBelow(long headerEnd) {
+        long stamp = meta.readLock();
+        try {
+            return allocator != null && space.end() < headerEnd;
+        } finally {
+            meta.unlockRead(stamp);
+        }
     }
 
     /**

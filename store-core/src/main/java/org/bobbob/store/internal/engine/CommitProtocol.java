@@ -365,8 +365,10 @@ final class CommitProtocol {
      * {@link #close()}): then both, so that a closed store's two slots name its last record.
      */
     private void commit(boolean bothSlots) throws IOException {
-        if (bothSlots && current != null && current.journalLength() > 0) {
-            dirty = true; // a closed store's state is a whole record: it opens without a replay
+        if (bothSlots && current != null && (current.journalLength() > 0 || state.endsBelow(current.end()))) {
+            // A closed store's state is a whole record (it opens without a replay), in a file that
+            // ends where its allocator does (a free tail is given back)
+            dirty = true;
         }
         if (!dirty) {
             if (bothSlots && !slotsAgree && current != null) {
@@ -438,7 +440,7 @@ final class CommitProtocol {
             dirty = true;
             throw e;
         } finally {
-            shrinkTo = state.recorded(encoded, newLength, outcome); // step 4, or its undo
+            shrinkTo = state.recorded(encoded, newLength, outcome, bothSlots); // step 4, or its undo
             event.done(
                     file.path(),
                     newLength,
@@ -449,6 +451,14 @@ final class CommitProtocol {
         }
         if (shrinkTo < end && (bothSlots || end - shrinkTo >= Math.max(SHRINK_MIN, end >>> 4))) {
             shrink(target, shrinkTo);
+        } else if (bothSlots) {
+            // Both slots name the end: bytes past it (a file whose earlier header named a larger
+            // end) belong to nothing.
+            try {
+                state.cutTail(file);
+            } catch (IOException e) {
+                throw translate(e);
+            }
         }
     }
 

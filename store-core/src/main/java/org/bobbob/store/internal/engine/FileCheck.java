@@ -93,6 +93,7 @@ final class FileCheck {
                     0,
                     0,
                     0,
+                    0,
                     List.of(),
                     List.of(),
                     List.of(),
@@ -113,6 +114,7 @@ final class FileCheck {
             }
         }
         StoreStats stats = state.stats(0);
+        long freeTail = Math.max(0, header.end() - stats.fileBytes()); // the built allocator ends at its last extent
         Figures figures = state.inspect(FileCheck::figures);
         List<String> inDoubt = new ArrayList<>();
         int active = 0;
@@ -139,6 +141,7 @@ final class FileCheck {
                 stats.objects(),
                 stats.liveBytes(),
                 stats.freeBytes(),
+                freeTail,
                 figures.slotBytes,
                 state.recordBytes(),
                 header.journalCapacity(),

@@ -15,6 +15,8 @@ import org.bobbob.store.VerifyReport;
  * @param objects      live objects (including those of transaction branches)
  * @param liveBytes    the sum of their sizes
  * @param freeBytes    bytes in holes below the end (free space)
+ * @param freeTailBytes bytes between the last object or record and the end the slot names: free,
+ *                     given back by the next close or {@code compact}
  * @param slotBytes    multi: bytes in blocks' free slots; basic: 0
  * @param recordBytes  bytes of space the metadata record takes
  * @param journalBytes bytes of space the journal takes (0: none)
@@ -33,6 +35,7 @@ public record FileReport(
         long objects,
         long liveBytes,
         long freeBytes,
+        long freeTailBytes,
         long slotBytes,
         long recordBytes,
         long journalBytes,

@@ -693,8 +693,9 @@ final class FileStore
      * lets calls go on, and copies the rest while they run.
      */
     @Override
-    public BackupReport backupTo(Path target) throws IOException {
+    public BackupReport backupTo(Path target, LongConsumer progress) throws IOException {
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(progress, "progress");
         if (tap == null) {
             throw Errors.unsupported(name() + " on this file", Backup.class);
         }
@@ -729,7 +730,7 @@ final class FileStore
             }
             long pause = System.nanoTime() - pauseStart;
             try {
-                tap.copyAll(bytes -> {});
+                tap.copyAll(progress);
             } finally {
                 tap.stop();
             }
