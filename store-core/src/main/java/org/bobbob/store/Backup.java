@@ -15,8 +15,10 @@ import java.util.function.LongConsumer;
  * copy, those that were under way roll back and prepared XA branches stay in doubt.
  *
  * <p>The store keeps serving reads and writes while the copy is made. Writers are paused twice:
- * once while the sync point is taken (the calls in progress finish, one sync runs; milliseconds,
- * whatever the store's size), and each write into a part of the file not yet copied first copies
+ * once while the sync point is taken (the calls in progress finish, one sync runs: it writes what
+ * changed since the sync the backup makes just before, so its length follows how much writers
+ * changed meanwhile: milliseconds for a quiet store, a few hundred under heavy overwriting of a
+ * large one), and each write into a part of the file not yet copied first copies
  * that part (at most 256 KiB) to the backup. {@link BackupReport#longestWriterPause()} says how long
  * the first pause took.
  *
