@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * Optional capability: the ids of every live object, for tools that walk a whole store (export,
- * verify, copy to another kind). Obtain it with {@code store.unwrap(ObjectLister.class)}; the file
+ * verify, copy to another kind). Obtain it with {@code store.unwrap(ObjectLister.class)}; the s3
+ * kind (store-s3: a listing of its prefix) and the file
  * kinds ({@code basic}, {@code multi}) and {@link ConcurrentStore} over them offer it.
  *
  * <p>Thread-safe. The answer is a snapshot of one moment: objects created afterwards are missing

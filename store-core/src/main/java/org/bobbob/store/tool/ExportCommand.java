@@ -39,8 +39,8 @@ final class ExportCommand implements Command {
     @Override
     public String help() {
         return """
-                  <store>   a store URL or the path of a store file; it must offer ObjectLister (basic
-                            and multi do)
+                  <store>   a store URL or the path of a store file; it must offer ObjectLister (basic,
+                            multi and s3 do)
                   <file>    a new file for the stream; - writes it to standard output (the report then
                             goes to standard error)
                   --json    the report as one JSON object

@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.bobbob.store.ObjectInfo;
 import org.bobbob.store.ObjectInfoProvider;
+import org.bobbob.store.ObjectLister;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StoreException;
@@ -29,6 +31,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A {@link Storer} whose objects are the objects of one S3 bucket under one key prefix: the
@@ -76,12 +79,13 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>Thread-safe: any mix of threads may use one store (each call is a few independent
  * requests); a handle is for one thread at a time. {@code StoreManager} wraps it in a
  * {@code ConcurrentStore} (per-JVM object locks) unless the URL says {@code concurrent=false}.
- * Offers {@link ObjectInfoProvider} (size from a HEAD; offset 0: each object is its own S3 object);
+ * Offers {@link ObjectInfoProvider} (size from a HEAD; offset 0: each object is its own S3 object)
+ * and {@link ObjectLister} (a listing of the prefix, so {@code export} can walk the store);
  * not {@code StatisticsProvider} (counting objects takes a listing of the whole prefix) and not
  * transactions. Failed requests are {@link StoreException}s BOB-801 naming the URL, after the
  * SDK's standard retries (3 attempts, exponential backoff).
  */
-final class S3Store implements Storer, ObjectInfoProvider {
+final class S3Store implements Storer, ObjectInfoProvider, ObjectLister {
     /** The prime object's id: a fixed key, {@code <prefix>/0000000000000001}. */
     static final long PRIME_ID = 1;
     /** Random ids start here; the ids below are kept for fixed keys such as the prime object. */
@@ -304,6 +308,58 @@ final class S3Store implements Storer, ObjectInfoProvider {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    // ---------------------------------------------------------------- ObjectLister
+
+    /**
+     * The ids of the keys under the prefix that name an object of a store (the prefix, '/', 16 hex
+     * digits; other keys there are skipped), from a listing of the prefix (1 000 keys a request),
+     * ascending. The listing is as S3 gives it while other stores on the prefix may write: an
+     * object created meanwhile may be missing, one deleted meanwhile may be listed.
+     */
+    @Override
+    public long[] objectIds() throws IOException {
+        String under = settings.prefix.isEmpty() ? "" : settings.prefix + "/";
+        return request("LIST " + settings.bucket + "/" + under, () -> {
+            long[] ids = new long[64];
+            int n = 0;
+            for (S3Object o : s3.listObjectsV2Paginator(
+                            b -> b.bucket(settings.bucket).prefix(under))
+                    .contents()) {
+                long id = idOf(o.key(), under.length());
+                if (id > 0) {
+                    if (n == ids.length) {
+                        ids = Arrays.copyOf(ids, n * 2);
+                    }
+                    ids[n++] = id;
+                }
+            }
+            long[] out = Arrays.copyOf(ids, n);
+            Arrays.sort(out);
+            return out;
+        });
+    }
+
+    /** The id a key names after its first {@code from} characters, or 0 if it names none. */
+    private static long idOf(String key, int from) {
+        if (key.length() != from + 16) {
+            return 0;
+        }
+        for (int i = from; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return 0;
+            }
+        }
+        long id = Long.parseUnsignedLong(key.substring(from), 16);
+        return id > 0 ? id : 0;
+    }
+
+    /** {@link #PRIME_ID} if its key exists (a HEAD), else 0. */
+    @Override
+    public long primeObjectId() throws IOException {
+        return head(PRIME_ID) != null ? PRIME_ID : 0;
     }
 
     @Override

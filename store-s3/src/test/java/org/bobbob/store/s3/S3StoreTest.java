@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.bobbob.store.ErrorCode;
 import org.bobbob.store.ObjectInfoProvider;
+import org.bobbob.store.ObjectLister;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.StatisticsProvider;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -72,6 +74,40 @@ class S3StoreTest {
                     .map(S3Object::key)
                     .toList();
             assertEquals(List.of(key), keys, "one object, one key");
+        }
+    }
+
+    /**
+     * ObjectLister from a listing of the prefix (more than one page of 1 000 keys): every object of
+     * the store, ascending, the prime object included once it exists; keys of another form under
+     * the prefix and keys of another prefix are not the store's.
+     */
+    @Test
+    void theListerListsEveryObjectUnderThePrefixAndNothingElse() throws Exception {
+        String bucket = TestS3.newBucket();
+        try (Storer s = open(s3.url(bucket, "app", "&concurrent=false"));
+                Storer other = open(s3.url(bucket, "other", "&concurrent=false"))) {
+            ObjectLister lister = s.unwrap(ObjectLister.class);
+            assertArrayEquals(new long[0], lister.objectIds(), "an empty prefix");
+            assertEquals(0, lister.primeObjectId(), "no prime object yet, and asking makes none");
+            java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+            for (int i = 0; i < 1050; i++) {
+                ids.add(s.writeNewObjFromBytes(new byte[] {(byte) i}));
+            }
+            other.writeNewObjFromBytes(new byte[] {1});
+            raw.putObject(b -> b.bucket(bucket).key("app/notes.txt"), RequestBody.fromString("not an object"));
+            raw.putObject(b -> b.bucket(bucket).key("app/000000000000000g"), RequestBody.fromString("nor this"));
+            long prime = s.primeObject(10);
+            ids.add(prime);
+            long gone = ids.pollLast();
+            s.deleteObj(gone);
+            long[] listed = lister.objectIds();
+            assertArrayEquals(ids.stream().mapToLong(Long::longValue).toArray(), listed);
+            assertEquals(prime, lister.primeObjectId());
+            assertTrue(s.isWrapperFor(ObjectLister.class));
+        }
+        try (Storer concurrent = open(s3.url(bucket, "app", ""))) {
+            assertEquals(1050, concurrent.unwrap(ObjectLister.class).objectIds().length, "through ConcurrentStore too");
         }
     }
 
