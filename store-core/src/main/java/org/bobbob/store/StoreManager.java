@@ -47,7 +47,12 @@ public final class StoreManager {
     /** The scheme every store URL starts with. */
     public static final String SCHEME = "bobbob:";
 
-    static final Set<String> COMMON_KEYS = Set.of("diskTokens", "concurrent", "create");
+    /**
+     * The URL keys every kind takes ({@code diskTokens}, {@code concurrent}, {@code create}): how a
+     * store is opened, not which store it is. A provider's own keys are its
+     * {@code StoreProvider.extraKeys()}.
+     */
+    public static final Set<String> COMMON_KEYS = Set.of("diskTokens", "concurrent", "create");
     /** Broken service entries skipped per class loader before giving up on it (the iterator moves on after each). */
     private static final int MAX_PROVIDER_ERRORS = 16;
 

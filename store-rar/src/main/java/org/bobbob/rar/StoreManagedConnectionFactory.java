@@ -210,8 +210,7 @@ public final class StoreManagedConnectionFactory
                     null);
         }
         if (!StoreTarget.FILE_KINDS.contains(parsed.kind())) {
-            String key = StoreManager.SCHEME + parsed.kind() + ":" + parsed.location();
-            return new StoreTarget("url", key, null, parsed);
+            return new StoreTarget("url", StoreTarget.opaqueKey(parsed), null, parsed);
         }
         Path file = StorePaths.canonical("url", parsed.location(), StorePaths.baseDirectory(), parsed.create());
         StoreUrl resolved = new StoreUrl(

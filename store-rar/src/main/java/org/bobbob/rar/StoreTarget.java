@@ -1,8 +1,11 @@
 package org.bobbob.rar;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import org.bobbob.store.StoreManager;
 import org.bobbob.store.spi.StoreUrl;
 
 /**
@@ -15,7 +18,9 @@ import org.bobbob.store.spi.StoreUrl;
  *       spelling of one file, through {@code path} or {@code url}, is one store, and a second
  *       kind on it is a conflict, not a second open.
  *   <li>For any other provider's kind the location is opaque: the key is
- *       {@code bobbob:<kind>:<location>} as written, and there is no file.
+ *       {@code bobbob:<kind>:<location>} as written, followed by the provider's own keys and
+ *       values in key order (for s3 the endpoint, region, path style: one bucket and prefix on two
+ *       endpoints are two stores), and there is no file ({@link #opaqueKey}).
  * </ul>
  *
  * @param property the config property the store came from ({@code url} or {@code path}), for messages
@@ -48,5 +53,22 @@ record StoreTarget(String property, String key, Path file, StoreUrl url) {
     /** Whether connections for {@code other} can use a connection for this target: same store and kind. */
     boolean sameStore(StoreTarget other) {
         return key.equals(other.key) && kind().equals(other.kind());
+    }
+
+    /**
+     * The key of a store of a kind that is not a file kind: its kind and location as written, then
+     * every key of the URL but the common ones ({@code diskTokens}, {@code concurrent},
+     * {@code create}, which change how it is opened, not which store it is), sorted.
+     */
+    static String opaqueKey(StoreUrl url) {
+        StringBuilder key = new StringBuilder(StoreManager.SCHEME + url.kind() + ":" + url.location());
+        char sep = '?';
+        for (Map.Entry<String, String> e : new TreeMap<>(url.options()).entrySet()) {
+            if (!StoreManager.COMMON_KEYS.contains(e.getKey())) {
+                key.append(sep).append(e.getKey()).append('=').append(e.getValue());
+                sep = '&';
+            }
+        }
+        return key.toString();
     }
 }

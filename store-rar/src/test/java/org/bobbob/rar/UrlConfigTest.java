@@ -6,6 +6,7 @@ import static org.bobbob.rar.ConfigErrors.withPath;
 import static org.bobbob.rar.ConfigErrors.withUrl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -176,5 +177,27 @@ class UrlConfigTest {
         assertEquals(opens + 1, CountingTestProvider.OPENS.get());
         assertEquals(dir.toRealPath().resolve("p.bob").toString(), CountingTestProvider.lastUrl.location());
         mc.destroy();
+    }
+
+    /**
+     * A store of another provider's kind is one store per location and provider keys: the same
+     * bucket and prefix on another endpoint is another store; the common keys (how it opens) and
+     * the keys' order do not matter.
+     */
+    @Test
+    void anOpaqueStoresKeyIsItsLocationAndItsProviderKeysInOrder() {
+        String a = StoreTarget.opaqueKey(s3("http://127.0.0.1:9000", "true", 4));
+        assertEquals("bobbob:s3://bucket/app?endpoint=http://127.0.0.1:9000&pathStyle=true", a);
+        assertEquals(a, StoreTarget.opaqueKey(s3("http://127.0.0.1:9000", "true", 0)), "diskTokens is how, not which");
+        assertNotEquals(a, StoreTarget.opaqueKey(s3("http://127.0.0.1:9001", "true", 4)), "another endpoint");
+    }
+
+    private static org.bobbob.store.spi.StoreUrl s3(String endpoint, String pathStyle, int diskTokens) {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("pathStyle", pathStyle); // not in key order: the key sorts them
+        options.put("diskTokens", Integer.toString(diskTokens));
+        options.put("endpoint", endpoint);
+        return new org.bobbob.store.spi.StoreUrl(
+                "bobbob:s3://bucket/app?...", "s3", "//bucket/app", options, diskTokens, true, true);
     }
 }

@@ -102,9 +102,12 @@ class S3AdapterIT {
         return "bobbob:s3://" + BUCKET + "/" + prefix + "?endpoint=" + endpoint + "&pathStyle=true";
     }
 
-    /** The key the adapter's MXBean lists for a store of {@code prefix}. */
+    /**
+     * The key the adapter's MXBean lists for a store of {@code prefix}: its URL, whose s3 keys
+     * ({@code endpoint}, {@code pathStyle}) are already in key order.
+     */
     static String key(String prefix) {
-        return "bobbob:s3://" + BUCKET + "/" + prefix;
+        return url(prefix);
     }
 
     @Deployment(name = "rar", order = 1, testable = false)
