@@ -83,20 +83,25 @@ public class S3BlobServlet extends HttpServlet {
     @Override
     protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
         byte[] data = request.getInputStream().readAllBytes();
-        try (StoreConnection store = factory(request.getParameter("jndi")).getConnection()) {
-            store.writeBytesToObj(id(request), data);
-            response.setStatus(204);
-        } catch (ObjectNotFoundException e) {
-            response.sendError(404, e.getMessage());
-        } catch (Exception e) {
-            fail(response, e);
-        }
+        changeObject(request, response, (store, id) -> store.writeBytesToObj(id, data));
     }
 
     @Override
     protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        changeObject(request, response, StoreConnection::deleteObj);
+    }
+
+    /** A change of one object ({@code ?id=}) through a connection of {@code ?jndi=}. */
+    @FunctionalInterface
+    private interface ObjectChange {
+        void apply(StoreConnection store, long id) throws Exception;
+    }
+
+    /** Runs {@code change}: 204, 404 for an object that is not there, 500 with the failure otherwise. */
+    private static void changeObject(HttpServletRequest request, HttpServletResponse response, ObjectChange change)
+            throws IOException {
         try (StoreConnection store = factory(request.getParameter("jndi")).getConnection()) {
-            store.deleteObj(id(request));
+            change.apply(store, id(request));
             response.setStatus(204);
         } catch (ObjectNotFoundException e) {
             response.sendError(404, e.getMessage());
