@@ -109,6 +109,11 @@ async function remove(b) {
 
 async function refreshStats() {
   const s = await (await call('store')).json();
+  if (!s.statistics) { // a store that keeps no figures (s3): nothing to draw
+    $('usage-live').style.width = '0%';
+    $('stats').textContent = 'Store: no statistics (an object store: counting would list it)';
+    return;
+  }
   const share = s.fileBytes > 0 ? s.liveBytes / s.fileBytes : 0;
   $('usage-live').style.width = (100 * share).toFixed(1) + '%';
   $('stats').textContent = `Store: ${s.objects} objects, ${human(s.liveBytes)} live in a file of `

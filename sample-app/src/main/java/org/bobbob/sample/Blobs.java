@@ -20,7 +20,10 @@ import org.bobbob.store.Storer;
  * one JTA transaction in which the store's connection (the adapter is {@code XATransaction}) and
  * the XA datasource's both take part, so the object and its row commit together or neither does.
  * The method returns once both have committed, and the store's commit is forced to disk: an answer
- * the resource builds after it acknowledges a durable change.
+ * the resource builds after it acknowledges a durable change. On a store that takes no part in
+ * transactions (an {@code s3} store), {@link StoreChanges} deletes a new object when its
+ * transaction does not commit and a dropped one only once it has: the row still commits last, and
+ * a completed upload is already durable there.
  *
  * <ul>
  *   <li>{@link #create} ({@code POST}): the body streams into a new object while its digests are
@@ -45,6 +48,9 @@ public class Blobs {
 
     @Inject
     Storer storer;
+
+    @Inject
+    StoreChanges changes;
 
     @PersistenceContext(unitName = "blobs")
     EntityManager em;
@@ -112,7 +118,7 @@ public class Blobs {
         }
         long old = current.objectId();
         current.replacedBy(upload);
-        storer.deleteObj(old);
+        changes.dropped(old);
         flush(upload.objectId(), "'" + key + "' keeps its old bytes");
         return new Put(current, false, old);
     }
@@ -131,7 +137,7 @@ public class Blobs {
             throw new BadInput(404, "no blob '" + key + "'");
         }
         em.remove(info);
-        storer.deleteObj(info.objectId());
+        changes.dropped(info.objectId());
         return info.objectId();
     }
 
@@ -174,6 +180,7 @@ public class Blobs {
         long id;
         try (ObjectWriter writer = storer.lateWriteNewObj((int) length)) {
             id = writer.id();
+            changes.created(id);
             copy(body, writer, length, sums);
         }
         return new Upload(id, length, sums.verify(), name, contentType, Instant.now());

@@ -13,7 +13,11 @@ import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreStats;
 import org.bobbob.store.Storer;
 
-/** {@code /api/store} (counts and sizes) and {@code /api/health} (is the store reachable). */
+/**
+ * {@code /api/store} (counts and sizes) and {@code /api/health} (is the store reachable). A store
+ * that keeps no statistics (an {@code s3} store: counting would list the bucket) answers
+ * {@code "statistics": false} and no figures; its health is that a connection to it can be had.
+ */
 @Path("")
 @RequestScoped
 public class StoreResource {
@@ -48,8 +52,12 @@ public class StoreResource {
     }
 
     private JsonObjectBuilder statsJson() throws Exception {
+        if (!storer.isWrapperFor(StatisticsProvider.class)) {
+            return Json.createObjectBuilder().add("statistics", false);
+        }
         StoreStats s = storer.unwrap(StatisticsProvider.class).stats();
         return Json.createObjectBuilder()
+                .add("statistics", true)
                 .add("objects", s.objects())
                 .add("liveBytes", s.liveBytes())
                 .add("fileBytes", s.fileBytes())

@@ -15,9 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +59,13 @@ import java.util.stream.Stream;
  *   <li><b>Deploy.</b> Once booted, with jboss-cli: the XA datasource of the app's metadata,
  *       {@code BobbobSampleDS}, if the configuration lacks it (one created before the app had it);
  *       then {@code deploy --force} of the RAR, then the WAR (replacing the copies an earlier start
- *       left in the configuration). Then it polls
+ *       left in the configuration). With {@code s3} set, the RAR is {@code store-rar-s3.rar} with
+ *       its {@code ironjacamar.xml} replaced by one {@code NoTransaction} definition of
+ *       {@code java:/bobbob/DefaultStore} on that URL (an s3 store takes no part in transactions),
+ *       deployed under the same name, {@code store-rar.rar}, so the WAR finds it as always. The
+ *       server's AWS SDK takes the credentials from its default chain: the
+ *       {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY} environment this JVM hands on, or
+ *       the user's profile files. Then it polls
  *       {@code GET /sample-app/api/health} until it answers 200 and only then logs how to log in
  *       and, last, the banner: the URL it prints is serving.
  *   <li><b>Stop.</b> A JVM shutdown (Ctrl-C, an IDE's stop button sending SIGTERM to Maven)
@@ -67,7 +76,8 @@ import java.util.stream.Stream;
  * </ol>
  * Arguments are {@code key=value}: {@code jbossHome}, {@code serverDir}, {@code rar}, {@code war}
  * (required), {@code store} (the store path; relative paths are under the server's data
- * directory), {@code interactive} ({@code true}|{@code false}), {@code portOffset},
+ * directory), {@code s3} (a {@code bobbob:s3:} URL: the blobs go to that bucket instead, and
+ * {@code rarS3}, the path of {@code store-rar-s3.rar}, is required), {@code interactive} ({@code true}|{@code false}), {@code portOffset},
  * {@code timeoutSeconds} (boot, deploy and first answer; default 180), {@code demoPassword}.
  */
 public final class SampleServer {
@@ -78,6 +88,9 @@ public final class SampleServer {
 
     private static final Pattern COLOUR = Pattern.compile("\u001B\\[[0-9;]*m");
     private static final String CONFIG = "standalone-bobbob.xml";
+    private static final String S3_URL = "bobbob:s3:";
+    /** The deployment name of the adapter, whichever flavour: the WAR imports {@code deployment.store-rar.rar}. */
+    private static final String RAR_NAME = "store-rar.rar";
     /** The user the run creates, in roles writer and reader. */
     static final String DEMO_USER = "demo";
 
@@ -101,6 +114,10 @@ public final class SampleServer {
     private final Path rar;
     private final Path war;
     private final String store;
+    /** A {@code bobbob:s3:} URL, or empty for the file store. */
+    private final String s3;
+
+    private final Path rarS3;
     private final boolean colour;
     private final int portOffset;
     private final Duration timeout;
@@ -118,6 +135,12 @@ public final class SampleServer {
         this.rar = Path.of(required(args, "rar")).toAbsolutePath();
         this.war = Path.of(required(args, "war")).toAbsolutePath();
         this.store = args.getOrDefault("store", "bobbob/default.bob");
+        this.s3 = args.getOrDefault("s3", "").strip();
+        if (!s3.isEmpty() && !s3.startsWith(S3_URL)) {
+            throw new IllegalArgumentException("s3=" + s3 + " is not a " + S3_URL + " URL (e.g. " + S3_URL
+                    + "//bucket/prefix?endpoint=http://127.0.0.1:9000&pathStyle=true)");
+        }
+        this.rarS3 = s3.isEmpty() ? null : Path.of(required(args, "rarS3")).toAbsolutePath();
         this.colour = Boolean.parseBoolean(args.getOrDefault("interactive", "false")) && onTerminal();
         this.portOffset = Integer.parseInt(args.getOrDefault("portOffset", "0"));
         this.timeout = Duration.ofSeconds(Long.parseLong(args.getOrDefault("timeoutSeconds", "180")));
@@ -166,7 +189,8 @@ public final class SampleServer {
                         + "' (roles writer, reader; -Dbobbob.demo.password=... keeps one across starts): curl -u "
                         + DEMO_USER + ":" + demoPassword + " -T photo.jpg http://localhost:" + httpPort()
                         + "/sample-app/api/blobs/photo.jpg");
-                out.println(BANNER + "http://localhost:" + httpPort() + "/sample-app/  (store: " + storeFile()
+                out.println(BANNER + "http://localhost:" + httpPort() + "/sample-app/  (store: "
+                        + (s3.isEmpty() ? storeFile().toString() : s3)
                         + "; stop: Ctrl-C, or " + cli + " :shutdown)");
                 out.flush();
             }
@@ -283,13 +307,14 @@ public final class SampleServer {
 
     private void deploy() throws IOException, InterruptedException {
         Path script = Files.createTempFile("bobbob-deploy-", ".cli");
+        Path adapter = s3.isEmpty() ? rar : s3Adapter();
         try {
             Files.writeString(
                     script,
                     "if (outcome != success) of " + DATASOURCE + ":read-resource\n"
                             + "    " + ADD_DATASOURCE + "\n"
                             + "end-if\n"
-                            + "deploy --force " + rar + "\n"
+                            + "deploy --force --name=" + RAR_NAME + " " + adapter + "\n"
                             + "deploy --force " + war + "\n");
             Process cli = new ProcessBuilder(
                             jbossHome.resolve("bin/jboss-cli.sh").toString(),
@@ -302,11 +327,52 @@ public final class SampleServer {
             if (!cli.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || cli.exitValue() != 0) {
                 cli.destroyForcibly();
                 throw new IllegalStateException(
-                        "deploying " + rar.getFileName() + " and " + war.getFileName() + " failed; see above");
+                        "deploying " + RAR_NAME + " and " + war.getFileName() + " failed; see above");
             }
         } finally {
             Files.deleteIfExists(script);
+            if (adapter != rar) {
+                Files.deleteIfExists(adapter);
+            }
         }
+    }
+
+    /**
+     * A copy of {@code store-rar-s3.rar} whose {@code ironjacamar.xml} activates one
+     * {@code NoTransaction} definition, {@code java:/bobbob/DefaultStore}, on {@link #s3}.
+     */
+    private Path s3Adapter() throws IOException {
+        if (!Files.isRegularFile(rarS3)) {
+            throw new IllegalStateException(rarS3 + " is missing: run the build's package phase first");
+        }
+        Path copy = Files.createTempFile("store-rar-s3-", ".rar");
+        Files.copy(rarS3, copy, StandardCopyOption.REPLACE_EXISTING);
+        String url = s3.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
+        String ironjacamar =
+                """
+                <ironjacamar xmlns="http://www.ironjacamar.org/doc/schema">
+                  <transaction-support>NoTransaction</transaction-support>
+                  <connection-definitions>
+                    <connection-definition class-name="org.bobbob.rar.StoreManagedConnectionFactory"
+                                           jndi-name="java:/bobbob/DefaultStore">
+                      <config-property name="url">%s</config-property>
+                      <pool>
+                        <min-pool-size>0</min-pool-size>
+                        <max-pool-size>20</max-pool-size>
+                      </pool>
+                    </connection-definition>
+                  </connection-definitions>
+                </ironjacamar>
+                """
+                        .formatted(url);
+        try (FileSystem zip = FileSystems.newFileSystem(copy)) {
+            Files.writeString(
+                    zip.getPath("META-INF/ironjacamar.xml"),
+                    ironjacamar,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        return copy;
     }
 
     private void copy(InputStream from) throws IOException {

@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bobbob.store.MultiStore;
+import org.bobbob.store.ObjectLister;
+import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
+import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +66,9 @@ class SampleServerIT {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** The demo user's password, given to the launcher (it makes a random one otherwise). */
     private static final String DEMO_PASSWORD = "demo-it-secret";
+
+    private static final String S3_ACCESS_KEY = "sample-it-access";
+    private static final String S3_SECRET_KEY = "sample-it-SECRET-8e2b41";
 
     private static final String AUTHORIZATION = "Basic "
             + Base64.getEncoder()
@@ -279,22 +286,34 @@ class SampleServerIT {
     }
 
     private Launch launch() throws IOException {
+        return launch(Map.of());
+    }
+
+    /** {@code extra}: more {@code key=value} arguments, and environment variables as {@code env.NAME}. */
+    private Launch launch(Map<String, String> extra) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        build.resolve("classes").toString(),
-                        SampleServer.class.getName(),
-                        "jbossHome=" + jbossHome,
-                        "serverDir=" + serverDir,
-                        "rar=" + Path.of(System.getProperty("it.deps"), "store-rar.rar"),
-                        "war=" + System.getProperty("sample.war"),
-                        "portOffset=" + OFFSET,
-                        "interactive=true",
-                        "timeoutSeconds=" + BOOT.toSeconds(),
-                        "demoPassword=" + DEMO_PASSWORD)
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-cp",
+                build.resolve("classes").toString(),
+                SampleServer.class.getName(),
+                "jbossHome=" + jbossHome,
+                "serverDir=" + serverDir,
+                "rar=" + Path.of(System.getProperty("it.deps"), "store-rar.rar"),
+                "war=" + System.getProperty("sample.war"),
+                "portOffset=" + OFFSET,
+                "interactive=true",
+                "timeoutSeconds=" + BOOT.toSeconds(),
+                "demoPassword=" + DEMO_PASSWORD));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        extra.forEach((k, v) -> {
+            if (k.startsWith("env.")) {
+                builder.environment().put(k.substring(4), v);
+            } else {
+                command.add(k + "=" + v);
+            }
+        });
+        Process p = builder.start();
         List<String> lines = new ArrayList<>();
         CompletableFuture<String> banner = new CompletableFuture<>();
         CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -419,6 +438,101 @@ class SampleServerIT {
             assertTrue(second.process().toHandle().destroy());
             assertTrue(second.process().waitFor(120, TimeUnit.SECONDS), "the launcher ends");
         }
+    }
+
+    /**
+     * README's S3 flag: the launcher given {@code s3=<bobbob:s3: URL>} (what {@code -Dbobbob.s3=...}
+     * passes) deploys the S3 flavour of the adapter, and the service keeps its blobs in that
+     * bucket, on an S3Proxy in this JVM, with the credentials in the server's environment. The
+     * store takes no part in the transactions, so the bucket is checked after each answer: a
+     * replaced object is gone once the PUT that replaced it committed, an upload that failed its
+     * checksum leaves nothing, a delete removes the object.
+     */
+    @Test
+    void keepsTheBlobsInAnS3BucketWithOneFlag() throws Exception {
+        S3ProxyJunitCore proxy = new S3ProxyJunitCore.Builder()
+                .withCredentials(S3_ACCESS_KEY, S3_SECRET_KEY)
+                .withBlobStoreProvider("transient-nio2")
+                .build();
+        proxy.beforeEach();
+        try {
+            String endpoint = proxy.getUri().toString().replaceAll("/$", "");
+            String url = "bobbob:s3://sample/blobs?endpoint=" + endpoint + "&pathStyle=true";
+            Properties credentials = new Properties();
+            credentials.setProperty("accessKey", S3_ACCESS_KEY);
+            credentials.setProperty("secretKey", S3_SECRET_KEY);
+            try (Storer made = StoreManager.open(url + "&create=true", credentials)) {
+                assertEquals(0, made.unwrap(ObjectLister.class).objectIds().length, "a new, empty bucket");
+            }
+            Launch launch = launch(Map.of(
+                    "s3", url,
+                    "rarS3",
+                            Path.of(System.getProperty("it.deps"), "store-rar-s3.rar")
+                                    .toString(),
+                    "env.AWS_ACCESS_KEY_ID", S3_ACCESS_KEY,
+                    "env.AWS_SECRET_ACCESS_KEY", S3_SECRET_KEY));
+            String banner = launch.banner().get(BOOT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(banner.contains("(store: " + url), banner);
+            assertFalse(launch.current().contains(S3_SECRET_KEY), "the secret is never printed");
+
+            try (Storer bucket = StoreManager.open(url, credentials)) {
+                ObjectLister lister = bucket.unwrap(ObjectLister.class);
+                URI blob = URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/blobs/s3/photo.bin");
+                byte[] first = "first bytes, in the bucket".getBytes(StandardCharsets.UTF_8);
+                assertEquals(201, put(blob, first, null).statusCode());
+                long[] ids = lister.objectIds();
+                assertEquals(1, ids.length, "one object in the bucket");
+                assertArrayEquals(first, bucket.readBytesFromObj(ids[0]));
+
+                byte[] second = "second bytes replace them".getBytes(StandardCharsets.UTF_8);
+                assertEquals(200, put(blob, second, null).statusCode());
+                long[] replaced = lister.objectIds();
+                assertEquals(1, replaced.length, "the replaced object is deleted once the PUT committed");
+                assertNotEquals(ids[0], replaced[0]);
+                assertArrayEquals(second, bucket.readBytesFromObj(replaced[0]));
+                HttpResponse<byte[]> read =
+                        CLIENT.send(HttpRequest.newBuilder(blob).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, read.statusCode());
+                assertArrayEquals(second, read.body());
+
+                HttpResponse<String> refused = put(blob, "third".getBytes(StandardCharsets.UTF_8), sha256(first));
+                assertEquals(400, refused.statusCode(), refused.body());
+                assertArrayEquals(replaced, lister.objectIds(), "the refused upload's object is deleted");
+
+                HttpResponse<String> stats = CLIENT.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP + "/sample-app/api/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, stats.statusCode(), stats.body());
+                assertTrue(stats.body().contains("\"statistics\":false"), stats.body());
+
+                HttpResponse<String> deleted = CLIENT.send(
+                        HttpRequest.newBuilder(blob)
+                                .header("Authorization", AUTHORIZATION)
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(204, deleted.statusCode(), deleted.body());
+                assertEquals(0, lister.objectIds().length, "deleted from the bucket");
+                assertEquals(404, get("/sample-app/api/blobs/s3/photo.bin").statusCode());
+            } finally {
+                assertTrue(launch.process().toHandle().destroy());
+                assertTrue(launch.process().waitFor(120, TimeUnit.SECONDS), "the launcher ends");
+            }
+        } finally {
+            proxy.afterEach();
+        }
+    }
+
+    private static HttpResponse<String> put(URI blob, byte[] data, String sha256) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(blob)
+                .header("Authorization", AUTHORIZATION)
+                .timeout(Duration.ofSeconds(60))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(data));
+        if (sha256 != null) {
+            request.header("x-checksum-sha256", sha256);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String sha256(byte[] data) throws Exception {
