@@ -174,6 +174,10 @@ public enum ErrorCode {
             "config property url is not a store URL the adapter can open (store-core's reason follows)",
             "write bobbob:<kind>:<location>[?key=value&...] with the kind of a provider in the RAR, known keys,"
                     + " and no concurrent=false"),
+    RAR_BAD_CREDENTIALS(
+            615,
+            "config property accessKey or secretKey is set without the other, or for a store file (path, or a basic/multi url)",
+            "set both, with a url whose provider takes credentials (bobbob:s3:), or neither"),
     RAR_NOT_ASSOCIATED(
             620,
             "the factory is not associated with the adapter",

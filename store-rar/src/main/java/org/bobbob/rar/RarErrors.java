@@ -102,6 +102,14 @@ final class RarErrors {
                         + "'; give either url alone (it names the kind), or path with kind");
     }
 
+    /** {@code property} is the credential set alone or with {@code path}; no value is shown. */
+    static InvalidPropertyException badCredentials(String property, String reason) {
+        return property(
+                ErrorCode.RAR_BAD_CREDENTIALS,
+                property,
+                "config property '" + property + "' cannot be used: " + reason);
+    }
+
     /** {@code reason} is store-core's message, or the adapter's own; {@code cause} may be null. */
     static InvalidPropertyException badUrl(String url, String reason, Throwable cause) {
         InvalidPropertyException e = property(

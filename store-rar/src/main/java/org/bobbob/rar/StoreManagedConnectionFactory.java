@@ -42,6 +42,12 @@ import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
  *       once on the store; 0 = unlimited (with {@code url}: unless the URL says)</td></tr>
  *   <tr><td>{@code create}</td><td>Boolean</td><td>true</td><td>create the store if it is
  *       missing; {@code false}: it must exist (with {@code url}: unless the URL says)</td></tr>
+ *   <tr><td>{@code accessKey}, {@code secretKey}</td><td>String</td><td></td><td>with a
+ *       {@code url} whose provider takes credentials ({@code bobbob:s3:}): this definition's
+ *       static credentials, handed to the provider as the {@code Properties} of
+ *       {@link StoreManager#open(String, Properties)}; both or neither (then the provider's own
+ *       default, e.g. the AWS SDK's chain). Never shown: not in {@link #toString()}, messages or
+ *       the registry's key, which carries a fingerprint instead</td></tr>
  * </table>
  *
  * <h2>Which store</h2>
@@ -67,7 +73,7 @@ import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
  *       I/O: the server calls it on every {@code getConnection()}. Whether a store's file was
  *       deleted or replaced is checked by the adapter's periodic sync, which marks such a store
  *       failed ({@link StoreRegistry#syncAll()}).
- *   <li>A JavaBean: {@code equals}/{@code hashCode} cover the five properties. Serializable; the
+ *   <li>A JavaBean: {@code equals}/{@code hashCode} cover the seven properties. Serializable; the
  *       adapter association, log writer and statistics are transient and nothing here refers to an
  *       open store.
  *   <li>{@link #getStatistics()}: IronJacamar's statistics SPI, the figures of this definition's
@@ -104,6 +110,14 @@ public final class StoreManagedConnectionFactory
 
     @ConfigProperty(defaultValue = "true", description = "Create the store if it is missing")
     private Boolean create = Boolean.TRUE;
+
+    @ConfigProperty(description = "With url: the provider's access key (s3), with secretKey")
+    private String accessKey;
+
+    @ConfigProperty(
+            description = "With url: the provider's secret key (s3), with accessKey; never shown",
+            confidential = true)
+    private String secretKey;
 
     /** A {@link StoreResourceAdapter}, checked by {@link #setResourceAdapter}. */
     private transient ResourceAdapter resourceAdapter;
@@ -164,6 +178,24 @@ public final class StoreManagedConnectionFactory
         target = null;
     }
 
+    public String getAccessKey() {
+        return accessKey;
+    }
+
+    public void setAccessKey(String accessKey) {
+        this.accessKey = accessKey;
+        target = null;
+    }
+
+    public String getSecretKey() {
+        return secretKey;
+    }
+
+    public void setSecretKey(String secretKey) {
+        this.secretKey = secretKey;
+        target = null;
+    }
+
     /**
      * The checked configuration: which store, and its key (see the class comment). With
      * {@code create=true} this creates a store file's directory.
@@ -178,6 +210,15 @@ public final class StoreManagedConnectionFactory
                 throw RarErrors.badDiskTokens(tokens);
             }
             boolean mayCreate = create == null || create;
+            if (isSet(accessKey) != isSet(secretKey)) {
+                throw RarErrors.badCredentials(
+                        isSet(accessKey) ? "accessKey" : "secretKey",
+                        "give accessKey and secretKey together, or neither");
+            }
+            if (isSet(accessKey) && !isSet(url)) {
+                throw RarErrors.badCredentials(
+                        "accessKey", "credentials go with a url whose provider takes them (bobbob:s3:), not with path");
+            }
             t = isSet(url) ? fromUrl(url.trim(), tokens, mayCreate) : fromPath(tokens, mayCreate);
             target = t;
         }
@@ -188,7 +229,10 @@ public final class StoreManagedConnectionFactory
         return value != null && !value.isBlank();
     }
 
-    /** {@code url}, with {@code diskTokens} and {@code create} as defaults for its keys. */
+    /**
+     * {@code url}, with {@code diskTokens} and {@code create} as defaults for its keys, and the
+     * credentials, if set, as {@code accessKey}/{@code secretKey}.
+     */
     private StoreTarget fromUrl(String url, int tokens, boolean mayCreate) throws ResourceException {
         if (path != null || kind != null) {
             throw RarErrors.urlAndPath(url, path != null ? "path" : "kind");
@@ -199,6 +243,15 @@ public final class StoreManagedConnectionFactory
         StoreUrl parsed;
         try {
             parsed = StoreManager.parse(url, defaults);
+            if (isSet(accessKey)) {
+                if (StoreTarget.FILE_KINDS.contains(parsed.kind())) {
+                    throw RarErrors.badCredentials(
+                            "accessKey", "a store file (kind " + parsed.kind() + ") takes no credentials; remove them");
+                }
+                defaults.setProperty(StoreTarget.ACCESS_KEY, accessKey);
+                defaults.setProperty(StoreTarget.SECRET_KEY, secretKey);
+                parsed = StoreManager.parse(url, defaults);
+            }
         } catch (StoreException e) {
             throw RarErrors.badUrl(url, e.getMessage(), e);
         }
@@ -380,17 +433,20 @@ public final class StoreManagedConnectionFactory
                 && Objects.equals(path, other.path)
                 && Objects.equals(kind, other.kind)
                 && Objects.equals(diskTokens, other.diskTokens)
-                && Objects.equals(create, other.create);
+                && Objects.equals(create, other.create)
+                && Objects.equals(accessKey, other.accessKey)
+                && Objects.equals(secretKey, other.secretKey);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(url, path, kind, diskTokens, create);
+        return Objects.hash(url, path, kind, diskTokens, create, accessKey, secretKey);
     }
 
+    /** The properties, with the credentials shown only as set or not. */
     @Override
     public String toString() {
         return "StoreManagedConnectionFactory[url=" + url + ", path=" + path + ", kind=" + kind + ", diskTokens="
-                + diskTokens + ", create=" + create + "]";
+                + diskTokens + ", create=" + create + (isSet(accessKey) ? ", credentials=***" : "") + "]";
     }
 }

@@ -1,6 +1,10 @@
 package org.bobbob.rar;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -33,6 +37,11 @@ record StoreTarget(String property, String key, Path file, StoreUrl url) {
     static final String MULTI = "multi";
     /** The kinds whose location is a file path that the adapter canonicalises. */
     static final Set<String> FILE_KINDS = Set.of(BASIC, MULTI);
+    /** The keys the factory's {@code accessKey}/{@code secretKey} properties are handed on as. */
+    static final String ACCESS_KEY = "accessKey";
+
+    static final String SECRET_KEY = "secretKey";
+    static final Set<String> CREDENTIAL_KEYS = Set.of(ACCESS_KEY, SECRET_KEY);
 
     StoreTarget {
         Objects.requireNonNull(property, "property");
@@ -58,17 +67,38 @@ record StoreTarget(String property, String key, Path file, StoreUrl url) {
     /**
      * The key of a store of a kind that is not a file kind: its kind and location as written, then
      * every key of the URL but the common ones ({@code diskTokens}, {@code concurrent},
-     * {@code create}, which change how it is opened, not which store it is), sorted.
+     * {@code create}, which change how it is opened, not which store it is), sorted. The
+     * credentials ({@link #CREDENTIAL_KEYS}) are not shown: they become one key,
+     * {@code credentials}, whose value is the first 16 hex digits of their SHA-256, so that
+     * definitions with other credentials open stores of their own, and the key (listed by the
+     * registry's MXBean) tells nothing about them.
      */
     static String opaqueKey(StoreUrl url) {
         StringBuilder key = new StringBuilder(StoreManager.SCHEME + url.kind() + ":" + url.location());
+        TreeMap<String, String> keys = new TreeMap<>(url.options());
+        StoreManager.COMMON_KEYS.forEach(keys::remove);
+        if (url.option(ACCESS_KEY).isPresent()) {
+            keys.put(
+                    "credentials",
+                    fingerprint(
+                            url.option(ACCESS_KEY).get(), url.option(SECRET_KEY).orElse("")));
+        }
+        CREDENTIAL_KEYS.forEach(keys::remove);
         char sep = '?';
-        for (Map.Entry<String, String> e : new TreeMap<>(url.options()).entrySet()) {
-            if (!StoreManager.COMMON_KEYS.contains(e.getKey())) {
-                key.append(sep).append(e.getKey()).append('=').append(e.getValue());
-                sep = '&';
-            }
+        for (Map.Entry<String, String> e : keys.entrySet()) {
+            key.append(sep).append(e.getKey()).append('=').append(e.getValue());
+            sep = '&';
         }
         return key.toString();
+    }
+
+    private static String fingerprint(String accessKey, String secretKey) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha.digest((accessKey + '\0' + secretKey).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }

@@ -31,7 +31,7 @@ class StoreManagedConnectionFactoryTest {
     Path dir;
 
     @Test
-    void equalityCoversExactlyTheFiveConfigProperties() {
+    void equalityCoversExactlyTheSevenConfigProperties() {
         EqualsVerifier.forClass(StoreManagedConnectionFactory.class)
                 .suppress(Warning.NONFINAL_FIELDS)
                 .withPrefabValues(

@@ -192,6 +192,67 @@ class UrlConfigTest {
         assertNotEquals(a, StoreTarget.opaqueKey(s3("http://127.0.0.1:9001", "true", 4)), "another endpoint");
     }
 
+    private static final String S3 = "bobbob:s3://bucket/app?endpoint=http://127.0.0.1:9000&pathStyle=true";
+    private static final String SECRET = "the-SECRET-of-this-definition";
+
+    private static StoreManagedConnectionFactory withCredentials(String url, String accessKey, String secretKey) {
+        StoreManagedConnectionFactory mcf = withUrl(url);
+        mcf.setAccessKey(accessKey);
+        mcf.setSecretKey(secretKey);
+        return mcf;
+    }
+
+    /**
+     * A definition's own credentials go to the provider with its URL, and never show: not in the
+     * store's key (a fingerprint stands for them, so other credentials are another store), not in
+     * the factory's {@code toString()}, not in the parsed URL's.
+     */
+    @Test
+    void aDefinitionsCredentialsReachTheProviderAndNeverShow() throws Exception {
+        StoreManagedConnectionFactory mcf = withCredentials(S3, "access-one", SECRET);
+        mcf.setResourceAdapter(adapter);
+        StoreTarget target = mcf.target();
+        assertEquals("access-one", target.url().option("accessKey").orElseThrow());
+        assertEquals(SECRET, target.url().option("secretKey").orElseThrow());
+        String key = target.key();
+        assertTrue(
+                key.matches(java.util.regex.Pattern.quote("bobbob:s3://bucket/app?credentials=") + "[0-9a-f]{16}"
+                        + java.util.regex.Pattern.quote("&endpoint=http://127.0.0.1:9000&pathStyle=true")),
+                key);
+        for (String shown : new String[] {key, mcf.toString(), target.url().toString()}) {
+            assertTrue(!shown.contains(SECRET) && !shown.contains("access-one"), shown);
+        }
+        assertTrue(mcf.toString().contains("credentials=***"), mcf.toString());
+
+        StoreManagedConnectionFactory same = withCredentials(S3, "access-one", SECRET);
+        same.setResourceAdapter(adapter);
+        assertEquals(key, same.target().key(), "the same credentials: the same store");
+        for (StoreManagedConnectionFactory other : new StoreManagedConnectionFactory[] {
+            withCredentials(S3, "access-two", SECRET), withCredentials(S3, "access-one", SECRET + "2"), withUrl(S3)
+        }) {
+            other.setResourceAdapter(adapter);
+            assertNotEquals(key, other.target().key(), "other credentials, or none: another store");
+        }
+    }
+
+    @Test
+    void credentialsComeInPairsAndOnlyWithTheUrlOfAProviderThatTakesThem() {
+        assertNames("secretKey", "BOB-615", rejected(withCredentials(S3, null, SECRET)));
+        assertNames("accessKey", "BOB-615", rejected(withCredentials(S3, "access-one", " ")));
+        StoreManagedConnectionFactory withPath = withPath("a.bob");
+        withPath.setAccessKey("access-one");
+        withPath.setSecretKey(SECRET);
+        assertNames("accessKey", "BOB-615", rejected(withPath));
+        assertNames(
+                "accessKey",
+                "BOB-615",
+                rejected(withCredentials("bobbob:multi:" + dir.resolve("b.bob"), "access-one", SECRET)));
+        for (InvalidPropertyException e :
+                new InvalidPropertyException[] {rejected(withCredentials(S3, null, SECRET)), rejected(withPath)}) {
+            assertTrue(!e.getMessage().contains(SECRET), e.getMessage());
+        }
+    }
+
     private static org.bobbob.store.spi.StoreUrl s3(String endpoint, String pathStyle, int diskTokens) {
         java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
         options.put("pathStyle", pathStyle); // not in key order: the key sorts them

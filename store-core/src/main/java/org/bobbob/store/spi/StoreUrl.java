@@ -33,6 +33,15 @@ public record StoreUrl(
         options = Map.copyOf(options);
     }
 
+    /**
+     * The URL as given ({@link #url}), never the options: those include the {@code Properties}
+     * given with it, which may hold credentials.
+     */
+    @Override
+    public String toString() {
+        return url;
+    }
+
     /** The location as a file path. */
     public Path path() throws StoreException {
         try {

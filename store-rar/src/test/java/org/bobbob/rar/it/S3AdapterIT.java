@@ -71,6 +71,11 @@ class S3AdapterIT {
     static final String SHARED_TOO = "java:/bobbob/S3Too";
     static final String CLI = "java:/bobbob/S3Cli";
     static final String XA = "java:/bobbob/S3Xa";
+    /** Definitions with credentials of their own: the right ones, and a wrong secret. */
+    static final String OWN = "java:/bobbob/S3Own";
+
+    static final String WRONG = "java:/bobbob/S3Wrong";
+    static final String WRONG_SECRET = "bobbob-rar-it-WRONG-0b9e7d";
 
     /** Started when the class is loaded: {@link #rar()} needs its port. */
     private static final S3ProxyJunitCore PROXY = startProxy();
@@ -272,6 +277,27 @@ class S3AdapterIT {
         }
     }
 
+    /**
+     * A definition's {@code accessKey}/{@code secretKey} are what its store signs with, not the
+     * server's chain: the right pair of its own works; a wrong secret is refused by the server
+     * although the chain (the {@code aws.*} system properties) holds the right one, and the
+     * failure shows neither secret.
+     */
+    @Test
+    @OperateOnDeployment("war")
+    void aDefinitionsOwnCredentialsAreTheOnesItsStoreUses(@ArquillianResource @OperateOnDeployment("war") URL base)
+            throws Exception {
+        long id = Long.parseLong(ok(send(base, "POST", OWN, "", bytes("with its own keys"))));
+        try (Storer bucket = direct("own")) {
+            assertArrayEquals(bytes("with its own keys"), bucket.readBytesFromObj(id));
+        }
+        HttpResponse<byte[]> refused = send(base, "POST", WRONG, "", bytes("never"));
+        String body = new String(refused.body(), StandardCharsets.UTF_8);
+        assertEquals(500, refused.statusCode(), body);
+        assertTrue(body.contains("BOB-608") && body.contains("403"), body);
+        assertFalse(body.contains(WRONG_SECRET) || body.contains(SECRET_KEY), body);
+    }
+
     /** An S3 store has no transactions: an XATransaction definition's connections are refused. */
     @Test
     @OperateOnDeployment("war")
@@ -343,6 +369,26 @@ class S3AdapterIT {
             }
             activation(management, "bobbob-s3", "NoTransaction", CLI, url("cli"));
             activation(management, "bobbob-s3-xa", "XATransaction", XA, url("xa"));
+            definition(management, "bobbob-s3", OWN, url("own"), ACCESS_KEY, SECRET_KEY);
+            definition(management, "bobbob-s3", WRONG, url("wrong"), ACCESS_KEY, WRONG_SECRET);
+        }
+
+        /** One more definition of activation {@code name}, with config properties accessKey and secretKey. */
+        private void definition(
+                ManagementClient management, String name, String jndi, String url, String accessKey, String secretKey)
+                throws IOException {
+            ModelNode cd = adapter(name).add("connection-definitions", jndi);
+            ModelNode addCd = Operations.createAddOperation(cd);
+            addCd.get("class-name").set("org.bobbob.rar.StoreManagedConnectionFactory");
+            addCd.get("jndi-name").set(jndi);
+            ModelNode batch = Operations.createCompositeOperation();
+            batch.get("steps").add(addCd);
+            for (String[] p : new String[][] {{"url", url}, {"accessKey", accessKey}, {"secretKey", secretKey}}) {
+                ModelNode add = Operations.createAddOperation(cd.clone().add("config-properties", p[0]));
+                add.get("value").set(p[1]);
+                batch.get("steps").add(add);
+            }
+            executeOperation(management, batch);
         }
 
         private void activation(ManagementClient management, String name, String tx, String jndi, String url)
