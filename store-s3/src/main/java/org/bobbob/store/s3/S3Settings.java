@@ -30,12 +30,19 @@ final class S3Settings {
     static final String PATH_STYLE = "pathStyle";
     /** {@code partSizeMiB}: the multipart part size and the largest single PUT, 5 to 5120, default 8. */
     static final String PART_SIZE_MIB = "partSizeMiB";
+    /**
+     * {@code compareAndSet}: {@code true} makes every overwrite conditional on the version its
+     * handle opened ({@code If-Match}), so a writer never silently replaces another server's
+     * newer version; default {@code false}, the last writer wins.
+     */
+    static final String COMPARE_AND_SET = "compareAndSet";
     /** {@code accessKey}: with {@link #SECRET_KEY}, static credentials; from {@code Properties} only. */
     static final String ACCESS_KEY = "accessKey";
     /** {@code secretKey}: with {@link #ACCESS_KEY}; from {@code Properties} only, never in the URL. */
     static final String SECRET_KEY = "secretKey";
 
-    static final Set<String> KEYS = Set.of(ENDPOINT, REGION, PATH_STYLE, PART_SIZE_MIB, ACCESS_KEY, SECRET_KEY);
+    static final Set<String> KEYS =
+            Set.of(ENDPOINT, REGION, PATH_STYLE, PART_SIZE_MIB, COMPARE_AND_SET, ACCESS_KEY, SECRET_KEY);
 
     /** S3's rule for bucket names (the dotted-IP form aside). */
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -56,6 +63,8 @@ final class S3Settings {
     final boolean pathStyle;
     final int partSize;
     final boolean create;
+    /** {@link #COMPARE_AND_SET}. */
+    final boolean compareAndSet;
     /** Never printed. */
     final AwsCredentialsProvider credentials;
 
@@ -68,6 +77,7 @@ final class S3Settings {
             boolean pathStyle,
             int partSize,
             boolean create,
+            boolean compareAndSet,
             AwsCredentialsProvider credentials) {
         this.url = url;
         this.bucket = bucket;
@@ -77,6 +87,7 @@ final class S3Settings {
         this.pathStyle = pathStyle;
         this.partSize = partSize;
         this.create = create;
+        this.compareAndSet = compareAndSet;
         this.credentials = credentials;
     }
 
@@ -119,6 +130,7 @@ final class S3Settings {
                 url.flag(PATH_STYLE, false),
                 partMiB << 20,
                 url.create(),
+                url.flag(COMPARE_AND_SET, false),
                 credentials(url));
     }
 

@@ -456,16 +456,47 @@ final class S3Store implements Storer, ObjectInfoProvider, ObjectLister {
         return in;
     }
 
-    /** Replaces the object with the first {@code length} bytes of {@code data}; its size stays {@code size}. */
-    void put(long id, int size, byte[] data, int length) throws IOException {
-        request(
+    /**
+     * Replaces the object with the first {@code length} bytes of {@code data}; its size stays
+     * {@code size}. With {@code ifMatch} (an ETag) the PUT is conditional on that version.
+     *
+     * @throws StoreException BOB-803 if {@code ifMatch} is not the object's version now (or there
+     *     is no object): nothing was replaced
+     */
+    void put(long id, int size, byte[] data, int length, String ifMatch) throws IOException {
+        conditional(
+                id,
+                ifMatch,
                 "PUT " + key(id),
                 () -> s3.putObject(
                         b -> b.bucket(settings.bucket)
                                 .key(key(id))
                                 .contentLength((long) length)
-                                .metadata(sizeMeta(size)),
+                                .metadata(sizeMeta(size))
+                                .ifMatch(ifMatch),
                         body(data, length)));
+    }
+
+    /** The ETag an overwrite of the version {@code opened} must match, or null: the last writer wins. */
+    String ifMatch(String opened) {
+        return settings.compareAndSet ? opened : null;
+    }
+
+    /**
+     * {@code call} as {@link #request}; when {@code ifMatch} is set, a 412 (another version) or a
+     * 404 (no object) is BOB-803.
+     */
+    private void conditional(long id, String ifMatch, String what, SdkCall<?> call) throws IOException {
+        request(what, () -> {
+            try {
+                return call.run();
+            } catch (S3Exception e) {
+                if (ifMatch != null && (e.statusCode() == 412 || e.statusCode() == 404)) {
+                    throw S3Errors.replaced(settings.url, id);
+                }
+                throw e;
+            }
+        });
     }
 
     /** Starts a multipart upload that will replace the object; returns its upload id. */
@@ -487,14 +518,18 @@ final class S3Store implements Storer, ObjectInfoProvider, ObjectLister {
         return CompletedPart.builder().partNumber(number).eTag(eTag).build();
     }
 
-    void completeMultipart(long id, String uploadId, List<CompletedPart> parts) throws IOException {
-        request(
+    /** Completes the upload: the object is replaced, whole; {@code ifMatch} as for {@link #put}. */
+    void completeMultipart(long id, String uploadId, List<CompletedPart> parts, String ifMatch) throws IOException {
+        conditional(
+                id,
+                ifMatch,
                 "CompleteMultipartUpload " + key(id),
                 () -> s3.completeMultipartUpload(b -> b.bucket(settings.bucket)
                         .key(key(id))
                         .uploadId(uploadId)
                         .multipartUpload(
-                                CompletedMultipartUpload.builder().parts(parts).build())));
+                                CompletedMultipartUpload.builder().parts(parts).build())
+                        .ifMatch(ifMatch)));
     }
 
     /** Drops an unfinished upload; a failure here only leaves parts for the bucket's lifecycle rule. */

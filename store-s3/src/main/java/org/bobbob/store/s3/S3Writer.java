@@ -30,7 +30,10 @@ final class S3Writer implements ObjectWriter {
     private final boolean fresh;
     /** The bytes the object held when this writer opened it (0 for a new object). */
     private final long oldLength;
-    /** The version this writer opened: pins the ranged GET of the old tail. */
+    /**
+     * The version this writer opened: pins the ranged GET of the old tail, and with
+     * {@code compareAndSet=true} the final PUT or CompleteMultipartUpload.
+     */
     private final String eTag;
 
     /** The part being filled; allocated at the first write, at most the part size. */
@@ -120,11 +123,12 @@ final class S3Writer implements ObjectWriter {
                 if (!fresh && oldLength > position) {
                     appendOldTail();
                 }
+                String ifMatch = store.ifMatch(eTag);
                 if (uploadId == null) {
-                    store.put(id, size, part, partLength);
+                    store.put(id, size, part, partLength, ifMatch);
                 } else {
                     parts.add(store.uploadPart(id, uploadId, parts.size() + 1, part, partLength));
-                    store.completeMultipart(id, uploadId, parts);
+                    store.completeMultipart(id, uploadId, parts, ifMatch);
                     uploadId = null;
                 }
             }

@@ -3,8 +3,10 @@ package org.bobbob.store.s3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,13 +16,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bobbob.store.ConcurrentStore;
+import org.bobbob.store.ErrorCode;
 import org.bobbob.store.ObjectReader;
+import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TestBytes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Several stores on one bucket, as several servers would have them, and many threads on one
@@ -114,6 +120,62 @@ class S3SharedBucketTest {
             assertTrue(last == 1 || last == 3, "the last writer's bytes: " + last);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Across servers, without a lock: with {@code compareAndSet=true} a handle whose object
+     * another store replaced since it opened it fails at close with BOB-803 and the newer version
+     * stays, for a single PUT and for a multipart upload (which is aborted, leaving no upload);
+     * without it, the last writer wins.
+     */
+    @Test
+    void compareAndSetRefusesAStaleOverwriteWhereOtherwiseTheLastWriterWins() throws Exception {
+        String bucket = TestS3.newBucket();
+        String plain = s3.url(bucket, "cas", "");
+        String cas = s3.url(bucket, "cas", "&compareAndSet=true&partSizeMiB=5");
+        int big = 6 << 20; // past one 5 MiB part: a multipart upload
+        try (Storer guarded = StoreManager.open(cas, TestS3.credentials());
+                Storer other = StoreManager.open(plain, TestS3.credentials());
+                S3Client raw = s3.rawClient()) {
+            for (int size : new int[] {1000, big}) {
+                long id = guarded.writeNewObjFromBytes(TestBytes.of(1, size));
+                ObjectWriter stale = guarded.writeToObj(id);
+                other.writeBytesToObj(id, TestBytes.of(2, size));
+                ByteBuffer mine = ByteBuffer.wrap(TestBytes.of(3, size));
+                StoreException e = assertThrows(StoreException.class, () -> {
+                    while (mine.hasRemaining()) {
+                        stale.write(mine);
+                    }
+                    stale.close();
+                });
+                assertEquals(ErrorCode.OBJECT_REPLACED, e.code(), e.getMessage());
+                assertArrayEquals(TestBytes.of(2, size), guarded.readBytesFromObj(id), "the newer version stays");
+                assertTrue(
+                        raw.listMultipartUploads(b -> b.bucket(bucket))
+                                .uploads()
+                                .isEmpty(),
+                        "the refused upload was aborted");
+
+                ObjectWriter fresh = guarded.writeToObj(id);
+                ByteBuffer current = ByteBuffer.wrap(TestBytes.of(4, size));
+                while (current.hasRemaining()) {
+                    fresh.write(current);
+                }
+                fresh.close();
+                assertArrayEquals(
+                        TestBytes.of(4, size), other.readBytesFromObj(id), "a handle on the newest version writes");
+
+                ObjectWriter last = other.writeToObj(id);
+                guarded.writeBytesToObj(id, TestBytes.of(5, size));
+                ByteBuffer wins = ByteBuffer.wrap(TestBytes.of(6, size));
+                while (wins.hasRemaining()) {
+                    last.write(wins);
+                }
+                last.close();
+                assertArrayEquals(
+                        TestBytes.of(6, size), guarded.readBytesFromObj(id), "without it, the last writer wins");
+            }
         }
     }
 }
