@@ -36,7 +36,8 @@ import org.bobbob.store.TestBytes;
  *       {@code checked <count>}, closes the store and exits 0.
  * </ol>
  *
- * Any failure: its stack trace on standard error, exit status 1.
+ * Any failure: its stack trace on standard error, exit status 1. Standard output carries the
+ * answers only; {@code System.out} is standard error, for anything that logs.
  *
  * <p>Arguments: {@code <url> <writer number> <count> <threads> <idsFile>}.
  */
@@ -50,7 +51,10 @@ public final class TwoJvmChild {
     }
 
     public static void main(String[] args) {
+        // the answers alone on standard output: anything logged (S3Proxy's logback is on the class
+        // path, and its console appender writes to System.out) goes to standard error
         PrintStream out = System.out;
+        System.setOut(System.err);
         try {
             run(args, out);
             out.flush();
