@@ -155,17 +155,28 @@ final class S3Writer implements ObjectWriter {
         discard(null);
     }
 
+    /**
+     * As {@link #discard()}; a failure to abort is added to {@code failure}. The abort is sent even
+     * when the thread is interrupted (an interrupt is what failed the upload, often): the SDK
+     * refuses to start a request on an interrupted thread, so the status is cleared for the abort
+     * and set again after it.
+     */
     private void discard(Throwable failure) {
         finished = true;
         part = null;
         if (uploadId != null) {
             String upload = uploadId;
             uploadId = null;
+            boolean interrupted = Thread.interrupted();
             try {
                 store.abortMultipart(id, upload);
             } catch (IOException | RuntimeException e) {
                 if (failure != null) {
                     failure.addSuppressed(e);
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }

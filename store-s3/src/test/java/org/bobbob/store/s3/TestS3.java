@@ -10,12 +10,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * An in-process S3Proxy (in-memory backend, 127.0.0.1, a free port) for one test class: start it
- * in {@code @BeforeAll}, stop it in {@code @AfterAll}. Each test takes a bucket of its own.
+ * in {@code @BeforeAll}, stop it in {@code @AfterAll}. Each test takes a bucket of its own. Public
+ * for the tests of other packages (the command-line tool's, in {@code org.bobbob.store.tool}).
  */
-final class TestS3 implements AutoCloseable {
-    static final String ACCESS_KEY = "bobbob-test-access";
+public final class TestS3 implements AutoCloseable {
+    public static final String ACCESS_KEY = "bobbob-test-access";
     /** Looked for in every message a test provokes: it must never be there. */
-    static final String SECRET_KEY = "bobbob-test-SECRET-d41d8cd98f00";
+    public static final String SECRET_KEY = "bobbob-test-SECRET-d41d8cd98f00";
 
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
@@ -25,7 +26,7 @@ final class TestS3 implements AutoCloseable {
         this.proxy = proxy;
     }
 
-    static TestS3 start() throws Exception {
+    public static TestS3 start() throws Exception {
         S3ProxyJunitCore proxy = new S3ProxyJunitCore.Builder()
                 .withCredentials(ACCESS_KEY, SECRET_KEY)
                 .withBlobStoreProvider("transient-nio2")
@@ -35,24 +36,24 @@ final class TestS3 implements AutoCloseable {
     }
 
     /** A bucket name no other test has used. */
-    static String newBucket() {
+    public static String newBucket() {
         return "bucket-" + BUCKETS.incrementAndGet();
     }
 
     /** The endpoint, e.g. {@code http://127.0.0.1:41234}. */
-    String endpoint() {
+    public String endpoint() {
         String uri = proxy.getUri().toString();
         return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     }
 
     /** {@code bobbob:s3://bucket/prefix?endpoint=...&pathStyle=true}, then {@code extra} ("&k=v..."). */
-    String url(String bucket, String prefix, String extra) {
+    public String url(String bucket, String prefix, String extra) {
         return "bobbob:s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix) + "?endpoint=" + endpoint()
                 + "&pathStyle=true" + extra;
     }
 
     /** The right credentials, as Properties. */
-    static Properties credentials() {
+    public static Properties credentials() {
         Properties p = new Properties();
         p.setProperty("accessKey", ACCESS_KEY);
         p.setProperty("secretKey", SECRET_KEY);
@@ -60,7 +61,7 @@ final class TestS3 implements AutoCloseable {
     }
 
     /** A bare SDK client on the proxy, for looking at what the store put there. */
-    S3Client rawClient() {
+    public S3Client rawClient() {
         return S3Client.builder()
                 .endpointOverride(proxy.getUri())
                 .region(Region.US_EAST_1)
