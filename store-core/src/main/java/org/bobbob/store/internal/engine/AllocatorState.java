@@ -669,21 +669,27 @@ final class AllocatorState {
             int[] n = {0};
             a.forEachLive((id, offset, size, crc) -> ids[n[0]++] = id);
             Arrays.sort(ids);
-            int kept = ids.length;
-            for (Branch b : tx.branches()) {
-                for (long hidden : b.hiddenObjects()) {
-                    int at = Arrays.binarySearch(ids, 0, ids.length, hidden);
-                    if (at >= 0 && ids[at] != Long.MIN_VALUE) {
-                        ids[at] = Long.MIN_VALUE; // ids are never negative: a mark that sorts first
-                        kept--;
-                    }
-                }
-            }
-            if (kept == ids.length) {
+            List<Branch> branches = tx.branches();
+            if (branches.isEmpty()) {
                 return ids;
             }
-            Arrays.sort(ids);
-            return Arrays.copyOfRange(ids, ids.length - kept, ids.length);
+            // The hidden ids sorted apart, then one pass over both (marking ids in place would
+            // unsort the array that later look-ups search)
+            long[] hidden = branches.stream()
+                    .flatMapToLong(b -> Arrays.stream(b.hiddenObjects()))
+                    .sorted()
+                    .toArray();
+            int kept = 0;
+            int h = 0;
+            for (long id : ids) {
+                while (h < hidden.length && hidden[h] < id) {
+                    h++;
+                }
+                if (h == hidden.length || hidden[h] != id) {
+                    ids[kept++] = id;
+                }
+            }
+            return kept == ids.length ? ids : Arrays.copyOf(ids, kept);
         });
     }
 
