@@ -126,6 +126,12 @@ final class AllocatorState {
 
     static final int JOURNAL_MAX = 16 << 20;
 
+    /** The space of a journal taken after a record that holds {@code recordSpace} bytes. */
+    static int newJournalCapacity(long recordSpace) {
+        long wanted = Math.min(Math.max(2 * recordSpace, JOURNAL_MIN), JOURNAL_MAX);
+        return (int) RecordLoader.recordExtent((int) wanted);
+    }
+
     /**
      * A commit is due before the next allocation when at least this many freed bytes wait for a
      * sync, and at least an eighth of the file: their space can then take new objects instead of
@@ -207,9 +213,12 @@ final class AllocatorState {
         locator = index;
     }
 
-    /** Format 1: build now from the parts that follow the prime id. */
-    void buildNow(MetaReader in, int version, long end) {
-        build(in, version, null, end, List.of(), new ArrayList<>());
+    /**
+     * Format 1: build now from the parts that follow the prime id, and apply {@code entries}' changes
+     * (none in a store's own file; a backup's copy may add one, see {@link RecordLoader#loadWithEntry}).
+     */
+    void buildNow(MetaReader in, int version, long end, List<MetaReader> entries) {
+        build(in, version, null, end, entries, new ArrayList<>());
     }
 
     /**
@@ -669,21 +678,27 @@ final class AllocatorState {
             int[] n = {0};
             a.forEachLive((id, offset, size, crc) -> ids[n[0]++] = id);
             Arrays.sort(ids);
-            int kept = ids.length;
-            for (Branch b : tx.branches()) {
-                for (long hidden : b.hiddenObjects()) {
-                    int at = Arrays.binarySearch(ids, 0, ids.length, hidden);
-                    if (at >= 0 && ids[at] != Long.MIN_VALUE) {
-                        ids[at] = Long.MIN_VALUE; // ids are never negative: a mark that sorts first
-                        kept--;
-                    }
-                }
-            }
-            if (kept == ids.length) {
+            List<Branch> branches = tx.branches();
+            if (branches.isEmpty()) {
                 return ids;
             }
-            Arrays.sort(ids);
-            return Arrays.copyOfRange(ids, ids.length - kept, ids.length);
+            // The hidden ids sorted apart, then one pass over both (marking ids in place would
+            // unsort the array that later look-ups search)
+            long[] hidden = branches.stream()
+                    .flatMapToLong(b -> Arrays.stream(b.hiddenObjects()))
+                    .sorted()
+                    .toArray();
+            int kept = 0;
+            int h = 0;
+            for (long id : ids) {
+                while (h < hidden.length && hidden[h] < id) {
+                    h++;
+                }
+                if (h == hidden.length || hidden[h] != id) {
+                    ids[kept++] = id;
+                }
+            }
+            return kept == ids.length ? ids : Arrays.copyOf(ids, kept);
         });
     }
 
@@ -761,11 +776,7 @@ final class AllocatorState {
                     return e;
                 }
             }
-            whole.reset().putVarLong(primeId);
-            transactions.write(whole);
-            RecordIndex.Builder index = new RecordIndex.Builder();
-            allocator.write(whole, index);
-            index.writeTo(whole, allocator.liveObjects(), allocator.liveBytes());
+            writeWhole(whole);
             ByteBuffer record = whole.toRecord();
             // The whole record holds every change so far; a log is kept only for a record that
             // later commits extend by journal entries.
@@ -816,6 +827,90 @@ final class AllocatorState {
         }
     }
 
+    /** The whole state's payload into {@code whole}: prime id, transactions, parts, index. Caller holds the write lock. */
+    private void writeWhole(MetaWriter whole) {
+        whole.reset().putVarLong(primeId);
+        transactions.write(whole);
+        RecordIndex.Builder index = new RecordIndex.Builder();
+        allocator.write(whole, index);
+        index.writeTo(whole, allocator.liveObjects(), allocator.liveBytes());
+    }
+
+    /**
+     * The whole state as one record, framed, ready to write: what a commit's whole record holds.
+     * For a backup's copy ({@link BackupCopy}), whose state is built and changes no more.
+     */
+    ByteBuffer encodeWhole() throws StoreCorruptedException {
+        long stamp = meta.writeLock();
+        try {
+            allocator();
+            MetaWriter whole = new MetaWriter();
+            writeWhole(whole);
+            return whole.toRecord();
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
+    // ---------------------------------------------------------------- for an online backup
+
+    /**
+     * Holds the change log for a backup, or lets it go ({@link ChangeLog#holdAll}): while held it
+     * keeps up to {@link ChangeLog#HOLD_MAX} changes, and a whole record turns it on.
+     */
+    void holdChanges(boolean on) {
+        changes.holdAll(on);
+    }
+
+    /**
+     * Whether the change log holds every change since the state the last durable commit recorded
+     * (no commit failed since, the log is on and gave up on none): then the state now is that
+     * state plus these changes, and a backup needs no commit.
+     */
+    boolean changesSinceDurable() {
+        long stamp = meta.readLock();
+        try {
+            return !needWhole && changes.whole();
+        } finally {
+            meta.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * What a backup's copy needs of the state now, its sync point ({@link BackupCopy.Point}), in
+     * time proportional to the changes since the last commit and the transactions, not to the
+     * objects: where the last durable commit's record and journal are ({@code durable}, the header
+     * slot it wrote, gives the format), the prime id and transactions, a snapshot of the change log,
+     * the allocator end and the generation claim. Null when the change log does not describe the
+     * state ({@link #changesSinceDurable}): the caller commits, and asks again. Nothing changes.
+     * The caller holds the sync lock, and every call that could change the state is held off.
+     */
+    BackupCopy.Point backupPoint(HeaderSlot durable, long length) {
+        long stamp = meta.writeLock();
+        try {
+            if (allocator == null || needWhole || !changes.whole()) {
+                return null;
+            }
+            MetaWriter head = new MetaWriter().putVarLong(primeId);
+            transactions.write(head);
+            HeaderSlot base = new HeaderSlot(
+                    durable.version(),
+                    durable.kind(),
+                    durable.sequence(),
+                    recordOffset,
+                    recordLength,
+                    space.end(),
+                    generation.claim(),
+                    journalOffset,
+                    journalCapacity,
+                    journalLength,
+                    lastEntryLength);
+            return new BackupCopy.Point(base, recordSpace, head, changes.snapshot(), allocator.liveObjects(), length);
+        } finally {
+            meta.unlockWrite(stamp);
+        }
+    }
+
     /**
      * The changes since the last commit as one journal entry, appended after the journal's
      * entries; null when it does not fit (a whole record is due). Caller holds the write lock.
@@ -825,8 +920,7 @@ final class AllocatorState {
         int capacity = journalCapacity;
         boolean fresh = at == 0;
         if (fresh) {
-            long wanted = Math.min(Math.max(2 * recordSpace, JOURNAL_MIN), JOURNAL_MAX);
-            capacity = (int) RecordLoader.recordExtent((int) wanted);
+            capacity = newJournalCapacity(recordSpace);
         }
         int free = fresh ? capacity / 2 : capacity - journalLength;
         out.reset().putVarLong(primeId);

@@ -41,6 +41,14 @@ import org.bobbob.store.internal.format.MetadataException;
  * a change, in one array that grows by doubling and is dropped back to its small size when a
  * large batch was cleared, so the hot path allocates nothing.
  *
+ * <h2>Online backups</h2>
+ * A backup describes its copy's state by the changes since the last commit ({@code BackupCopy}):
+ * while it takes its sync point it {@link #holdAll holds} the log to up to {@value #HOLD_MAX}
+ * changes (a commit still writes a whole record past {@value #MAX_CHANGES}), and it reads them
+ * through a {@link #snapshot}, which costs nothing at the sync point: the log never writes over
+ * the changes a snapshot shares (the first {@link #clear} after it starts a new array), so the
+ * store's next commit still finds every change it needs.
+ *
  * <p>Thread-safe: allocations and frees append under the store's metadata lock held exclusively,
  * checksums under it shared (overwrites of distinct objects run in parallel), so the log is its
  * own monitor. Its order is the store's: a checksum change of an object always follows the
@@ -49,6 +57,8 @@ import org.bobbob.store.internal.format.MetadataException;
 final class ChangeLog {
     /** Changes kept before the log gives up and the next commit writes a whole record. */
     static final int MAX_CHANGES = 1 << 16;
+    /** Changes kept while {@link #holdAll held} (64 MiB of log): a backup's bound. */
+    static final int HOLD_MAX = 1 << 21;
 
     private static final int ALLOCATED = 1;
     private static final int FREED = 2;
@@ -63,15 +73,30 @@ final class ChangeLog {
     private boolean complete = true;
     /** Whether changes are logged at all (see {@link #keep}); read without the monitor. */
     private volatile boolean kept = true;
+    /** Whether the log is {@link #holdAll held}: on whatever {@link #keep} says, up to {@link #HOLD_MAX}. */
+    private boolean held;
+    /** Whether a {@link #snapshot} shares {@link #words}: the next clear must not write over them. */
+    private boolean shared;
 
     /**
-     * Turns the log on or off, emptied. The store calls it where no change can run meanwhile (at
-     * open, and under its metadata lock when it encodes a whole record, which holds every change
-     * so far), so a log that is on holds every change since.
+     * Turns the log on or off (on, whatever {@code on} says, while it is {@link #holdAll held}),
+     * emptied. The store calls it where no change can run meanwhile (at open, and under its
+     * metadata lock when it encodes a whole record, which holds every change so far), so a log
+     * that is on holds every change since.
      */
     synchronized void keep(boolean on) {
-        kept = on;
+        kept = on || held;
         clear();
+    }
+
+    /**
+     * Holds the log, or lets it go: while held, it keeps up to {@link #HOLD_MAX} changes instead
+     * of {@link #MAX_CHANGES}, and the next {@link #keep} turns it on. An online backup holds it
+     * while it takes its sync point, so that the changes since the last commit describe the state
+     * there however many writers made meanwhile.
+     */
+    synchronized void holdAll(boolean on) {
+        held = on;
     }
 
     /** An object was allocated: {@code id}, {@code size} bytes at {@code offset}, checksum {@code crc}. */
@@ -99,7 +124,7 @@ final class ChangeLog {
         if (!complete) {
             return;
         }
-        if (count == MAX_CHANGES) {
+        if (count >= (held ? HOLD_MAX : MAX_CHANGES)) {
             complete = false;
             return;
         }
@@ -114,13 +139,56 @@ final class ChangeLog {
         count++;
     }
 
-    /** Whether the log is on and holds every change since the last {@link #clear}. */
+    /**
+     * Whether the log is on and holds every change since the last {@link #clear}, and no more than
+     * {@link #MAX_CHANGES}: what a commit's journal entry needs.
+     */
     synchronized boolean complete() {
+        return kept && complete && count <= MAX_CHANGES;
+    }
+
+    /** Whether the log is on and holds every change since the last {@link #clear}, however many. */
+    synchronized boolean whole() {
         return kept && complete;
     }
 
     /** Appends the changes in entry form. */
     synchronized void writeTo(MetaWriter out) {
+        writeTo(words, count, out);
+    }
+
+    /**
+     * The changes logged so far, without copying them: the log never writes over them afterwards
+     * (appends go past them, a grown log copies them, and the next {@link #clear} starts a new
+     * array), so the snapshot reads them as they are now, from any thread, however the log goes on.
+     */
+    synchronized Snapshot snapshot() {
+        shared = true;
+        return new Snapshot(words, count);
+    }
+
+    /** The first {@code count} changes of a log's array, which nothing writes any more. */
+    static final class Snapshot {
+        private final long[] words;
+        private final int count;
+
+        private Snapshot(long[] words, int count) {
+            this.words = words;
+            this.count = count;
+        }
+
+        /** How many changes it holds. */
+        int count() {
+            return count;
+        }
+
+        /** Appends the changes in entry form, as {@link ChangeLog#writeTo} does. */
+        void writeTo(MetaWriter out) {
+            ChangeLog.writeTo(words, count, out);
+        }
+    }
+
+    private static void writeTo(long[] words, int count, MetaWriter out) {
         out.putVarLong(count);
         for (int i = 0; i < count; i++) {
             int at = i * WORDS;
@@ -166,8 +234,9 @@ final class ChangeLog {
     synchronized void clear() {
         count = 0;
         complete = true;
-        if (words.length > SMALL * 16) {
-            words = new long[SMALL];
+        if (shared || words.length > SMALL * 16) {
+            words = new long[SMALL]; // a snapshot keeps the old one
+            shared = false;
         }
     }
 

@@ -343,6 +343,40 @@ final class CommitProtocol {
         }
     }
 
+    /** What {@link #atBackupPoint} runs: given the header slot as last written, or null. */
+    @FunctionalInterface
+    interface BackupCapture<T> {
+        T run(HeaderSlot durable) throws IOException;
+    }
+
+    /**
+     * An online backup's sync point: runs {@code capture} under the sync lock, the store open, so
+     * that no commit runs meanwhile, with the header slot the last commit wrote. It commits nothing:
+     * the store's last durable state and the changes since describe the state now. Only when
+     * {@code capture} returns null (they do not: a commit failed since, or the change log gave up)
+     * does it commit first, as {@link #atSyncPoint} does, and run {@code capture} again.
+     *
+     * @throws IllegalStateException if {@code capture} returns null right after a commit
+     */
+    <T> T atBackupPoint(BackupCapture<T> capture) throws IOException {
+        syncLock.lock();
+        try {
+            checkOpen();
+            T captured = capture.run(current);
+            if (captured == null) {
+                dirty = true;
+                commit();
+                captured = capture.run(current);
+                if (captured == null) {
+                    throw new IllegalStateException("the state is not described right after a commit");
+                }
+            }
+            return captured;
+        } finally {
+            unlockSync();
+        }
+    }
+
     /** The first commit of a new store: nothing else can hold the store yet. */
     void commitNew() throws IOException {
         dirty = true;

@@ -2,12 +2,8 @@ package org.bobbob.store.internal.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +39,7 @@ import org.bobbob.store.internal.events.Events;
 import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.io.BackupTap;
+import org.bobbob.store.internal.io.ChannelStoreFile;
 import org.bobbob.store.internal.io.StoreFile;
 import org.bobbob.store.internal.tx.Branch;
 import org.bobbob.store.internal.tx.TxManager;
@@ -687,10 +684,16 @@ final class FileStore
     }
 
     /**
-     * {@link Backup#backupTo}: syncs (so the sync point has little to write), holds new calls and
-     * waits for those in progress ({@link CloseGate#pause}), then at a sync point
-     * ({@link CommitProtocol#atSyncPoint}) starts the {@link BackupTap}'s copy of the file as it is;
-     * lets calls go on, and copies the rest while they run.
+     * {@link Backup#backupTo}, with no commit in the pause. Holds the change log
+     * ({@link AllocatorState#holdChanges}) and, only if it does not describe the state since the last
+     * durable commit (a small store keeps none; it gave up; a commit failed), commits first. Writes
+     * the write-combining cache out (most of it before the pause). The pause: holds new calls and
+     * waits for those in progress ({@link CloseGate#pause}); at the sync point
+     * ({@link CommitProtocol#atBackupPoint}) writes out what the cache gathered since, takes what the
+     * copy's metadata needs ({@link AllocatorState#backupPoint}: the changes since the last commit,
+     * not the objects) and starts the {@link BackupTap}'s copy of the file as it is; lets calls go
+     * on. Then copies the rest while they run, and writes the copy's metadata into the copy
+     * ({@link BackupCopy}).
      */
     @Override
     public BackupReport backupTo(Path target, LongConsumer progress) throws IOException {
@@ -703,50 +706,67 @@ final class FileStore
         Events.BackupCopy event = Events.backup();
         enter();
         backupLock.lock();
-        FileChannel out = null;
+        BackupSeam seam = backupSeam;
+        StoreFile out = null;
         boolean done = false;
         try {
-            out = createBackupFile(target);
+            out = seam.create(target);
             state.build(); // a lazily opened store builds its allocator state now, not in the pause
-            sync(); // so that the commit in the pause has little to write
-            long pauseStart = System.nanoTime();
-            long[] objectsAndLength = new long[2];
-            FileChannel copy = out;
+            StoreFile copy = out;
+            BackupCopy.Point point;
+            long pause;
             try {
-                if (!calls.pause(1, BACKUP_DRAIN_WAIT)) {
-                    throw Errors.ioFailed(
-                            path,
-                            new IOException("calls in progress did not finish within " + BACKUP_DRAIN_WAIT.toSeconds()
-                                    + " s; no backup was taken"));
+                state.holdChanges(true);
+                if (!state.changesSinceDurable()) {
+                    commits.atSyncPoint(() -> null); // outside the pause: from now on the log describes the state
                 }
-                commits.atSyncPoint(() -> {
-                    objectsAndLength[0] = state.inspect((a, space, tx) -> a.liveObjects());
-                    objectsAndLength[1] = tap.size();
-                    tap.start(copy, objectsAndLength[1]);
-                    return null;
-                });
-            } finally {
-                calls.resume();
-            }
-            long pause = System.nanoTime() - pauseStart;
-            try {
+                file.flush(); // so that the pause has little to write out
+                // Made before the pause: linking a lambda the first time costs milliseconds.
+                CommitProtocol.BackupCapture<BackupCopy.Point> capture = durable -> {
+                    file.flush(); // the file now holds every object's bytes
+                    long length = tap.size();
+                    BackupCopy.Point p = state.backupPoint(durable, length);
+                    if (p != null) {
+                        tap.start(copy, length, (int) HeaderSlot.DATA_START);
+                    }
+                    return p;
+                };
+                seam.beforePause();
+                long pauseStart = System.nanoTime();
+                long pauseEnd;
+                try {
+                    if (!calls.pause(1, BACKUP_DRAIN_WAIT)) {
+                        throw Errors.ioFailed(
+                                path,
+                                new IOException("calls in progress did not finish within "
+                                        + BACKUP_DRAIN_WAIT.toSeconds() + " s; no backup was taken"));
+                    }
+                    point = commits.atBackupPoint(capture);
+                } finally {
+                    pauseEnd = System.nanoTime();
+                    calls.resume();
+                    state.holdChanges(false);
+                }
+                pause = pauseEnd - pauseStart;
                 tap.copyAll(progress);
             } finally {
+                state.holdChanges(false);
                 tap.stop();
             }
-            out.force(true);
+            long bytes = BackupCopy.write(out, point, factory);
             done = true;
-            event.done(path, target, objectsAndLength[1], objectsAndLength[0], pause);
+            event.done(path, target, bytes, point.objects(), pause);
             return new BackupReport(
                     target,
-                    objectsAndLength[1],
-                    objectsAndLength[0],
+                    bytes,
+                    point.objects(),
                     Duration.ofNanos(pause),
                     Duration.ofNanos(System.nanoTime() - began));
         } finally {
             try {
                 if (out != null) {
                     out.close();
+                    out.unmap();
                 }
                 if (out != null && !done) {
                     Files.deleteIfExists(target);
@@ -758,14 +778,21 @@ final class FileStore
         }
     }
 
-    private static FileChannel createBackupFile(Path target) throws IOException {
-        try {
-            return FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (FileAlreadyExistsException e) {
-            throw Errors.exists(target);
-        } catch (NoSuchFileException e) {
-            throw Errors.missingDirectory(target);
-        }
+    /** How a backup creates its copy's file, and a step of its own just before its pause: a seam for tests. */
+    interface BackupSeam {
+        /** Creates the copy's file at {@code target}, which must not exist. */
+        StoreFile create(Path target) throws IOException;
+
+        /** Runs on the backup's thread after the change log is held, before the pause. */
+        default void beforePause() throws IOException {}
+    }
+
+    /** The copy's file: {@link ChannelStoreFile#createNew}, unless a test set another seam. */
+    private volatile BackupSeam backupSeam = ChannelStoreFile::createNew;
+
+    /** For tests: where the next backups create their copy, and what they run before their pause. */
+    void backupSeam(BackupSeam seam) {
+        backupSeam = Objects.requireNonNull(seam, "seam");
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
@@ -95,6 +96,34 @@ final class RecordLoader {
                     "header names a metadata record at " + header.recordOffset() + " of " + header.recordLength()
                             + " bytes, outside the data area");
         }
+        return read(file, factory, state, header, size, shortByLastCommit, null);
+    }
+
+    /**
+     * For an online backup's copy ({@link BackupCopy}): builds into {@code state} the state that
+     * {@code header} names in {@code file} — its record and journal entries — with {@code extra}
+     * (the payload of one more journal entry, positioned at its start) applied after them, as if
+     * the journal held it too. Reads only.
+     *
+     * @throws StoreCorruptedException if the record, the entries or {@code extra} do not fit together
+     */
+    static void loadWithEntry(
+            StoreFile file, AllocatorFactory factory, AllocatorState state, HeaderSlot header, MetaReader extra)
+            throws IOException {
+        read(file, factory, state, header, file.size(), false, extra);
+    }
+
+    /** {@link #load} past the header's checks; {@code extra}: see {@link #loadWithEntry} (null: none). */
+    private static Loaded read(
+            StoreFile file,
+            AllocatorFactory factory,
+            AllocatorState state,
+            HeaderSlot header,
+            long size,
+            boolean shortByLastCommit,
+            MetaReader extra)
+            throws IOException {
+        Path path = file.path();
         try {
             MetaReader in = MetaRecord.read(file, header.recordOffset(), header.recordLength());
             long prime = in.getVarLong();
@@ -104,6 +133,10 @@ final class RecordLoader {
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
             Journal.Entries journal = readJournal(file, header);
             List<MetaReader> entries = journal.entries();
+            if (extra != null) {
+                entries = new ArrayList<>(entries);
+                entries.add(extra);
+            }
             List<ChangeLog.Captured> captured = List.of();
             state.openedJournal(
                     header.journalOffset(), header.journalCapacity(), journal.length(), journal.lastLength());
@@ -127,7 +160,7 @@ final class RecordLoader {
                     captured = state.buildWithJournal(in, header.version(), index, header.end(), entries);
                 }
             } else {
-                state.buildNow(in, header.version(), header.end());
+                state.buildNow(in, header.version(), header.end(), entries);
             }
             if (prime != 0 && !state.locateOpening(prime, new Location())) {
                 throw new MetadataException("prime object " + prime + " is not a live object");

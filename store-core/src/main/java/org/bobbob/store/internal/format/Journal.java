@@ -31,6 +31,12 @@ public final class Journal {
         return payload.toEntry(MAGIC);
     }
 
+    /** A reader of the payload of {@code entry}, one entry as {@link #entry} framed it (a heap buffer). */
+    public static MetaReader payloadOf(ByteBuffer entry) {
+        int at = entry.arrayOffset() + entry.position();
+        return new MetaReader(entry.array(), at + 8, at + entry.remaining() - 4);
+    }
+
     /**
      * What {@link #read} found: the entries that hold (each positioned at its payload's start),
      * how many bytes they take, and the length of the last of them.

@@ -2,7 +2,6 @@ package org.bobbob.store.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
@@ -12,14 +11,16 @@ import java.util.function.LongConsumer;
  * copy-on-write at the one I/O seam.
  *
  * <h2>How a backup uses it</h2>
- * The store takes a sync point (no call half done, everything written and forced), then, still at
- * that point, {@link #start starts} a copy of the file's first {@code length} bytes. From then on
+ * The store takes a sync point (no call half done, every write it accepted written to the file
+ * below it; nothing need be forced), then, still at that point, {@link #start starts} a copy of
+ * the file's first {@code length} bytes. From then on
  * two parties copy the file in parts of {@link #PART} bytes: {@link #copyAll} in file order, and
  * every write or cut into a part not yet copied, which copies that part first (so a writer waits at
  * most for one part's copy, its own or the one in progress). Each part is copied exactly once, with
  * the bytes it held at the sync point, so the copy is the file as of that point, whatever was
  * written meanwhile. It sits below the write-combining layer: it sees the writes that reach the
- * file, when they reach it.
+ * file, when they reach it. The copy's first {@code blank} bytes (the header slots) are written as
+ * zeros: the backup writes them itself, last, so that a copy cut short is not a store.
  *
  * <p>Thread-safe. One copy at a time; {@link #stop} ends it (after {@link #copyAll}, or when the
  * backup failed).
@@ -36,16 +37,21 @@ public final class BackupTap implements StoreFile {
         this.inner = inner;
     }
 
-    /** One backup's copy: the target, the length at the sync point, and which parts are done. */
+    /**
+     * One backup's copy: the target, the length at the sync point, the bytes at the start written
+     * as zeros, and which parts are done.
+     */
     private final class Copy {
-        final FileChannel target;
+        final StoreFile target;
         final long length;
+        final int blank;
         final boolean[] copied;
         final ByteBuffer buffer = ByteBuffer.allocate(PART);
 
-        Copy(FileChannel target, long length) {
+        Copy(StoreFile target, long length, int blank) {
             this.target = target;
             this.length = length;
+            this.blank = blank;
             this.copied = new boolean[(int) ((length + PART - 1) / PART)];
         }
 
@@ -67,9 +73,10 @@ public final class BackupTap implements StoreFile {
             ByteBuffer b = buffer.clear().limit(n);
             inner.readFullyZeroPadded(b, at);
             b.flip();
-            while (b.hasRemaining()) {
-                target.write(b, at + b.position());
+            for (long z = at; z < Math.min(blank, at + n); z++) {
+                b.put((int) (z - at), (byte) 0);
             }
+            target.writeFully(b, at);
             copied[i] = true;
             return n;
         }
@@ -77,15 +84,16 @@ public final class BackupTap implements StoreFile {
 
     /**
      * Starts copying the first {@code length} bytes of the file to {@code target}, as they are
-     * now. The caller holds every writer off until this returns (a sync point).
+     * now, the first {@code blank} of them as zeros. The caller holds every writer off until this
+     * returns (a sync point).
      *
      * @throws IllegalStateException if a copy is under way
      */
-    public void start(FileChannel target, long length) {
+    public void start(StoreFile target, long length, int blank) {
         if (copy != null) {
             throw new IllegalStateException("a backup copy is under way");
         }
-        copy = new Copy(target, length);
+        copy = new Copy(target, length, blank);
     }
 
     /**
@@ -104,7 +112,7 @@ public final class BackupTap implements StoreFile {
         }
     }
 
-    /** Ends the copy; writes no longer copy anything. */
+    /** Ends the copy (if one is under way); writes no longer copy anything. */
     public void stop() {
         copy = null;
     }
@@ -145,6 +153,11 @@ public final class BackupTap implements StoreFile {
     @Override
     public void force() throws IOException {
         inner.force();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        inner.flush();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -88,6 +89,25 @@ public final class ChannelStoreFile implements StoreFile {
                 throw Errors.isDirectory(path);
             }
             throw e;
+        }
+        return new ChannelStoreFile(path, channel, lock(path, channel));
+    }
+
+    /**
+     * Creates {@code path}, which must not exist, read-write, and locks it: an online backup's
+     * copy, which nothing else opens while it is written.
+     *
+     * @throws org.bobbob.store.StoreException BOB-204 if it exists, BOB-203 if its directory does not
+     */
+    public static ChannelStoreFile createNew(Path path) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(
+                    path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        } catch (FileAlreadyExistsException e) {
+            throw Errors.exists(path);
+        } catch (NoSuchFileException e) {
+            throw Errors.missingDirectory(path);
         }
         return new ChannelStoreFile(path, channel, lock(path, channel));
     }

@@ -52,7 +52,7 @@ import org.bobbob.store.support.Failures;
  *       so dozens of chunks are being filled side by side. Larger writes write out the chunks
  *       they overlap, then go straight through.
  *   <li>{@link #force()} writes every chunk out, in file order, then forces the file; so does
- *       {@link #close()}. {@link #truncate} and {@link #size()} see the cached bytes too.
+ *       {@link #close()}. {@link #flush()} writes them out too, without the force, and keeps them. {@link #truncate} and {@link #size()} see the cached bytes too.
  *   <li>{@link #extendTo} (a commit making the file as long as its header's end, while an object
  *       at the end may still be being written) looks at the size and writes its zero byte under
  *       the lock that every write past the file's end takes, so it never undoes such a write.
@@ -544,6 +544,22 @@ public final class CombiningStoreFile implements StoreFile {
             flushAll();
             inner.truncate(size);
             innerSize = Math.min(innerSize(), size);
+        }
+    }
+
+    /**
+     * Writes every chunk's dirty interval out, in file order, and keeps the chunks (writers go on
+     * filling them): the file then reads as this one does. No force.
+     */
+    @Override
+    public void flush() throws IOException {
+        checkOpen();
+        synchronized (lock) {
+            List<Chunk> all = new ArrayList<>(order.values());
+            all.sort(Comparator.comparingLong(c -> c.index));
+            for (Chunk c : all) {
+                writeOut(c);
+            }
         }
     }
 

@@ -33,6 +33,14 @@ public interface StoreFile extends Closeable {
     void force() throws IOException;
 
     /**
+     * Writes what this file accepted but holds only in memory to the file below, without forcing
+     * it: afterwards the file below reads as this one does. Does nothing for files that write at
+     * once. An online backup calls it at its sync point, so that the copy, taken below this layer,
+     * has every write made so far.
+     */
+    default void flush() throws IOException {}
+
+    /**
      * After {@link #close()}: releases any memory map of the file now. The caller guarantees that
      * no read is running or will start. Does nothing for files without maps.
      */
