@@ -58,9 +58,10 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
  *       prefix {@code bare}) with {@code RequestBody.fromBytes}, get =
  *       {@code getObjectAsBytes(..).asByteArrayUnsafe()}.
  * </ul>
- * For each size × threads × op: warm-up rounds, then timed rounds, the two sides alternating
- * (bobbob first in even rounds, the SDK first in odd ones) so both see the same machine load;
- * medians per side. A put round creates its objects and they are deleted after it (untimed); a
+ * For each size × threads × op: warm-up rounds, then timed rounds of as many operations as the
+ * last warm-up round did in {@code --round-seconds} (the same number for both sides), the two sides
+ * alternating (bobbob first in even rounds, the SDK first in odd ones) so both see the same machine
+ * load; medians per side. A put round creates its objects and they are deleted after it (untimed); a
  * get round reads random objects of a set written before (untimed) by the same side. Every get is
  * checked (length and index stamp) inside the clock on both sides, and every byte of the set after
  * the rounds. Then a counting pass: a second store and a second client, both through a
@@ -71,11 +72,13 @@ final class S3Bench {
     static final String USAGE =
             """
             usage: s3 [--key=value ...]
-              --rounds=7              timed rounds per side and configuration (sides alternate); medians
+              --rounds=11             timed rounds per side and configuration (sides alternate); medians
               --warmup-rounds=2       untimed rounds per side before them
+              --warmup-ops=500,50     operations per warm-up round, per size (in the order of --sizes)
+              --round-seconds=1.5     a timed round's length: its operations are set from the last
+                                      warm-up round's speed (both sides' mean), the same for both sides
               --sizes=16384,1048576   object sizes, bytes
               --threads=1,8           thread counts
-              --ops=2000,200          operations per round, per size (in the order of --sizes)
               --get-objects=512,64    objects a get round reads from (at random), per size
               --count-ops=64          operations per side and configuration in the request-counting pass
               --sides=bobbob,sdk      which sides run (one only: for a profile)
@@ -191,11 +194,12 @@ final class S3Bench {
 
     /** Options, with their defaults. */
     private static final class Options {
-        int rounds = 7;
+        int rounds = 11;
         int warmupRounds = 2;
+        int[] warmupOps = {500, 50};
+        double roundSeconds = 1.5;
         int[] sizes = {16 * 1024, 1024 * 1024};
         int[] threads = {1, 8};
-        int[] ops = {2000, 200};
         int[] getObjects = {512, 64};
         int countOps = 64;
         List<String> sides = List.of("bobbob", "sdk");
@@ -269,7 +273,8 @@ final class S3Bench {
                 case "warmup-rounds" -> o.warmupRounds = Integer.parseInt(value);
                 case "sizes" -> o.sizes = ints(value);
                 case "threads" -> o.threads = ints(value);
-                case "ops" -> o.ops = ints(value);
+                case "warmup-ops" -> o.warmupOps = ints(value);
+                case "round-seconds" -> o.roundSeconds = Double.parseDouble(value);
                 case "get-objects" -> o.getObjects = ints(value);
                 case "count-ops" -> o.countOps = Integer.parseInt(value);
                 case "sides" -> o.sides = List.of(value.split(","));
@@ -281,8 +286,8 @@ final class S3Bench {
                 }
             }
         }
-        if (o.ops.length != o.sizes.length || o.getObjects.length != o.sizes.length) {
-            System.err.println("--ops and --get-objects need one value per size\n" + USAGE);
+        if (o.warmupOps.length != o.sizes.length || o.getObjects.length != o.sizes.length) {
+            System.err.println("--warmup-ops and --get-objects need one value per size\n" + USAGE);
             return null;
         }
         if (o.sides.isEmpty() || !List.of("bobbob", "sdk").containsAll(o.sides)) {
@@ -359,7 +364,7 @@ final class S3Bench {
             int s, Map<String, Side> timed, Map<String, Side> counted, CountingProxy counting, S3Client admin)
             throws Exception {
         int size = o.sizes[s];
-        int ops = o.ops[s];
+        int warmupOps = o.warmupOps[s];
         int n = o.getObjects[s];
         byte[] payload = new byte[size];
         new SplittableRandom(size).nextBytes(payload);
@@ -373,15 +378,22 @@ final class S3Bench {
         }
         for (int threads : o.threads) {
             for (Op op : Op.values()) {
+                // warm-up rounds; the last ones' speed sets the timed rounds' length (--round-seconds)
+                double warmOpsPerSecond = 0;
+                for (int w = 0; w < o.warmupRounds; w++) {
+                    warmOpsPerSecond = 0;
+                    for (String name : timed.keySet()) {
+                        long nanos = round(timed.get(name), op, threads, warmupOps, payload, sets.get(name), w, admin);
+                        warmOpsPerSecond += warmupOps / (nanos / 1e9) / timed.size();
+                    }
+                }
+                int ops = o.warmupRounds == 0
+                        ? warmupOps
+                        : (int) Math.max(threads, Math.round(warmOpsPerSecond * o.roundSeconds / threads) * threads);
                 Row row = new Row(op, size, threads, ops);
                 rows.add(row);
                 System.out.printf(
                         Locale.ROOT, "%s %d B, %d thread(s), %d ops per round ...%n", op.label(), size, threads, ops);
-                for (int w = 0; w < o.warmupRounds; w++) {
-                    for (String name : timed.keySet()) {
-                        round(timed.get(name), op, threads, ops, payload, sets.get(name), w, admin);
-                    }
-                }
                 for (String name : timed.keySet()) {
                     row.seconds.put(name, new double[o.rounds]);
                 }
@@ -408,8 +420,11 @@ final class S3Bench {
                                     .toArray()));
                 }
                 for (String name : counted.keySet()) {
+                    // a few operations first, so that no pooled connection is stale from the minutes
+                    // this side sat idle; the admin client deletes a put round's objects on the server
+                    // itself, not through the proxy
+                    round(counted.get(name), op, threads, 2 * threads, payload, sets.get(name), 998, admin);
                     counting.reset();
-                    // the admin client deletes a put round's objects on the server itself, not through the proxy
                     round(counted.get(name), op, threads, o.countOps, payload, sets.get(name), 999, admin);
                     row.requests.put(name, counting.snapshot());
                     row.countedOps.put(name, o.countOps);
@@ -565,10 +580,12 @@ final class S3Bench {
                 Arrays.sort(sorted);
                 b.append(String.format(
                         Locale.ROOT,
-                        "  %-3s %-7s %d thr: paired %+6.1f %% [%+.1f .. %+.1f]; spread bobbob %.0f %%, SDK %.0f %%%n",
+                        "  %-3s %-7s %d thr, %5d ops/round: paired %+6.1f %% [%+.1f .. %+.1f];"
+                                + " spread bobbob %.0f %%, SDK %.0f %%%n",
                         row.op.label(),
                         sizeLabel(row.size),
                         row.threads,
+                        row.ops,
                         median(paired),
                         sorted[0],
                         sorted[sorted.length - 1],
