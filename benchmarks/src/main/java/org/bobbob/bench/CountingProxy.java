@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class CountingProxy implements AutoCloseable {
     private static final int MAX_HEAD = 64 * 1024;
+    /** The kind under which {@link #snapshot()} counts the connections opened (not a request). */
+    static final String CONNECTIONS = "(connections opened)";
 
     private final ServerSocket server;
     private final InetSocketAddress target;
@@ -83,6 +85,7 @@ final class CountingProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                counts.computeIfAbsent(CONNECTIONS, k -> new LongAdder()).increment();
                 Socket upstream = new Socket();
                 upstream.connect(target);
                 client.setTcpNoDelay(true);

@@ -3,6 +3,8 @@ package org.bobbob.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +45,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 /**
  * The s3 store against the bare AWS SDK (the issue "put and get of 16 KiB and 1 MiB objects, 1 and
  * 8 threads, through bobbob vs the bare AWS SDK against the same in-process server: bobbob's
- * overhead ≤ 10 %; report requests per operation").
+ * overhead ≤ 10 %; report requests per operation"). See docs/BENCHMARKS.md.
  *
  * <p>One JVM: an in-process S3Proxy (transient-nio2, in memory, 127.0.0.1, a free port), and two
  * sides talking to it:
@@ -58,13 +59,22 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
  *       prefix {@code bare}) with {@code RequestBody.fromBytes}, get =
  *       {@code getObjectAsBytes(..).asByteArrayUnsafe()}.
  * </ul>
- * For each size × threads × op: warm-up rounds, then timed rounds of as many operations as the
- * last warm-up round did in {@code --round-seconds} (the same number for both sides), the two sides
- * alternating (bobbob first in even rounds, the SDK first in odd ones) so both see the same machine
- * load; medians per side. A put round creates its objects and they are deleted after it (untimed); a
- * get round reads random objects of a set written before (untimed) by the same side. Every get is
- * checked (length and index stamp) inside the clock on both sides, and every byte of the set after
- * the rounds. Then a counting pass: a second store and a second client, both through a
+ *
+ * <p>The sides are interleaved operation by operation: each worker thread does one operation
+ * through one side, then one through the other (bobbob first on even steps, the SDK first on odd
+ * ones), and times each, so both see the same machine load to the millisecond, which whole rounds
+ * one side after the other did not give on a shared 2-core machine (an A/A run, the SDK against a
+ * second SDK client, differed by up to 60 % that way). With t threads, t operations are in flight
+ * at any time, about half of them through each side. A round is as many steps as the last warm-up
+ * round did in {@code --round-seconds}; per round and side: the operations' summed latency, and the
+ * threads' CPU time in those operations. Per side, ops/s = threads / mean latency (what the side
+ * alone would do at those latencies), the median round; overhead = bobbob's summed latency over the
+ * SDK's in the same round, minus 1, the median round.
+ *
+ * <p>A put creates a new object; a round's objects are deleted after it (untimed). A get reads a
+ * random object of a set each side wrote before (untimed), the same index on both sides; every
+ * get is checked (length and index stamp) inside the clock on both sides, and every byte of the
+ * sets after the rounds. Then a counting pass: a second store and a second client, both through a
  * {@link CountingProxy}, run the same operations, and the requests each makes per operation are
  * counted on the wire, by kind.
  */
@@ -72,23 +82,29 @@ final class S3Bench {
     static final String USAGE =
             """
             usage: s3 [--key=value ...]
-              --rounds=11             timed rounds per side and configuration (sides alternate); medians
-              --warmup-rounds=2       untimed rounds per side before them
-              --warmup-ops=500,50     operations per warm-up round, per size (in the order of --sizes)
-              --round-seconds=1.5     a timed round's length: its operations are set from the last
-                                      warm-up round's speed (both sides' mean), the same for both sides
+              --rounds=31             timed rounds; per round and side the summed latency; medians
+              --warmup-rounds=3       untimed rounds before them, per configuration
+              --warmup-ops=200,20     steps (an operation through each side) per warm-up round and thread,
+                                      per size (in the order of --sizes)
+              --round-seconds=0.5     a timed round's length: its steps are set from the last warm-up round
               --sizes=16384,1048576   object sizes, bytes
-              --threads=1,8           thread counts
-              --get-objects=512,64    objects a get round reads from (at random), per size
+              --threads=1,8           thread counts (each thread alternates the sides)
+              --operations=put,get    which operations run
+              --get-objects=512,64    objects a get reads from (at random), per size and side
               --count-ops=64          operations per side and configuration in the request-counting pass
-              --sides=bobbob,sdk      which sides run (one only: for a profile)
-              --target=10             the bound on bobbob's overhead, %
+              --sides=bobbob,sdk      the two sides compared, the first's overhead over the second's; one
+                                      side alone for a profile; sdk,sdk2 (or bobbob,bobbob2) checks the
+                                      harness itself: two clients of one kind should differ by noise only
+              --sdk-put=plain         like-store: the SDK's put sends what the store's does, If-None-Match: *
+                                      and x-amz-meta-bobbob-size (a diagnostic: what those cost the server)
+              --target=10             the bound on the overhead, %
               --out=target/bench-s3.txt  the table is also written here
             """;
 
     private static final String ACCESS_KEY = "bench-access";
     private static final String SECRET_KEY = "bench-secret-0123456789abcdef";
     private static final String BUCKET = "bench";
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     enum Op {
         PUT,
@@ -150,14 +166,27 @@ final class S3Bench {
     static final class SdkSide implements Side {
         private final S3Client s3;
 
-        SdkSide(URI endpoint) {
+        /** Puts as the store does: {@code If-None-Match: *} and the size metadata (a diagnostic). */
+        private final boolean likeStore;
+
+        SdkSide(URI endpoint, boolean likeStore) {
             s3 = client(endpoint);
+            this.likeStore = likeStore;
         }
 
         @Override
         public long put(byte[] data) {
             long id = ThreadLocalRandom.current().nextLong(1L << 16, Long.MAX_VALUE);
-            s3.putObject(b -> b.bucket(BUCKET).key(key(id)), RequestBody.fromBytes(data));
+            if (likeStore) {
+                s3.putObject(
+                        b -> b.bucket(BUCKET)
+                                .key(key(id))
+                                .ifNoneMatch("*")
+                                .metadata(Map.of("bobbob-size", Integer.toString(data.length))),
+                        RequestBody.fromBytes(data));
+            } else {
+                s3.putObject(b -> b.bucket(BUCKET).key(key(id)), RequestBody.fromBytes(data));
+            }
             return id;
         }
 
@@ -194,15 +223,17 @@ final class S3Bench {
 
     /** Options, with their defaults. */
     private static final class Options {
-        int rounds = 11;
-        int warmupRounds = 2;
-        int[] warmupOps = {500, 50};
-        double roundSeconds = 1.5;
+        int rounds = 31;
+        int warmupRounds = 3;
+        int[] warmupOps = {200, 20};
+        double roundSeconds = 0.5;
         int[] sizes = {16 * 1024, 1024 * 1024};
         int[] threads = {1, 8};
+        List<Op> operations = List.of(Op.PUT, Op.GET);
         int[] getObjects = {512, 64};
         int countOps = 64;
         List<String> sides = List.of("bobbob", "sdk");
+        String sdkPut = "plain";
         double target = 10;
         String out = "target/bench-s3.txt";
     }
@@ -212,16 +243,25 @@ final class S3Bench {
         final Op op;
         final int size;
         final int threads;
+        /** Operations per round through each side. */
         final int ops;
-        final Map<String, double[]> seconds = new LinkedHashMap<>();
+        /** Per side, per round: the operations' summed latency, s. */
+        final Map<String, double[]> latency = new LinkedHashMap<>();
+        /** Per side, per round: the threads' CPU time in the operations, s. */
+        final Map<String, double[]> cpu = new LinkedHashMap<>();
+
         final Map<String, Map<String, Long>> requests = new LinkedHashMap<>();
-        final Map<String, Integer> countedOps = new LinkedHashMap<>();
 
         Row(Op op, int size, int threads, int ops) {
             this.op = op;
             this.size = size;
             this.threads = threads;
             this.ops = ops;
+        }
+
+        /** The side's ops/s in round r: threads over the mean latency. */
+        double opsPerSecond(String side, int r) {
+            return threads * ops / latency.get(side)[r];
         }
     }
 
@@ -271,13 +311,18 @@ final class S3Bench {
             switch (key) {
                 case "rounds" -> o.rounds = Integer.parseInt(value);
                 case "warmup-rounds" -> o.warmupRounds = Integer.parseInt(value);
-                case "sizes" -> o.sizes = ints(value);
-                case "threads" -> o.threads = ints(value);
                 case "warmup-ops" -> o.warmupOps = ints(value);
                 case "round-seconds" -> o.roundSeconds = Double.parseDouble(value);
+                case "sizes" -> o.sizes = ints(value);
+                case "threads" -> o.threads = ints(value);
+                case "operations" ->
+                    o.operations = Arrays.stream(value.split(","))
+                            .map(x -> Op.valueOf(x.trim().toUpperCase(Locale.ROOT)))
+                            .toList();
                 case "get-objects" -> o.getObjects = ints(value);
                 case "count-ops" -> o.countOps = Integer.parseInt(value);
                 case "sides" -> o.sides = List.of(value.split(","));
+                case "sdk-put" -> o.sdkPut = value;
                 case "target" -> o.target = Double.parseDouble(value);
                 case "out" -> o.out = value;
                 default -> {
@@ -290,8 +335,15 @@ final class S3Bench {
             System.err.println("--warmup-ops and --get-objects need one value per size\n" + USAGE);
             return null;
         }
-        if (o.sides.isEmpty() || !List.of("bobbob", "sdk").containsAll(o.sides)) {
-            System.err.println("--sides: bobbob, sdk or both\n" + USAGE);
+        if (o.sides.isEmpty()
+                || o.sides.size() > 2
+                || new java.util.HashSet<>(o.sides).size() != o.sides.size()
+                || !List.of("bobbob", "sdk", "bobbob2", "sdk2").containsAll(o.sides)) {
+            System.err.println("--sides: one or two of bobbob, sdk, bobbob2, sdk2\n" + USAGE);
+            return null;
+        }
+        if (!List.of("plain", "like-store").contains(o.sdkPut)) {
+            System.err.println("--sdk-put: plain or like-store\n" + USAGE);
             return null;
         }
         return o;
@@ -316,23 +368,23 @@ final class S3Bench {
         try (S3Client admin = client(endpoint);
                 CountingProxy counting = new CountingProxy(endpoint)) {
             admin.createBucket(b -> b.bucket(BUCKET));
-            Map<String, Side> timed = new LinkedHashMap<>();
-            Map<String, Side> counted = new LinkedHashMap<>();
+            List<Side> timed = new ArrayList<>();
+            List<Side> counted = new ArrayList<>();
             try {
                 for (String name : o.sides) {
-                    timed.put(name, open(name, endpoint));
+                    timed.add(open(name, endpoint));
                     counting.reset();
-                    counted.put(name, open(name, counting.uri()));
+                    counted.add(open(name, counting.uri()));
                     openRequests.put(name, counting.snapshot());
                 }
                 for (int s = 0; s < o.sizes.length; s++) {
                     runSize(s, timed, counted, counting, admin);
                 }
             } finally {
-                for (Side side : counted.values()) {
+                for (Side side : counted) {
                     side.close();
                 }
-                for (Side side : timed.values()) {
+                for (Side side : timed) {
                     side.close();
                 }
             }
@@ -350,8 +402,10 @@ final class S3Bench {
         return 0;
     }
 
-    private static Side open(String name, URI endpoint) throws IOException {
-        return name.equals("bobbob") ? new BobbobSide(endpoint) : new SdkSide(endpoint);
+    private Side open(String name, URI endpoint) throws IOException {
+        return name.startsWith("bobbob")
+                ? new BobbobSide(endpoint)
+                : new SdkSide(endpoint, o.sdkPut.equals("like-store"));
     }
 
     private static URI trimSlash(URI uri) {
@@ -359,95 +413,92 @@ final class S3Bench {
         return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     }
 
-    /** Every configuration of one size: the get set written, timed rounds, the counting pass, the set checked and deleted. */
-    private void runSize(
-            int s, Map<String, Side> timed, Map<String, Side> counted, CountingProxy counting, S3Client admin)
+    /** Every configuration of one size: the get sets written, rounds, the counting pass, the sets checked and deleted. */
+    private void runSize(int s, List<Side> timed, List<Side> counted, CountingProxy counting, S3Client admin)
             throws Exception {
         int size = o.sizes[s];
-        int warmupOps = o.warmupOps[s];
-        int n = o.getObjects[s];
         byte[] payload = new byte[size];
         new SplittableRandom(size).nextBytes(payload);
-        Map<String, long[]> sets = new LinkedHashMap<>();
-        for (Map.Entry<String, Side> e : timed.entrySet()) {
-            long[] refs = new long[n];
-            for (int i = 0; i < n; i++) {
-                refs[i] = e.getValue().put(content(payload, i));
+        List<long[]> sets = new ArrayList<>();
+        for (Side side : timed) {
+            long[] refs = new long[o.getObjects[s]];
+            for (int i = 0; i < refs.length; i++) {
+                refs[i] = side.put(content(payload, i));
             }
-            sets.put(e.getKey(), refs);
+            sets.add(refs);
         }
         for (int threads : o.threads) {
-            for (Op op : Op.values()) {
-                // warm-up rounds; the last ones' speed sets the timed rounds' length (--round-seconds)
-                double warmOpsPerSecond = 0;
+            for (Op op : o.operations) {
+                // warm-up rounds; the last one's speed sets the timed rounds' length
+                int steps = o.warmupOps[s];
+                Result warm = null;
                 for (int w = 0; w < o.warmupRounds; w++) {
-                    warmOpsPerSecond = 0;
-                    for (String name : timed.keySet()) {
-                        long nanos = round(timed.get(name), op, threads, warmupOps, payload, sets.get(name), w, admin);
-                        warmOpsPerSecond += warmupOps / (nanos / 1e9) / timed.size();
-                    }
+                    warm = round(timed, op, threads, steps, payload, sets, w, admin);
                 }
-                int ops = o.warmupRounds == 0
-                        ? warmupOps
-                        : (int) Math.max(threads, Math.round(warmOpsPerSecond * o.roundSeconds / threads) * threads);
-                Row row = new Row(op, size, threads, ops);
+                if (warm != null) {
+                    double stepSeconds = warm.wall / 1e9 / (steps * threads);
+                    steps = (int) Math.max(1, Math.round(o.roundSeconds / stepSeconds / threads));
+                }
+                Row row = new Row(op, size, threads, steps * threads);
                 rows.add(row);
-                System.out.printf(
-                        Locale.ROOT, "%s %d B, %d thread(s), %d ops per round ...%n", op.label(), size, threads, ops);
-                for (String name : timed.keySet()) {
-                    row.seconds.put(name, new double[o.rounds]);
+                for (String name : o.sides) {
+                    row.latency.put(name, new double[o.rounds]);
+                    row.cpu.put(name, new double[o.rounds]);
                 }
-                List<String> names = new ArrayList<>(timed.keySet());
                 for (int r = 0; r < o.rounds; r++) {
-                    List<String> order = new ArrayList<>(names);
-                    if (r % 2 == 1) {
-                        Collections.reverse(order);
-                    }
-                    for (String name : order) {
-                        System.gc();
-                        long nanos = round(timed.get(name), op, threads, ops, payload, sets.get(name), 100 + r, admin);
-                        row.seconds.get(name)[r] = nanos / 1e9;
+                    System.gc();
+                    Result result = round(timed, op, threads, steps, payload, sets, 100 + r, admin);
+                    for (int i = 0; i < o.sides.size(); i++) {
+                        row.latency.get(o.sides.get(i))[r] = result.latency[i] / 1e9;
+                        row.cpu.get(o.sides.get(i))[r] = result.cpu[i] / 1e9;
                     }
                 }
-                for (String name : names) {
-                    System.out.printf(
-                            Locale.ROOT,
-                            "  %-6s %s ops/s (rounds: %s)%n",
-                            name,
-                            fmt(ops / median(row.seconds.get(name))),
-                            Arrays.toString(Arrays.stream(row.seconds.get(name))
-                                    .mapToObj(x -> fmt(ops / x))
-                                    .toArray()));
+                StringBuilder line = new StringBuilder(String.format(
+                        Locale.ROOT,
+                        "%s %d B, %d thread(s), %d ops per round and side:",
+                        op.label(),
+                        size,
+                        threads,
+                        row.ops));
+                for (String name : o.sides) {
+                    double[] perRound = new double[o.rounds];
+                    for (int r = 0; r < o.rounds; r++) {
+                        perRound[r] = row.opsPerSecond(name, r);
+                    }
+                    line.append(String.format(Locale.ROOT, " %s %s ops/s", name, fmt(median(perRound))));
                 }
-                for (String name : counted.keySet()) {
+                System.out.println(line);
+                for (int i = 0; i < counted.size(); i++) {
                     // a few operations first, so that no pooled connection is stale from the minutes
                     // this side sat idle; the admin client deletes a put round's objects on the server
                     // itself, not through the proxy
-                    round(counted.get(name), op, threads, 2 * threads, payload, sets.get(name), 998, admin);
+                    List<Side> one = List.of(counted.get(i));
+                    List<long[]> itsSet = List.of(sets.get(i));
+                    round(one, op, threads, 2, payload, itsSet, 998, admin);
                     counting.reset();
-                    round(counted.get(name), op, threads, o.countOps, payload, sets.get(name), 999, admin);
-                    row.requests.put(name, counting.snapshot());
-                    row.countedOps.put(name, o.countOps);
+                    round(one, op, threads, (o.countOps + threads - 1) / threads, payload, itsSet, 999, admin);
+                    Map<String, Long> counts = counting.snapshot();
+                    counts.put(COUNTED_OPS, (long) ((o.countOps + threads - 1) / threads * threads));
+                    row.requests.put(o.sides.get(i), counts);
                 }
             }
         }
-        for (Map.Entry<String, Side> e : timed.entrySet()) {
-            long[] refs = sets.get(e.getKey());
-            for (int i = 0; i < refs.length; i++) {
-                byte[] got = e.getValue().get(refs[i]);
-                if (!Arrays.equals(got, content(payload, i))) {
-                    throw new IllegalStateException(
-                            "CONTENT VERIFICATION FAILED on " + e.getKey() + ": object " + i + " of " + size + " B");
+        for (int i = 0; i < timed.size(); i++) {
+            long[] refs = sets.get(i);
+            for (int k = 0; k < refs.length; k++) {
+                byte[] got = timed.get(i).get(refs[k]);
+                if (!Arrays.equals(got, content(payload, k))) {
+                    throw new IllegalStateException("CONTENT VERIFICATION FAILED on " + o.sides.get(i) + ": object " + k
+                            + " of " + size + " B");
                 }
             }
-        }
-        for (Map.Entry<String, Side> e : timed.entrySet()) {
-            Side side = e.getValue();
-            delete(
-                    admin,
-                    Arrays.stream(sets.get(e.getKey())).mapToObj(side::key).toList());
+            Side side = timed.get(i);
+            delete(admin, Arrays.stream(refs).mapToObj(side::key).toList());
         }
     }
+
+    /** The key under which a row's request counts hold the number of operations counted. */
+    private static final String COUNTED_OPS = "(operations)";
 
     /** {@code payload} with {@code index} stamped in its first 4 bytes. */
     private static byte[] content(byte[] payload, int index) {
@@ -459,56 +510,84 @@ final class S3Bench {
         return b;
     }
 
+    /** A round's wall time, and per side its operations' summed latency and CPU time, ns. */
+    private record Result(long wall, long[] latency, long[] cpu) {}
+
     /**
-     * One round: {@code ops} operations over {@code threads} threads, all started together; returns
-     * the wall time from the start to the last one's end. A put round's objects are deleted
-     * afterwards (untimed), by {@code admin}.
+     * One round: {@code threads} threads, started together, each doing {@code steps} steps; a step
+     * is one operation through every side, in an order that turns each step (bobbob then SDK, then
+     * SDK then bobbob, ...). Each operation is timed, wall and thread CPU. A put round's objects
+     * are deleted afterwards (untimed), by {@code admin}.
      */
-    private long round(Side side, Op op, int threads, int ops, byte[] payload, long[] set, int seed, S3Client admin)
+    private Result round(
+            List<Side> sides,
+            Op op,
+            int threads,
+            int steps,
+            byte[] payload,
+            List<long[]> sets,
+            int seed,
+            S3Client admin)
             throws Exception {
+        int n = sides.size();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
-        long[] created = new long[op == Op.PUT ? ops : 0];
-        List<Future<?>> futures = new ArrayList<>();
-        int from = 0;
+        long[][] created = new long[n][op == Op.PUT ? threads * steps : 0];
+        List<Future<long[]>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            int mine = ops / threads + (t < ops % threads ? 1 : 0);
-            int start = from;
-            from += mine;
+            int thread = t;
             SplittableRandom random = new SplittableRandom(seed * 1000L + t);
             futures.add(pool.submit(() -> {
+                long[] sums = new long[2 * n]; // latency per side, then CPU per side
                 ready.countDown();
                 go.await();
-                for (int i = 0; i < mine; i++) {
-                    if (op == Op.PUT) {
-                        created[start + i] = side.put(payload);
-                    } else {
-                        int index = random.nextInt(set.length);
-                        byte[] got = side.get(set[index]);
-                        if (got.length != payload.length || Payload.getInt(got, 0) != index) {
-                            throw new IllegalStateException("CONTENT VERIFICATION FAILED: object " + index + " gave "
-                                    + got.length + " bytes stamped " + (got.length >= 4 ? Payload.getInt(got, 0) : -1));
+                for (int i = 0; i < steps; i++) {
+                    int index = op == Op.GET ? random.nextInt(sets.get(0).length) : -1;
+                    for (int k = 0; k < n; k++) {
+                        int side = (i + thread + k) % n;
+                        long cpu0 = THREADS.getCurrentThreadCpuTime();
+                        long t0 = System.nanoTime();
+                        if (op == Op.PUT) {
+                            created[side][thread * steps + i] = sides.get(side).put(payload);
+                        } else {
+                            byte[] got = sides.get(side).get(sets.get(side)[index]);
+                            if (got.length != payload.length || Payload.getInt(got, 0) != index) {
+                                throw new IllegalStateException("CONTENT VERIFICATION FAILED on " + o.sides.get(side)
+                                        + ": object " + index + " gave " + got.length + " bytes stamped "
+                                        + (got.length >= 4 ? Payload.getInt(got, 0) : -1));
+                            }
                         }
+                        sums[side] += System.nanoTime() - t0;
+                        sums[n + side] += THREADS.getCurrentThreadCpuTime() - cpu0;
                     }
                 }
-                return null;
+                return sums;
             }));
         }
         ready.await();
         long t0 = System.nanoTime();
         go.countDown();
+        long[] latency = new long[n];
+        long[] cpu = new long[n];
         try {
-            for (Future<?> f : futures) {
-                f.get();
+            for (Future<long[]> f : futures) {
+                long[] sums = f.get();
+                for (int k = 0; k < n; k++) {
+                    latency[k] += sums[k];
+                    cpu[k] += sums[n + k];
+                }
             }
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
-        long nanos = System.nanoTime() - t0;
-        if (created.length > 0) {
-            delete(admin, Arrays.stream(created).mapToObj(side::key).toList());
+        long wall = System.nanoTime() - t0;
+        for (int k = 0; k < n; k++) {
+            if (created[k].length > 0) {
+                Side side = sides.get(k);
+                delete(admin, Arrays.stream(created[k]).mapToObj(side::key).toList());
+            }
         }
-        return nanos;
+        return new Result(wall, latency, cpu);
     }
 
     private static void delete(S3Client admin, List<String> keys) {
@@ -525,12 +604,16 @@ final class S3Bench {
 
     private String report(String started, double minutes, String loadBefore, String loadAfter) {
         StringBuilder b = new StringBuilder();
+        String a = o.sides.get(0);
+        String z = o.sides.size() > 1 ? o.sides.get(1) : null;
         b.append(String.format(
                 Locale.ROOT,
-                "s3: bobbob vs the bare AWS SDK on an in-process S3Proxy (transient-nio2), %d timed round(s) per side"
-                        + " (medians), %d warm-up; %d cores, Java %s; commit %s%n",
+                "s3: %s on an in-process S3Proxy (transient-nio2), interleaved operation by operation;"
+                        + " %d timed round(s) (medians), %d warm-up%s; %d cores, Java %s; commit %s%n",
+                z == null ? a + " alone" : a + " vs " + z,
                 o.rounds,
                 o.warmupRounds,
+                o.sdkPut.equals("plain") ? "" : "; SDK puts like the store's (--sdk-put=like-store)",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
                 commit()));
@@ -541,77 +624,109 @@ final class S3Bench {
                 minutes,
                 loadBefore,
                 loadAfter));
-        boolean both = o.sides.size() == 2;
-        b.append("| op | size | threads | bobbob ops/s | bobbob MB/s | SDK ops/s | SDK MB/s | overhead"
-                + " | requests/op bobbob | requests/op SDK | overhead ≤ " + fmt(o.target) + " % |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Row row : rows) {
-            double bob = row.seconds.containsKey("bobbob") ? row.ops / median(row.seconds.get("bobbob")) : Double.NaN;
-            double sdk = row.seconds.containsKey("sdk") ? row.ops / median(row.seconds.get("sdk")) : Double.NaN;
-            double overhead = (sdk / bob - 1) * 100;
-            b.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                    row.op.label(),
-                    sizeLabel(row.size),
-                    row.threads,
-                    fmt(bob),
-                    fmt(bob * row.size / (1 << 20)),
-                    fmt(sdk),
-                    fmt(sdk * row.size / (1 << 20)),
-                    both ? String.format(Locale.ROOT, "%+.1f %%", overhead) : "-",
-                    perOp(row, "bobbob"),
-                    perOp(row, "sdk"),
-                    both ? (overhead <= o.target ? "met" : "**not met**") : "-"));
+        List<String> names = new ArrayList<>(o.sides);
+        StringBuilder header = new StringBuilder("| op | size | threads |");
+        for (String name : names) {
+            header.append(' ').append(name).append(" ops/s |");
         }
-        b.append("\noverhead = SDK ops/s / bobbob ops/s - 1 (medians): how much longer an operation takes through"
-                + " bobbob; MB = MiB of payload\n");
-        if (both) {
-            b.append("\npaired rounds (SDK ops/s / bobbob ops/s - 1, each timed round with its neighbour),"
-                    + " median and range; run-to-run spread (max - min) / median per side\n");
+        for (String name : names) {
+            header.append(' ').append(name).append(" MB/s |");
+        }
+        if (z != null) {
+            header.append(" overhead |");
+        }
+        for (String name : names) {
+            header.append(" client CPU µs/op ").append(name).append(" |");
+        }
+        for (String name : names) {
+            header.append(" requests/op ").append(name).append(" |");
+        }
+        if (z != null) {
+            header.append(" overhead ≤ ").append(fmt(o.target)).append(" % |");
+        }
+        b.append(header).append('\n');
+        b.append("|---".repeat((int) header.chars().filter(c -> c == '|').count() - 1))
+                .append("|\n");
+        for (Row row : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d |", row.op.label(), sizeLabel(row.size), row.threads));
+            for (String name : names) {
+                b.append(' ').append(fmt(opsPerSecond(row, name))).append(" |");
+            }
+            for (String name : names) {
+                b.append(' ')
+                        .append(fmt(opsPerSecond(row, name) * row.size / (1 << 20)))
+                        .append(" |");
+            }
+            double overhead = z == null ? Double.NaN : median(paired(row, a, z));
+            if (z != null) {
+                b.append(String.format(Locale.ROOT, " %+.1f %% |", overhead));
+            }
+            for (String name : names) {
+                b.append(' ')
+                        .append(fmt(median(row.cpu.get(name)) * 1e6 / row.ops))
+                        .append(" |");
+            }
+            for (String name : names) {
+                b.append(' ').append(perOp(row, name)).append(" |");
+            }
+            if (z != null) {
+                b.append(overhead <= o.target ? " met |" : " **not met** |");
+            }
+            b.append('\n');
+        }
+        b.append("\nops/s: threads / mean latency of the side's operations, median round; MB = MiB of payload."
+                + (z == null
+                        ? ""
+                        : " overhead: " + a + "'s summed latency over " + z + "'s in the same round, minus 1,"
+                                + " median round.")
+                + " client CPU: the worker threads' CPU time in the side's operations, per operation, median"
+                + " round (the in-process server's threads excluded)\n");
+        if (z != null) {
+            b.append("\nper configuration: operations per round and side; overhead per round, its range;"
+                    + " run-to-run spread of each side's ops/s, (max - min) / median\n");
             for (Row row : rows) {
-                double[] bob = row.seconds.get("bobbob");
-                double[] sdk = row.seconds.get("sdk");
-                double[] paired = new double[bob.length];
-                for (int r = 0; r < bob.length; r++) {
-                    paired[r] = (bob[r] / sdk[r] - 1) * 100;
-                }
-                double[] sorted = paired.clone();
-                Arrays.sort(sorted);
+                double[] paired = paired(row, a, z);
+                Arrays.sort(paired);
                 b.append(String.format(
                         Locale.ROOT,
-                        "  %-3s %-7s %d thr, %5d ops/round: paired %+6.1f %% [%+.1f .. %+.1f];"
-                                + " spread bobbob %.0f %%, SDK %.0f %%%n",
+                        "  %-3s %-7s %d thr, %5d ops/round: overhead %+6.1f %% [%+.1f .. %+.1f];"
+                                + " spread %s %.0f %%, %s %.0f %%%n",
                         row.op.label(),
                         sizeLabel(row.size),
                         row.threads,
                         row.ops,
                         median(paired),
-                        sorted[0],
-                        sorted[sorted.length - 1],
-                        spread(bob),
-                        spread(sdk)));
+                        paired[0],
+                        paired[paired.length - 1],
+                        a,
+                        spread(row, a),
+                        z,
+                        spread(row, z)));
             }
         }
-        b.append("\nrequests per operation, by kind (counting pass through a forwarding proxy, ")
-                .append(o.countOps)
-                .append(" operations per side and configuration)\n");
+        b.append("\nrequests per operation, by kind (counting pass: each side alone through a forwarding proxy,")
+                .append(" after a few uncounted operations)\n");
         for (Row row : rows) {
             for (Map.Entry<String, Map<String, Long>> e : row.requests.entrySet()) {
-                int n = row.countedOps.get(e.getKey());
+                long n = e.getValue().get(COUNTED_OPS);
                 StringBuilder kinds = new StringBuilder();
-                e.getValue().forEach((kind, count) -> kinds.append(kinds.length() == 0 ? "" : ", ")
-                        .append(kind)
-                        .append(" x")
-                        .append(fmt((double) count / n)));
+                e.getValue().forEach((kind, count) -> {
+                    if (!kind.equals(COUNTED_OPS)) {
+                        kinds.append(kinds.length() == 0 ? "" : ", ")
+                                .append(kind)
+                                .append(" x")
+                                .append(fmt((double) count / n));
+                    }
+                });
                 b.append(String.format(
                         Locale.ROOT,
-                        "  %-3s %-7s %d thr  %-6s %s%n",
+                        "  %-3s %-7s %d thr  %-7s %s (%d operations)%n",
                         row.op.label(),
                         sizeLabel(row.size),
                         row.threads,
                         e.getKey(),
-                        kinds));
+                        kinds,
+                        n));
             }
         }
         b.append("opening (once per store or client, not per operation):");
@@ -620,13 +735,45 @@ final class S3Bench {
         return b.toString();
     }
 
+    private double opsPerSecond(Row row, String side) {
+        double[] perRound = new double[o.rounds];
+        for (int r = 0; r < o.rounds; r++) {
+            perRound[r] = row.opsPerSecond(side, r);
+        }
+        return median(perRound);
+    }
+
+    private double spread(Row row, String side) {
+        double[] perRound = new double[o.rounds];
+        for (int r = 0; r < o.rounds; r++) {
+            perRound[r] = row.opsPerSecond(side, r);
+        }
+        Arrays.sort(perRound);
+        return (perRound[perRound.length - 1] - perRound[0]) / median(perRound) * 100;
+    }
+
+    /** Per round, {@code a}'s summed latency over {@code z}'s, minus 1, in %. */
+    private static double[] paired(Row row, String a, String z) {
+        double[] la = row.latency.get(a);
+        double[] lz = row.latency.get(z);
+        double[] paired = new double[la.length];
+        for (int r = 0; r < la.length; r++) {
+            paired[r] = (la[r] / lz[r] - 1) * 100;
+        }
+        return paired;
+    }
+
     private static String perOp(Row row, String side) {
         Map<String, Long> m = row.requests.get(side);
         if (m == null) {
             return "-";
         }
-        long total = m.values().stream().mapToLong(Long::longValue).sum();
-        return fmt((double) total / row.countedOps.get(side));
+        long total = m.entrySet().stream()
+                .filter(e -> !e.getKey().equals(CountingProxy.CONNECTIONS)
+                        && !e.getKey().equals(COUNTED_OPS))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        return fmt((double) total / m.get(COUNTED_OPS));
     }
 
     private static String sizeLabel(int size) {
@@ -640,12 +787,6 @@ final class S3Bench {
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    private static double spread(double[] seconds) {
-        double[] s = seconds.clone();
-        Arrays.sort(s);
-        return (s[s.length - 1] - s[0]) / median(s) * 100;
     }
 
     private static String fmt(double v) {
