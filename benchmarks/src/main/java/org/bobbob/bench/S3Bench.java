@@ -82,7 +82,7 @@ final class S3Bench {
     static final String USAGE =
             """
             usage: s3 [--key=value ...]
-              --rounds=31             timed rounds; per round and side the summed latency; medians
+              --rounds=61             timed rounds; per round and side the summed latency; medians
               --warmup-rounds=3       untimed rounds before them, per configuration
               --warmup-ops=200,20     steps (an operation through each side) per warm-up round and thread,
                                       per size (in the order of --sizes)
@@ -223,7 +223,7 @@ final class S3Bench {
 
     /** Options, with their defaults. */
     private static final class Options {
-        int rounds = 31;
+        int rounds = 61;
         int warmupRounds = 3;
         int[] warmupOps = {200, 20};
         double roundSeconds = 0.5;
