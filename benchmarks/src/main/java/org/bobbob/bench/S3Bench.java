@@ -284,7 +284,9 @@ final class S3Bench {
     static int run(String[] args) throws Exception {
         Options o = parse(args);
         if (o == null) {
-            return 2;
+            return Arrays.asList(args).stream().anyMatch(a -> a.equals("help") || a.equals("--help") || a.equals("-h"))
+                    ? 0
+                    : 2;
         }
         S3Bench bench = new S3Bench(o);
         try {
