@@ -56,7 +56,8 @@ final class Compare {
               --jfr                 record each child with JFR into target/bench-jfr/
               --child-arg=ARG       one more JVM argument for every child; {store} becomes
                                     e.g. multi-run1 (for a profiler agent's output file)
-            other commands: CoreBench's  all|write|reopen|churn|refill [dir]
+            other commands: s3 [--key=value ...]  the s3 store against the bare AWS SDK (S3Bench; "s3 --help")
+                            CoreBench's  all|write|reopen|churn|refill [dir]
             """
                     .formatted(Contender.labels());
 

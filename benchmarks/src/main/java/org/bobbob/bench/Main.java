@@ -7,6 +7,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code compare [options]}: bobbob against its peers, each store in its own JVM ({@link Compare});
  *   <li>{@code child ...}: one store, one run (started by {@code compare}; {@link Child});
+ *   <li>{@code s3 [options]}: the s3 store against the bare AWS SDK on an in-process S3 server ({@link S3Bench});
  *   <li>anything else ({@code all|write|reopen|churn|refill [dir]}): the store-only {@link CoreBench}.
  * </ul>
  * Maven passes {@code bench.args} as one argument; it is split at blanks here.
@@ -24,6 +25,7 @@ public final class Main {
         switch (cmd) {
             case "compare" -> System.exit(Compare.run(rest));
             case "child" -> System.exit(Child.run(rest));
+            case "s3" -> System.exit(S3Bench.run(rest));
             case "help", "-h", "--help" -> System.out.println(Compare.USAGE);
             default -> CoreBench.main(a);
         }

@@ -28,7 +28,8 @@ import org.bobbob.store.internal.engine.Engines;
  *       allocation, {@code deleteObj}, {@code primeObject}, {@code allocateRun}); never held while
  *       a handle reads or writes data. {@code writeNewObjFromBytes} on a store from
  *       {@link BasicStore} or {@link MultiStore} does without it: those guard their allocators
- *       themselves.
+ *       themselves; so does it on a store that creates in one step of its own (a provider's
+ *       {@code SelfGuardedCreates}, such as the s3 store).
  *   <li><b>Disk tokens</b> ({@code diskTokens > 0}) cap the number of Late handles open at once,
  *       and of the calls without a handle doing I/O. A token is taken after the object lock, never
  *       while waiting for one, and returned when the handle closes. {@code newObj} takes none.

@@ -21,6 +21,7 @@ import org.bobbob.store.StoreException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.support.BatchArguments;
 import org.bobbob.store.support.Errors;
+import org.bobbob.store.support.SelfGuardedCreates;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -78,14 +79,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>Thread-safe: any mix of threads may use one store (each call is a few independent
  * requests); a handle is for one thread at a time. {@code StoreManager} wraps it in a
- * {@code ConcurrentStore} (per-JVM object locks) unless the URL says {@code concurrent=false}.
+ * {@code ConcurrentStore} (per-JVM object locks) unless the URL says {@code concurrent=false}; as
+ * {@link SelfGuardedCreates}, its {@code writeNewObjFromBytes} (one conditional PUT) is called by
+ * that wrapper directly, not as an allocation under the wrapper's global lock and then a write
+ * through a handle (which would be two PUTs, the first under that lock).
  * Offers {@link ObjectInfoProvider} (size from a HEAD; offset 0: each object is its own S3 object)
  * and {@link ObjectLister} (a listing of the prefix, so {@code export} can walk the store);
  * not {@code StatisticsProvider} (counting objects takes a listing of the whole prefix) and not
  * transactions. Failed requests are {@link StoreException}s BOB-801 naming the URL, after the
  * SDK's standard retries (3 attempts, exponential backoff).
  */
-final class S3Store implements Storer, ObjectInfoProvider, ObjectLister {
+final class S3Store implements Storer, SelfGuardedCreates, ObjectInfoProvider, ObjectLister {
     /** The prime object's id: a fixed key, {@code <prefix>/0000000000000001}. */
     static final long PRIME_ID = 1;
     /** Random ids start here; the ids below are kept for fixed keys such as the prime object. */
@@ -282,7 +286,8 @@ final class S3Store implements Storer, ObjectInfoProvider, ObjectLister {
 
     @Override
     public boolean isWrapperFor(Class<?> capability) {
-        return capability != null && capability.isInstance(this);
+        // SelfGuardedCreates is for the ConcurrentStore directly above, never offered (see its doc)
+        return capability != null && capability != SelfGuardedCreates.class && capability.isInstance(this);
     }
 
     // ---------------------------------------------------------------- ObjectInfoProvider

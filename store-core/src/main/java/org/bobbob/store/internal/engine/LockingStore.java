@@ -24,6 +24,7 @@ import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectReader;
 import org.bobbob.store.support.ForwardingObjectWriter;
 import org.bobbob.store.support.HandleHooks;
+import org.bobbob.store.support.SelfGuardedCreates;
 
 /**
  * The {@link ConcurrentStore}: any {@link Storer} made safe for any mix of threads, with the
@@ -37,8 +38,9 @@ import org.bobbob.store.support.HandleHooks;
  *       close (released by the handle's {@link HandleHooks}).
  *   <li>{@link DiskTokens}: taken after the object lock, never while waiting for one.
  *   <li>One allocation lock around the inner store's allocator changes. A store that offers
- *       {@link SelfGuardedWrites} (the file engine) guards its allocator itself, so
- *       {@link #writeNewObjFromBytes} calls it without this lock and without a handle.
+ *       {@link SelfGuardedWrites} (the file engine) guards its allocator itself, and one that is
+ *       {@link SelfGuardedCreates} (the s3 store: one conditional PUT) creates in one step, so
+ *       {@link #writeNewObjFromBytes} calls either without this lock and without a handle.
  * </ul>
  *
  * <h2>What the inner store must allow</h2>
@@ -61,8 +63,9 @@ final class LockingStore implements ConcurrentStore {
     private final ObjectLocks locks;
     private final ReentrantLock allocationLock = new ReentrantLock();
     /**
-     * The inner store's {@link SelfGuardedWrites}, or null: a new object written in one call then
-     * needs neither the allocation lock nor a handle (see {@link #writeNewObjFromBytes}).
+     * The inner store's {@link SelfGuardedWrites} (or its one-step create, if it is
+     * {@link SelfGuardedCreates}), or null: a new object written in one call then needs neither
+     * the allocation lock nor a handle (see {@link #writeNewObjFromBytes}).
      */
     private final SelfGuardedWrites selfGuarded;
     /**
@@ -160,7 +163,10 @@ final class LockingStore implements ConcurrentStore {
      * and passes {@code unwrap} on (as delegating stores do) would otherwise be written around.
      */
     private static SelfGuardedWrites selfGuarded(Storer inner) {
-        return inner instanceof SelfGuardedWrites guarded ? guarded : null;
+        if (inner instanceof SelfGuardedWrites guarded) {
+            return guarded;
+        }
+        return inner instanceof SelfGuardedCreates creates ? creates::writeNewObjFromBytes : null;
     }
 
     @Override
@@ -283,8 +289,9 @@ final class LockingStore implements ConcurrentStore {
             tokens.acquire();
             try {
                 if (selfGuarded != null) {
-                    // One allocation under the store's own lock, one write, the object freed
-                    // if the write fails: no other caller can know the id before this returns.
+                    // One allocation under the store's own lock and one write (the file engine), or
+                    // one create with the bytes (the s3 store's conditional PUT); nothing left if it
+                    // fails, and no other caller can know the id before this returns.
                     return selfGuarded.writeNewObjFromBytes(data);
                 }
                 ObjectWriter w = allocating(() -> inner.lateWriteNewObj(data.length));
@@ -536,8 +543,8 @@ final class LockingStore implements ConcurrentStore {
 
     /**
      * This wrapper for its own types; {@link RunAllocator} under the allocation lock; other
-     * capabilities of the inner store unchanged. Never {@link SelfGuardedWrites}: it would skip
-     * this wrapper's gate and tokens.
+     * capabilities of the inner store unchanged. Never {@link SelfGuardedWrites} or
+     * {@link SelfGuardedCreates}: they would skip this wrapper's gate and tokens.
      */
     @Override
     public <T> T unwrap(Class<T> capability) throws StoreException {
@@ -545,7 +552,9 @@ final class LockingStore implements ConcurrentStore {
         if (capability.isInstance(this)) {
             return capability.cast(this);
         }
-        if (capability == SelfGuardedWrites.class || capability == KeptDeletes.class) {
+        if (capability == SelfGuardedWrites.class
+                || capability == SelfGuardedCreates.class
+                || capability == KeptDeletes.class) {
             throw Errors.unsupported("ConcurrentStore", capability);
         }
         if (capability == TransactionalStore.class) {
@@ -596,6 +605,7 @@ final class LockingStore implements ConcurrentStore {
         return capability != null
                 && (capability.isInstance(this)
                         || capability != SelfGuardedWrites.class
+                                && capability != SelfGuardedCreates.class
                                 && capability != KeptDeletes.class
                                 && inner.isWrapperFor(capability));
     }

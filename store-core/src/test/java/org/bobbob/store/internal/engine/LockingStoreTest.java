@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +23,7 @@ import org.bobbob.store.MultiStore;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.Storer;
 import org.bobbob.store.UnsupportedCapabilityException;
+import org.bobbob.store.support.SelfGuardedCreates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +78,47 @@ class LockingStoreTest {
             long id = store.writeNewObjFromBytes(new byte[] {7});
             assertTrue(seen.get() > 0, "the write went through the delegating store, not around it");
             assertArrayEquals(new byte[] {7}, store.readBytesFromObj(id));
+        }
+    }
+
+    @Test
+    void aSelfGuardedCreatesStoreIsCalledDirectlyForANewObjectOutsideTheAllocationLock() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        CountDownLatch allocating = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Storer engine = MultiStore.create(dir.resolve("c.bob"), 0);
+        // one create in one step, as the s3 store's conditional PUT; its lateWriteNewObj stalls
+        Storer creates = (Storer) Proxy.newProxyInstance(
+                Storer.class.getClassLoader(), new Class<?>[] {SelfGuardedCreates.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    if (method.getName().equals("lateWriteNewObj")) {
+                        allocating.countDown();
+                        release.await();
+                    }
+                    try {
+                        return method.invoke(engine, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (ConcurrentStore store = ConcurrentStore.wrap(creates, 0)) {
+            assertFalse(store.isWrapperFor(SelfGuardedCreates.class), "a wrapper does not pass it on");
+            assertThrows(UnsupportedCapabilityException.class, () -> store.unwrap(SelfGuardedCreates.class));
+
+            Future<Long> late = pool.submit(() -> store.newObj(4)); // holds the allocation lock, stalled
+            assertTrue(allocating.await(30, TimeUnit.SECONDS));
+            calls.clear();
+            // not behind the stalled allocation: done while it still waits
+            long id = pool.submit(() -> store.writeNewObjFromBytes(new byte[] {5, 6}))
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(List.of("writeNewObjFromBytes"), calls, "one call of the store's own, no handle");
+            release.countDown();
+            late.get(30, TimeUnit.SECONDS);
+            assertArrayEquals(new byte[] {5, 6}, store.readBytesFromObj(id));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
         }
     }
 }
