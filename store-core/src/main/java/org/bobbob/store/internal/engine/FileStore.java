@@ -45,6 +45,7 @@ import org.bobbob.store.internal.tx.Branch;
 import org.bobbob.store.internal.tx.TxManager;
 import org.bobbob.store.support.Errors;
 import org.bobbob.store.support.Failures;
+import org.bobbob.store.support.SelfGuardedCreates;
 
 /**
  * The engine behind {@code BasicStore} and {@code MultiStore}: the file, its header, the commit
@@ -831,6 +832,7 @@ final class FileStore
         }
         return capability != null
                 && capability != SelfGuardedWrites.class
+                && capability != SelfGuardedCreates.class
                 && capability != KeptDeletes.class
                 && capability.isInstance(this);
     }

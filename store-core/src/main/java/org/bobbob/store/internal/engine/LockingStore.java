@@ -63,11 +63,11 @@ final class LockingStore implements ConcurrentStore {
     private final ObjectLocks locks;
     private final ReentrantLock allocationLock = new ReentrantLock();
     /**
-     * The inner store's {@link SelfGuardedWrites} (or its one-step create, if it is
-     * {@link SelfGuardedCreates}), or null: a new object written in one call then needs neither
-     * the allocation lock nor a handle (see {@link #writeNewObjFromBytes}).
+     * The inner store if it is {@link SelfGuardedCreates} (the file engine's
+     * {@link SelfGuardedWrites}, the s3 store), or null: a new object written in one call then
+     * needs neither the allocation lock nor a handle (see {@link #writeNewObjFromBytes}).
      */
-    private final SelfGuardedWrites selfGuarded;
+    private final SelfGuardedCreates selfGuarded;
     /**
      * The inner store's {@link KeptDeletes}, or null: a delete then never waits for the handles open
      * on its object (see {@link #deleteObj}).
@@ -162,11 +162,8 @@ final class LockingStore implements ConcurrentStore {
      * Asked of the inner object itself, never through {@code unwrap}: a store that wraps the engine
      * and passes {@code unwrap} on (as delegating stores do) would otherwise be written around.
      */
-    private static SelfGuardedWrites selfGuarded(Storer inner) {
-        if (inner instanceof SelfGuardedWrites guarded) {
-            return guarded;
-        }
-        return inner instanceof SelfGuardedCreates creates ? creates::writeNewObjFromBytes : null;
+    private static SelfGuardedCreates selfGuarded(Storer inner) {
+        return inner instanceof SelfGuardedCreates guarded ? guarded : null;
     }
 
     @Override

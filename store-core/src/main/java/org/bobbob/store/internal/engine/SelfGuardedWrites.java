@@ -1,6 +1,6 @@
 package org.bobbob.store.internal.engine;
 
-import java.io.IOException;
+import org.bobbob.store.support.SelfGuardedCreates;
 
 /**
  * An engine-internal capability, which {@link LockingStore} finds on the store it wraps directly
@@ -9,12 +9,9 @@ import java.io.IOException;
  * written in one call needs neither a caller's global allocation lock nor a handle. The
  * {@link LockingStore} uses it for {@code writeNewObjFromBytes}. {@link FileStore} offers it; a
  * wrapper must not pass it through (its own guards would be skipped).
+ *
+ * <p>The engine's case of {@link SelfGuardedCreates}, which the wrapper looks for: its
+ * {@code writeNewObjFromBytes} is one allocation under the store's own lock and one write, the
+ * object freed if the write fails; safe concurrently with any other call.
  */
-interface SelfGuardedWrites {
-
-    /**
-     * As {@link org.bobbob.store.Storer#writeNewObjFromBytes}: one allocation under the store's own
-     * lock, one write, the object freed if the write fails; safe concurrently with any other call.
-     */
-    long writeNewObjFromBytes(byte[] data) throws IOException;
-}
+interface SelfGuardedWrites extends SelfGuardedCreates {}

@@ -52,7 +52,8 @@ import org.bobbob.store.support.Failures;
  *       so dozens of chunks are being filled side by side. Larger writes write out the chunks
  *       they overlap, then go straight through.
  *   <li>{@link #force()} writes every chunk out, in file order, then forces the file; so does
- *       {@link #close()}. {@link #flush()} writes them out too, without the force, and keeps them. {@link #truncate} and {@link #size()} see the cached bytes too.
+ *       {@link #close()}. {@link #flush()} writes them out too, without the force, and keeps
+ *       them. {@link #truncate} and {@link #size()} see the cached bytes too.
  *   <li>{@link #extendTo} (a commit making the file as long as its header's end, while an object
  *       at the end may still be being written) looks at the size and writes its zero byte under
  *       the lock that every write past the file's end takes, so it never undoes such a write.
@@ -436,12 +437,17 @@ public final class CombiningStoreFile implements StoreFile {
      * cache holds up to 16 MiB; after one, nothing. Caller holds {@link #lock}.
      */
     private void flushAll() throws IOException {
-        List<Chunk> all = new ArrayList<>(order.values());
-        all.sort(Comparator.comparingLong(c -> c.index));
-        for (Chunk c : all) {
+        for (Chunk c : inFileOrder()) {
             evict(c);
         }
         spare.clear();
+    }
+
+    /** The cached chunks by position in the file. Caller holds {@link #lock}. */
+    private List<Chunk> inFileOrder() {
+        List<Chunk> all = new ArrayList<>(order.values());
+        all.sort(Comparator.comparingLong(c -> c.index));
+        return all;
     }
 
     // ---------------------------------------------------------------- reads
@@ -555,9 +561,7 @@ public final class CombiningStoreFile implements StoreFile {
     public void flush() throws IOException {
         checkOpen();
         synchronized (lock) {
-            List<Chunk> all = new ArrayList<>(order.values());
-            all.sort(Comparator.comparingLong(c -> c.index));
-            for (Chunk c : all) {
+            for (Chunk c : inFileOrder()) {
                 writeOut(c);
             }
         }
