@@ -14,14 +14,25 @@ import org.bobbob.store.support.Errors;
  * backup takes its sync point with no call half done.
  *
  * <p>Ordering: {@link #enter} counts itself in, then reads {@link #closed}; {@link #shut} writes
- * {@link #closed}, then reads the count. Both are volatile (the count a {@link LongAdder}, whose
+ * {@link #closed}, then reads the count. Both are volatile (the counters {@link LongAdder}s, whose
  * updates are atomic), so a call either sees {@code closed} and backs out, or is counted before
- * the closer starts waiting. A {@link LongAdder}, not one atomic counter: threads on different
- * cores count in and out without contending for one cache line. Thread-safe.
+ * the closer starts waiting.
+ *
+ * <p>The count is two {@link LongAdder}s that only grow, calls counted in and calls counted out,
+ * not one that goes up and down: threads on different cores count without contending for one
+ * cache line, and the count read is never too low. An adder's sum is not a snapshot (it adds its
+ * cells one by one while they change), and a thread's increment and decrement may land in
+ * different cells, so one up-and-down adder can read a call that backs out (counted in after the
+ * pause began) as a decrement without its increment: one too few, "drained" while a call is still
+ * under way. Reading the outs first and then the ins gives, for the moment between the two reads,
+ * ins at least and outs at most what they were: a count at least the true one then
+ * ({@link #count}). Thread-safe.
  */
 final class CloseGate {
-    /** Calls in progress plus open handles. */
-    private final LongAdder active = new LongAdder();
+    /** Calls (and handles) counted in, ever; with {@link #out}, the count ({@link #count}). */
+    private final LongAdder in = new LongAdder();
+    /** Calls (and handles) counted out, ever; every one was counted {@link #in} first. */
+    private final LongAdder out = new LongAdder();
     /** Monitor the closer waits on; notified when the count reaches 0 after {@link #closed}. */
     private final Object drained = new Object();
     /** Set once by {@link #shut}; every {@link #enter} checks it after counting itself in. */
@@ -38,7 +49,7 @@ final class CloseGate {
      * @throws StoreClosedException if closing has begun
      */
     void enter(Object owner) throws StoreClosedException {
-        active.increment();
+        in.increment();
         if (closed || paused) {
             enterSlowly(owner);
         }
@@ -64,7 +75,7 @@ final class CloseGate {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            active.increment();
+            in.increment();
             if (!closed && !paused) {
                 return;
             }
@@ -73,7 +84,7 @@ final class CloseGate {
 
     /** Counts a call (or a handle) out; once per {@link #enter} that returned. */
     void exit() {
-        active.decrement();
+        out.increment();
         if (closed || paused) {
             synchronized (drained) {
                 drained.notifyAll();
@@ -105,9 +116,18 @@ final class CloseGate {
         return closed;
     }
 
-    /** Calls in progress plus open handles. */
+    /** Calls in progress plus open handles (never too few; see the class comment). */
     int active() {
-        return (int) active.sum();
+        return (int) count();
+    }
+
+    /**
+     * The count: outs read first, then ins. Never less than the true count at the moment between
+     * the two reads, which is the moment the result describes.
+     */
+    private long count() {
+        long outs = out.sum();
+        return in.sum() - outs;
     }
 
     /**
@@ -122,20 +142,25 @@ final class CloseGate {
         return await(0, timeout);
     }
 
-    /** Waits up to {@code timeout} (less if interrupted) for the count to reach {@code target}; returns it. */
+    /**
+     * Waits up to {@code timeout} (less if interrupted) for the count to reach {@code target};
+     * returns the count last read: at most {@code target} once it was reached, even if calls that
+     * back out (counted in after {@link #closed} or {@link #paused} was set) count in again later.
+     */
     private int await(int target, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (drained) {
+            long count;
             long left;
-            while (active.sum() > target && (left = deadline - System.nanoTime()) > 0) {
+            while ((count = count()) > target && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     TimeUnit.NANOSECONDS.timedWait(drained, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    break;
+                    return (int) count();
                 }
             }
+            return (int) count;
         }
-        return (int) active.sum();
     }
 }
