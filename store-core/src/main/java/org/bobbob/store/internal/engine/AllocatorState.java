@@ -126,11 +126,22 @@ final class AllocatorState {
 
     static final int JOURNAL_MAX = 16 << 20;
 
-    /** The space of a journal taken after a record that holds {@code recordSpace} bytes. */
-    static int newJournalCapacity(long recordSpace) {
-        long wanted = Math.min(Math.max(2 * recordSpace, JOURNAL_MIN), JOURNAL_MAX);
+    /**
+     * The space of a journal taken after a record that holds {@code recordSpace} bytes, by a first
+     * entry of {@code entryLength} bytes in a file that ends at {@code end}: twice the record's and,
+     * when that entry carries its objects' bytes, room for {@value #ENTRIES_PER_JOURNAL} like it as
+     * far as a thirty-second of the file allows. Such entries (a transaction per commit) are far
+     * larger than the record's changes alone, and a journal that holds few of them makes every few
+     * commits write a whole record, with its second force.
+     */
+    static int newJournalCapacity(long recordSpace, int entryLength, boolean carriesBytes, long end) {
+        long forEntries = carriesBytes ? Math.min((long) ENTRIES_PER_JOURNAL * entryLength, end >>> 5) : 0;
+        long wanted = Math.min(Math.max(Math.max(2 * recordSpace, JOURNAL_MIN), forEntries), JOURNAL_MAX);
         return (int) RecordLoader.recordExtent((int) wanted);
     }
+
+    /** How many entries like its first a new journal has room for, space allowing (see {@link #newJournalCapacity}). */
+    static final int ENTRIES_PER_JOURNAL = 16;
 
     /**
      * A commit is due before the next allocation when at least this many freed bytes wait for a
@@ -917,20 +928,35 @@ final class AllocatorState {
      */
     private Encoded encodeEntry(MetaWriter out, StoreFile file) {
         long at = journalOffset;
-        int capacity = journalCapacity;
         boolean fresh = at == 0;
-        if (fresh) {
-            capacity = newJournalCapacity(recordSpace);
-        }
-        int free = fresh ? capacity / 2 : capacity - journalLength;
         out.reset().putVarLong(primeId);
         transactions.write(out);
         changes.writeTo(out);
-        // Captured bytes that do not fit make this commit write a whole record: the journal is
-        // then full, and a whole record was due about now anyway.
-        boolean captured = capture(out, file, Math.min(CAPTURE_MAX, free));
+        int flagAt = out.length();
+        long capturedBytes = capture(out, file, CAPTURE_MAX);
+        boolean captured = capturedBytes >= 0;
         ByteBuffer bytes = Journal.entry(out);
         int length = bytes.remaining();
+        int capacity =
+                fresh ? newJournalCapacity(recordSpace, length, capturedBytes > 0, space.end()) : journalCapacity;
+        int free = fresh ? capacity / 2 : capacity - journalLength;
+        if (capturedBytes > 0 && length > free) {
+            if (!fresh && length <= newJournalCapacity(recordSpace, length, true, space.end()) / 2) {
+                // The journal is too full for the bytes: a whole record now, and the next commit's
+                // entry starts a new journal. An entry without them would cost the same two forces,
+                // and so would every later one until the journal is full.
+                return null;
+            }
+            // Too many bytes for any journal this store would take: the entry without them.
+            out.truncate(flagAt).putByte(0);
+            captured = false;
+            bytes = Journal.entry(out);
+            length = bytes.remaining();
+            if (fresh) {
+                capacity = newJournalCapacity(recordSpace, length, false, space.end());
+                free = capacity / 2;
+            }
+        }
         if (length > free) {
             return null;
         }
@@ -971,9 +997,9 @@ final class AllocatorState {
      * they are now, when together they are at most {@code budget} bytes; else only the flag that
      * says there are none. Caller holds the write lock (no allocation or free runs meanwhile).
      *
-     * @return whether the bytes are in the entry
+     * @return how many bytes of objects are in the entry, or -1 if they are not
      */
-    private boolean capture(MetaWriter out, StoreFile file, long budget) {
+    private long capture(MetaWriter out, StoreFile file, long budget) {
         int flagAt = out.length();
         long[] ids = changes.touched();
         Location loc = new Location();
@@ -987,7 +1013,7 @@ final class AllocatorState {
         }
         if (total > budget) {
             out.putByte(0);
-            return false;
+            return -1;
         }
         out.putByte(1).putVarLong(live);
         try {
@@ -997,11 +1023,11 @@ final class AllocatorState {
                     file.readFullyZeroPadded(out.space(loc.size), loc.offset);
                 }
             }
-            return true;
+            return total;
         } catch (IOException e) {
             // The commit forces the objects' bytes first instead, as it does for an entry without them.
             out.truncate(flagAt).putByte(0);
-            return false;
+            return -1;
         }
     }
 

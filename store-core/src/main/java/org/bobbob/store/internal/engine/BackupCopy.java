@@ -76,7 +76,7 @@ final class BackupCopy {
         boolean journaled = base.version() >= HeaderSlot.JOURNAL_VERSION
                 && base.recordLength() >= AllocatorState.JOURNAL_FROM
                 && at.changes().count() <= ChangeLog.MAX_CHANGES;
-        int newJournal = AllocatorState.newJournalCapacity(at.recordSpace());
+        int newJournal = AllocatorState.newJournalCapacity(at.recordSpace(), length, false, base.end());
         long offset;
         ByteBuffer bytes;
         HeaderSlot named;
