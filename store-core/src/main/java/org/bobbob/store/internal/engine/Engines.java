@@ -10,6 +10,7 @@ import org.bobbob.store.Storer;
 import org.bobbob.store.internal.io.BackupTap;
 import org.bobbob.store.internal.io.ChannelStoreFile;
 import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.PreallocatingStoreFile;
 import org.bobbob.store.internal.io.ReadOnlyStoreFile;
 
 /**
@@ -49,11 +50,14 @@ public final class Engines {
         return open(path, AllocatorFactory.MULTI, mode, verifyChecksums, lockTimeoutMillis);
     }
 
-    /** The file, a {@link BackupTap} over it, the write-combining layer over that, and the engine. */
+    /**
+     * The file, zeros kept ahead of its data ({@link PreallocatingStoreFile}), a {@link BackupTap} over
+     * that, the write-combining layer over that, and the engine.
+     */
     private static FileStore open(
             Path path, AllocatorFactory factory, OpenMode mode, boolean verifyChecksums, long lockTimeoutMillis)
             throws IOException {
-        BackupTap tap = new BackupTap(ChannelStoreFile.open(path, mode.mayCreateFile()));
+        BackupTap tap = new BackupTap(PreallocatingStoreFile.over(ChannelStoreFile.open(path, mode.mayCreateFile())));
         return new FileStore(CombiningStoreFile.over(tap), tap, factory, mode, verifyChecksums, lockTimeoutMillis);
     }
 

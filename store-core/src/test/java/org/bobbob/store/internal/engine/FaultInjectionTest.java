@@ -14,6 +14,7 @@ import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TestBytes;
 import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.PreallocatingStoreFile;
 import org.bobbob.store.internal.io.SimulatedDisk;
 import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +27,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * carries on and must end consistent after its next successful sync.
  */
 class FaultInjectionTest {
-    /** The engine's allocators, and whether its file goes through the write-combining cache as in production. */
+    /**
+     * The engine's allocators, and whether its file goes through the write-combining cache and the
+     * zeros kept ahead of its data, as in production.
+     */
     enum FileStack {
         BASIC(AllocatorFactory.BASIC, false),
         MULTI(AllocatorFactory.MULTI, false),
@@ -46,7 +50,7 @@ class FaultInjectionTest {
     private static final int IMAGES_PER_POINT = 3;
 
     private static Storer open(FileStack stack, SimulatedDisk disk, OpenMode mode) throws IOException {
-        StoreFile file = stack.combining ? new CombiningStoreFile(disk) : disk;
+        StoreFile file = stack.combining ? new CombiningStoreFile(PreallocatingStoreFile.over(disk)) : disk;
         return new FileStore(file, stack.allocators, mode, true);
     }
 

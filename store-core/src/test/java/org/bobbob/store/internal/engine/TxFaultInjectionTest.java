@@ -18,6 +18,7 @@ import org.bobbob.store.TestBytes;
 import org.bobbob.store.TransactionalStore;
 import org.bobbob.store.XAStoreConnection;
 import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.PreallocatingStoreFile;
 import org.bobbob.store.internal.io.SimulatedDisk;
 import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +36,7 @@ class TxFaultInjectionTest {
 
     private static Storer open(FaultInjectionTest.FileStack stack, SimulatedDisk disk, OpenMode mode)
             throws IOException {
-        StoreFile file = stack.combining ? new CombiningStoreFile(disk) : disk;
+        StoreFile file = stack.combining ? new CombiningStoreFile(PreallocatingStoreFile.over(disk)) : disk;
         return new FileStore(file, stack.allocators, mode, true);
     }
 
