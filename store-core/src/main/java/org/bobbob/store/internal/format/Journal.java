@@ -26,7 +26,10 @@ public final class Journal {
 
     private Journal() {}
 
-    /** {@code payload}'s first {@code len} bytes as one entry, ready to write. */
+    /**
+     * What {@code payload} holds as one entry, ready to write: a view of a buffer the writer keeps,
+     * valid until the next entry it frames.
+     */
     public static ByteBuffer entry(MetaWriter payload) {
         return payload.toEntry(MAGIC);
     }

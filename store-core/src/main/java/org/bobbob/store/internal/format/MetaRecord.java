@@ -30,10 +30,15 @@ public final class MetaRecord {
 
     /** {@code payload}'s first {@code len} bytes framed with {@code magic}, a length and a CRC32C. */
     static ByteBuffer encode(int magic, byte[] payload, int len) {
-        ByteBuffer out = ByteBuffer.allocate(FRAMING + len).order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(magic).putInt(len).put(payload, 0, len);
-        out.putInt(Crc32c.of(out.array(), 0, 8 + len));
-        return out.flip();
+        return encodeInto(magic, payload, len, new byte[FRAMING + len]);
+    }
+
+    /** As {@link #encode(int, byte[], int)}, into the first {@code FRAMING + len} bytes of {@code out}. */
+    static ByteBuffer encodeInto(int magic, byte[] payload, int len, byte[] out) {
+        ByteBuffer framed = ByteBuffer.wrap(out, 0, FRAMING + len).order(ByteOrder.LITTLE_ENDIAN);
+        framed.putInt(magic).putInt(len).put(payload, 0, len);
+        framed.putInt(Crc32c.of(out, 0, 8 + len));
+        return framed.flip();
     }
 
     /**

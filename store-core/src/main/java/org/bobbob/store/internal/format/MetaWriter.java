@@ -15,6 +15,11 @@ public final class MetaWriter {
     static final int KEPT_BYTES = 64 << 10;
     private byte[] buf = new byte[4096];
     private int len;
+    /**
+     * Where {@link #toEntry} frames the payload, kept as {@link #buf} is: a store's entry writer
+     * frames an entry at every commit, under the sync lock that concurrent commits wait for.
+     */
+    private byte[] framed = new byte[0];
 
     public MetaWriter reset() {
         len = 0;
@@ -121,9 +126,16 @@ public final class MetaWriter {
         return record;
     }
 
-    /** The payload framed as one {@link Journal} entry (magic {@code magic}), ready to write. */
+    /**
+     * The payload framed as one {@link Journal} entry (magic {@code magic}), ready to write: a view
+     * of a buffer this writer keeps, valid until its next {@code toEntry}.
+     */
     ByteBuffer toEntry(int magic) {
-        return MetaRecord.encode(magic, buf, len);
+        int total = MetaRecord.FRAMING + len;
+        if (framed.length < total) {
+            framed = new byte[Math.max(total, (int) Math.min(Integer.MAX_VALUE - 64, 2L * framed.length))];
+        }
+        return MetaRecord.encodeInto(magic, buf, len, framed);
     }
 
     static ByteBuffer littleEndian(int capacity) {
