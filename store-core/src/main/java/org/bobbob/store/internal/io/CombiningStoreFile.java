@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.bobbob.store.support.Failures;
@@ -120,6 +119,12 @@ public final class CombiningStoreFile implements StoreFile {
      * here): bytes at or past it read as zeros, so a gap there needs no read. Guarded by the lock.
      */
     private long innerSize = -1;
+    /**
+     * At least the end of every chunk's dirty interval (none past it), so that {@link #size()} and
+     * a read that meets the cache need not look at every chunk. Raised by copies into chunks; exact
+     * again after {@link #discard}; 0 once every chunk is written out and dropped. Guarded by the lock.
+     */
+    private long dirtyEnd;
     /** Set by close(): later calls fail as a closed channel's would, rather than filling the cache. */
     private volatile boolean closed;
     /** Set when the file refused a write (a full disk): writes then go straight through; see {@link #writeOut}. */
@@ -264,6 +269,12 @@ public final class CombiningStoreFile implements StoreFile {
                     c.hi = (int) (from - c.base());
                 }
             }
+            dirtyEnd = 0;
+            for (Chunk c : order.values()) {
+                if (c.hi > c.lo) {
+                    dirtyEnd = Math.max(dirtyEnd, c.base() + c.hi);
+                }
+            }
         }
     }
 
@@ -351,6 +362,7 @@ public final class CombiningStoreFile implements StoreFile {
                 c.lo = Math.min(c.lo, off);
                 c.hi = Math.max(c.hi, off + len);
             }
+            dirtyEnd = Math.max(dirtyEnd, c.base() + c.hi);
             pos += len;
         }
     }
@@ -441,6 +453,7 @@ public final class CombiningStoreFile implements StoreFile {
             evict(c);
         }
         spare.clear();
+        dirtyEnd = 0;
     }
 
     /** The cached chunks by position in the file. Caller holds {@link #lock}. */
@@ -512,14 +525,7 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     private long sizeLocked() throws IOException {
-        long size = innerSize();
-        for (Map.Entry<Long, Chunk> e : order.entrySet()) {
-            Chunk c = e.getValue();
-            if (c.hi > c.lo) {
-                size = Math.max(size, c.base() + c.hi);
-            }
-        }
-        return size;
+        return Math.max(innerSize(), dirtyEnd);
     }
 
     /**
