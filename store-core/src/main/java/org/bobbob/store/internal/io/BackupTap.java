@@ -2,7 +2,6 @@ package org.bobbob.store.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
 /**
@@ -25,16 +24,15 @@ import java.util.function.LongConsumer;
  * <p>Thread-safe. One copy at a time; {@link #stop} ends it (after {@link #copyAll}, or when the
  * backup failed).
  */
-public final class BackupTap implements StoreFile {
+public final class BackupTap extends ForwardingStoreFile {
     /** Bytes copied at once: what one write into a part not yet copied waits for, at most. */
     public static final int PART = 256 << 10;
 
-    private final StoreFile inner;
     /** The copy under way, or null: read on every write, so volatile. */
     private volatile Copy copy;
 
     public BackupTap(StoreFile inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     /**
@@ -118,16 +116,6 @@ public final class BackupTap implements StoreFile {
     }
 
     @Override
-    public Path path() {
-        return inner.path();
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-        return inner.read(dst, position);
-    }
-
-    @Override
     public int write(ByteBuffer src, long position) throws IOException {
         Copy c = copy;
         if (c != null) {
@@ -137,46 +125,11 @@ public final class BackupTap implements StoreFile {
     }
 
     @Override
-    public long size() throws IOException {
-        return inner.size();
-    }
-
-    @Override
     public void truncate(long size) throws IOException {
         Copy c = copy;
         if (c != null) {
             c.before(size, Long.MAX_VALUE);
         }
         inner.truncate(size);
-    }
-
-    @Override
-    public void force() throws IOException {
-        inner.force();
-    }
-
-    @Override
-    public void flush() throws IOException {
-        inner.flush();
-    }
-
-    @Override
-    public void unmap() {
-        inner.unmap();
-    }
-
-    @Override
-    public boolean holdsRefusedWrites() {
-        return inner.holdsRefusedWrites();
-    }
-
-    @Override
-    public void discard(long from, long to) {
-        inner.discard(from, to);
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 }

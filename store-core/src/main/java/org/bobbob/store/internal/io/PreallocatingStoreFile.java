@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bobbob.store.support.Failures;
 
@@ -46,7 +45,7 @@ import org.bobbob.store.support.Failures;
  * Thread-safe as the file below it is; the lock is held only by writes past the file's end,
  * zero-filling, cuts and close.
  */
-public final class PreallocatingStoreFile implements StoreFile {
+public final class PreallocatingStoreFile extends ForwardingStoreFile {
     /** The fewest zeros a force writes ahead (when the data grew since the last force). */
     static final int AHEAD_MIN = 64 << 10;
     /** The most zeros a force writes ahead. */
@@ -56,7 +55,6 @@ public final class PreallocatingStoreFile implements StoreFile {
 
     private static final int ZEROS = 64 << 10;
 
-    private final StoreFile inner;
     private final Object lock = new Object();
     /** The data's end: the end of every byte written (or the file's length at open), lowered only by a cut. */
     private final AtomicLong dataEnd;
@@ -70,7 +68,7 @@ public final class PreallocatingStoreFile implements StoreFile {
     private boolean closed;
 
     PreallocatingStoreFile(StoreFile inner, long size) {
-        this.inner = inner;
+        super(inner);
         this.dataEnd = new AtomicLong(size);
         this.fileEnd = size;
         this.forcedEnd = size;
@@ -86,11 +84,6 @@ public final class PreallocatingStoreFile implements StoreFile {
             throw e;
         }
         return new PreallocatingStoreFile(file, size);
-    }
-
-    @Override
-    public Path path() {
-        return inner.path();
     }
 
     @Override
@@ -191,26 +184,6 @@ public final class PreallocatingStoreFile implements StoreFile {
                 throw e;
             }
         }
-    }
-
-    @Override
-    public void flush() throws IOException {
-        inner.flush();
-    }
-
-    @Override
-    public void unmap() {
-        inner.unmap();
-    }
-
-    @Override
-    public boolean holdsRefusedWrites() {
-        return inner.holdsRefusedWrites();
-    }
-
-    @Override
-    public void discard(long from, long to) {
-        inner.discard(from, to);
     }
 
     /** Cuts the zeros ahead off, then closes the file below; it is closed even if the cut fails. */

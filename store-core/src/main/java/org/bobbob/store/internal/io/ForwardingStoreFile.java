@@ -1,0 +1,74 @@
+package org.bobbob.store.internal.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * A {@link StoreFile} that passes every call to the file below it: the base of the decorators that
+ * change a few calls ({@link BackupTap}, {@link PreallocatingStoreFile}). Thread-safe as that file
+ * is; owns it (closing this closes it).
+ */
+abstract class ForwardingStoreFile implements StoreFile {
+    /** The file below. */
+    final StoreFile inner;
+
+    ForwardingStoreFile(StoreFile inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public Path path() {
+        return inner.path();
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        return inner.read(dst, position);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        return inner.write(src, position);
+    }
+
+    @Override
+    public long size() throws IOException {
+        return inner.size();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+        inner.truncate(size);
+    }
+
+    @Override
+    public void force() throws IOException {
+        inner.force();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        inner.flush();
+    }
+
+    @Override
+    public void unmap() {
+        inner.unmap();
+    }
+
+    @Override
+    public boolean holdsRefusedWrites() {
+        return inner.holdsRefusedWrites();
+    }
+
+    @Override
+    public void discard(long from, long to) {
+        inner.discard(from, to);
+    }
+
+    @Override
+    public void close() throws IOException {
+        inner.close();
+    }
+}
