@@ -6,14 +6,14 @@ import java.nio.file.Path;
 
 /**
  * A {@link StoreFile} that passes every call to the file below it: the base of the decorators that
- * change a few calls ({@link BackupTap}, {@link PreallocatingStoreFile}). Thread-safe as that file
- * is; owns it (closing this closes it).
+ * change a few calls ({@link BackupTap}, {@link PreallocatingStoreFile}, and the tests' fault and
+ * timing seams). Thread-safe as that file is; owns it (closing this closes it).
  */
-abstract class ForwardingStoreFile implements StoreFile {
+public abstract class ForwardingStoreFile implements StoreFile {
     /** The file below. */
-    final StoreFile inner;
+    protected final StoreFile inner;
 
-    ForwardingStoreFile(StoreFile inner) {
+    protected ForwardingStoreFile(StoreFile inner) {
         this.inner = inner;
     }
 

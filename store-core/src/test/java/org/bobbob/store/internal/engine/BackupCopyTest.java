@@ -42,6 +42,7 @@ import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.io.BackupTap;
 import org.bobbob.store.internal.io.ChannelStoreFile;
 import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.ForwardingStoreFile;
 import org.bobbob.store.internal.io.SimulatedDisk;
 import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.api.Test;
@@ -374,46 +375,14 @@ class BackupCopyTest {
     }
 
     /** A file whose every force fails: a copy that cannot be made durable. */
-    private static final class FailingForce implements StoreFile {
-        private final StoreFile inner;
-
+    private static final class FailingForce extends ForwardingStoreFile {
         FailingForce(StoreFile inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Path path() {
-            return inner.path();
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return inner.read(dst, position);
-        }
-
-        @Override
-        public int write(ByteBuffer src, long position) throws IOException {
-            return inner.write(src, position);
-        }
-
-        @Override
-        public long size() throws IOException {
-            return inner.size();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-            inner.truncate(size);
+            super(inner);
         }
 
         @Override
         public void force() throws IOException {
             throw new IOException("injected: the copy's disk fails");
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
     }
 

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import org.bobbob.store.ObjectInfoProvider;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TestBytes;
 import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.ForwardingStoreFile;
 import org.bobbob.store.internal.io.SimulatedDisk;
 import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,19 +76,18 @@ class TailWriteRaceTest {
      * the first call that extends the file to that end (a one-byte write just below it, or
      * {@link #extendTo}), then makes that call.
      */
-    private static final class ExtensionGate implements StoreFile {
+    private static final class ExtensionGate extends ForwardingStoreFile {
         @FunctionalInterface
         interface Action {
             void run() throws IOException;
         }
 
-        private final StoreFile inner;
         private Action before;
         private long end;
         boolean ran;
 
         ExtensionGate(StoreFile inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         void beforeExtensionTo(long end, Action action) {
@@ -117,36 +116,6 @@ class TailWriteRaceTest {
                 fire(position + 1); // the writer's last byte lands before this one does
             }
             return inner.write(src, position);
-        }
-
-        @Override
-        public Path path() {
-            return inner.path();
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return inner.read(dst, position);
-        }
-
-        @Override
-        public long size() throws IOException {
-            return inner.size();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-            inner.truncate(size);
-        }
-
-        @Override
-        public void force() throws IOException {
-            inner.force();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
 
         @Override
