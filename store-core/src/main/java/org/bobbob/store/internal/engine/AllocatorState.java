@@ -140,8 +140,15 @@ final class AllocatorState {
         return (int) RecordLoader.recordExtent((int) wanted);
     }
 
-    /** How many entries like its first a new journal has room for, space allowing (see {@link #newJournalCapacity}). */
-    static final int ENTRIES_PER_JOURNAL = 16;
+    /**
+     * How many entries like its first a new journal has room for, space allowing (see {@link
+     * #newJournalCapacity}). A full journal costs a whole record: every object's state encoded
+     * under the metadata lock and a second force. With 64, a store of 100 000 objects of 1–4 KiB
+     * that commits a transaction at a time writes one every 60 commits instead of every 27 (W6: 167
+     * instead of 361 whole records in 10 000 commits); the journal then takes 64 such entries'
+     * space, at most a thirty-second of the file.
+     */
+    static final int ENTRIES_PER_JOURNAL = 64;
 
     /**
      * A commit is due before the next allocation when at least this many freed bytes wait for a
