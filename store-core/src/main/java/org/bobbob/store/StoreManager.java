@@ -155,10 +155,21 @@ public final class StoreManager {
             throw Errors.badUrl(url, "expected bobbob:<kind>:<location>");
         }
         String kind = url.substring(SCHEME.length(), colon);
-        if (kind.isEmpty() || !kind.matches("[a-z0-9-]+")) {
+        if (!isKindName(kind)) {
             throw Errors.badUrl(url, "kind '" + kind + "' must be lower-case letters, digits or '-'");
         }
         return kind;
+    }
+
+    /** Whether {@code kind} is non-empty and only lower-case letters, digits and '-'. */
+    private static boolean isKindName(String kind) {
+        for (int i = 0; i < kind.length(); i++) {
+            char c = kind.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return !kind.isEmpty();
     }
 
     /** Parses {@code url}; keys in {@code info} are defaults for keys missing from the URL. */

@@ -62,8 +62,12 @@ public final class PreallocatingStoreFile extends ForwardingStoreFile {
     private volatile long fileEnd;
     /** The data's end at the last force; under {@link #lock}. */
     private long forcedEnd;
-    /** Zeros to write from; only under {@link #lock}. */
-    private final ByteBuffer zeros = ByteBuffer.allocateDirect(ZEROS);
+    /**
+     * Zeros every instance writes from, each through its own view: opening a store should not
+     * allocate and clear 64 KiB of native memory it may never use.
+     */
+    private static final ByteBuffer ZERO_SOURCE =
+            ByteBuffer.allocateDirect(ZEROS).asReadOnlyBuffer();
     /** Set by {@link #close()}; under {@link #lock}. */
     private boolean closed;
 
@@ -168,6 +172,7 @@ public final class PreallocatingStoreFile extends ForwardingStoreFile {
     /** Writes zeros from the file's end to {@code target}; on failure cuts them off again. Under {@link #lock}. */
     private void writeZerosTo(long target) throws IOException {
         long from = fileEnd;
+        ByteBuffer zeros = ZERO_SOURCE.duplicate();
         try {
             for (long pos = from; pos < target; ) {
                 zeros.clear().limit((int) Math.min(ZEROS, target - pos));
