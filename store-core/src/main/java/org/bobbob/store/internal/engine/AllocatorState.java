@@ -1027,7 +1027,7 @@ final class AllocatorState {
             for (long id : ids) {
                 if (allocator.locate(id, loc)) {
                     out.putVarLong(id).putVarLong(loc.size);
-                    file.readFullyZeroPadded(out.space(loc.size), loc.offset);
+                    file.readOnceFullyZeroPadded(out.space(loc.size), loc.offset);
                 }
             }
             return total;

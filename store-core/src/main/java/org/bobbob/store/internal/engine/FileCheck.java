@@ -62,7 +62,7 @@ final class FileCheck {
                 throw org.bobbob.store.support.Errors.notAStore(path, "the file is empty");
             }
             ByteBuffer head = ByteBuffer.allocate((int) HeaderSlot.DATA_START);
-            file.readFullyZeroPadded(head, 0);
+            file.readOnceFullyZeroPadded(head, 0);
             HeaderSlot.Decoded[] slots = RecordLoader.decodeSlots(path, head);
             header = RecordLoader.newestValid(path, slots);
             for (int i = 0; i < slots.length; i++) {

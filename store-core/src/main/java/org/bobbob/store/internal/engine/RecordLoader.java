@@ -67,7 +67,7 @@ final class RecordLoader {
             throw Errors.notAStore(path, "the file is empty");
         }
         ByteBuffer head = ByteBuffer.allocate((int) HeaderSlot.DATA_START);
-        file.readFullyZeroPadded(head, 0);
+        file.readOnceFullyZeroPadded(head, 0);
         HeaderSlot.Decoded[] slots = decodeSlots(path, head);
         if (size < HeaderSlot.DATA_START) {
             throw Errors.corrupted(

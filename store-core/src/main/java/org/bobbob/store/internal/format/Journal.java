@@ -63,7 +63,7 @@ public final class Journal {
         }
         ByteBuffer in = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         while (in.hasRemaining()) {
-            if (file.read(in, offset + in.position()) < 0) {
+            if (file.readOnce(in, offset + in.position()) < 0) {
                 break; // a tail never written: only the last entry can be in it, and it is checked below
             }
         }

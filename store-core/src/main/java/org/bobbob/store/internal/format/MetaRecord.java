@@ -52,7 +52,7 @@ public final class MetaRecord {
         }
         ByteBuffer in = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         while (in.hasRemaining()) {
-            if (file.read(in, offset + in.position()) < 0) {
+            if (file.readOnce(in, offset + in.position()) < 0) {
                 throw new MetadataException("metadata record at " + offset + " runs past the end of the file");
             }
         }

@@ -69,7 +69,7 @@ public final class BackupTap extends ForwardingStoreFile {
             long at = (long) i * PART;
             int n = (int) Math.min(PART, length - at);
             ByteBuffer b = buffer.clear().limit(n);
-            inner.readFullyZeroPadded(b, at);
+            inner.readOnceFullyZeroPadded(b, at);
             b.flip();
             for (long z = at; z < Math.min(blank, at + n); z++) {
                 b.put((int) (z - at), (byte) 0);

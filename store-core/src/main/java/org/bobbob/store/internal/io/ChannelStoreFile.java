@@ -212,6 +212,15 @@ public final class ChannelStoreFile implements StoreFile {
         return io(ch -> ch.read(dst, position));
     }
 
+    /** From the channel, whether or not a map covers the range: nothing is mapped or touched. */
+    @Override
+    public int readOnce(ByteBuffer dst, long position) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        return io(ch -> ch.read(dst, position));
+    }
+
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
         return io(ch -> ch.write(src, position));

@@ -332,7 +332,7 @@ public final class CombiningStoreFile implements StoreFile {
      */
     private void load(Chunk c) throws IOException {
         assert c.hi == c.lo : "loading a chunk that holds writes";
-        inner.readFullyZeroPadded(ByteBuffer.wrap(c.buf, 0, c.validFrom), c.base());
+        inner.readOnceFullyZeroPadded(ByteBuffer.wrap(c.buf, 0, c.validFrom), c.base());
         c.validFrom = 0;
     }
 
@@ -467,10 +467,20 @@ public final class CombiningStoreFile implements StoreFile {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        return read(dst, position, false);
+    }
+
+    @Override
+    public int readOnce(ByteBuffer dst, long position) throws IOException {
+        return read(dst, position, true);
+    }
+
+    /** A read ({@link #readOnce} of the file below if {@code once}), with the cached bytes laid over it. */
+    private int read(ByteBuffer dst, long position, boolean once) throws IOException {
         checkOpen();
         int n = dst.remaining();
         if (n == 0 || !touchesCache(position, n)) {
-            return inner.read(dst, position);
+            return once ? inner.readOnce(dst, position) : inner.read(dst, position);
         }
         synchronized (lock) {
             long end = sizeLocked();
@@ -480,7 +490,11 @@ public final class CombiningStoreFile implements StoreFile {
             int len = (int) Math.min(n, end - position);
             int start = dst.position();
             ByteBuffer view = dst.slice(start, len);
-            inner.readFullyZeroPadded(view, position);
+            if (once) {
+                inner.readOnceFullyZeroPadded(view, position);
+            } else {
+                inner.readFullyZeroPadded(view, position);
+            }
             for (long i = position >>> CHUNK_BITS; i <= (position + len - 1) >>> CHUNK_BITS; i++) {
                 Chunk c = order.get(i);
                 if (c == null || c.hi == c.lo) {

@@ -28,6 +28,11 @@ public abstract class ForwardingStoreFile implements StoreFile {
     }
 
     @Override
+    public int readOnce(ByteBuffer dst, long position) throws IOException {
+        return inner.readOnce(dst, position);
+    }
+
+    @Override
     public int write(ByteBuffer src, long position) throws IOException {
         return inner.write(src, position);
     }

@@ -23,6 +23,9 @@ import java.util.List;
  *       such reads go to the channel ({@link #read} returns -1 and the caller falls back). A sync
  *       remaps once the file has grown by 1/64, so after one at most that sliver takes that path.
  *   <li>Writes go through the channel; on Linux the page cache is shared, so maps see them.
+ *   <li>Only {@code read} uses the maps; {@code readOnce} (bytes read once: metadata, a
+ *       commit's and a backup's copies) does not, so a store opened and closed without reading
+ *       an object maps nothing (see {@code StoreFile#readOnce}).
  *   <li>Before the file is cut, {@link #shrink} pulls the limit back, so reads past the new end go
  *       to the channel (and read end-of-file) instead of touching a page that no longer exists.
  *   <li>Every segment ever mapped is remembered until {@link #unmapAll}, which the store calls at

@@ -92,10 +92,20 @@ public final class PreallocatingStoreFile extends ForwardingStoreFile {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        return readToDataEnd(dst, position, false);
+    }
+
+    @Override
+    public int readOnce(ByteBuffer dst, long position) throws IOException {
+        return readToDataEnd(dst, position, true);
+    }
+
+    /** Reads from the file below ({@link #readOnce} if {@code once}), stopping at the data's end. */
+    private int readToDataEnd(ByteBuffer dst, long position, boolean once) throws IOException {
         long end = dataEnd.get();
         int n = dst.remaining();
         if (position + n <= end) {
-            return inner.read(dst, position);
+            return once ? inner.readOnce(dst, position) : inner.read(dst, position);
         }
         if (position >= end) {
             return n == 0 ? 0 : -1;
@@ -103,7 +113,7 @@ public final class PreallocatingStoreFile extends ForwardingStoreFile {
         int limit = dst.limit();
         dst.limit(dst.position() + (int) (end - position));
         try {
-            return inner.read(dst, position);
+            return once ? inner.readOnce(dst, position) : inner.read(dst, position);
         } finally {
             dst.limit(limit);
         }

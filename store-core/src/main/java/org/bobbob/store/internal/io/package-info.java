@@ -4,6 +4,8 @@
  * writes, {@code BackupTap} (an online backup's copy-on-write), {@code PreallocatingStoreFile}
  * keeping zeros ahead of the data so that commits force into blocks the file has, and
  * {@code ChannelStoreFile} over a {@code FileChannel}, with {@code MappedReads} for reads from a
- * memory map. Crash and fault tests put their own {@code StoreFile} below the top layers.
+ * memory map. Bytes read once (the metadata at open, a commit's copy of its objects, a backup's
+ * copy, a chunk loaded for new objects) are read with {@code readOnce}, which bypasses the map.
+ * Crash and fault tests put their own {@code StoreFile} below the top layers.
  */
 package org.bobbob.store.internal.io;

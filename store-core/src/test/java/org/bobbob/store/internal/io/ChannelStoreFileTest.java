@@ -1,0 +1,91 @@
+package org.bobbob.store.internal.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bobbob.store.StoreManager;
+import org.bobbob.store.Storer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ChannelStoreFile}'s two kinds of read: {@code read} through the memory maps, {@code
+ * readOnce} through the channel, with the same bytes; and that a store opened and closed without
+ * reading an object maps nothing (its metadata is read with {@code readOnce}). Whether the file is
+ * mapped is read from {@code /proc/self/maps}, the kernel's list of this process's maps (Linux).
+ */
+class ChannelStoreFileTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 13 + 5);
+        }
+        return b;
+    }
+
+    private static boolean mapped(Path file) throws IOException {
+        String name = file.toRealPath().toString();
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(line -> line.endsWith(name));
+    }
+
+    private void assumeMapsVisibleAndUsed() throws IOException {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/maps")), "no /proc/self/maps (not Linux)");
+        String type = Files.getFileStore(dir).type();
+        assumeTrue(!type.equals("tmpfs") && !type.equals("ramfs"), "reads are not mapped on " + type);
+    }
+
+    @Test
+    void readOnceReadsWhatReadReadsWithoutMappingTheFile() throws Exception {
+        assumeMapsVisibleAndUsed();
+        Path path = dir.resolve("f");
+        byte[] data = pattern(300_000);
+        try (ChannelStoreFile file = ChannelStoreFile.open(path, true)) {
+            file.writeFully(ByteBuffer.wrap(data), 0);
+            for (int[] at : new int[][] {{0, 100}, {4095, 2}, {70_000, 65_536}, {299_990, 10}}) {
+                ByteBuffer once = ByteBuffer.allocate(at[1]);
+                file.readOnceFullyZeroPadded(once, at[0]);
+                byte[] want = java.util.Arrays.copyOfRange(data, at[0], at[0] + at[1]);
+                assertArrayEquals(want, once.array(), "readOnce at " + at[0]);
+            }
+            assertEquals(-1, file.readOnce(ByteBuffer.allocate(10), 300_000), "end of file");
+            assertFalse(mapped(path), "readOnce maps nothing");
+
+            ByteBuffer viaMap = ByteBuffer.allocate(65_536);
+            file.readFullyZeroPadded(viaMap, 70_000);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 70_000, 135_536), viaMap.array());
+            assertTrue(mapped(path), "read maps the file");
+            file.unmap();
+        }
+    }
+
+    @Test
+    void aStoreOpenedAndClosedWithoutReadingAnObjectMapsNothing() throws Exception {
+        assumeMapsVisibleAndUsed();
+        Path path = dir.resolve("s.bob");
+        long id;
+        byte[] data = pattern(50_000);
+        try (Storer s = StoreManager.open("bobbob:multi:" + path + "?create=true")) {
+            for (int i = 0; i < 2_000; i++) {
+                s.writeNewObjFromBytes(pattern(1 + i % 3000));
+            }
+            id = s.writeNewObjFromBytes(data);
+        }
+        assertFalse(mapped(path), "closed");
+        try (Storer s = StoreManager.open("bobbob:multi:" + path)) {
+            assertFalse(mapped(path), "opening reads the header, the record and the journal without a map");
+            assertArrayEquals(data, s.readBytesFromObj(id));
+            assertTrue(mapped(path), "reading an object maps the file");
+        }
+        assertFalse(mapped(path), "closing unmaps it");
+    }
+}
