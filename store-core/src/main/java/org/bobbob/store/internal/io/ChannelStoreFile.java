@@ -212,14 +212,29 @@ public final class ChannelStoreFile implements StoreFile {
         return io(ch -> ch.read(dst, position));
     }
 
-    /** From the channel, whether or not a map covers the range: nothing is mapped or touched. */
+    /**
+     * From the channel, whether or not a map covers the range: nothing is mapped or touched. At
+     * most {@value #READ_ONCE_MAX} bytes per call (callers loop): the JDK reads into a heap buffer
+     * through a native buffer of the read's size, and in a fresh JVM a multi-megabyte one (a large
+     * store's metadata record) costs more to make than the map it replaces.
+     */
     @Override
     public int readOnce(ByteBuffer dst, long position) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
-        return io(ch -> ch.read(dst, position));
+        if (dst.remaining() <= READ_ONCE_MAX) {
+            return io(ch -> ch.read(dst, position));
+        }
+        ByteBuffer part = dst.slice(dst.position(), READ_ONCE_MAX);
+        int n = io(ch -> ch.read(part, position));
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        }
+        return n;
     }
+
+    static final int READ_ONCE_MAX = 256 << 10;
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {

@@ -51,13 +51,16 @@ class ChannelStoreFileTest {
         byte[] data = pattern(300_000);
         try (ChannelStoreFile file = ChannelStoreFile.open(path, true)) {
             file.writeFully(ByteBuffer.wrap(data), 0);
-            for (int[] at : new int[][] {{0, 100}, {4095, 2}, {70_000, 65_536}, {299_990, 10}}) {
+            for (int[] at : new int[][] {{0, 100}, {4095, 2}, {70_000, 65_536}, {299_990, 10}, {0, 300_000}}) {
                 ByteBuffer once = ByteBuffer.allocate(at[1]);
                 file.readOnceFullyZeroPadded(once, at[0]);
                 byte[] want = java.util.Arrays.copyOfRange(data, at[0], at[0] + at[1]);
                 assertArrayEquals(want, once.array(), "readOnce at " + at[0]);
             }
             assertEquals(-1, file.readOnce(ByteBuffer.allocate(10), 300_000), "end of file");
+            ByteBuffer large = ByteBuffer.allocate(300_000);
+            assertEquals(ChannelStoreFile.READ_ONCE_MAX, file.readOnce(large, 0), "one call reads a part");
+            assertEquals(ChannelStoreFile.READ_ONCE_MAX, large.position());
             assertFalse(mapped(path), "readOnce maps nothing");
 
             ByteBuffer viaMap = ByteBuffer.allocate(65_536);
