@@ -610,8 +610,11 @@ final class Compare {
      * (for W6: a redo log with group commit).
      */
     private String rawOwnRatio(String fig, String own) {
-        Double a = stores.contains(Contender.RAW_PWRITE) ? median(Contender.RAW_PWRITE, fig) : null;
-        Double b = stores.contains(Contender.RAW_PWRITE) ? median(Contender.RAW_PWRITE, own) : null;
+        if (!stores.contains(Contender.RAW_PWRITE)) {
+            return "";
+        }
+        Double a = median(Contender.RAW_PWRITE, fig);
+        Double b = median(Contender.RAW_PWRITE, own);
         return a == null || b == null ? "" : String.format(Locale.ROOT, "; raw-pwrite's own: %.2fx", a / b);
     }
 }

@@ -217,9 +217,11 @@ public final class RawAdapter implements StoreAdapter {
 
     private static final int ZEROS_AHEAD = 4 << 20;
 
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
     /** Writes zeros over [from, to); returns {@code to}. */
     private long writeZerosAhead(long from, long to) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+        ByteBuffer zeros = ZEROS.duplicate();
         for (long pos = from; pos < to; ) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), to - pos));
             writeFully(ch, zeros, pos);
@@ -239,82 +241,64 @@ public final class RawAdapter implements StoreAdapter {
         return count++;
     }
 
+    /** {@link #size} under the lock, for a transaction's checks while commits update the index. */
+    private synchronized int sizeLocked(long key) {
+        return size(key);
+    }
+
+    /** A new object or an overwrite of a transaction, kept until its commit. */
+    private record Pending(long key, byte[] data) {}
+
     /**
      * One transaction: new objects and overwrites kept in memory until {@link #commit()}, which
      * writes them as one log record and waits for a force that covers it.
      */
     private final class RawTransaction implements DurableTransaction {
-        private final List<Long> newKeys = new ArrayList<>();
-        private final List<byte[]> news = new ArrayList<>();
-        private final List<Long> overwriteKeys = new ArrayList<>();
-        private final List<byte[]> overwrites = new ArrayList<>();
+        /** New objects and overwrites in call order; the last one of a key is its content. */
+        private final List<Pending> writes = new ArrayList<>();
+
         private final List<Long> deletes = new ArrayList<>();
 
         @Override
         public long put(byte[] data) {
             long key = reserveKey();
-            newKeys.add(key);
-            news.add(data);
+            writes.add(new Pending(key, data));
             return key;
         }
 
         @Override
         public byte[] get(long key) throws IOException {
-            for (int i = overwriteKeys.size() - 1; i >= 0; i--) {
-                if (overwriteKeys.get(i) == key) {
-                    return overwrites.get(i).clone();
+            for (int i = writes.size() - 1; i >= 0; i--) {
+                if (writes.get(i).key() == key) {
+                    return writes.get(i).data().clone();
                 }
-            }
-            int i = newKeys.indexOf(key);
-            if (i >= 0) {
-                return news.get(i).clone();
             }
             return RawAdapter.this.get(key);
         }
 
         @Override
         public void overwrite(long key, byte[] data) {
-            int n;
-            synchronized (RawAdapter.this) {
-                n = size(key);
-            }
-            if (n != data.length) {
+            if (sizeLocked(key) != data.length) {
                 throw new IllegalArgumentException("raw: overwrite must keep the size");
             }
-            overwriteKeys.add(key);
-            overwrites.add(data);
+            writes.add(new Pending(key, data));
         }
 
         @Override
         public void delete(long key) {
-            synchronized (RawAdapter.this) {
-                size(key);
-            }
+            sizeLocked(key);
             deletes.add(key);
         }
 
         @Override
         public void commit() throws IOException {
-            int n = news.size() + overwrites.size();
             long bytes = 0;
-            for (byte[] b : news) {
-                bytes += 12 + b.length;
-            }
-            for (byte[] b : overwrites) {
-                bytes += 12 + b.length;
+            for (Pending w : writes) {
+                bytes += 12 + w.data().length;
             }
             ByteBuffer record = ByteBuffer.allocate((int) bytes);
-            long[] keys = new long[n];
-            int k = 0;
-            for (int i = 0; i < news.size(); i++) {
-                keys[k++] = newKeys.get(i);
-                record.putLong(newKeys.get(i)).putInt(news.get(i).length).put(news.get(i));
-            }
-            for (int i = 0; i < overwrites.size(); i++) {
-                keys[k++] = overwriteKeys.get(i);
-                record.putLong(overwriteKeys.get(i))
-                        .putInt(overwrites.get(i).length)
-                        .put(overwrites.get(i));
+            for (Pending w : writes) {
+                record.putLong(w.key()).putInt(w.data().length).put(w.data());
             }
             record.flip();
             long at;
@@ -330,15 +314,10 @@ public final class RawAdapter implements StoreAdapter {
             writeFully(ch, record, at);
             synchronized (RawAdapter.this) {
                 long pos = at;
-                k = 0;
-                for (byte[] b : news) {
-                    off[(int) keys[k]] = pos + 12;
-                    len[(int) keys[k++]] = b.length;
-                    pos += 12 + b.length;
-                }
-                for (byte[] b : overwrites) {
-                    off[(int) keys[k++]] = pos + 12;
-                    pos += 12 + b.length;
+                for (Pending w : writes) {
+                    off[(int) w.key()] = pos + 12;
+                    len[(int) w.key()] = w.data().length; // an overwrite keeps its size
+                    pos += 12 + w.data().length;
                 }
                 for (long d : deletes) {
                     len[(int) d] = -1;
