@@ -80,7 +80,7 @@ final class Compare {
             new Fig("w7.ops", "W7 churn in one sync window ops/s", true, Contender.RAW_BUFFERED),
             new Fig("w7.amp_sync", "W7 space amp, after the sync", false, Contender.RAW_BUFFERED),
             new Fig("w7.amp_reopen", "W7 space amp, after reopen", false, Contender.RAW_BUFFERED),
-            new Fig("w8.ops", "W8 read right after writing ops/s", true, Contender.RAW_PWRITE),
+            new Fig("w8.ops", "W8 read right after writing ops/s", true, Contender.RAW_MAPPED),
             new Fig("w9.t1.ops", "W9 read/overwrite/insert ops/s, 1 thread", true, Contender.RAW_PWRITE),
             new Fig("w9.t8.ops", "W9 read/overwrite/insert ops/s, 8 threads", true, Contender.RAW_PWRITE),
             new Fig("w6.t1.tps", "W6 durable transactions/s, 1 thread", true, Contender.RAW_PWRITE),

@@ -20,7 +20,8 @@ public enum Contender {
     MAPDB,
     LMDB,
     RAW_PWRITE,
-    RAW_BUFFERED;
+    RAW_BUFFERED,
+    RAW_MAPPED;
 
     enum Role {
         BOBBOB,
@@ -37,7 +38,7 @@ public enum Contender {
         return switch (this) {
             case BASIC, MULTI, CONC_MULTI -> Role.BOBBOB;
             case MVSTORE, MAPDB, LMDB -> Role.PEER;
-            case RAW_PWRITE, RAW_BUFFERED -> Role.RAW;
+            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED -> Role.RAW;
         };
     }
 
@@ -78,6 +79,7 @@ public enum Contender {
             case BASIC, MULTI, CONC_MULTI -> new BobbobAdapter(this, dir, false);
             case RAW_PWRITE -> RawAdapter.open(dir, 0);
             case RAW_BUFFERED -> RawAdapter.open(dir, o.rawBuffer());
+            case RAW_MAPPED -> RawAdapter.mapped(dir, false);
             default -> create(dir, o); // the peers open what is there
         };
     }
@@ -91,6 +93,7 @@ public enum Contender {
             case LMDB -> new LmdbAdapter(dir, o.lmdbBatch());
             case RAW_PWRITE -> new RawAdapter(dir, 0);
             case RAW_BUFFERED -> new RawAdapter(dir, o.rawBuffer());
+            case RAW_MAPPED -> RawAdapter.mapped(dir, true);
         };
     }
 }

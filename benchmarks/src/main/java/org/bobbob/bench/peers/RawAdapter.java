@@ -21,6 +21,10 @@ import org.bobbob.bench.StoreAdapter;
  *
  * <p>{@code bufferBytes == 0}: one positional write per object (RAW-pwrite). Otherwise appends
  * collect in a direct buffer of that size written with one call when full (RAW-buffered).
+ * {@link #mapped}: objects are copied into and out of a memory map of the log ({@link MappedLog};
+ * RAW-mapped), as a store that writes through its map does; durable forces the map first. It
+ * has no transactions (W6); its file grows in steps of {@value MappedLog#SEGMENT} bytes and ends
+ * where its data does only while it is closed.
  *
  * <p>Transactions (W6) are a redo log with group commit, the practical limit of a log-structured
  * store: a transaction keeps its new objects and overwrites in memory; its commit appends them as
@@ -42,6 +46,10 @@ public final class RawAdapter implements StoreAdapter {
     private final Path log;
     private final Path index;
     private final ByteBuffer buffer;
+    private final boolean mappedMode;
+    /** RAW-mapped's map of {@link #ch}; null for the others. */
+    private MappedLog mapped;
+
     private FileChannel ch;
     private long[] off = new long[1024];
     private int[] len = new int[1024];
@@ -53,17 +61,19 @@ public final class RawAdapter implements StoreAdapter {
 
     /** A new, empty log in {@code dir}. */
     public RawAdapter(Path dir, int bufferBytes) throws IOException {
-        this(dir, bufferBytes, true);
+        this(dir, bufferBytes, false, true);
     }
 
-    private RawAdapter(Path dir, int bufferBytes, boolean create) throws IOException {
+    private RawAdapter(Path dir, int bufferBytes, boolean mappedMode, boolean create) throws IOException {
         this.dir = dir;
         this.log = dir.resolve("data.log");
         this.index = dir.resolve("index.snap");
         this.buffer = bufferBytes > 0 ? ByteBuffer.allocateDirect(bufferBytes) : null;
+        this.mappedMode = mappedMode;
         if (create) {
             ch = FileChannel.open(
                     log, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            mapped = mappedMode ? new MappedLog(ch) : null;
         } else {
             reopen();
         }
@@ -71,7 +81,12 @@ public final class RawAdapter implements StoreAdapter {
 
     /** The log already in {@code dir}. */
     public static RawAdapter open(Path dir, int bufferBytes) throws IOException {
-        return new RawAdapter(dir, bufferBytes, false);
+        return new RawAdapter(dir, bufferBytes, false, false);
+    }
+
+    /** RAW-mapped: a new, empty log in {@code dir} ({@code create}) or the one already there. */
+    public static RawAdapter mapped(Path dir, boolean create) throws IOException {
+        return new RawAdapter(dir, 0, true, create);
     }
 
     private static void writeFully(FileChannel c, ByteBuffer src, long pos) throws IOException {
@@ -98,8 +113,16 @@ public final class RawAdapter implements StoreAdapter {
             len = Arrays.copyOf(len, cap);
         }
         int key = count++;
-        off[key] = end;
         len[key] = data.length;
+        if (mapped != null) {
+            long at = mapped.place(end, data.length);
+            mapped.put(at, data);
+            off[key] = at;
+            end = at + data.length;
+            flushedEnd = end;
+            return key;
+        }
+        off[key] = end;
         if (buffer == null) {
             writeFully(ch, ByteBuffer.wrap(data), end);
             end += data.length;
@@ -142,6 +165,10 @@ public final class RawAdapter implements StoreAdapter {
         int n = size(key);
         long o = off[(int) key];
         byte[] out = new byte[n];
+        if (mapped != null) {
+            mapped.get(o, out);
+            return out;
+        }
         if (o + n > flushedEnd) {
             synchronized (this) {
                 if (o + n > flushedEnd) {
@@ -161,6 +188,10 @@ public final class RawAdapter implements StoreAdapter {
             throw new IllegalArgumentException("raw: overwrite must keep the size");
         }
         long o = off[(int) key];
+        if (mapped != null) {
+            mapped.put(o, data);
+            return;
+        }
         if (o + n > flushedEnd) {
             synchronized (this) {
                 if (o + n > flushedEnd) {
@@ -181,6 +212,9 @@ public final class RawAdapter implements StoreAdapter {
     @Override
     public synchronized void durable() throws IOException {
         flush();
+        if (mapped != null) {
+            mapped.force();
+        }
         ByteBuffer snap = ByteBuffer.allocate(12 + count * 12);
         snap.putInt(count).putLong(end);
         for (int i = 0; i < count; i++) {
@@ -197,7 +231,7 @@ public final class RawAdapter implements StoreAdapter {
 
     @Override
     public boolean transactional() {
-        return true;
+        return !mappedMode;
     }
 
     @Override
@@ -369,6 +403,9 @@ public final class RawAdapter implements StoreAdapter {
     @Override
     public synchronized void close() throws IOException {
         durable();
+        if (mapped != null) {
+            mapped.cut(end);
+        }
         ch.close();
     }
 
@@ -389,6 +426,10 @@ public final class RawAdapter implements StoreAdapter {
             }
         }
         flushedEnd = end;
+        if (mappedMode) {
+            mapped = new MappedLog(ch);
+            mapped.mapExisting(ch.size());
+        }
     }
 
     @Override
