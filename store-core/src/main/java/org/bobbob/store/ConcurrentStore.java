@@ -16,7 +16,11 @@ import org.bobbob.store.internal.engine.Engines;
  * <ul>
  *   <li><b>Per-object read/write locks</b>: many readers or one writer per object, held from the
  *       moment a Late handle opens until it closes (from any thread). A reader never sees a write
- *       in progress on the same object: it reads one whole version.
+ *       in progress on the same object: it reads one whole version. {@link #readBytesFromObj}
+ *       takes no lock when no write or delete is under way in the object's stripe of ids (one of
+ *       1024): it reads, and keeps what it read only if none began or ended meanwhile, else reads
+ *       again under the lock. So whole-object reads cost no lock-table entry, and writers never
+ *       wait for them.
  *   <li><b>Deletes do not wait</b> (over the stores of {@link BasicStore} and {@link MultiStore}):
  *       {@link #deleteObj} returns at once, as POSIX {@code unlink} does. From then on the id is not
  *       found by any new call; a Late handle already open on the object keeps working on the bytes

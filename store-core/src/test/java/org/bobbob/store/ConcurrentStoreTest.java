@@ -155,6 +155,99 @@ class ConcurrentStoreTest {
     }
 
     /**
+     * Whole-object reads take no lock (ObjectLocks: a seqlock per stripe of ids) and keep what
+     * they read only if no write or delete of the stripe began or ended meanwhile. With checksums
+     * off, nothing else would catch a read that raced a write: two threads overwrite 64 KiB objects
+     * whole while a third deletes and re-creates others (a sync between, so their space is reused),
+     * and three readers check that every object they get is one whole version of the key they
+     * asked for (every 8 bytes hold the key and the version), or that the object is gone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void readsWithoutTheLockNeverKeepATornOrForeignObject(String inner) throws Exception {
+        int size = 64 << 10;
+        int fixed = 6;
+        int churned = 6;
+        String url = "bobbob:" + inner + ":" + dir.resolve(inner + "-nocrc.bob")
+                + "?create=true&concurrent=true&verifyChecksums=false";
+        try (Storer store = StoreManager.open(url)) {
+            java.util.concurrent.atomic.AtomicLongArray ids =
+                    new java.util.concurrent.atomic.AtomicLongArray(fixed + churned);
+            for (int k = 0; k < fixed + churned; k++) {
+                ids.set(k, store.writeNewObjFromBytes(tagged(size, k, 0)));
+            }
+            store.sync();
+            CyclicBarrier start = new CyclicBarrier(6);
+            AtomicInteger checked = new AtomicInteger();
+            AtomicInteger gone = new AtomicInteger();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int writer = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int version = 1; version <= 200; version++) {
+                        int k = (writer * 3 + version) % fixed;
+                        store.writeBytesToObj(ids.get(k), tagged(size, k, version));
+                    }
+                    return null;
+                }));
+            }
+            done.add(pool.submit(() -> {
+                start.await();
+                for (int round = 1; round <= 120; round++) {
+                    int k = fixed + round % churned;
+                    store.deleteObj(ids.get(k));
+                    if (round % 3 == 0) {
+                        store.sync(); // the deleted objects' space may now hold other keys' objects
+                    }
+                    ids.set(k, store.writeNewObjFromBytes(tagged(size, k, round)));
+                }
+                return null;
+            }));
+            for (int t = 0; t < 3; t++) {
+                int reader = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    SplittableRandom random = new SplittableRandom(reader);
+                    for (int round = 0; round < 1500; round++) {
+                        int k = random.nextInt(fixed + churned);
+                        byte[] got;
+                        try {
+                            got = store.readBytesFromObj(ids.get(k));
+                        } catch (ObjectNotFoundException e) {
+                            assertTrue(k >= fixed, "only the churned objects are ever deleted");
+                            gone.incrementAndGet();
+                            continue;
+                        }
+                        ByteBuffer b = ByteBuffer.wrap(got);
+                        long tag = b.getLong(0);
+                        assertEquals(k, (int) (tag >>> 32), "a read returned another object's bytes");
+                        for (int off = 8; off < got.length; off += 8) {
+                            assertEquals(tag, b.getLong(off), "torn read: two versions in one object");
+                        }
+                        checked.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(WAIT, TimeUnit.SECONDS);
+            }
+            assertEquals(4500, checked.get() + gone.get());
+        }
+    }
+
+    /** {@code size} bytes whose every 8 bytes hold {@code key} (high half) and {@code version}. */
+    private static byte[] tagged(int size, int key, int version) {
+        ByteBuffer b = ByteBuffer.allocate(size);
+        long tag = ((long) key << 32) | version;
+        while (b.hasRemaining()) {
+            b.putLong(tag);
+        }
+        return b.array();
+    }
+
+    /**
      * Small objects deleted and written anew by some threads (so freed slots are refilled and the
      * write-combining cache loads their blocks), while others overwrite and read small objects that
      * share those blocks: every read sees one whole version, and after a sync and a reopen each

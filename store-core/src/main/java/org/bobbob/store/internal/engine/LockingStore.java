@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bobbob.store.ConcurrentStore;
 import org.bobbob.store.DiskTokenCounts;
+import org.bobbob.store.ErrorCode;
+import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.ObjectReader;
 import org.bobbob.store.ObjectWriter;
 import org.bobbob.store.RunAllocator;
@@ -383,6 +385,10 @@ final class LockingStore implements ConcurrentStore {
         checkId(id);
         enter();
         try {
+            byte[] read = readWithoutLock(id);
+            if (read != null) {
+                return read;
+            }
             ObjectLocks.Held lock = locks.readLock(id);
             try {
                 if (hidden(id)) {
@@ -400,6 +406,35 @@ final class LockingStore implements ConcurrentStore {
         } finally {
             exit();
         }
+    }
+
+    /**
+     * The object's bytes read without its lock, or null when they may not be what the lock would
+     * have given: a write or delete of its stripe began or ended meanwhile (see {@link ObjectLocks}),
+     * or the read found no object or bytes that fail their checksum, which a write under way
+     * explains as well as a missing or damaged object. The caller then reads again under the lock,
+     * where those answers are final.
+     */
+    private byte[] readWithoutLock(long id) throws IOException {
+        long stamp = locks.readStamp(id);
+        if (stamp < 0 || hidden(id)) {
+            return null;
+        }
+        byte[] read;
+        tokens.acquire();
+        try {
+            read = inner.readBytesFromObj(id);
+        } catch (ObjectNotFoundException e) {
+            return null;
+        } catch (StoreException e) {
+            if (e.code() != ErrorCode.CHECKSUM_MISMATCH) {
+                throw e;
+            }
+            return null;
+        } finally {
+            tokens.release();
+        }
+        return locks.validate(id, stamp) ? read : null;
     }
 
     /** Undoes a half-opened handle, newest first, then counts the call out. */

@@ -2,13 +2,16 @@ package org.bobbob.store.internal.engine;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.LongConsumer;
 
 /**
- * Per-object read/write locks that hold memory only for objects someone holds or waits for.
+ * Per-object read/write locks that hold memory only for objects someone holds or waits for, and
+ * write counts that let a whole-object read go without a lock.
  *
  * <h2>Why this shape</h2>
  * <ul>
@@ -28,6 +31,13 @@ import java.util.function.LongConsumer;
  *       entry's last reference (the last handle to close) hands the id to the {@code reclaim}
  *       callback. Dropping the last reference is one {@code compute} per entry, so exactly one
  *       thread does it.
+ *   <li>Taking and releasing an entry costs two {@code compute}s and a few small objects, which
+ *       a read of a whole object should not pay on every call. Every write lock and every delete
+ *       is also counted in the object's stripe of {@link #stripes} (a seqlock: writes under way,
+ *       writes ended). A reader takes {@link #readStamp}, reads without the lock, and keeps what
+ *       it read only if {@link #validate} finds no write of that stripe begun or ended meanwhile;
+ *       otherwise it reads again under the lock. A write never waits for such readers: it makes
+ *       them read again. Stripes only make a reader retry more often, never wait or deadlock.
  * </ul>
  * Thread-safe.
  */
@@ -47,6 +57,16 @@ final class ObjectLocks {
     }
 
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
+
+    /** Stripes of write counts (a power of two). */
+    private static final int STRIPES = 1024;
+    /** Longs per stripe: 64 bytes, so writers in different stripes share no cache line. */
+    private static final int PAD = 8;
+    /**
+     * Per stripe of ids, at {@code PAD * stripe} the writes ended, at {@code PAD * stripe + 1} the
+     * writes under way (write locks held, deletes running).
+     */
+    private final AtomicLongArray stripes = new AtomicLongArray(STRIPES * PAD);
     /** Lock calls that could not take the lock at once. Striped: no shared cache line. */
     private final LongAdder waits = new LongAdder();
     /** Receives the id of an object deleted while held, once its last holder has let go. */
@@ -76,6 +96,40 @@ final class ObjectLocks {
         }
     }
 
+    private static int stripe(long id) {
+        return (int) ((id * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(STRIPES))) * PAD;
+    }
+
+    /**
+     * A stamp for reading object {@code id} without its lock, to pass to {@link #validate} after the
+     * read; -1 while a write of its stripe is under way (then read under the lock).
+     */
+    long readStamp(long id) {
+        int i = stripe(id);
+        long ended = stripes.get(i);
+        return stripes.get(i + 1) == 0 ? ended : -1;
+    }
+
+    /**
+     * Whether what was read of object {@code id} since {@link #readStamp} returned {@code stamp}
+     * stands: no write of its stripe began or ended meanwhile.
+     */
+    boolean validate(long id, long stamp) {
+        VarHandle.acquireFence(); // the reads of the object come before the checks below
+        int i = stripe(id);
+        return stripes.get(i + 1) == 0 && stripes.get(i) == stamp;
+    }
+
+    private void beginWrite(long id) {
+        stripes.incrementAndGet(stripe(id) + 1);
+    }
+
+    private void endWrite(long id) {
+        int i = stripe(id);
+        stripes.incrementAndGet(i);
+        stripes.decrementAndGet(i + 1);
+    }
+
     private Entry ref(long id) {
         return entries.compute(id, (k, e) -> {
             Entry entry = e == null ? new Entry() : e;
@@ -100,14 +154,16 @@ final class ObjectLocks {
         Entry e = ref(id);
         try {
             long stamp = e.lock.tryWriteLock();
-            if (stamp != 0) {
-                try {
-                    deletion.delete(false);
-                } finally {
+            beginWrite(id);
+            try {
+                deletion.delete(stamp == 0);
+            } finally {
+                endWrite(id);
+                if (stamp != 0) {
                     e.lock.unlockWrite(stamp);
                 }
-            } else {
-                deletion.delete(true);
+            }
+            if (stamp == 0) {
                 e.deletedWhileHeld = true; // before our unref: we hold a reference, the entry is still there
             }
         } finally {
@@ -130,11 +186,15 @@ final class ObjectLocks {
         Entry[] held = new Entry[ids.length];
         long[] stamps = new long[ids.length];
         boolean[] keep = new boolean[ids.length];
+        int begun = 0;
         try {
             for (int i = 0; i < ids.length; i++) {
                 held[i] = ref(ids[i]);
                 stamps[i] = held[i].lock.tryWriteLock();
                 keep[i] = stamps[i] == 0;
+            }
+            for (; begun < ids.length; begun++) {
+                beginWrite(ids[begun]);
             }
             deletion.delete(keep);
             for (int i = 0; i < ids.length; i++) {
@@ -143,6 +203,9 @@ final class ObjectLocks {
                 }
             }
         } finally {
+            for (int i = 0; i < begun; i++) {
+                endWrite(ids[i]);
+            }
             for (int i = 0; i < ids.length && held[i] != null; i++) {
                 if (stamps[i] != 0) {
                     held[i].lock.unlockWrite(stamps[i]);
@@ -170,6 +233,9 @@ final class ObjectLocks {
                 waits.increment();
                 stamp = write ? e.lock.writeLockInterruptibly() : e.lock.readLockInterruptibly();
             }
+            if (write) {
+                beginWrite(id);
+            }
             return new Held(id, e, stamp, write);
         } catch (InterruptedException ie) {
             unref(id, e);
@@ -183,6 +249,9 @@ final class ObjectLocks {
 
     /** Releases a lock from {@link #readLock} or {@link #writeLock}; call once per lock. */
     void unlock(Held held) {
+        if (held.write) {
+            endWrite(held.id);
+        }
         held.entry.lock.unlock(held.stamp);
         unref(held.id, held.entry);
     }
