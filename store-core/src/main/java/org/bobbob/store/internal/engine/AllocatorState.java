@@ -243,7 +243,8 @@ final class AllocatorState {
      * A record followed by journal entries: build now from the record's parts ({@code in}, with
      * its {@code index}) and apply each entry's changes ({@code entries}, each at its changes).
      *
-     * @return the objects' bytes the last entry carries (empty if none)
+     * @return the objects' bytes the entries carry since the last entry without them, each
+     *     object's newest (empty if none)
      */
     List<ChangeLog.Captured> buildWithJournal(
             MetaReader in, int version, RecordIndex index, long end, List<MetaReader> entries) {
@@ -739,8 +740,9 @@ final class AllocatorState {
      * marks of what had been freed when it was encoded.
      *
      * @param entry          true: a journal entry, appended to the journal; false: a whole record
-     * @param oneForce       an entry that carries its objects' bytes: it and its header slot are
-     *                       forced with them, in one force
+     * @param carriesBytes   an entry that carries the bytes of every object written since the
+     *                       last commit: it and its header slot are written durably, the file is
+     *                       not forced
      * @param space          bytes of space a whole record holds (0 for an entry)
      * @param lastEntryLength the entry's bytes (0 for a whole record), for the header slot
      * @param fromReserve    a whole record in the record reserve
@@ -750,7 +752,7 @@ final class AllocatorState {
             ByteBuffer record,
             long offset,
             boolean entry,
-            boolean oneForce,
+            boolean carriesBytes,
             long space,
             boolean fromReserve,
             long slotRecordOffset,

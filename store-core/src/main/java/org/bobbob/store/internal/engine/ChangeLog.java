@@ -25,9 +25,10 @@ import org.bobbob.store.internal.format.MetadataException;
  *   varint n, n × (varint id, varint size, size bytes)
  * </pre>
  * The bytes, when there are few enough ({@link AllocatorState#encodeRecord}), are each object's
- * bytes as of the commit, for every live object the entry allocates or changes the checksum of:
- * with them in the entry, the entry and its header slot are forced together with the objects'
- * bytes, in one force, since a crash that tore the objects' own bytes finds them here.
+ * bytes as of the commit, for every live object the entry allocates or changes the checksum of
+ * (every write, overwrites included, ends by recording a checksum): with them in the entry, the
+ * commit makes only the entry and its header slot durable, and leaves the objects' own bytes to
+ * the next whole record's force, since a crash that lost or tore them finds them here.
  * {@link #replay} applies an entry's changes to an allocator built from the record before it.
  *
  * <h2>Kept only where a journal is</h2>
@@ -247,7 +248,8 @@ final class ChangeLog {
      * Applies one entry's changes (what {@link #writeTo} wrote, then its captured bytes) to
      * {@code allocator}, which was built from the record and the entries before.
      *
-     * @return the objects' bytes the entry carries (views of it); empty if it carries none
+     * @return the objects' bytes the entry carries (views of it); null if it carries none (its
+     *     commit forced every object's bytes)
      * @throws MetadataException if a change does not fit the state: an allocation where an object
      *     lives, the free or checksum of an object that does not
      */
@@ -255,7 +257,7 @@ final class ChangeLog {
         applyChanges(in, allocator);
         int captured = in.getByte();
         if (captured == 0) {
-            return List.of();
+            return null;
         }
         if (captured != 1) {
             throw new MetadataException("a journal entry has a bad captured flag " + captured);

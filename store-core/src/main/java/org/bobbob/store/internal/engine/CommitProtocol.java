@@ -444,20 +444,25 @@ final class CommitProtocol {
                 encoded.journalCapacity(),
                 encoded.journalLength(),
                 encoded.lastEntryLength());
-        boolean oneForce = encoded.oneForce() && !bothSlots;
+        boolean carriesBytes = encoded.carriesBytes() && !bothSlots;
         AllocatorState.Outcome outcome = AllocatorState.Outcome.UNNAMED;
         long shrinkTo = Long.MAX_VALUE;
         Events.Commit event = Events.commit();
         try {
-            file.writeFully(record, newOffset); // step 2
+            // Step 2. An entry that carries the bytes of every object written since the last
+            // commit is the only thing, with its slot, that this commit makes durable: written
+            // durably, range by range, while the objects' own bytes stay wherever the file
+            // system keeps them until a whole record's force. A crash before then finds them in
+            // the entries (opening writes them again). Anything else is forced with the file.
+            if (carriesBytes) {
+                file.writeDurably(record, newOffset);
+            } else {
+                file.writeFully(record, newOffset);
+            }
             file.extendTo(end); // atomic with a write of the object at the end, if one is under way
-            if (!oneForce) {
+            if (!carriesBytes) {
                 file.force();
             }
-            // An entry that carries its objects' bytes is forced with them and with its slot, in
-            // the slot's force: a crash in it may leave the slot without the entry (the entry fails
-            // its checksum: the state ends before it) or the entry without the objects' own bytes
-            // (opening writes them from the entry).
             outcome = AllocatorState.Outcome.MAYBE_NAMED;
             if (bothSlots) { // step 3
                 writeHeaders(target, end, encoded.generationClaim());
@@ -479,7 +484,7 @@ final class CommitProtocol {
                     file.path(),
                     newLength,
                     encoded.entry(),
-                    bothSlots ? 3 : oneForce ? 1 : 2,
+                    carriesBytes ? 0 : 1,
                     bothSlots,
                     outcome == AllocatorState.Outcome.DURABLE);
         }
@@ -522,8 +527,7 @@ final class CommitProtocol {
     private void writeSlot(HeaderSlot target) throws IOException {
         long seq = (current == null ? 0 : current.sequence()) + 1;
         HeaderSlot slot = target.next(seq, target.end(), target.generationClaim());
-        file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
-        file.force();
+        file.writeDurably(slot.encode(), HeaderSlot.position((int) (seq & 1)));
         current = slot;
         claimed = true;
         slotsAgree = false;
@@ -540,8 +544,7 @@ final class CommitProtocol {
         for (int step = 1; step <= 2; step++) {
             long seq = sequence + step;
             slot = target.next(seq, end, claim);
-            file.writeFully(slot.encode(), HeaderSlot.position((int) (seq & 1)));
-            file.force();
+            file.writeDurably(slot.encode(), HeaderSlot.position((int) (seq & 1)));
         }
         current = slot;
         claimed = true;

@@ -29,8 +29,8 @@ import org.bobbob.store.internal.tx.Branch;
  * names ({@link RecordLoader#load}, which checks framing, checksums, the index and the footer), and
  * builds the allocator state from them ({@link AllocatorState#build}, which checks that every
  * extent lies inside the file and apart from every other, that blocks and slots are consistent and
- * that the index matches). The writes opening would then make (extend, rewrite the last entry's
- * bytes, cut the tail: {@link RecordLoader#settle}) are notes. With {@code readAll} it reads every
+ * that the index matches). The writes opening would then make (extend, rewrite the bytes the
+ * entries carry, cut the tail: {@link RecordLoader#settle}) are notes. With {@code readAll} it reads every
  * live object and compares its bytes with its checksum. The first fault in the metadata ends the
  * check (what follows it cannot be trusted); each object whose bytes differ is a problem of its own.
  */
@@ -109,7 +109,7 @@ final class FileCheck {
                         + "commit; opening cuts them");
             }
             if (!loaded.captured().isEmpty()) {
-                notes.add("the last journal entry carries the bytes of "
+                notes.add("the journal entries carry the bytes of "
                         + loaded.captured().size() + " objects; opening writes them again");
             }
         }
@@ -189,7 +189,7 @@ final class FileCheck {
 
     /**
      * Reads every live object in file order and compares its bytes with its checksum; an object
-     * whose bytes the last journal entry carries is compared with those (opening writes them).
+     * whose bytes the journal entries carry is compared with those (opening writes them).
      */
     private static void readAll(
             StoreFile file,

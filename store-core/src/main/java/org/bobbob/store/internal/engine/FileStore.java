@@ -77,9 +77,12 @@ import org.bobbob.store.support.SelfGuardedCreates;
  *       its index and allocate space for the record (the old record stays untouched). Note the
  *       allocator end and what has been freed so far.
  *   <li>Write the record or entry (and extend the file to the end if it is shorter), then force:
- *       data written before the sync and the record or entry are now durable.
+ *       data written before the sync and the record or entry are now durable. An entry that carries
+ *       the bytes of every object written since the last commit is instead written durably by
+ *       itself ({@link StoreFile#writeDurably}), with no force: the objects' own bytes reach the
+ *       disk by the next whole record's force, and until then a crash finds them in the entries.
  *   <li>Write the next header slot (sequence {@code s+1}) naming the record and the journal's
- *       length; force. The other slot still names the previous state, whose record and journal wait
+ *       length, durably. The other slot still names the previous state, whose record and journal wait
  *       one more sync (the record reserve), so a torn slot falls back to an intact state. Close
  *       (and a cut of a large free tail) writes both slots, so a closed store's slots agree.
  *   <li>Under the metadata lock: make reusable the space freed before step 1; the old record's

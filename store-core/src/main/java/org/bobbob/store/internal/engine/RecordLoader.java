@@ -6,7 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.internal.alloc.ExtentList;
@@ -80,10 +82,11 @@ final class RecordLoader {
         if (header.end() < HeaderSlot.DATA_START || header.end() > ObjectIds.MAX_FILE_END) {
             throw Errors.corrupted(path, "the header names an allocator end of " + header.end());
         }
-        // A slot whose last entry was forced with it, in one force, may have reached the disk
-        // without the file's new length: what lies past the old length belongs to that last commit
-        // only (its entry, if torn, is left out; its objects' bytes, if it holds, are written
-        // again from it). The file is extended once the store has opened.
+        // A slot whose last entry carries its objects' bytes was made durable with the entries
+        // alone, not with the file's new length: what lies past the old length belongs to the
+        // commits since the last force of the whole file, whose entries carry their objects'
+        // bytes (written again from them; a torn last entry is left out). The file is extended
+        // once the store has opened.
         boolean shortByLastCommit = size < header.end() && header.lastEntryLength() > 0;
         if (size < header.end() && !shortByLastCommit) {
             throw Errors.corrupted(path, "truncated to " + size + " bytes; the allocator end is " + header.end());
@@ -174,13 +177,14 @@ final class RecordLoader {
 
     /**
      * What {@link #load} read: the header slot, the file's size then, whether the file is short
-     * by what its last commit grew it, and the bytes its last journal entry carries.
+     * by what its last commits grew it, and the objects' bytes its journal's entries carry since
+     * the last entry without them.
      */
     record Loaded(HeaderSlot header, long size, boolean shortByLastCommit, List<ChangeLog.Captured> captured) {}
 
     /**
-     * The writes opening makes after {@link #load}: extends a file short by its last commit,
-     * writes the last entry's bytes again, and cuts bytes past the allocator end.
+     * The writes opening makes after {@link #load}: extends a file short by its last commits,
+     * writes the bytes the entries carry again, and cuts bytes past the allocator end.
      */
     static void settle(StoreFile file, AllocatorState state, Loaded loaded) throws IOException {
         HeaderSlot header = loaded.header();
@@ -224,10 +228,11 @@ final class RecordLoader {
     }
 
     /**
-     * Writes the bytes the last journal entry carries over the objects they belong to, where those
-     * are still live with that size: the entry was forced with those objects' own bytes, in one
-     * force, so a crash may have torn the objects and not the entry. Idempotent: a crash before
-     * the next commit finds the same entry again.
+     * Writes the bytes the journal's entries carry (each object's newest, since the last entry
+     * without them) over the objects they belong to, where those are still live with that size:
+     * the commits that wrote those entries made only the entries and their slots durable, so a
+     * crash may have lost or torn the objects' own bytes, not the entries'. Idempotent: a crash
+     * before the next whole record finds the same entries again.
      */
     private static void rewrite(StoreFile file, AllocatorState state, List<ChangeLog.Captured> captured)
             throws IOException {
@@ -243,7 +248,9 @@ final class RecordLoader {
      * Builds the allocator state and the free space from a record's parts ({@code in}, just past
      * the prime id), checking that its extents neither overlap nor pass {@code end}, and from format 2 on
      * that every index entry matches. Free space is the gaps between the parts' extents and the
-     * record's own ({@code recordOffset}, {@code recordLength}).
+     * record's own ({@code recordOffset}, {@code recordLength}). Adds to {@code carried} the
+     * objects' bytes the journal's entries carry since its last entry without them, each
+     * object's newest (see {@link #settle}).
      *
      * @throws MetadataException if the record is inconsistent
      */
@@ -260,7 +267,7 @@ final class RecordLoader {
             List<MetaReader> journal,
             long journalOffset,
             int journalCapacity,
-            List<ChangeLog.Captured> lastCaptured) {
+            List<ChangeLog.Captured> carried) {
         ExtentList used = new ExtentList();
         ObjectAllocator built = factory.read(new RecordParts(in, version, index, space, generation, end, used));
         int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
@@ -272,15 +279,25 @@ final class RecordLoader {
             index.checkTotals(built.liveObjects(), built.liveBytes());
         }
         if (!journal.isEmpty()) {
+            // The bytes carried since the last entry without them (whose commit forced every
+            // object), each object's newest: the commits since made only their entries durable.
+            Map<Long, ChangeLog.Captured> newest = new LinkedHashMap<>();
             for (MetaReader entry : journal) {
                 List<ChangeLog.Captured> captured = ChangeLog.replay(entry, built);
-                lastCaptured.clear();
-                lastCaptured.addAll(captured);
+                if (captured == null) {
+                    newest.clear();
+                } else {
+                    for (ChangeLog.Captured c : captured) {
+                        newest.remove(c.id());
+                        newest.put(c.id(), c);
+                    }
+                }
                 if (entry.hasRemaining()) {
                     throw new MetadataException(
                             "a journal entry has " + entry.remaining() + " bytes after its changes");
                 }
             }
+            carried.addAll(newest.values());
             used.clear(); // the free space is what the replayed state leaves
             built.replayed(used);
         }

@@ -29,7 +29,8 @@ public final class StoreCommitEvent extends jdk.jfr.Event {
     public boolean journalEntry;
 
     @Label("Forces")
-    @Description("How many times the commit forced the file: 1 for an entry that carries its objects' bytes")
+    @Description("How many times the commit forced the whole file: 0 for a journal entry that carries its"
+            + " objects' bytes (it and its header slot are written durably by themselves), else 1")
     public int forces;
 
     @Label("Both Header Slots")

@@ -125,6 +125,15 @@ public final class BackupTap extends ForwardingStoreFile {
     }
 
     @Override
+    public void writeDurably(ByteBuffer src, long position) throws IOException {
+        Copy c = copy;
+        if (c != null) {
+            c.before(position, position + src.remaining());
+        }
+        inner.writeDurably(src, position);
+    }
+
+    @Override
     public void truncate(long size) throws IOException {
         Copy c = copy;
         if (c != null) {

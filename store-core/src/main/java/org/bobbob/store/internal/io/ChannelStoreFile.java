@@ -2,6 +2,7 @@ package org.bobbob.store.internal.io;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
@@ -37,6 +38,9 @@ public final class ChannelStoreFile implements StoreFile {
     private volatile FileChannel channel;
 
     private FileLock lock;
+    /** The {@code O_DSYNC} descriptor of {@link #writeDurably}, opened at its first use; under {@code this}. */
+    private RandomAccessFile durableWrites;
+
     private volatile boolean closed;
     private final MappedReads mapped = new MappedReads();
     /**
@@ -241,6 +245,43 @@ public final class ChannelStoreFile implements StoreFile {
         return io(ch -> ch.write(src, position));
     }
 
+    /**
+     * Through a second descriptor of the file opened with {@code O_DSYNC} ({@code "rwd"}), on
+     * which each write returns once its bytes are durable; the kernel writes this range only, not
+     * the file's other dirty pages. A {@link RandomAccessFile}, not a channel: its writes are not
+     * interruptible, and a channel closed by an interrupt would release the file's lock (closing any
+     * descriptor of a file releases the process's locks on it), so the descriptor stays open until
+     * {@link #close()}. Used by one committing thread at a time; the monitor orders seek and write.
+     */
+    @Override
+    public void writeDurably(ByteBuffer src, long position) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int n = src.remaining();
+        byte[] bytes;
+        int from;
+        if (src.hasArray()) {
+            bytes = src.array();
+            from = src.arrayOffset() + src.position();
+        } else {
+            bytes = new byte[n];
+            src.duplicate().get(bytes);
+            from = 0;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (durableWrites == null) {
+                durableWrites = new RandomAccessFile(path.toFile(), "rwd");
+            }
+            durableWrites.seek(position);
+            durableWrites.write(bytes, from, n);
+        }
+        src.position(src.position() + n);
+    }
+
     @Override
     public long size() throws IOException {
         return io(FileChannel::size);
@@ -276,7 +317,13 @@ public final class ChannelStoreFile implements StoreFile {
                 lock.release();
             }
         } finally {
-            channel.close();
+            try {
+                if (durableWrites != null) {
+                    durableWrites.close();
+                }
+            } finally {
+                channel.close();
+            }
         }
     }
 

@@ -235,6 +235,22 @@ public final class CombiningStoreFile implements StoreFile {
         }
     }
 
+    /**
+     * Writes out and drops the chunks the range overlaps, then writes it durably below, under the
+     * lock: no chunk may hold older bytes of the range, nor be made meanwhile on the belief that
+     * the range still reads as zeros past the file's end.
+     */
+    @Override
+    public void writeDurably(ByteBuffer src, long position) throws IOException {
+        checkOpen();
+        long end = position + src.remaining();
+        synchronized (lock) {
+            flushRange(position, end);
+            inner.writeDurably(src, position);
+            innerSize = Math.max(innerSize(), end);
+        }
+    }
+
     @Override
     public boolean holdsRefusedWrites() {
         return writingThrough && !present.isEmpty();

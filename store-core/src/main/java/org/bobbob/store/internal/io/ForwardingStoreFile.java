@@ -53,6 +53,11 @@ public abstract class ForwardingStoreFile implements StoreFile {
     }
 
     @Override
+    public void writeDurably(ByteBuffer src, long position) throws IOException {
+        inner.writeDurably(src, position);
+    }
+
+    @Override
     public void flush() throws IOException {
         inner.flush();
     }

@@ -137,6 +137,20 @@ public final class PreallocatingStoreFile extends ForwardingStoreFile {
         return written;
     }
 
+    @Override
+    public void writeDurably(ByteBuffer src, long position) throws IOException {
+        long end = position + src.remaining();
+        if (end <= fileEnd) {
+            inner.writeDurably(src, position);
+        } else {
+            synchronized (lock) {
+                inner.writeDurably(src, position);
+                fileEnd = Math.max(fileEnd, end);
+            }
+        }
+        raiseDataEnd(end);
+    }
+
     private void raiseDataEnd(long end) {
         long now = dataEnd.get();
         while (end > now && !dataEnd.compareAndSet(now, end)) {

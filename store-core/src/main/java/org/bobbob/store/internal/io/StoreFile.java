@@ -46,6 +46,19 @@ public interface StoreFile extends Closeable {
     void force() throws IOException;
 
     /**
+     * Writes all of {@code src} at {@code position} and returns once those bytes are durable: they
+     * survive a crash or a power loss, while other writes not yet forced may not (a write with
+     * {@code O_DSYNC}: the disk writes this range, not every page the file has dirty). A commit
+     * whose journal entry carries the bytes of every object written since the last commit makes
+     * only the entry and its header slot durable this way. This default writes, then forces the
+     * whole file: durable as promised, at a {@link #force()}'s cost.
+     */
+    default void writeDurably(ByteBuffer src, long position) throws IOException {
+        writeFully(src, position);
+        force();
+    }
+
+    /**
      * Writes what this file accepted but holds only in memory to the file below, without forcing
      * it: afterwards the file below reads as this one does. Does nothing for files that write at
      * once. An online backup calls it at its sync point, so that the copy, taken below this layer,

@@ -3,6 +3,7 @@ package org.bobbob.store.internal.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.bobbob.store.ErrorCode;
+import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
 import org.junit.jupiter.api.Test;
@@ -42,6 +46,44 @@ class ChannelStoreFileTest {
         assumeTrue(Files.isReadable(Path.of("/proc/self/maps")), "no /proc/self/maps (not Linux)");
         String type = Files.getFileStore(dir).type();
         assumeTrue(!type.equals("tmpfs") && !type.equals("ramfs"), "reads are not mapped on " + type);
+    }
+
+    /**
+     * A durable write lands where it is asked, grows the file, consumes its buffer (heap or direct),
+     * is seen by reads through the maps and the channel, is not cut short by an interrupt (its
+     * descriptor is not a channel an interrupt closes), and leaves the file locked.
+     */
+    @Test
+    void aDurableWriteLandsKeepsTheLockAndIgnoresInterrupts() throws Exception {
+        Path path = dir.resolve("d");
+        byte[] data = pattern(20_000);
+        try (ChannelStoreFile file = ChannelStoreFile.open(path, true)) {
+            file.writeFully(ByteBuffer.wrap(data), 0);
+            ByteBuffer heap = ByteBuffer.wrap(pattern(5000), 100, 3000);
+            file.writeDurably(heap, 30_000);
+            assertFalse(heap.hasRemaining(), "the buffer is consumed");
+            assertEquals(33_000, file.size());
+            ByteBuffer direct = ByteBuffer.allocateDirect(700);
+            direct.put(pattern(700)).flip();
+            Thread.currentThread().interrupt();
+            try {
+                file.writeDurably(direct, 4096);
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays pending");
+            } finally {
+                Thread.interrupted();
+            }
+            ByteBuffer mappedRead = ByteBuffer.allocate(3000);
+            file.readFullyZeroPadded(mappedRead, 30_000);
+            assertArrayEquals(Arrays.copyOfRange(pattern(5000), 100, 3100), mappedRead.array());
+            ByteBuffer once = ByteBuffer.allocate(700);
+            file.readOnceFullyZeroPadded(once, 4096);
+            assertArrayEquals(pattern(700), once.array());
+            StoreException locked = assertThrows(StoreException.class, () -> ChannelStoreFile.open(path, false));
+            assertEquals(ErrorCode.LOCKED, locked.code(), locked.getMessage());
+        }
+        try (ChannelStoreFile again = ChannelStoreFile.open(path, false)) {
+            assertEquals(33_000, again.size(), "closed: the lock and both descriptors are released");
+        }
     }
 
     @Test

@@ -7,18 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The write-combining cache reads back exactly what a plain file would, whatever the mix of calls. */
+/**
+ * The write-combining cache reads back exactly what a plain file would, whatever the mix of calls;
+ * a durable write through it survives a crash whatever the cache held over its range.
+ */
 class CombiningStoreFileTest {
 
     /** Gathering (the default) and not ({@code -Dbobbob.writeCombining=false}). */
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
-    void agreesWithAPlainFileUnderRandomWritesReadsTruncatesExtensionsAndForces(boolean gathering) throws Exception {
+    void agreesWithAPlainFileUnderRandomWritesReadsTruncatesExtensionsDurableWritesAndForces(boolean gathering)
+            throws Exception {
         for (long seed = 1; seed <= 4; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
             SimulatedDisk plain = new SimulatedDisk();
@@ -61,6 +67,20 @@ class CombiningStoreFileTest {
                     long to = plain.size() - 100 + r.nextInt(100_000); // adds zeros, or changes nothing
                     plain.extendTo(to);
                     cached.extendTo(to);
+                } else if (roll < 98) {
+                    // a journal entry or header slot: durable at once, whatever the cache holds around it
+                    int len = 1 + r.nextInt(r.nextBoolean() ? 100 : 20_000);
+                    long pos = r.nextBoolean() ? Math.max(0, lastPos + r.nextInt(8192) - 2048) : r.nextLong(span);
+                    byte[] data = new byte[len];
+                    r.nextBytes(data);
+                    plain.writeFully(ByteBuffer.wrap(data), pos);
+                    cached.writeDurably(ByteBuffer.wrap(data), pos);
+                    byte[] crashed = under.crashImage(new Random(seed * 100_000 + op));
+                    assertTrue(crashed.length >= pos + len, "seed " + seed + " op " + op + ": durable length");
+                    assertArrayEquals(
+                            data,
+                            Arrays.copyOfRange(crashed, (int) pos, (int) pos + len),
+                            "seed " + seed + " op " + op + ": a crash keeps a durable write");
                 } else {
                     cached.force();
                     assertArrayEquals(plain.image(), under.image(), "after force the file holds everything");

@@ -26,6 +26,7 @@ public final class SimulatedDisk implements StoreFile {
     private long durableLength;
     private final List<Pending> pending = new ArrayList<>();
     private long mutations;
+    private long forces;
     private long failAt = -1;
     private boolean crash;
     private boolean broken;
@@ -130,12 +131,70 @@ public final class SimulatedDisk implements StoreFile {
         }
     }
 
+    /** How many times {@link #force()} succeeded: every pending write made durable. */
+    public synchronized long forces() {
+        return forces;
+    }
+
     @Override
     public synchronized void force() throws IOException {
         mutate("force");
+        forces++;
         durable = Arrays.copyOf(current, (int) length);
         durableLength = length;
         pending.clear();
+    }
+
+    /**
+     * Writes {@code src} and makes just that range durable, as a write with {@code O_DSYNC} does:
+     * pending writes elsewhere stay pending, and parts of pending writes over the range can no
+     * longer land over it (the disk holds the newer bytes there). Truncates made before it become
+     * durable too (the file system commits the file's length with it). A fault here in crash mode
+     * leaves the write pending: the crash image may hold it, torn, or not.
+     */
+    @Override
+    public synchronized void writeDurably(ByteBuffer src, long position) throws IOException {
+        byte[] bytes = new byte[src.remaining()];
+        src.get(bytes);
+        try {
+            mutate("durable write");
+        } catch (IOException e) {
+            if (broken) {
+                apply(position, bytes);
+                pending.add(new Pending(position, bytes, -1));
+            }
+            throw e;
+        }
+        apply(position, bytes);
+        long end = position + bytes.length;
+        List<Pending> kept = new ArrayList<>();
+        for (Pending p : pending) {
+            if (p.bytes == null) {
+                durableLength = Math.min(durableLength, p.truncateTo);
+                continue;
+            }
+            long pEnd = p.position + p.bytes.length;
+            if (pEnd <= position || p.position >= end) {
+                kept.add(p);
+                continue;
+            }
+            if (p.position < position) {
+                kept.add(new Pending(p.position, Arrays.copyOf(p.bytes, (int) (position - p.position)), -1));
+            }
+            if (pEnd > end) {
+                kept.add(new Pending(end, Arrays.copyOfRange(p.bytes, (int) (end - p.position), p.bytes.length), -1));
+            }
+        }
+        pending.clear();
+        pending.addAll(kept);
+        if (end > durable.length) {
+            durable = Arrays.copyOf(durable, (int) Math.max(end, durable.length * 2L));
+        }
+        if (position > durableLength) {
+            Arrays.fill(durable, (int) durableLength, (int) position, (byte) 0);
+        }
+        System.arraycopy(bytes, 0, durable, (int) position, bytes.length);
+        durableLength = Math.max(durableLength, end);
     }
 
     @Override
