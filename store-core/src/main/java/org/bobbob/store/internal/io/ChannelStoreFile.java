@@ -38,6 +38,13 @@ public final class ChannelStoreFile implements StoreFile {
     private volatile FileChannel channel;
 
     private FileLock lock;
+    /**
+     * Whether a second descriptor may write the file while the channel holds its lock: not on
+     * Windows, where locks are mandatory and held per handle.
+     */
+    private static final boolean SECOND_DESCRIPTOR_MAY_WRITE =
+            !System.getProperty("os.name", "").startsWith("Windows");
+
     /** The {@code O_DSYNC} descriptor of {@link #writeDurably}, opened at its first use; under {@code this}. */
     private RandomAccessFile durableWrites;
 
@@ -252,11 +259,17 @@ public final class ChannelStoreFile implements StoreFile {
      * interruptible, and a channel closed by an interrupt would release the file's lock (closing any
      * descriptor of a file releases the process's locks on it), so the descriptor stays open until
      * {@link #close()}. Used by one committing thread at a time; the monitor orders seek and write.
+     * On Windows, whose file locks bar writes through any other handle, it writes through the
+     * channel and forces it, as {@link StoreFile#writeDurably} does.
      */
     @Override
     public void writeDurably(ByteBuffer src, long position) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
+        }
+        if (!SECOND_DESCRIPTOR_MAY_WRITE) {
+            StoreFile.super.writeDurably(src, position);
+            return;
         }
         int n = src.remaining();
         byte[] bytes;
