@@ -49,10 +49,10 @@ public final class Journal {
     /**
      * Reads the first {@code length} bytes of the journal at {@code offset}, of which the last
      * {@code lastLength} are one entry, and checks every entry (magic, length, checksum; together
-     * they fill the bytes exactly). The entries before the last were forced before the slot that
-     * names them was written, so any fault in them is damage. The last one was forced with its
-     * slot: a crash in that force may have torn it, and then the state ends with the entry before
-     * (the commit that wrote it never returned).
+     * they fill the bytes exactly). The entries before the last were durable before the slot that
+     * names them was written, so any fault in them is damage. The last one may have been forced
+     * with its slot, in one force (the format allows it): a crash in that force may have torn it,
+     * and then the state ends with the entry before (the commit that wrote it never returned).
      *
      * @throws MetadataException if an entry other than the last is malformed
      */
