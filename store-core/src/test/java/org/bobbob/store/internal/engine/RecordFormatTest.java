@@ -70,7 +70,7 @@ class RecordFormatTest {
             names = {"BASIC", "MULTI"})
     @interface OnBareStores {}
 
-    /** Where the format-1 fixtures are, on the test class path. */
+    /** Where the format fixtures are, on the test class path. */
     private static final String FIXTURES = "/org/bobbob/store/format/";
 
     // ---------------------------------------------------------------- format 1
@@ -255,6 +255,71 @@ class RecordFormatTest {
     }
 
     /** Rewrites both header slots of the closed store with generation claim {@code claim}. */
+    // ---------------------------------------------------------------- format 5
+
+    /**
+     * A format-5 store as a power loss leaves it after four commits whose journal entries carried
+     * their objects' bytes and were made durable with their slots alone: the bytes those commits
+     * wrote in place never reached the disk (the newest object's content is in the file once, in
+     * its entry). It opens with every committed object and none of the deleted ones — opening
+     * writes the entries' bytes again — takes a new object and reopens with it.
+     */
+    @OnBareStores
+    void aFormat5StoreWhoseLastCommitsLiveOnlyInTheirEntriesOpensWithEveryObject(TestStores stores) throws Exception {
+        String name = stores.name().toLowerCase() + "-v5-journal";
+        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream(FIXTURES + name + ".bob.gz"))) {
+            Files.copy(in, file());
+        }
+        Map<Long, byte[]> objects = new LinkedHashMap<>();
+        List<Long> deleted = new ArrayList<>();
+        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream(FIXTURES + name + ".txt.gz"))) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
+                String[] f = line.trim().split(" ");
+                if (line.startsWith("#") || line.isBlank()) {
+                    continue;
+                } else if (f[0].equals("deleted")) {
+                    deleted.add(Long.parseLong(f[1]));
+                } else {
+                    int index = Integer.parseInt(f[0]);
+                    int size = Integer.parseInt(f[2]);
+                    // the small objects' content as the format-1 fixtures', the later ones' random
+                    objects.put(
+                            Long.parseLong(f[1]),
+                            index < 6000 ? fixtureContent(index, size) : TestBytes.of(index, size));
+                }
+            }
+        }
+        assertEquals(6012, objects.size());
+        assertArrayEquals(new int[] {5, 5}, headerVersions());
+        byte[] newest = new ArrayList<>(objects.values()).get(objects.size() - 1);
+        assertTrue(newest.length >= 100);
+        assertEquals(1, occurrences(Files.readAllBytes(file()), newest), "the newest object is only in its entry");
+        long added;
+        try (Storer s = stores.open(file())) {
+            verify(s, objects);
+            for (long id : deleted) {
+                assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(id), "deleted " + id);
+            }
+            byte[] fresh = TestBytes.of(5, 7000);
+            added = s.writeNewObjFromBytes(fresh);
+            objects.put(added, fresh);
+        }
+        try (Storer s = stores.open(file())) {
+            verify(s, objects);
+        }
+    }
+
+    /** How many times {@code pattern} appears in {@code bytes}. */
+    private static int occurrences(byte[] bytes, byte[] pattern) {
+        int n = 0;
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private void forgeClaim(int claim) throws IOException {
         try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             for (int slot = 0; slot < 2; slot++) {
