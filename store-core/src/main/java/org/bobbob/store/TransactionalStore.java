@@ -25,7 +25,7 @@ import java.io.IOException;
  *       durable, then the shadow is copied over them. A crash during that copy is finished by the
  *       next open, so a committed object is never torn.
  *   <li><b>Durability.</b> {@link StoreTransaction#commit()} returns once the transaction is durable.
- *       Commits running at the same time share their forces (group commit). Calls outside a
+ *       Commits running at the same time share their writes to the disk (group commit). Calls outside a
  *       transaction keep their meaning: durable at the next {@link Storer#sync()}.
  *   <li><b>Recovery.</b> Opening a store finishes what a crash interrupted before it returns:
  *       transactions that were not committed are rolled back, a commit that was durable but not
