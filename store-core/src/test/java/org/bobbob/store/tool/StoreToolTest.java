@@ -71,7 +71,7 @@ class StoreToolTest {
         ToolRun run = ToolRun.of("info", "bobbob:multi:" + file);
         assertEquals(0, run.status(), run.toString());
         assertTrue(run.out().contains("objects      50, 120 KiB (123000 bytes) live"), run.toString());
-        assertTrue(run.out().contains("(multi, format 5,"), run.toString());
+        assertTrue(run.out().contains("(multi, format 6,"), run.toString());
     }
 
     @ParameterizedTest
@@ -434,7 +434,7 @@ class StoreToolTest {
         assertEquals(0, m.status(), m.toString());
         assertEquals(0, b.status(), b.toString());
         assertTrue(m.out().contains("objects      3, 330 B live"), m.toString());
-        assertTrue(b.out().contains("(basic, format 5,") && b.out().contains("objects      1, 7 B live"), b.toString());
+        assertTrue(b.out().contains("(basic, format 6,") && b.out().contains("objects      1, 7 B live"), b.toString());
     }
 
     @Test

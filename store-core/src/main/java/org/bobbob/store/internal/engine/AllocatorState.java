@@ -106,6 +106,11 @@ final class AllocatorState {
     /** The bytes of the journal's last entry (the header names it, for a torn one to be recognised). */
     private int lastEntryLength;
     /**
+     * What the journal's entries begin with (format 6, see {@link Journal#PREFIX}); 0 while there is
+     * no journal, or for a journal opened from format 5 (which takes no more entries).
+     */
+    private long journalSalt;
+    /**
      * Whether the next commit must write a whole record: set when a commit failed (its changes
      * left the log, and the durable state does not have them), cleared when a whole record is
      * durable.
@@ -185,14 +190,18 @@ final class AllocatorState {
     }
 
     /**
-     * The journal the store's header names after its record (format 5; none: all zero), as far as
+     * The journal the store's header names after its record (format 5 on; none: all zero), as far as
      * its entries hold: {@code length} bytes, the last entry {@code lastLength} of them.
      */
-    void openedJournal(long offset, int capacity, int length, int lastLength) {
+    void openedJournal(long offset, int capacity, int length, int lastLength, long salt) {
         journalOffset = offset;
         journalCapacity = capacity;
         journalLength = length;
         lastEntryLength = lastLength;
+        journalSalt = salt;
+        if (offset != 0 && salt == 0) {
+            needWhole = true; // a format-5 journal: its entries have no salt, so later ones may not follow
+        }
     }
 
     /** Live objects: the opened record's index says, until the allocator is built (for events; no build). */
@@ -745,6 +754,7 @@ final class AllocatorState {
      *                       not forced
      * @param space          bytes of space a whole record holds (0 for an entry)
      * @param lastEntryLength the entry's bytes (0 for a whole record), for the header slot
+     * @param journalSalt    what the journal's entries begin with (0 for a whole record)
      * @param fromReserve    a whole record in the record reserve
      * @param newJournal     an entry that starts a journal whose space was taken for it
      */
@@ -761,6 +771,7 @@ final class AllocatorState {
             int journalCapacity,
             int journalLength,
             int lastEntryLength,
+            long journalSalt,
             boolean newJournal,
             long end,
             int spaceMark,
@@ -771,7 +782,7 @@ final class AllocatorState {
 
     /**
      * Step 1 of the commit protocol: encodes what changed since the last commit as one journal
-     * entry when {@code journal} allows it (the header is in format 5 and the store is not
+     * entry when {@code journal} allows it (the header is in format 5 or later and the store is not
      * closing), the change log holds every change, no commit failed since the last whole record,
      * and the entry fits the journal (taking the journal's space first if there is none yet) —
      * with the bytes of the objects that changed read from {@code file} into it when they are
@@ -831,6 +842,7 @@ final class AllocatorState {
                     fromReserve,
                     offset,
                     record.remaining(),
+                    0,
                     0,
                     0,
                     0,
@@ -924,7 +936,8 @@ final class AllocatorState {
                     journalOffset,
                     journalCapacity,
                     journalLength,
-                    lastEntryLength);
+                    lastEntryLength,
+                    journalSalt);
             return new BackupCopy.Point(base, recordSpace, head, changes.snapshot(), allocator.liveObjects(), length);
         } finally {
             meta.unlockWrite(stamp);
@@ -938,7 +951,8 @@ final class AllocatorState {
     private Encoded encodeEntry(MetaWriter out, StoreFile file) {
         long at = journalOffset;
         boolean fresh = at == 0;
-        out.reset().putVarLong(primeId);
+        out.reset().putLong(0).putLong(0).putInt(0); // Journal.PREFIX: salt, end, claim, set below
+        out.putVarLong(primeId);
         transactions.write(out);
         changes.writeTo(out);
         int flagAt = out.length();
@@ -977,6 +991,9 @@ final class AllocatorState {
             }
         }
         int used = fresh ? 0 : journalLength;
+        long salt = fresh ? newSalt() : journalSalt;
+        out.setLong(0, salt).setLong(8, space.end()).setInt(16, generation.claim());
+        bytes = Journal.entry(out);
         changes.clear();
         return new Encoded(
                 bytes,
@@ -991,6 +1008,7 @@ final class AllocatorState {
                 capacity,
                 used + length,
                 length,
+                salt,
                 fresh,
                 space.end(),
                 space.freedMark(),
@@ -998,6 +1016,15 @@ final class AllocatorState {
                 generation.claim(),
                 generation.takeFreedCurrent(),
                 transactions.ticket());
+    }
+
+    /** A journal's salt: random, never 0 (0 marks a journal without one). */
+    private static long newSalt() {
+        long salt;
+        do {
+            salt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        } while (salt == 0);
+        return salt;
     }
 
     /**
@@ -1095,6 +1122,7 @@ final class AllocatorState {
                     journalCapacity = e.journalCapacity();
                     journalLength = e.journalLength();
                     lastEntryLength = e.lastEntryLength();
+                    journalSalt = e.journalSalt();
                 } else {
                     wholeRecorded(e, length, bothSlots);
                 }
@@ -1147,6 +1175,7 @@ final class AllocatorState {
             journalCapacity = 0;
             journalLength = 0;
             lastEntryLength = 0;
+            journalSalt = 0;
         }
         if (recordSpace > 0 && (bothSlots || recordOffset + recordSpace == space.end())) {
             // At the tail: freeing it shrinks the file, which gives the disk its space. Named by

@@ -25,7 +25,7 @@ import org.bobbob.store.internal.io.StoreFile;
  * changes, no captured bytes — exactly what the store's own commit would have appended then:
  * <ol>
  *   <li>after the copy's journal entries, when the store's commit would have written an entry
- *       there (the header in format 5, a record of at least 32 KiB, at most
+ *       there (a salted journal, format 6, a record of at least 32 KiB, at most
  *       {@value ChangeLog#MAX_CHANGES} changes, and the entry fits the journal's free bytes);
  *   <li>as the first entry of a new journal past the copy's end, sized as the store sizes one,
  *       when there is no journal yet and the entry fits half of it;
@@ -68,7 +68,8 @@ final class BackupCopy {
      */
     static long write(StoreFile copy, Point at, AllocatorFactory factory) throws IOException {
         HeaderSlot base = at.base();
-        MetaWriter payload = new MetaWriter().append(at.head());
+        // Journal.PREFIX first (salt, end, claim: set once the entry's place is chosen)
+        MetaWriter payload = new MetaWriter().putLong(0).putLong(0).putInt(0).append(at.head());
         at.changes().writeTo(payload);
         payload.putByte(0); // no captured bytes: the copy's objects are whole, forced before a slot names the entry
         ByteBuffer entry = Journal.entry(payload);
@@ -80,23 +81,32 @@ final class BackupCopy {
         long offset;
         ByteBuffer bytes;
         HeaderSlot named;
-        if (journaled && base.journalOffset() != 0 && length <= base.journalCapacity() - base.journalLength()) {
+        if (journaled
+                && base.journalOffset() != 0
+                && base.journalSalt() != 0
+                && length <= base.journalCapacity() - base.journalLength()) {
             offset = base.journalOffset() + base.journalLength();
-            bytes = entry;
             named = journal(
                     base,
                     base.end(),
                     base.journalOffset(),
                     base.journalCapacity(),
                     base.journalLength() + length,
-                    length);
+                    length,
+                    base.journalSalt());
+            bytes = salted(payload, named);
         } else if (journaled && base.journalOffset() == 0 && length <= newJournal / 2) {
             offset = base.end();
-            bytes = entry;
-            named = journal(base, offset + newJournal, offset, newJournal, length, length);
+            long salt;
+            do {
+                salt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+            } while (salt == 0);
+            named = journal(base, offset + newJournal, offset, newJournal, length, length, salt);
+            bytes = salted(payload, named);
         } else {
             AllocatorState state = new AllocatorState(copy.path(), factory);
-            RecordLoader.loadWithEntry(copy, factory, state, base, Journal.payloadOf(entry));
+            RecordLoader.loadWithEntry(
+                    copy, factory, state, base, Journal.payloadOf(entry).at(Journal.PREFIX));
             bytes = state.encodeWhole();
             offset = base.end();
             int recordLength = bytes.remaining();
@@ -126,8 +136,18 @@ final class BackupCopy {
         return end;
     }
 
-    /** {@code base}'s record with a journal at {@code offset} of {@code capacity} bytes, {@code used} of them named. */
-    private static HeaderSlot journal(HeaderSlot base, long end, long offset, int capacity, int used, int last) {
+    /** The entry of {@code payload} with its prefix naming {@code named}'s journal salt, end and claim. */
+    private static ByteBuffer salted(MetaWriter payload, HeaderSlot named) {
+        payload.setLong(0, named.journalSalt()).setLong(8, named.end()).setInt(16, named.generationClaim());
+        return Journal.entry(payload);
+    }
+
+    /**
+     * {@code base}'s record with a journal at {@code offset} of {@code capacity} bytes, {@code used}
+     * of them named, its entries salted with {@code salt}.
+     */
+    private static HeaderSlot journal(
+            HeaderSlot base, long end, long offset, int capacity, int used, int last, long salt) {
         return new HeaderSlot(
                 HeaderSlot.VERSION,
                 base.kind(),
@@ -139,6 +159,7 @@ final class BackupCopy {
                 offset,
                 capacity,
                 used,
-                last);
+                last,
+                salt);
     }
 }

@@ -443,8 +443,18 @@ final class CommitProtocol {
                 encoded.journalOffset(),
                 encoded.journalCapacity(),
                 encoded.journalLength(),
-                encoded.lastEntryLength());
+                encoded.lastEntryLength(),
+                encoded.journalSalt());
         boolean carriesBytes = encoded.carriesBytes() && !bothSlots;
+        // An entry appended to a salted journal counts without a slot (docs/FORMAT.md, Journal):
+        // its commit waits for the disk once. The slot that starts a journal names its salt.
+        boolean slotless = carriesBytes
+                && end == encoded.end() // the entry names the end too; a full disk's lower one needs a slot
+                && !encoded.newJournal()
+                && current != null
+                && current.version() >= HeaderSlot.SALTED_VERSION
+                && current.journalOffset() == encoded.journalOffset()
+                && current.journalSalt() == encoded.journalSalt();
         AllocatorState.Outcome outcome = AllocatorState.Outcome.UNNAMED;
         long shrinkTo = Long.MAX_VALUE;
         Events.Commit event = Events.commit();
@@ -466,7 +476,7 @@ final class CommitProtocol {
             outcome = AllocatorState.Outcome.MAYBE_NAMED;
             if (bothSlots) { // step 3
                 writeHeaders(target, end, encoded.generationClaim());
-            } else {
+            } else if (!slotless) {
                 writeSlot(target);
             }
             syncs++;

@@ -52,7 +52,7 @@ final class RecordLoader {
 
     /**
      * Opens the record the newest valid header slot of {@code file} ({@code size} bytes long) names,
-     * and the journal entries after it (format 5), into {@code state}. A record with an index reads its footer and stops there: look-ups are answered
+     * and the journal entries after it (format 5 on), into {@code state}. A record with an index reads its footer and stops there: look-ups are answered
      * from the record in place and the allocator state is built on first need, so opening costs the
      * same for any number of objects (formats 2 and 3). Format 1 has no index and is built at once. Cuts off bytes
      * past the allocator end.
@@ -75,12 +75,25 @@ final class RecordLoader {
             throw Errors.corrupted(
                     path, "truncated to " + size + " bytes; the header alone needs " + HeaderSlot.DATA_START);
         }
-        HeaderSlot header = newestValid(path, slots);
-        if (header.kind() != factory.kind()) {
-            throw Errors.wrongKind(path, kindName(header.kind()), kindName(factory.kind()));
+        HeaderSlot named = newestValid(path, slots);
+        if (named.kind() != factory.kind()) {
+            throw Errors.wrongKind(path, kindName(named.kind()), kindName(factory.kind()));
         }
+        if (named.end() < HeaderSlot.DATA_START || named.end() > ObjectIds.MAX_FILE_END) {
+            throw Errors.corrupted(path, "the header names an allocator end of " + named.end());
+        }
+        // A salted journal's entries past what the slot names carry the state's end and claim.
+        Journal.Entries journal;
+        try {
+            journal = readJournal(file, named);
+        } catch (MetadataException e) {
+            throw Errors.corrupted(path, e.getMessage());
+        }
+        HeaderSlot header = journal.scanned()
+                ? named.withEntries(journal.length(), journal.lastLength(), journal.end(), journal.claim())
+                : named;
         if (header.end() < HeaderSlot.DATA_START || header.end() > ObjectIds.MAX_FILE_END) {
-            throw Errors.corrupted(path, "the header names an allocator end of " + header.end());
+            throw Errors.corrupted(path, "a journal entry names an allocator end of " + header.end());
         }
         // A slot whose last entry carries its objects' bytes was made durable with the entries
         // alone, not with the file's new length: what lies past the old length belongs to the
@@ -99,7 +112,7 @@ final class RecordLoader {
                     "header names a metadata record at " + header.recordOffset() + " of " + header.recordLength()
                             + " bytes, outside the data area");
         }
-        return read(file, factory, state, header, size, shortByLastCommit, null);
+        return read(file, factory, state, header, size, shortByLastCommit, null, journal);
     }
 
     /**
@@ -113,10 +126,13 @@ final class RecordLoader {
     static void loadWithEntry(
             StoreFile file, AllocatorFactory factory, AllocatorState state, HeaderSlot header, MetaReader extra)
             throws IOException {
-        read(file, factory, state, header, file.size(), false, extra);
+        read(file, factory, state, header, file.size(), false, extra, null);
     }
 
-    /** {@link #load} past the header's checks; {@code extra}: see {@link #loadWithEntry} (null: none). */
+    /**
+     * {@link #load} past the header's checks; {@code extra}: see {@link #loadWithEntry} (null: none);
+     * {@code journal}: the journal as {@link #load} read it (null: read it here).
+     */
     private static Loaded read(
             StoreFile file,
             AllocatorFactory factory,
@@ -124,7 +140,8 @@ final class RecordLoader {
             HeaderSlot header,
             long size,
             boolean shortByLastCommit,
-            MetaReader extra)
+            MetaReader extra,
+            Journal.Entries read)
             throws IOException {
         Path path = file.path();
         try {
@@ -134,7 +151,7 @@ final class RecordLoader {
                 state.transactions().read(in);
             }
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
-            Journal.Entries journal = readJournal(file, header);
+            Journal.Entries journal = read != null ? read : readJournal(file, header);
             List<MetaReader> entries = journal.entries();
             if (extra != null) {
                 entries = new ArrayList<>(entries);
@@ -142,7 +159,11 @@ final class RecordLoader {
             }
             List<ChangeLog.Captured> captured = List.of();
             state.openedJournal(
-                    header.journalOffset(), header.journalCapacity(), journal.length(), journal.lastLength());
+                    header.journalOffset(),
+                    header.journalCapacity(),
+                    journal.length(),
+                    journal.lastLength(),
+                    header.version() >= HeaderSlot.SALTED_VERSION ? header.journalSalt() : 0);
             if (!entries.isEmpty()) {
                 // Each entry starts with the prime id and the transaction table as of its commit:
                 // the last one's hold; the changes that follow are applied in order by the build.
@@ -200,7 +221,7 @@ final class RecordLoader {
     }
 
     /**
-     * The entries of the journal {@code header} names (format 5) that hold, each positioned at its
+     * The entries of the journal {@code header} names (format 5 on; in format 6 also those past it) that hold, each positioned at its
      * payload's start (see {@link Journal#read}: a torn last entry is left out); none when it names
      * no journal bytes. Checks that the journal lies in the data area, below the allocator end,
      * apart from the record.
@@ -224,7 +245,13 @@ final class RecordLoader {
             throw new MetadataException("header names a journal at " + at + " of " + length + " bytes in " + capacity
                     + ", outside the data area or over the record");
         }
-        return Journal.read(file, at, length, header.lastEntryLength());
+        return Journal.read(
+                file,
+                at,
+                length,
+                header.lastEntryLength(),
+                header.version() >= HeaderSlot.SALTED_VERSION ? header.journalSalt() : 0,
+                capacity);
     }
 
     /**

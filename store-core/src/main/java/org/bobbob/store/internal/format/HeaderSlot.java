@@ -22,9 +22,12 @@ import java.nio.ByteOrder;
  *   56      4     journal capacity: the bytes set aside for it
  *   60      4     journal length: the bytes of entries that belong to this state
  *   64      4     last entry length: the bytes of the last of them (a crash may have torn it)
- *   68      4     CRC32C of bytes [0, 68)
+ *   68      8     journal salt (format 6): every entry of this journal begins with it, so entries
+ *                 written after this slot are found without a slot that names them
+ *   76      4     CRC32C of bytes [0, 76)
  * </pre>
- * Formats 1 to 4 end at byte 48 with the CRC32C of bytes [0, 48): no journal. Slot 0 is at file
+ * Formats 1 to 4 end at byte 48 with the CRC32C of bytes [0, 48): no journal. Format 5 ends at
+ * byte 68 with the CRC32C of bytes [0, 68): a journal without a salt. Slot 0 is at file
  * offset 0 and slot 1 at {@value #SLOT_SIZE}; data starts at {@link #DATA_START}.
  *
  * @param version        the format of the record it names (see docs/FORMAT.md)
@@ -40,6 +43,8 @@ import java.nio.ByteOrder;
  * @param journalLength  the bytes of journal entries this slot's state includes (0: the record alone)
  * @param lastEntryLength the bytes of the last of those entries, which was forced with this slot
  *                       and may be torn (then the state ends with the entry before it)
+ * @param journalSalt    what every entry of the journal begins with (format 6; 0 in older formats
+ *                       and without a journal)
  */
 public record HeaderSlot(
         int version,
@@ -52,24 +57,32 @@ public record HeaderSlot(
         long journalOffset,
         int journalCapacity,
         int journalLength,
-        int lastEntryLength) {
+        int lastEntryLength,
+        long journalSalt) {
     /**
      * The format every sync writes: objects carry checks, the payload ends with an index, a journal
      * of changes may follow the record (docs/FORMAT.md).
      */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
     /** The first format whose slots name a journal. */
     public static final int JOURNAL_VERSION = 5;
+    /**
+     * The first format whose journals carry a salt: their entries count without a slot that
+     * names them (docs/FORMAT.md, <i>Journal</i>).
+     */
+    public static final int SALTED_VERSION = 6;
     /** The oldest format still read; a sync rewrites the store in {@link #VERSION}. */
     public static final int OLDEST_VERSION = 1;
 
     public static final int SLOT_SIZE = 512;
     public static final long DATA_START = 2L * SLOT_SIZE;
     static final byte[] MAGIC = {'B', 'O', 'B', 'B', 'O', 'B', 0x00, 0x1A};
-    /** Bytes of a slot in formats 1 to 4, and from format 5 on; each ends with its CRC32C. */
+    /** Bytes of a slot in formats 1 to 4, in format 5, and from format 6 on; each ends with its CRC32C. */
     private static final int ENCODED_OLD = 52;
 
-    private static final int ENCODED = 72;
+    private static final int ENCODED_5 = 72;
+
+    private static final int ENCODED = 80;
 
     /** What reading one slot found. */
     public enum Status {
@@ -85,7 +98,7 @@ public record HeaderSlot(
     /** A store's state without a journal (every format): the record alone. */
     public HeaderSlot(
             int version, int kind, long sequence, long recordOffset, int recordLength, long end, int generationClaim) {
-        this(version, kind, sequence, recordOffset, recordLength, end, generationClaim, 0, 0, 0, 0);
+        this(version, kind, sequence, recordOffset, recordLength, end, generationClaim, 0, 0, 0, 0, 0);
     }
 
     /** This slot's state under sequence number {@code next}, its allocator end {@code newEnd}. */
@@ -101,13 +114,37 @@ public record HeaderSlot(
                 journalOffset,
                 journalCapacity,
                 journalLength,
-                lastEntryLength);
+                lastEntryLength,
+                journalSalt);
     }
 
-    /** The slot in the layout of its {@link #version}: 52 bytes in formats 1 to 4, 72 from 5 on. */
+    /**
+     * This slot's record and journal with the state the journal's entries reached past what the
+     * slot names (format 6): {@code length} bytes of entries, the last {@code last} of them, the
+     * allocator end {@code newEnd} and generation claim {@code claim} the last one carries.
+     */
+    public HeaderSlot withEntries(int length, int last, long newEnd, int claim) {
+        return new HeaderSlot(
+                version,
+                kind,
+                sequence,
+                recordOffset,
+                recordLength,
+                newEnd,
+                claim,
+                journalOffset,
+                journalCapacity,
+                length,
+                last,
+                journalSalt);
+    }
+
+    /** The slot in the layout of its {@link #version}: 52 bytes in formats 1 to 4, 72 in 5, 80 from 6 on. */
     public ByteBuffer encode() {
         boolean journal = version >= JOURNAL_VERSION;
-        ByteBuffer b = ByteBuffer.allocate(journal ? ENCODED : ENCODED_OLD).order(ByteOrder.LITTLE_ENDIAN);
+        boolean salted = version >= SALTED_VERSION;
+        ByteBuffer b = ByteBuffer.allocate(salted ? ENCODED : journal ? ENCODED_5 : ENCODED_OLD)
+                .order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC)
                 .putInt(version)
                 .put((byte) kind)
@@ -122,6 +159,11 @@ public record HeaderSlot(
                     .putInt(journalCapacity)
                     .putInt(journalLength)
                     .putInt(lastEntryLength);
+            if (salted) {
+                b.putLong(journalSalt);
+            } else if (journalSalt != 0) {
+                throw new IllegalStateException("format " + version + " has no journal salt");
+            }
         } else if (journalOffset != 0 || journalLength != 0) {
             throw new IllegalStateException("format " + version + " has no journal");
         }
@@ -159,8 +201,11 @@ public record HeaderSlot(
         // place tells it from a damaged slot (BOB-303, not BOB-301).
         boolean known = version >= OLDEST_VERSION && version <= VERSION;
         boolean intact = known
-                ? checksumHolds(b, version >= JOURNAL_VERSION ? ENCODED - 4 : ENCODED_OLD - 4)
-                : checksumHolds(b, ENCODED - 4) || checksumHolds(b, ENCODED_OLD - 4);
+                ? checksumHolds(
+                        b,
+                        (version >= SALTED_VERSION ? ENCODED : version >= JOURNAL_VERSION ? ENCODED_5 : ENCODED_OLD)
+                                - 4)
+                : checksumHolds(b, ENCODED - 4) || checksumHolds(b, ENCODED_5 - 4) || checksumHolds(b, ENCODED_OLD - 4);
         if (!intact) {
             return new Decoded(Status.BAD_CHECKSUM, version, null);
         }
@@ -179,7 +224,8 @@ public record HeaderSlot(
                 journal ? b.getLong(48) : 0,
                 journal ? b.getInt(56) : 0,
                 journal ? b.getInt(60) : 0,
-                journal ? b.getInt(64) : 0);
+                journal ? b.getInt(64) : 0,
+                version >= SALTED_VERSION ? b.getLong(68) : 0);
         return new Decoded(Status.VALID, version, slot);
     }
 }

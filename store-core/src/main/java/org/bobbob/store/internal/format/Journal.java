@@ -8,7 +8,7 @@ import java.util.List;
 import org.bobbob.store.internal.io.StoreFile;
 
 /**
- * The framing of the journal that follows a metadata record (format 5): entries back to back
+ * The framing of the journal that follows a metadata record (format 5 on): entries back to back
  * from the journal's offset, each
  * <pre>
  *   offset  size  field
@@ -17,9 +17,11 @@ import org.bobbob.store.internal.io.StoreFile;
  *   8       P     payload: one commit's changes (written by the store; see docs/FORMAT.md)
  *   8+P     4     CRC32C of bytes [0, 8+P) (u32 LE)
  * </pre>
- * A header slot names how many of the journal's bytes belong to its state; an entry counts only
- * once a slot that covers it is durable, so entries need no sequence of their own. Bytes past
- * that length are leftovers of a commit that never completed, and are never read.
+ * A header slot names how many of the journal's bytes belong to its state. In format 5 an entry
+ * counts only once a slot that covers it is durable, and bytes past that length are never read.
+ * In format 6 every entry's payload begins with the journal's salt (named by the slot that
+ * started the journal), the allocator end and the generation claim ({@link #PREFIX}), and the
+ * entries past that length count too, up to the first that is not whole or not salted.
  */
 public final class Journal {
     static final int MAGIC = 0x4A424F42;
@@ -41,10 +43,23 @@ public final class Journal {
     }
 
     /**
-     * What {@link #read} found: the entries that hold (each positioned at its payload's start),
-     * how many bytes they take, and the length of the last of them.
+     * Bytes at the start of every entry's payload in a salted journal (format 6): the journal's
+     * salt (u64), then the allocator end (u64) and the generation claim (u32) as of the entry's
+     * commit, which a header slot would otherwise name.
      */
-    public record Entries(List<MetaReader> entries, int length, int lastLength) {}
+    public static final int PREFIX = 20;
+
+    /**
+     * What {@link #read} found: the entries that hold (each positioned at its payload's start, past
+     * the {@link #PREFIX} in a salted journal), how many bytes they take, and the length of the
+     * last of them; in a salted journal whose entries went past what the slot names, also the
+     * allocator end and generation claim the last entry carries ({@code scanned}).
+     */
+    public record Entries(List<MetaReader> entries, int length, int lastLength, boolean scanned, long end, int claim) {
+        public Entries(List<MetaReader> entries, int length, int lastLength) {
+            this(entries, length, lastLength, false, 0, 0);
+        }
+    }
 
     /**
      * Reads the first {@code length} bytes of the journal at {@code offset}, of which the last
@@ -54,14 +69,21 @@ public final class Journal {
      * with its slot, in one force (the format allows it): a crash in that force may have torn it,
      * and then the state ends with the entry before (the commit that wrote it never returned).
      *
-     * @throws MetadataException if an entry other than the last is malformed
+     * <p>A salted journal ({@code salt} not 0, format 6) reads on past {@code length}, up to its
+     * {@code capacity}: each whole entry that begins with the salt is one more commit, made durable
+     * without a slot; the first that is not (never written, torn, another journal's leftovers)
+     * ends the journal. Every entry there must begin with the salt too.
+     *
+     * @throws MetadataException if an entry other than the last the slot names is malformed
      */
-    public static Entries read(StoreFile file, long offset, int length, int lastLength) throws IOException {
+    public static Entries read(StoreFile file, long offset, int length, int lastLength, long salt, int capacity)
+            throws IOException {
         if (lastLength < 0 || lastLength > length) {
             throw new MetadataException(
                     "the header names a last journal entry of " + lastLength + " bytes in " + length);
         }
-        ByteBuffer in = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        int span = salt != 0 ? Math.max(capacity, length) : length;
+        ByteBuffer in = ByteBuffer.allocate(span).order(ByteOrder.LITTLE_ENDIAN);
         while (in.hasRemaining()) {
             if (file.readOnce(in, offset + in.position()) < 0) {
                 break; // a tail never written: only the last entry can be in it, and it is checked below
@@ -73,25 +95,83 @@ public final class Journal {
         int at = 0;
         while (at < lastAt) {
             int next = entryEnd(in, bytes, at, lastAt);
-            if (next < 0) {
+            if (next < 0 || !salted(in, at, next, salt)) {
                 throw new MetadataException("journal entry at " + (offset + at) + " is damaged ("
-                        + (next == -1 ? "bad magic or length" : "fails its checksum") + ")");
+                        + (next == -1 ? "bad magic or length" : next == -2 ? "fails its checksum" : "another journal's")
+                        + ")");
             }
-            entries.add(new MetaReader(bytes, at + 8, next - 4));
+            entries.add(payload(bytes, at, next, salt));
             at = next;
         }
         if (at != lastAt) {
             throw new MetadataException("the journal's entries end at " + at + ", not at " + lastAt);
         }
-        if (lastLength == 0) {
-            return new Entries(entries, at, 0);
+        if (lastLength != 0) {
+            int next = entryEnd(in, bytes, at, length);
+            if (next != length || !salted(in, at, next, salt)) {
+                checkNotFollowed(in, bytes, at, span, salt, offset);
+                return new Entries(entries, at, entries.isEmpty() ? 0 : lastOf(entries));
+            }
+            entries.add(payload(bytes, at, next, salt));
+            at = length;
         }
-        int next = entryEnd(in, bytes, at, length);
-        if (next != length) {
-            return new Entries(entries, at, entries.isEmpty() ? 0 : lastOf(entries));
+        if (salt == 0) {
+            return new Entries(entries, length, lastLength);
         }
-        entries.add(new MetaReader(bytes, at + 8, next - 4));
-        return new Entries(entries, length, lastLength);
+        int last = lastLength;
+        boolean scanned = false;
+        while (true) {
+            int next = entryEnd(in, bytes, at, span);
+            if (next < 0 || !salted(in, at, next, salt)) {
+                checkNotFollowed(in, bytes, at, span, salt, offset);
+                break;
+            }
+            entries.add(payload(bytes, at, next, salt));
+            last = next - at;
+            at = next;
+            scanned = true;
+        }
+        if (!scanned) {
+            return new Entries(entries, at, last);
+        }
+        MetaReader newest = entries.get(entries.size() - 1);
+        return new Entries(
+                entries, at, last, true, newest.at(0).longAt(8), newest.at(0).intAt(16));
+    }
+
+    /**
+     * In a salted journal, an entry at {@code at} that ends the journal (it is not whole) may be
+     * torn by a crash only if it was the last one written: each entry is durable before the next
+     * commit writes one. So when its framing still says where it ends and a whole salted entry
+     * starts there, it is damage, not a crash.
+     *
+     * @throws MetadataException if such an entry follows
+     */
+    private static void checkNotFollowed(ByteBuffer in, byte[] bytes, int at, int span, long salt, long offset) {
+        if (salt == 0 || span - at < MetaRecord.FRAMING || in.getInt(at) != MAGIC) {
+            return;
+        }
+        int payload = in.getInt(at + 4);
+        if (payload < 0 || payload > span - at - MetaRecord.FRAMING) {
+            return;
+        }
+        int after = at + MetaRecord.FRAMING + payload;
+        int next = entryEnd(in, bytes, after, span);
+        if (next >= 0 && salted(in, after, next, salt)) {
+            throw new MetadataException("journal entry at " + (offset + at)
+                    + " is damaged (fails its checksum or salt) and a later entry follows it");
+        }
+    }
+
+    /** Whether the whole entry {@code [at, next)} begins with {@code salt} (any entry does when it is 0). */
+    private static boolean salted(ByteBuffer in, int at, int next, long salt) {
+        return salt == 0 || (next - at >= MetaRecord.FRAMING + PREFIX && in.getLong(at + 8) == salt);
+    }
+
+    /** A reader of the entry {@code [at, next)}'s payload, past the prefix in a salted journal. */
+    private static MetaReader payload(byte[] bytes, int at, int next, long salt) {
+        MetaReader r = new MetaReader(bytes, at + 8, next - 4);
+        return salt == 0 ? r : r.at(PREFIX);
     }
 
     /** Bytes of the last of {@code entries} (its framing included). */

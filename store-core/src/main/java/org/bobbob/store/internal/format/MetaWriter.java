@@ -91,6 +91,28 @@ public final class MetaWriter {
         return this;
     }
 
+    /** Writes {@code v} (8 bytes, little-endian) over the payload's bytes at {@code at}. */
+    public MetaWriter setLong(int at, long v) {
+        if (at < 0 || at + 8 > len) {
+            throw new IndexOutOfBoundsException("8 bytes at " + at + " of " + len);
+        }
+        for (int i = 0; i < 8; i++) {
+            buf[at + i] = (byte) (v >>> (8 * i));
+        }
+        return this;
+    }
+
+    /** Writes {@code v} (4 bytes, little-endian) over the payload's bytes at {@code at}. */
+    public MetaWriter setInt(int at, int v) {
+        if (at < 0 || at + 4 > len) {
+            throw new IndexOutOfBoundsException("4 bytes at " + at + " of " + len);
+        }
+        for (int i = 0; i < 4; i++) {
+            buf[at + i] = (byte) (v >>> (8 * i));
+        }
+        return this;
+    }
+
     /**
      * Appends {@code n} bytes and returns a view of them, to be filled by the caller (for example
      * by a read of the file) before the payload is framed.

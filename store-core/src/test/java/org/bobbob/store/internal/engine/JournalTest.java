@@ -25,7 +25,10 @@ import org.bobbob.store.Storer;
 import org.bobbob.store.TestBytes;
 import org.bobbob.store.TestStores;
 import org.bobbob.store.TransactionalStore;
+import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.Journal;
+import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -66,6 +69,56 @@ class JournalTest {
             }
         }
         return best;
+    }
+
+    /**
+     * The state the file at {@code p} opens to, as a header slot: its newest valid slot, with the
+     * salted journal entries written after it (format 6: an entry counts without a slot).
+     */
+    static HeaderSlot state(Path p) throws IOException {
+        HeaderSlot h = newest(p);
+        if (h.journalSalt() == 0) {
+            return h;
+        }
+        try (FileChannel ch = FileChannel.open(p)) {
+            Journal.Entries e = Journal.read(
+                    new Peek(p, ch),
+                    h.journalOffset(),
+                    h.journalLength(),
+                    h.lastEntryLength(),
+                    h.journalSalt(),
+                    h.journalCapacity());
+            return e.scanned() ? h.withEntries(e.length(), e.lastLength(), e.end(), e.claim()) : h;
+        }
+    }
+
+    /** Reads of a file a store may hold open (no lock taken): what {@link #state} needs. */
+    private record Peek(Path path, FileChannel ch) implements StoreFile {
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return ch.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) {
+            throw new UnsupportedOperationException("read only");
+        }
+
+        @Override
+        public long size() throws IOException {
+            return ch.size();
+        }
+
+        @Override
+        public void truncate(long size) {
+            throw new UnsupportedOperationException("read only");
+        }
+
+        @Override
+        public void force() {}
+
+        @Override
+        public void close() {}
     }
 
     /** A store with {@link #FILLER} small objects, synced: its record is large enough for a journal. */
@@ -148,7 +201,7 @@ class JournalTest {
                     }
                     s.sync();
                 }
-                HeaderSlot h = newest(file());
+                HeaderSlot h = state(file());
                 if (h.journalLength() > lastLength) {
                     entries++;
                     assertEquals(whole.recordOffset(), h.recordOffset(), "step " + step + ": the record stays");
@@ -209,7 +262,7 @@ class JournalTest {
                     objects.put(s.writeNewObjFromBytes(b), b);
                 }
                 s.sync();
-                HeaderSlot h = newest(file());
+                HeaderSlot h = state(file());
                 if (h.journalLength() < lastLength) {
                     folds++;
                     assertEquals(0, h.journalLength(), "a fold writes a whole record");
@@ -227,6 +280,53 @@ class JournalTest {
             try (Storer c = stores.open(copy)) {
                 verify(c, objects, List.of(), "copy after two folds");
             }
+        }
+    }
+
+    /**
+     * An entry that continues a salted journal (format 6) writes no header slot: the slots stay as
+     * the journal's first entry left them while the state goes on, a copy opens with every commit,
+     * and an entry-shaped leftover with another salt after the last entry is not one of them.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
+    void entriesAfterTheFirstCountWithoutASlotAndAnotherSaltEndsTheJournal(TestStores stores) throws Exception {
+        SplittableRandom r = new SplittableRandom(17);
+        Path copy = dir.resolve("copy.bob");
+        Map<Long, byte[]> objects;
+        HeaderSlot started;
+        try (Storer s = stores.create(file())) {
+            objects = fill(s, r);
+            byte[] first = TestBytes.of(70_000, 800);
+            objects.put(s.writeNewObjFromBytes(first), first);
+            s.sync();
+            started = newest(file());
+            assertTrue(
+                    started.journalLength() > 0 && started.journalSalt() != 0, "a slot starts the journal: " + started);
+            for (int i = 1; i <= 4; i++) {
+                byte[] b = TestBytes.of(70_000 + i, 800 + i);
+                objects.put(s.writeNewObjFromBytes(b), b);
+                s.sync();
+                assertEquals(started, newest(file()), "commit " + i + " wrote no slot");
+            }
+            HeaderSlot now = state(file());
+            assertTrue(now.journalLength() > started.journalLength(), "the entries go on: " + now);
+            Files.copy(file(), copy);
+        }
+        HeaderSlot h = state(copy);
+        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            // the last entry again, salted for another journal, where a next entry would go
+            int last = h.lastEntryLength();
+            ByteBuffer entry = ByteBuffer.allocate(last).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(entry, h.journalOffset() + h.journalLength() - last);
+            entry.putLong(8, h.journalSalt() + 1);
+            entry.putInt(last - 4, Crc32c.of(entry.array(), 0, last - 4));
+            ch.write(entry.rewind(), h.journalOffset() + h.journalLength());
+        }
+        try (Storer s = stores.open(copy)) {
+            verify(s, objects, List.of(), "the copy");
         }
     }
 
@@ -252,7 +352,7 @@ class JournalTest {
             }
             Files.copy(file(), copy);
         }
-        HeaderSlot h = newest(copy);
+        HeaderSlot h = state(copy);
         assertTrue(h.journalLength() > 0, "the copy names journal entries");
         try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long at = h.journalOffset() + 20; // inside the first of five entries
@@ -294,7 +394,7 @@ class JournalTest {
             s.sync();
             Files.copy(file(), copy);
         }
-        HeaderSlot h = newest(copy);
+        HeaderSlot h = state(copy);
         assertTrue(h.lastEntryLength() > 0 && h.lastEntryLength() < h.journalLength(), "five entries: " + h);
         try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long at = h.journalOffset() + h.journalLength() - h.lastEntryLength() / 2;

@@ -303,7 +303,12 @@ class RecordFormatTest {
             byte[] fresh = TestBytes.of(5, 7000);
             added = s.writeNewObjFromBytes(fresh);
             objects.put(added, fresh);
+            s.sync(); // a format-5 journal takes no more entries: a whole record in the current format
+            HeaderSlot h = JournalTest.newest(file());
+            assertEquals(HeaderSlot.VERSION, h.version());
+            assertEquals(0, h.journalLength(), "a whole record");
         }
+        assertArrayEquals(new int[] {HeaderSlot.VERSION, HeaderSlot.VERSION}, headerVersions());
         try (Storer s = stores.open(file())) {
             verify(s, objects);
         }
