@@ -30,7 +30,8 @@ public final class StoreCommitEvent extends jdk.jfr.Event {
 
     @Label("Forces")
     @Description("How many times the commit forced the whole file: 0 for a journal entry that carries its"
-            + " objects' bytes (it and its header slot are written durably by themselves), else 1")
+            + " objects' bytes (written durably by itself, with a header slot only when it starts a journal),"
+            + " else 1")
     public int forces;
 
     @Label("Both Header Slots")
