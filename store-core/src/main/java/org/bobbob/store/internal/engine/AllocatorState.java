@@ -951,30 +951,27 @@ final class AllocatorState {
     private Encoded encodeEntry(MetaWriter out, StoreFile file) {
         long at = journalOffset;
         boolean fresh = at == 0;
-        out.reset().putLong(0).putLong(0).putInt(0); // Journal.PREFIX: salt, end, claim, set below
-        out.putVarLong(primeId);
+        Journal.startEntry(out).putVarLong(primeId); // the prefix (salt, end, claim) is set once placed
         transactions.write(out);
         changes.writeTo(out);
         int flagAt = out.length();
         long capturedBytes = capture(out, file, CAPTURE_MAX);
         boolean captured = capturedBytes >= 0;
-        ByteBuffer bytes = Journal.entry(out);
-        int length = bytes.remaining();
+        int length = Journal.entryLength(out);
         int capacity =
                 fresh ? newJournalCapacity(recordSpace, length, capturedBytes > 0, space.end()) : journalCapacity;
         int free = fresh ? capacity / 2 : capacity - journalLength;
         if (capturedBytes > 0 && length > free) {
             if (!fresh && length <= newJournalCapacity(recordSpace, length, true, space.end()) / 2) {
                 // The journal is too full for the bytes: a whole record now, and the next commit's
-                // entry starts a new journal. An entry without them would cost the same two forces,
-                // and so would every later one until the journal is full.
+                // entry starts a new journal. An entry without them would cost a force of the file
+                // and a slot, and so would every later one until the journal is full.
                 return null;
             }
             // Too many bytes for any journal this store would take: the entry without them.
             out.truncate(flagAt).putByte(0);
             captured = false;
-            bytes = Journal.entry(out);
-            length = bytes.remaining();
+            length = Journal.entryLength(out);
             if (fresh) {
                 capacity = newJournalCapacity(recordSpace, length, false, space.end());
                 free = capacity / 2;
@@ -991,9 +988,8 @@ final class AllocatorState {
             }
         }
         int used = fresh ? 0 : journalLength;
-        long salt = fresh ? newSalt() : journalSalt;
-        out.setLong(0, salt).setLong(8, space.end()).setInt(16, generation.claim());
-        bytes = Journal.entry(out);
+        long salt = fresh ? Journal.newSalt() : journalSalt;
+        ByteBuffer bytes = Journal.entry(out, salt, space.end(), generation.claim());
         changes.clear();
         return new Encoded(
                 bytes,
@@ -1016,15 +1012,6 @@ final class AllocatorState {
                 generation.claim(),
                 generation.takeFreedCurrent(),
                 transactions.ticket());
-    }
-
-    /** A journal's salt: random, never 0 (0 marks a journal without one). */
-    private static long newSalt() {
-        long salt;
-        do {
-            salt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
-        } while (salt == 0);
-        return salt;
     }
 
     /**

@@ -68,8 +68,8 @@ final class BackupCopy {
      */
     static long write(StoreFile copy, Point at, AllocatorFactory factory) throws IOException {
         HeaderSlot base = at.base();
-        // Journal.PREFIX first (salt, end, claim: set once the entry's place is chosen)
-        MetaWriter payload = new MetaWriter().putLong(0).putLong(0).putInt(0).append(at.head());
+        // the prefix (salt, end, claim) is set once the entry's place is chosen
+        MetaWriter payload = Journal.startEntry(new MetaWriter()).append(at.head());
         at.changes().writeTo(payload);
         payload.putByte(0); // no captured bytes: the copy's objects are whole, forced before a slot names the entry
         ByteBuffer entry = Journal.entry(payload);
@@ -97,11 +97,7 @@ final class BackupCopy {
             bytes = salted(payload, named);
         } else if (journaled && base.journalOffset() == 0 && length <= newJournal / 2) {
             offset = base.end();
-            long salt;
-            do {
-                salt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
-            } while (salt == 0);
-            named = journal(base, offset + newJournal, offset, newJournal, length, length, salt);
+            named = journal(base, offset + newJournal, offset, newJournal, length, length, Journal.newSalt());
             bytes = salted(payload, named);
         } else {
             AllocatorState state = new AllocatorState(copy.path(), factory);
@@ -138,8 +134,7 @@ final class BackupCopy {
 
     /** The entry of {@code payload} with its prefix naming {@code named}'s journal salt, end and claim. */
     private static ByteBuffer salted(MetaWriter payload, HeaderSlot named) {
-        payload.setLong(0, named.journalSalt()).setLong(8, named.end()).setInt(16, named.generationClaim());
-        return Journal.entry(payload);
+        return Journal.entry(payload, named.journalSalt(), named.end(), named.generationClaim());
     }
 
     /**

@@ -131,7 +131,7 @@ final class RecordLoader {
 
     /**
      * {@link #load} past the header's checks; {@code extra}: see {@link #loadWithEntry} (null: none);
-     * {@code journal}: the journal as {@link #load} read it (null: read it here).
+     * {@code readAlready}: the journal as {@link #load} read it (null: read it here).
      */
     private static Loaded read(
             StoreFile file,
@@ -141,7 +141,7 @@ final class RecordLoader {
             long size,
             boolean shortByLastCommit,
             MetaReader extra,
-            Journal.Entries read)
+            Journal.Entries readAlready)
             throws IOException {
         Path path = file.path();
         try {
@@ -151,7 +151,7 @@ final class RecordLoader {
                 state.transactions().read(in);
             }
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
-            Journal.Entries journal = read != null ? read : readJournal(file, header);
+            Journal.Entries journal = readAlready != null ? readAlready : readJournal(file, header);
             List<MetaReader> entries = journal.entries();
             if (extra != null) {
                 entries = new ArrayList<>(entries);

@@ -103,19 +103,7 @@ public record HeaderSlot(
 
     /** This slot's state under sequence number {@code next}, its allocator end {@code newEnd}. */
     public HeaderSlot next(long next, long newEnd, int claim) {
-        return new HeaderSlot(
-                version,
-                kind,
-                next,
-                recordOffset,
-                recordLength,
-                newEnd,
-                claim,
-                journalOffset,
-                journalCapacity,
-                journalLength,
-                lastEntryLength,
-                journalSalt);
+        return with(next, newEnd, claim, journalLength, lastEntryLength);
     }
 
     /**
@@ -124,10 +112,15 @@ public record HeaderSlot(
      * allocator end {@code newEnd} and generation claim {@code claim} the last one carries.
      */
     public HeaderSlot withEntries(int length, int last, long newEnd, int claim) {
+        return with(sequence, newEnd, claim, length, last);
+    }
+
+    /** This slot's format, kind, record and journal place, with the other fields given. */
+    private HeaderSlot with(long seq, long newEnd, int claim, int length, int last) {
         return new HeaderSlot(
                 version,
                 kind,
-                sequence,
+                seq,
                 recordOffset,
                 recordLength,
                 newEnd,

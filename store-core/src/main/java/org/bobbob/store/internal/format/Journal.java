@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.bobbob.store.internal.io.StoreFile;
 
 /**
@@ -48,6 +49,35 @@ public final class Journal {
      * commit, which a header slot would otherwise name.
      */
     public static final int PREFIX = 20;
+
+    /** Resets {@code out} to an entry's payload that begins with room for its {@link #PREFIX}. */
+    public static MetaWriter startEntry(MetaWriter out) {
+        return out.reset().putLong(0).putLong(0).putInt(0);
+    }
+
+    /** The bytes {@code payload} takes framed as one entry. */
+    public static int entryLength(MetaWriter payload) {
+        return payload.length() + MetaRecord.FRAMING;
+    }
+
+    /**
+     * A salted entry ready to write: {@code payload} (begun by {@link #startEntry}) with its
+     * prefix set to {@code salt}, {@code end} and {@code claim}, framed. A view of a buffer the
+     * writer keeps, valid until the next entry it frames.
+     */
+    public static ByteBuffer entry(MetaWriter payload, long salt, long end, int claim) {
+        payload.setLong(0, salt).setLong(8, end).setInt(16, claim);
+        return payload.toEntry(MAGIC);
+    }
+
+    /** A new journal's salt: random, never 0 (0 marks a journal without one). */
+    public static long newSalt() {
+        long salt;
+        do {
+            salt = ThreadLocalRandom.current().nextLong();
+        } while (salt == 0);
+        return salt;
+    }
 
     /**
      * What {@link #read} found: the entries that hold (each positioned at its payload's start, past

@@ -92,7 +92,7 @@ public final class MetaWriter {
     }
 
     /** Writes {@code v} (8 bytes, little-endian) over the payload's bytes at {@code at}. */
-    public MetaWriter setLong(int at, long v) {
+    MetaWriter setLong(int at, long v) {
         if (at < 0 || at + 8 > len) {
             throw new IndexOutOfBoundsException("8 bytes at " + at + " of " + len);
         }
@@ -103,7 +103,7 @@ public final class MetaWriter {
     }
 
     /** Writes {@code v} (4 bytes, little-endian) over the payload's bytes at {@code at}. */
-    public MetaWriter setInt(int at, int v) {
+    MetaWriter setInt(int at, int v) {
         if (at < 0 || at + 4 > len) {
             throw new IndexOutOfBoundsException("4 bytes at " + at + " of " + len);
         }
