@@ -95,6 +95,15 @@ final class Child {
         return false;
     }
 
+    /**
+     * CPU time of this JVM so far, every thread's, user and system (the kernel's work for the
+     * store's calls included; JIT compilation and GC too), in nanoseconds.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     private static void out(String key, double value) {
         System.out.println(TAG + key + " " + String.format(Locale.ROOT, "%.6g", value));
         System.out.flush();
@@ -495,7 +504,9 @@ final class Child {
      * store's objects are split into one key range per thread, so that no two threads' transactions
      * touch the same object: the figure is commits, not lock waits. Contents are made before the
      * clock; afterwards every live object is read in transactions and checked. Stores without
-     * transactions skip it. {@code report} false: the warm-up (no figures).
+     * transactions skip it. Besides transactions per second, the JVM's CPU time per transaction over
+     * the timed phase (user and system, every thread): with 8 threads, 2 cores over it bound what
+     * any overlap of commits could reach. {@code report} false: the warm-up (no figures).
      */
     private void durableTransactions(int objects, int txCount, String label, boolean report) throws Exception {
         for (int threads : new int[] {1, 8}) {
@@ -515,12 +526,15 @@ final class Child {
                 ranges[t] = new TxRange(t, Math.max(2, objects / threads), perThread, seed);
                 ranges[t].fill(s);
             }
+            long cpuBefore = processCpuNanos();
             double txPerSec = timedThreads(threads, perThread * threads, "w6", (tid, r) -> ranges[tid].next(s));
+            double cpuMicrosPerTx = (processCpuNanos() - cpuBefore) / 1e3 / (perThread * threads);
             for (TxRange range : ranges) {
                 range.check(s, label);
             }
             if (report) {
                 out("w6.t" + threads + ".tps", txPerSec);
+                out("w6.t" + threads + ".cpu_us", cpuMicrosPerTx);
             }
             s.close();
             delete(dir);

@@ -85,6 +85,8 @@ final class Compare {
             new Fig("w9.t8.ops", "W9 read/overwrite/insert ops/s, 8 threads", true, Contender.RAW_PWRITE),
             new Fig("w6.t1.tps", "W6 durable transactions/s, 1 thread", true, Contender.RAW_PWRITE),
             new Fig("w6.t8.tps", "W6 durable transactions/s, 8 threads", true, Contender.RAW_PWRITE),
+            new Fig("w6.t1.cpu_us", "W6 process CPU us/transaction, 1 thread", false, Contender.RAW_PWRITE),
+            new Fig("w6.t8.cpu_us", "W6 process CPU us/transaction, 8 threads", false, Contender.RAW_PWRITE),
             new Fig("w4.t1.ops", "W4 50/50 ops/s, 1 thread", true, Contender.RAW_PWRITE),
             new Fig("w4.t2.ops", "W4 50/50 ops/s, 2 threads", true, Contender.RAW_PWRITE),
             new Fig("w4.t4.ops", "W4 50/50 ops/s, 4 threads", true, Contender.RAW_PWRITE),
