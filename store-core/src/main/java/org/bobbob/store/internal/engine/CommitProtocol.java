@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.bobbob.store.StoreClosedException;
@@ -55,17 +57,17 @@ final class CommitProtocol {
      */
     private boolean slotsAgree;
     /**
-     * Guards {@link #arrivals} and {@link #lastGroup}; {@link #arrived} wakes a gathering leader,
-     * {@link #committed} the threads waiting for the end of a commit.
+     * Threads parked in {@link #awaitCommit} until the commit under way ends. The committing thread
+     * unparks each of them itself ({@link #unlockSync}), so they wake at once, not one after another
+     * through a lock each must take again (as threads waiting on a {@code Condition} do).
      */
-    private final ReentrantLock gatherLock = new ReentrantLock();
-
-    private final Condition arrived = gatherLock.newCondition();
-    private final Condition committed = gatherLock.newCondition();
+    private final ConcurrentLinkedQueue<Thread> waiting = new ConcurrentLinkedQueue<>();
     /** Threads that came to {@link #durable} since the last group began. */
-    private int arrivals;
+    private final AtomicInteger arrivals = new AtomicInteger();
     /** How many had come when the last group began: how many the next leader waits for. */
-    private int lastGroup;
+    private volatile int lastGroup;
+    /** The leader parked in {@link #gather}, or null: the arrival that completes the group unparks it. */
+    private volatile Thread gathering;
     /** How long the last commit of {@link #durable} took; under the sync lock. */
     private long lastCommitNanos;
     /** The transaction ticket the last durable record covers (see {@code TxTable.ticket}). */
@@ -187,10 +189,10 @@ final class CommitProtocol {
      * that wait here for the sync lock while one commit runs find their tickets covered by the
      * next one: N commits at once cost about one commit, not N (group commit).
      *
-     * <p>Only the thread that commits (the leader) holds the sync lock; the others wait for the
-     * end of the commit under way on a condition, and all wake at once when it ends, so a thread
-     * whose ticket it covered returns at once instead of queueing for the lock behind the next
-     * commit. The leader first waits for the others the last commit covered to arrive, for at most
+     * <p>Only the thread that commits (the leader) holds the sync lock; the others park until the
+     * commit under way ends, and the leader unparks every one of them, so a thread whose ticket it
+     * covered returns at once instead of queueing for the lock behind the next commit (and none
+     * waits for the others to wake first, as threads woken from one {@code Condition} do). The leader first waits for the others the last commit covered to arrive, for at most
      * half as long as a commit took ({@link #gather}): without it the leader, back first from the
      * commit that covered everyone, commits alone while the others are still on their way, and
      * groups alternate between one and all. A store used by one thread at a time never waits (its
@@ -234,39 +236,39 @@ final class CommitProtocol {
      * false if interrupted (the flag is set again).
      */
     private boolean awaitCommit(long ticket) {
-        gatherLock.lock();
+        Thread me = Thread.currentThread();
+        waiting.add(me); // before the check: an unlock after it finds this thread to unpark
         try {
             while (durableTicket < ticket && syncLock.isLocked()) {
-                committed.await();
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    me.interrupt();
+                    return false;
+                }
             }
             return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         } finally {
-            gatherLock.unlock();
+            waiting.remove(me);
         }
     }
 
     /** Releases the sync lock and wakes every thread waiting in {@link #awaitCommit}. */
     private void unlockSync() {
         syncLock.unlock();
-        gatherLock.lock();
-        try {
-            committed.signalAll();
-        } finally {
-            gatherLock.unlock();
+        for (Thread t : waiting) {
+            LockSupport.unpark(t);
         }
     }
 
-    /** Counts a thread into {@link #durable} since the last group began, and tells a gathering leader. */
+    /**
+     * Counts a thread into {@link #durable} since the last group began; the one that makes the group
+     * as large as the last one wakes a gathering leader.
+     */
     private void arrive() {
-        gatherLock.lock();
-        try {
-            arrivals++;
-            arrived.signal();
-        } finally {
-            gatherLock.unlock();
+        int arrived = arrivals.incrementAndGet();
+        Thread leader = gathering;
+        if (leader != null && arrived >= lastGroup) {
+            LockSupport.unpark(leader);
         }
     }
 
@@ -277,23 +279,24 @@ final class CommitProtocol {
      * lock.
      */
     private void gather() {
-        gatherLock.lock();
+        long deadline = System.nanoTime() + Math.min(lastCommitNanos / 2, GATHER_MAX_NANOS);
+        gathering = Thread.currentThread(); // before the check: an arrival after it unparks this thread
         try {
-            long wait = Math.min(lastCommitNanos / 2, GATHER_MAX_NANOS);
-            long deadline = System.nanoTime() + wait;
-            while (arrivals < lastGroup && wait > 0) {
-                try {
-                    wait = arrived.awaitNanos(deadline - System.nanoTime());
-                } catch (InterruptedException e) {
+            while (arrivals.get() < lastGroup) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
                     Thread.currentThread().interrupt(); // the commit goes on; the caller sees the flag
                     break;
                 }
             }
-            lastGroup = arrivals;
-            arrivals = 0;
         } finally {
-            gatherLock.unlock();
+            gathering = null;
         }
+        lastGroup = arrivals.getAndSet(0);
     }
 
     /** The longest a leader waits for others before a commit. */
