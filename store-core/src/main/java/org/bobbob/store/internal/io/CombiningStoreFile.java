@@ -69,7 +69,7 @@ import org.bobbob.store.support.Failures;
  * separate classes each part would have to reach into the others' state.
  *
  * <p>Thread-safe. One lock guards the cache; it is held for copies into chunk buffers and for
- * writing chunks out, never for a read that misses the cache.
+ * writing chunks out, never for a read that misses the cache nor for a durable write.
  */
 public final class CombiningStoreFile implements StoreFile {
     static final int CHUNK_BITS = 16;
@@ -119,6 +119,14 @@ public final class CombiningStoreFile implements StoreFile {
      * here): bytes at or past it read as zeros, so a gap there needs no read. Guarded by the lock.
      */
     private long innerSize = -1;
+    /**
+     * The end of the durable writes under way ({@link #writeDurably}; 0 when none is), which may
+     * lie past {@link #innerSize}: their bytes count as the file's, not as zeros, for the chunks
+     * made meanwhile ({@link #knownEnd}). Guarded by the lock, as is {@link #durableWrites}.
+     */
+    private long durableEnd;
+
+    private int durableWrites;
     /**
      * At least the end of every chunk's dirty interval (none past it), so that {@link #size()} and
      * a read that meets the cache need not look at every chunk. Raised by copies into chunks; exact
@@ -236,9 +244,11 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     /**
-     * Writes out and drops the chunks the range overlaps, then writes it durably below, under the
-     * lock: no chunk may hold older bytes of the range, nor be made meanwhile on the belief that
-     * the range still reads as zeros past the file's end.
+     * Writes out and drops the chunks the range overlaps (no chunk may hold older bytes of it),
+     * then writes it durably below, outside the lock: other threads' writes go on meanwhile (a
+     * commit's entry takes as long as the disk does). While it is under way no chunk is made on
+     * the belief that the range reads as zeros past the file's end ({@link #durableEnd}), and none
+     * over it is loaded (it counts itself in flight, as a direct write does).
      */
     @Override
     public void writeDurably(ByteBuffer src, long position) throws IOException {
@@ -246,8 +256,24 @@ public final class CombiningStoreFile implements StoreFile {
         long end = position + src.remaining();
         synchronized (lock) {
             flushRange(position, end);
+            countInFlight(position, end, 1);
+            durableWrites++;
+            durableEnd = Math.max(durableEnd, end);
+        }
+        boolean written = false;
+        try {
             inner.writeDurably(src, position);
-            innerSize = Math.max(innerSize(), end);
+            written = true;
+        } finally {
+            countInFlight(position, end, -1);
+            synchronized (lock) {
+                if (written) {
+                    innerSize = Math.max(innerSize(), end);
+                }
+                if (--durableWrites == 0) {
+                    durableEnd = 0;
+                }
+            }
         }
     }
 
@@ -405,7 +431,7 @@ public final class CombiningStoreFile implements StoreFile {
         }
         byte[] buf = spare.isEmpty() ? new byte[CHUNK_SIZE] : spare.pop();
         c = new Chunk(index, buf);
-        c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, innerSize() - c.base()));
+        c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, knownEnd() - c.base()));
         Arrays.fill(buf, c.validFrom, CHUNK_SIZE, (byte) 0);
         order.put(index, c);
         present.put(index, c);
@@ -417,6 +443,14 @@ public final class CombiningStoreFile implements StoreFile {
             innerSize = inner.size();
         }
         return innerSize;
+    }
+
+    /**
+     * Where the bytes a new chunk may take as zeros begin: the file's end, or past it the end of a
+     * durable write under way. Caller holds {@link #lock}.
+     */
+    private long knownEnd() throws IOException {
+        return Math.max(innerSize(), durableEnd);
     }
 
     /**

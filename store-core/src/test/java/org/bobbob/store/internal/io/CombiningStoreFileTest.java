@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -152,6 +159,55 @@ class CombiningStoreFileTest {
             }
             cached.close();
         }
+    }
+
+    /**
+     * A durable write holds none of the cache's locks while the disk takes it: writes of other
+     * objects go on meanwhile. And no chunk made meanwhile takes its range for zeros past the
+     * file's end: a new object past the range and then one just below it, in the same chunk, would
+     * otherwise widen the chunk's dirty bytes over the range and later write zeros over it.
+     */
+    @Test
+    void otherWritesGoOnDuringADurableWriteAndNeverWriteOverItsRange() throws Exception {
+        SimulatedDisk disk = new SimulatedDisk(new byte[1000]); // the file ends at 1000
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        StoreFile held = new ForwardingStoreFile(disk) {
+            @Override
+            public void writeDurably(ByteBuffer src, long position) throws IOException {
+                inside.countDown();
+                try {
+                    if (!release.await(30, TimeUnit.SECONDS)) {
+                        throw new IOException("the other writes never finished");
+                    }
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException();
+                }
+                super.writeDurably(src, position);
+            }
+        };
+        CombiningStoreFile cached = new CombiningStoreFile(held);
+        byte[] entry = content(1, 1, 4000);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> durable = pool.submit(() -> {
+                cached.writeDurably(ByteBuffer.wrap(entry), 1000);
+                return null;
+            });
+            assertTrue(inside.await(30, TimeUnit.SECONDS), "the durable write began");
+            cached.writeNewObject(ByteBuffer.wrap(content(2, 1, 100)), 6000); // past the file's end
+            cached.writeFully(ByteBuffer.wrap(content(3, 1, 100)), 900); // into the same chunk
+            release.countDown();
+            durable.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        cached.force();
+        byte[] image = disk.image();
+        assertArrayEquals(entry, Arrays.copyOfRange(image, 1000, 5000), "the durable write's range");
+        assertArrayEquals(content(2, 1, 100), Arrays.copyOfRange(image, 6000, 6100), "the object past it");
+        assertArrayEquals(content(3, 1, 100), Arrays.copyOfRange(image, 900, 1000), "the object before it");
+        cached.close();
     }
 
     private static byte[] content(int object, int version, int size) {
