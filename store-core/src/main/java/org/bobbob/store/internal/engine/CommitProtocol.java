@@ -192,7 +192,8 @@ final class CommitProtocol {
      * <p>Only the thread that commits (the leader) holds the sync lock; the others park until the
      * commit under way ends, and the leader unparks every one of them, so a thread whose ticket it
      * covered returns at once instead of queueing for the lock behind the next commit (and none
-     * waits for the others to wake first, as threads woken from one {@code Condition} do). The leader first waits for the others the last commit covered to arrive, for at most
+     * waits for the others to wake first, as threads woken from one {@code Condition} do). The
+     * leader first waits for the others the last commit covered to arrive, for at most
      * half as long as a commit took ({@link #gather}): without it the leader, back first from the
      * commit that covered everyone, commits alone while the others are still on their way, and
      * groups alternate between one and all. A store used by one thread at a time never waits (its
