@@ -46,38 +46,65 @@ class TxCrashTest {
             // Odd rounds start from a store whose record is large: their commits write journal entries.
             int filler = round % 2 == 1 ? 6000 : 0;
             List<String> lines =
-                    runAndKill(stores, file, random.nextLong(), 1 + random.nextInt(12), random.nextInt(12), filler);
-            Boolean applied = check(stores, file, lines, "round " + round);
-            if (applied != null) {
-                if (applied) {
-                    inFlightApplied++;
-                } else {
-                    inFlightDropped++;
-                }
-            }
+                    runAndKill(stores, file, random.nextLong(), 1 + random.nextInt(12), random.nextInt(12), filler, 1);
+            int[] inFlight = check(stores, file, lines, "round " + round);
+            inFlightApplied += inFlight[0];
+            inFlightDropped += inFlight[1];
         }
         System.out.println(stores + ": " + ROUNDS + " kills, the transaction in flight applied " + inFlightApplied
                 + " times, dropped " + inFlightDropped + " times");
     }
 
+    /**
+     * Four threads of the concurrent stores commit at once, so their commits meet in group commits
+     * (a journal entry for several transactions, its threads woken together): after kill -9 every
+     * transaction a thread saw commit is there, every one in flight is all or nothing, and none is
+     * torn. Half the rounds start from a store whose commits write journal entries.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"CONCURRENT_BASIC", "CONCURRENT_MULTI"})
+    void concurrentTransactionsAreAllOrNothingAfterKillNine(TestStores stores) throws Exception {
+        SplittableRandom random = new SplittableRandom(stores.ordinal() * 7919L + 5);
+        int inFlightApplied = 0;
+        int inFlightDropped = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            Path file = dir.resolve(stores + "-threads-" + round + ".bob");
+            int filler = round % 2 == 1 ? 6000 : 0;
+            List<String> lines =
+                    runAndKill(stores, file, random.nextLong(), 4 + random.nextInt(40), random.nextInt(24), filler, 4);
+            int[] inFlight = check(stores, file, lines, "round " + round);
+            inFlightApplied += inFlight[0];
+            inFlightDropped += inFlight[1];
+        }
+        System.out.println(stores + ": " + ROUNDS + " kills of 4 threads, transactions in flight applied "
+                + inFlightApplied + " times, dropped " + inFlightDropped + " times");
+    }
+
     private static List<String> runAndKill(
-            TestStores stores, Path file, long seed, int commits, int extraLines, int filler)
+            TestStores stores, Path file, long seed, int commits, int extraLines, int filler, int threads)
             throws IOException, InterruptedException {
         int[] seen = new int[2]; // commits, lines after the last one wanted
         List<String> lines = ChildJvm.run(
                         TxCrashWorker.class,
-                        List.of(stores.name(), file.toString(), Long.toString(seed), Integer.toString(filler)),
+                        List.of(
+                                stores.name(),
+                                file.toString(),
+                                Long.toString(seed),
+                                Integer.toString(filler),
+                                Integer.toString(threads)),
                         "128m",
                         null,
                         line -> {
-                            if (line.equals("C")) {
+                            if (line.endsWith(" C")) {
                                 seen[0]++;
                             }
                             return seen[0] >= commits && seen[1]++ >= extraLines;
                         },
                         600)
                 .lines();
-        assertTrue(lines.contains("C"), "the child died before its first commit: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith(" C")), "the child died before its first commit: " + lines);
         return lines;
     }
 
@@ -89,40 +116,41 @@ class TxCrashTest {
     }
 
     /**
-     * Checks the reopened store against the transactions the child reported; returns whether the
-     * transaction in flight was applied (null if none was in flight).
+     * Checks the reopened store against the transactions the child reported, each thread's in
+     * turn (their objects are their own); returns how many transactions in flight were applied and
+     * how many dropped.
      */
-    private static Boolean check(TestStores stores, Path file, List<String> lines, String round) throws IOException {
+    private static int[] check(TestStores stores, Path file, List<String> lines, String round) throws IOException {
         Map<Long, long[]> committed = new HashMap<>(); // id → {seed, size}
         Set<Long> issued = new HashSet<>();
-        Tx current = null;
+        Map<Integer, Tx> current = new HashMap<>(); // by thread: the transaction in flight
         for (String line : lines) {
             String[] f = line.split(" ");
-            switch (f[0]) {
-                case "B" -> current = new Tx();
+            int thread = Integer.parseInt(f[0]);
+            Tx tx = current.get(thread);
+            switch (f[1]) {
+                case "B" -> current.put(thread, new Tx());
                 case "N" -> {
-                    long id = Long.parseLong(f[1]);
-                    current.created.put(id, new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+                    long id = Long.parseLong(f[2]);
+                    tx.created.put(id, new long[] {Long.parseLong(f[3]), Long.parseLong(f[4])});
                     issued.add(id);
                 }
-                case "W" -> current.overwritten.put(Long.parseLong(f[1]), Long.parseLong(f[2]));
-                case "D" -> current.deleted.add(Long.parseLong(f[1]));
-                case "C" -> {
-                    apply(committed, current);
-                    current = null;
-                }
-                case "R" -> current = null;
+                case "W" -> tx.overwritten.put(Long.parseLong(f[2]), Long.parseLong(f[3]));
+                case "D" -> tx.deleted.add(Long.parseLong(f[2]));
+                case "C" -> apply(committed, current.remove(thread));
+                case "R" -> current.remove(thread);
                 default -> throw new AssertionError("unexpected line from the child: " + line);
             }
         }
         try (Storer s = stores.open(file)) {
-            Boolean applied = null;
-            Map<Long, long[]> expected = committed;
-            if (current != null) {
-                applied = appliedInStore(s, committed, current);
-                if (applied) {
-                    expected = new HashMap<>(committed);
-                    apply(expected, current);
+            int[] inFlight = new int[2];
+            Map<Long, long[]> expected = new HashMap<>(committed);
+            for (Tx tx : current.values()) {
+                if (appliedInStore(s, committed, tx)) {
+                    apply(expected, tx);
+                    inFlight[0]++;
+                } else {
+                    inFlight[1]++;
                 }
             }
             for (Map.Entry<Long, long[]> e : expected.entrySet()) {
@@ -130,7 +158,7 @@ class TxCrashTest {
                 assertArrayEquals(
                         TestBytes.of(v[0], (int) v[1]),
                         s.readBytesFromObj(e.getKey()),
-                        round + ": object " + e.getKey() + " (in flight applied: " + applied + ")");
+                        round + ": object " + e.getKey() + " (in flight: " + current.size() + ")");
             }
             for (long id : issued) {
                 if (!expected.containsKey(id)) {
@@ -140,7 +168,7 @@ class TxCrashTest {
             long fresh = s.writeNewObjFromBytes(TestBytes.of(-1, 1234)); // still writable
             assertFalse(issued.contains(fresh), round + ": a new object got an id given before the crash");
             s.sync();
-            return applied;
+            return inFlight;
         }
     }
 

@@ -162,6 +162,12 @@ final class AllocatorState {
      * live size; large enough that a few deletes never cost a commit.
      */
     static final long REUSE_COMMIT_MIN = 1L << 20;
+    /**
+     * Commits encoded since the store opened (step 1, whole records and entries alike); written under
+     * the write lock, read without it. A write that fills a new object compares it before the
+     * allocation and after the write ({@link #encodes()}).
+     */
+    private volatile long encodes;
     /** Bytes freed and waiting for a sync, as of the last change; read without the lock. */
     private volatile long waitingFreed;
     /** The allocator end as of the last change; read without the lock. */
@@ -561,6 +567,17 @@ final class AllocatorState {
      * distinct objects do not serialise on it, nor make look-ups retry. Writes of the same object
      * are ordered by its caller (the {@code ConcurrentStore}'s object lock).
      */
+    /**
+     * How many commits have been encoded. A commit encoded between an object's allocation and the
+     * end of the write that fills it may have taken the object's bytes into its journal entry before
+     * they were written (they are captured as they are then), and its change log then no longer
+     * names the object: the writer calls {@link #setCrc} again once its bytes are written, so that
+     * the next commit carries them (the newest capture is the one opening applies) or forces them.
+     */
+    long encodes() {
+        return encodes;
+    }
+
     void setCrc(long id, int crc) throws StoreCorruptedException {
         long stamp = meta.readLock();
         try {
@@ -798,6 +815,7 @@ final class AllocatorState {
     Encoded encodeRecord(MetaWriter whole, MetaWriter entry, boolean journal, StoreFile file) throws StoreException {
         long stamp = meta.writeLock();
         try {
+            encodes++;
             if (allocator == null) {
                 return null;
             }

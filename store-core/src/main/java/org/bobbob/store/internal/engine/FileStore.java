@@ -298,9 +298,11 @@ final class FileStore
         checkSize(size);
         enter();
         try {
-            Location loc = allocate(size, Crc32c.sealedZeros(size));
+            long encodes = state.encodes();
+            int crc = Crc32c.sealedZeros(size);
+            Location loc = allocate(size, crc);
             if (!loc.fresh) {
-                fillOrDiscard(loc, () -> writeZeros(loc.offset, loc.size));
+                fillOrDiscard(loc, encodes, crc, () -> writeZeros(loc.offset, loc.size));
             }
             return loc.id;
         } finally {
@@ -313,10 +315,19 @@ final class FileStore
         void run() throws IOException;
     }
 
-    /** Runs the write that fills a new object; if it fails, frees the object and rethrows. */
-    private void fillOrDiscard(Location loc, Fill fill) throws IOException {
+    /**
+     * Runs the write that fills a new object allocated with checksum {@code crc} when {@code
+     * encodes} commits had been encoded; if it fails, frees the object and rethrows. If a commit was
+     * encoded meanwhile, names the object as changed again ({@link AllocatorState#encodes}): that
+     * commit's entry may carry the object's bytes from before this write.
+     */
+    private void fillOrDiscard(Location loc, long encodes, int crc, Fill fill) throws IOException {
         try {
             fill.run();
+            if (state.encodes() != encodes) {
+                state.setCrc(loc.id, crc);
+                commits.changed();
+            }
         } catch (IOException e) {
             discard(loc.id, e);
             throw commits.translate(e);
@@ -418,8 +429,10 @@ final class FileStore
         checkSize(data.length);
         enter();
         try {
-            Location loc = allocate(data.length, Crc32c.sealedOf(data, 0, data.length));
-            fillOrDiscard(loc, () -> {
+            long encodes = state.encodes();
+            int crc = Crc32c.sealedOf(data, 0, data.length);
+            Location loc = allocate(data.length, crc);
+            fillOrDiscard(loc, encodes, crc, () -> {
                 if (loc.clustered) {
                     file.writeNewObject(ByteBuffer.wrap(data), loc.offset);
                 } else {
@@ -560,10 +573,17 @@ final class FileStore
         try {
             reuseFreedSpaceFirst();
             commits.claimGeneration();
+            long encodes = state.encodes();
             ExtentAllocator.Run run = state.allocateRun(size, count);
             commits.changed();
             if (!run.fresh() && size > 0) {
                 zeroFill(run.offsets()[0], (long) Math.max(size, 1) * count);
+                if (state.encodes() != encodes) { // as fillOrDiscard does
+                    for (long id : run.ids()) {
+                        state.setCrc(id, Crc32c.sealedZeros(size));
+                    }
+                    commits.changed();
+                }
             }
             return new AllocatedRun(run.ids(), run.offsets());
         } finally {
@@ -897,8 +917,10 @@ final class FileStore
         checkSize(data.length);
         enter();
         try {
-            Location loc = allocate(data.length, Crc32c.sealedOf(data, 0, data.length), owner);
-            fillOrDiscard(loc, () -> file.writeFully(ByteBuffer.wrap(data), loc.offset));
+            long encodes = state.encodes();
+            int crc = Crc32c.sealedOf(data, 0, data.length);
+            Location loc = allocate(data.length, crc, owner);
+            fillOrDiscard(loc, encodes, crc, () -> file.writeFully(ByteBuffer.wrap(data), loc.offset));
             return loc.id;
         } finally {
             exit();
