@@ -1037,6 +1037,8 @@ final class AllocatorState {
      * changed since the last commit (allocated, or given a checksum), read from {@code file} as
      * they are now, when together they are at most {@code budget} bytes; else only the flag that
      * says there are none. Caller holds the write lock (no allocation or free runs meanwhile).
+     * An object whose bytes are still being written is taken as it is; its writer names it again
+     * when done ({@link #encodes()}), so a later entry carries it whole.
      *
      * @return how many bytes of objects are in the entry, or -1 if they are not
      */
