@@ -32,9 +32,9 @@ class TxCrashTest {
     private static final int ROUNDS = Integer.getInteger("bobbob.txcrash.rounds", 20);
     /**
      * Rounds of the four-thread case: only in the {@code stress} profile (100) for now. It still
-     * fails about once in 650 kills per store, at open (BOB-301: the last journal entry names an
-     * allocator end below a live shadow object), a fault not yet found; a default run of 40 kills
-     * would fail one CI run in about sixteen.
+     * fails about once in 600 kills of a multi store (BOB-305: an object whose transaction
+     * committed reads with another checksum), a fault not yet found; a default run of 40 kills
+     * would fail about one CI run in thirty.
      */
     private static final int THREAD_ROUNDS = Integer.getInteger("bobbob.txcrash.threadRounds", 0);
 

@@ -296,7 +296,11 @@ final class RecordLoader {
             int journalCapacity,
             List<ChangeLog.Captured> carried) {
         ExtentList used = new ExtentList();
-        ObjectAllocator built = factory.read(new RecordParts(in, version, index, space, generation, end, used));
+        // With entries after it, the record's objects are checked against the end only once the
+        // entries are applied (space.restore below): an entry may free an object at the record's
+        // tail, and a later one name an end below it once that space came free.
+        long recordEnd = journal.isEmpty() ? end : ObjectIds.MAX_FILE_END;
+        ObjectAllocator built = factory.read(new RecordParts(in, version, index, space, generation, recordEnd, used));
         int partsEnd = index != null ? index.indexPosition() : in.payloadLength();
         if (in.position() != partsEnd) {
             throw new MetadataException(
