@@ -46,21 +46,7 @@ class TxCrashTest {
             value = TestStores.class,
             names = {"BASIC", "CONCURRENT_MULTI"})
     void everyTransactionIsAllOrNothingAfterKillNine(TestStores stores) throws Exception {
-        SplittableRandom random = new SplittableRandom(stores.ordinal() * 104729L + 3);
-        int inFlightApplied = 0;
-        int inFlightDropped = 0;
-        for (int round = 0; round < ROUNDS; round++) {
-            Path file = dir.resolve(stores + "-" + round + ".bob");
-            // Odd rounds start from a store whose record is large: their commits write journal entries.
-            int filler = round % 2 == 1 ? 6000 : 0;
-            List<String> lines =
-                    runAndKill(stores, file, random.nextLong(), 1 + random.nextInt(12), random.nextInt(12), filler, 1);
-            int[] inFlight = check(stores, file, lines, "round " + round);
-            inFlightApplied += inFlight[0];
-            inFlightDropped += inFlight[1];
-        }
-        System.out.println(stores + ": " + ROUNDS + " kills, the transaction in flight applied " + inFlightApplied
-                + " times, dropped " + inFlightDropped + " times");
+        killRounds(stores, new SplittableRandom(stores.ordinal() * 104729L + 3), ROUNDS, 1, 1, 12, 12);
     }
 
     /**
@@ -77,20 +63,44 @@ class TxCrashTest {
     void concurrentTransactionsAreAllOrNothingAfterKillNine(TestStores stores) throws Exception {
         assumeTrue(
                 THREAD_ROUNDS > 0, "four-thread kill rounds run in the stress profile (-Dbobbob.txcrash.threadRounds)");
-        SplittableRandom random = new SplittableRandom(stores.ordinal() * 7919L + 5);
+        killRounds(stores, new SplittableRandom(stores.ordinal() * 7919L + 5), THREAD_ROUNDS, 4, 4, 40, 24);
+    }
+
+    /**
+     * {@code rounds} kills of a child running transactions on {@code threads} threads, each after
+     * {@code minCommits} and up to {@code spread} more commits and up to {@code extraLines} more
+     * lines; odd rounds start from a store whose record is large, so that their commits write
+     * journal entries.
+     */
+    private void killRounds(
+            TestStores stores,
+            SplittableRandom random,
+            int rounds,
+            int threads,
+            int minCommits,
+            int spread,
+            int extraLines)
+            throws Exception {
         int inFlightApplied = 0;
         int inFlightDropped = 0;
-        for (int round = 0; round < THREAD_ROUNDS; round++) {
-            Path file = dir.resolve(stores + "-threads-" + round + ".bob");
+        for (int round = 0; round < rounds; round++) {
+            Path file = dir.resolve(stores + "-" + threads + "-" + round + ".bob");
             int filler = round % 2 == 1 ? 6000 : 0;
-            List<String> lines =
-                    runAndKill(stores, file, random.nextLong(), 4 + random.nextInt(40), random.nextInt(24), filler, 4);
+            List<String> lines = runAndKill(
+                    stores,
+                    file,
+                    random.nextLong(),
+                    minCommits + random.nextInt(spread),
+                    random.nextInt(extraLines),
+                    filler,
+                    threads);
             int[] inFlight = check(stores, file, lines, "round " + round);
             inFlightApplied += inFlight[0];
             inFlightDropped += inFlight[1];
         }
-        System.out.println(stores + ": " + THREAD_ROUNDS + " kills of 4 threads, transactions in flight applied "
-                + inFlightApplied + " times, dropped " + inFlightDropped + " times");
+        System.out.println(
+                stores + ": " + rounds + " kills of " + threads + " thread(s), transactions in flight applied "
+                        + inFlightApplied + " times, dropped " + inFlightDropped + " times");
     }
 
     private static List<String> runAndKill(
