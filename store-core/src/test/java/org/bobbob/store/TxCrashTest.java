@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,15 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * journal entries (format 5) rather than whole records.
  */
 class TxCrashTest {
-    /** 20 in the default run; {@code -Dbobbob.txcrash.rounds=100} in the {@code stress} profile. */
+    /** Per case: 20 in the default run; {@code -Dbobbob.txcrash.rounds=100} in the {@code stress} profile. */
     private static final int ROUNDS = Integer.getInteger("bobbob.txcrash.rounds", 20);
-    /**
-     * Rounds of the four-thread case: only in the {@code stress} profile (100) for now. It still
-     * fails about once in 600 kills of a multi store (BOB-305: an object whose transaction
-     * committed reads with another checksum), a fault not yet found; a default run of 40 kills
-     * would fail about one CI run in thirty.
-     */
-    private static final int THREAD_ROUNDS = Integer.getInteger("bobbob.txcrash.threadRounds", 0);
 
     @TempDir
     Path dir;
@@ -53,17 +45,14 @@ class TxCrashTest {
      * Four threads of the concurrent stores commit at once, so their commits meet in group commits
      * (a journal entry for several transactions, its threads woken together): after kill -9 every
      * transaction a thread saw commit is there, every one in flight is all or nothing, and none is
-     * torn. Half the rounds start from a store whose commits write journal entries. Runs in the
-     * {@code stress} profile ({@link #THREAD_ROUNDS}).
+     * torn. Half the rounds start from a store whose commits write journal entries.
      */
     @ParameterizedTest
     @EnumSource(
             value = TestStores.class,
             names = {"CONCURRENT_BASIC", "CONCURRENT_MULTI"})
     void concurrentTransactionsAreAllOrNothingAfterKillNine(TestStores stores) throws Exception {
-        assumeTrue(
-                THREAD_ROUNDS > 0, "four-thread kill rounds run in the stress profile (-Dbobbob.txcrash.threadRounds)");
-        killRounds(stores, new SplittableRandom(stores.ordinal() * 7919L + 5), THREAD_ROUNDS, 4, 4, 40, 24);
+        killRounds(stores, new SplittableRandom(stores.ordinal() * 7919L + 5), ROUNDS, 4, 4, 40, 24);
     }
 
     /**

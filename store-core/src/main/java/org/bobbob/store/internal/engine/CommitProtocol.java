@@ -450,15 +450,17 @@ final class CommitProtocol {
                 encoded.lastEntryLength(),
                 encoded.journalSalt());
         boolean carriesBytes = encoded.carriesBytes() && !bothSlots;
-        // An entry appended to a salted journal counts without a slot (docs/FORMAT.md, Journal):
-        // its commit waits for the disk once. The slot that starts a journal names its salt.
-        boolean slotless = carriesBytes
-                && end == encoded.end() // the entry names the end too; a full disk's lower one needs a slot
+        // An entry appended to a salted journal counts once it is whole, slot or no slot
+        // (docs/FORMAT.md, Journal): opening reads on past the entries the slot names. The slot
+        // that starts a journal names its salt.
+        boolean appended = encoded.entry()
                 && !encoded.newJournal()
                 && current != null
                 && current.version() >= HeaderSlot.SALTED_VERSION
                 && current.journalOffset() == encoded.journalOffset()
                 && current.journalSalt() == encoded.journalSalt();
+        // The entry names the end too; a full disk's lower one needs a slot.
+        boolean slotless = appended && end == encoded.end();
         AllocatorState.Outcome outcome = AllocatorState.Outcome.UNNAMED;
         long shrinkTo = Long.MAX_VALUE;
         Events.Commit event = Events.commit();
@@ -468,13 +470,19 @@ final class CommitProtocol {
             // durably, range by range, while the objects' own bytes stay wherever the file
             // system keeps them until a whole record's force. A crash before then finds them in
             // the entries (opening writes them again). Anything else is forced with the file.
+            // An appended entry without the bytes is written only once they are durable: opening
+            // would count it if it were whole, even with the objects it names never written (a
+            // kill lost the cache's chunks, a power cut the page cache). Its force comes first.
             if (carriesBytes) {
+                file.writeDurably(record, newOffset);
+                file.extendTo(end); // atomic with a write of the object at the end, if one is under way
+            } else if (appended) {
+                file.extendTo(end);
+                file.force();
                 file.writeDurably(record, newOffset);
             } else {
                 file.writeFully(record, newOffset);
-            }
-            file.extendTo(end); // atomic with a write of the object at the end, if one is under way
-            if (!carriesBytes) {
+                file.extendTo(end);
                 file.force();
             }
             outcome = AllocatorState.Outcome.MAYBE_NAMED;

@@ -81,12 +81,14 @@ import org.bobbob.store.support.SelfGuardedCreates;
  *       the bytes of every object written since the last commit is instead written durably by
  *       itself ({@link StoreFile#writeDurably}), with no force: the objects' own bytes reach the
  *       disk by the next whole record's force, and until then a crash finds them in the entries.
+ *       An entry without the bytes that continues a journal is written durably only after the
+ *       force: opening counts it once it is whole, so it must not reach the disk before the data.
  *   <li>Write the next header slot (sequence {@code s+1}) naming the record and the journal's
  *       length, durably. The other slot still names the previous state, whose record and journal wait
  *       one more sync (the record reserve), so a torn slot falls back to an intact state. Close
  *       (and a cut of a large free tail) writes both slots, so a closed store's slots agree. An
- *       entry that carries its bytes and continues a journal writes no slot: it begins with the
- *       journal's salt, and opening reads on past the entries the slot names (format 6).
+ *       entry that continues a journal writes no slot: it begins with the journal's salt, and
+ *       opening reads on past the entries the slot names (format 6).
  *   <li>Under the metadata lock: make reusable the space freed before step 1; the old record's
  *       space becomes the reserve of the next record. Nothing freed is reused before this point,
  *       so every durable newest state only names bytes that still hold what it says.

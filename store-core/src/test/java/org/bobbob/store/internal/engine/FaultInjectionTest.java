@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,6 +14,8 @@ import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TestBytes;
+import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.Journal;
 import org.bobbob.store.internal.io.CombiningStoreFile;
 import org.bobbob.store.internal.io.PreallocatingStoreFile;
 import org.bobbob.store.internal.io.SimulatedDisk;
@@ -301,6 +304,124 @@ class FaultInjectionTest {
             }
         }
         assertTrue(checked > total, "too few objects checked: " + checked);
+    }
+
+    /**
+     * A sync whose journal entry cannot carry its objects' bytes (more than {@link
+     * AllocatorState#CAPTURE_MAX} of them) in a journal that already has entries: opening counts
+     * such an entry once it is whole, slot or no slot, so the sync forces the objects before it
+     * writes the entry. A crash at every step of that sync reopens at the sync before or at this
+     * one, never at this one's entry with objects it names lost (still in the write cache) or torn.
+     */
+    @ParameterizedTest
+    @EnumSource(FileStack.class)
+    void aCrashAtEveryStepOfASyncTooLargeForItsEntryReopensAtOneSyncOrTheOther(FileStack stack) throws Exception {
+        long seed = 11;
+        SimulatedDisk first = new SimulatedDisk();
+        journaled(stack, seed, first);
+        first.reopen();
+        Storer setUp = open(stack, first, OpenMode.OPEN);
+        for (int i = 0; i < 2; i++) { // the first entry starts the journal, the second continues it
+            setUp.writeNewObjFromBytes(TestBytes.of(-20_000 - i, 300));
+            setUp.sync();
+        }
+        byte[] start = first.image(); // left open: close would fold the journal into a record
+        SimulatedDisk counting = new SimulatedDisk(start);
+        long before;
+        long after;
+        try (Storer s = open(stack, counting, OpenMode.OPEN)) {
+            DurabilityModel model = journaledWithEntries(stack, seed);
+            long written = writeTooMuchForAnEntry(s, model);
+            assertTrue(written > AllocatorState.CAPTURE_MAX, written + " bytes written");
+            long forces = counting.forces();
+            before = counting.mutations();
+            s.sync();
+            after = counting.mutations();
+            assertTrue(counting.forces() > forces, "the sync forced the objects' bytes");
+            HeaderSlot slot = newestSlot(counting.image());
+            Journal.Entries entries = Journal.read(
+                    counting,
+                    slot.journalOffset(),
+                    slot.journalLength(),
+                    slot.lastEntryLength(),
+                    slot.journalSalt(),
+                    slot.journalCapacity());
+            assertTrue(entries.scanned(), "the entry continued the journal, without a slot");
+        }
+        int checked = 0;
+        for (long n = before + 1; n <= after; n++) {
+            DurabilityModel model = journaledWithEntries(stack, seed);
+            SimulatedDisk disk = new SimulatedDisk(start);
+            Storer s = open(stack, disk, OpenMode.OPEN);
+            writeTooMuchForAnEntry(s, model);
+            disk.failAt(n - before, true);
+            try {
+                s.sync();
+                model.synced();
+            } catch (IOException crashed) {
+                // the crash point: what is durable is checked below
+            }
+            Random images = new Random(seed * 1_000_003 + n);
+            for (int i = 0; i < IMAGES_PER_POINT; i++) {
+                String context = stack + ", crash at mutation " + (n - before) + "/" + (after - before)
+                        + " of a sync too large for its entry, image " + i;
+                try (Storer reopened = open(stack, new SimulatedDisk(disk.crashImage(images)), OpenMode.OPEN)) {
+                    checked += model.verify(reopened, context);
+                }
+            }
+        }
+        assertTrue(checked > 0, "nothing checked");
+    }
+
+    /** The model of the store {@link #aCrashAtEveryStepOfASyncTooLargeForItsEntryReopensAtOneSyncOrTheOther} starts from. */
+    private static DurabilityModel journaledWithEntries(FileStack stack, long seed) throws IOException {
+        SimulatedDisk disk = new SimulatedDisk();
+        DurabilityModel model = journaled(stack, seed, disk);
+        disk.reopen();
+        Storer s = open(stack, disk, OpenMode.OPEN);
+        for (int i = 0; i < 2; i++) {
+            long id = s.writeNewObjFromBytes(TestBytes.of(-20_000 - i, 300));
+            model.created(id, -20_000 - i, 300);
+            s.sync();
+            model.synced();
+        }
+        return model;
+    }
+
+    /** 130 new objects of 9 000 bytes, a few overwrites and deletes; returns the bytes written. */
+    private static long writeTooMuchForAnEntry(Storer s, DurabilityModel model) throws IOException {
+        List<Long> live = new ArrayList<>(model.liveIds());
+        live.sort(null);
+        long written = 0;
+        for (int i = 0; i < 130; i++) {
+            long id = s.writeNewObjFromBytes(TestBytes.of(30_000 + i, 9000));
+            model.created(id, 30_000 + i, 9000);
+            written += 9000;
+        }
+        for (int i = 0; i < 4; i++) {
+            long id = live.get(i * 7);
+            model.overwriting(id, 40_000 + i, true);
+            s.writeBytesToObj(id, TestBytes.of(40_000 + i, model.sizeOf(id)));
+            written += model.sizeOf(id);
+            long gone = live.get(i * 7 + 3);
+            model.deleting(gone);
+            s.deleteObj(gone);
+        }
+        return written;
+    }
+
+    /** The valid header slot with the highest sequence in {@code image}. */
+    private static HeaderSlot newestSlot(byte[] image) {
+        HeaderSlot best = null;
+        for (int slot = 0; slot < 2; slot++) {
+            HeaderSlot h = HeaderSlot.decode(ByteBuffer.wrap(image, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE)
+                            .slice())
+                    .slot();
+            if (h != null && (best == null || h.sequence() > best.sequence())) {
+                best = h;
+            }
+        }
+        return best;
     }
 
     /**
