@@ -86,7 +86,14 @@ public interface Storer extends AutoCloseable {
      */
     long primeObject(int size) throws IOException;
 
-    /** Makes everything done before this call durable (data, allocations and deletes). */
+    /**
+     * Makes everything done before this call durable (data, allocations and deletes). Calls other
+     * threads have under way while it runs may or may not be covered: a new object written in one
+     * call ({@link #writeNewObjFromBytes}, {@link #newObj}) is covered whole or not at all, so after
+     * a crash it reads back whole or is not found; an in-place overwrite under way may be covered
+     * torn, which the object's checksum then reports (BOB-305), as may an object whose
+     * {@link #lateWriteNewObj} writer is still open.
+     */
     void sync() throws IOException;
 
     /**

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>Ids too: every id the child was given and that is not live after the reopen (deleted, or
  * created after the last sync and lost) stays not found while the reopened store writes as many
  * new objects again, and no new object is given any id the child was ever given.
+ *
+ * <p>Every other round starts from a store of 6 000 objects, whose syncs append journal entries
+ * (format 5 on) rather than rewrite the record. With several threads (the concurrent stores),
+ * each writes objects of its own and syncs; a thread's sync makes everything that thread did
+ * before it durable, so each thread's lines are checked against a model of their own.
  */
 class CrashTest {
     /** 20 in the default run; {@code -Dbobbob.crash.rounds=200} in the {@code stress} profile. */
@@ -40,57 +47,91 @@ class CrashTest {
             value = TestStores.class,
             names = {"BASIC", "CONCURRENT_MULTI"})
     void everySyncedObjectSurvivesKillNine(TestStores stores) throws Exception {
-        SplittableRandom random = new SplittableRandom(stores.ordinal() * 7919L + 1);
+        killRounds(stores, new SplittableRandom(stores.ordinal() * 7919L + 1), 1, 1);
+    }
+
+    /**
+     * Four threads of a concurrent store write, overwrite, delete and sync at once, so that
+     * commits run while other threads allocate and write: after kill -9 every thread's synced
+     * objects read back exactly.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"CONCURRENT_BASIC", "CONCURRENT_MULTI"})
+    void everySyncedObjectOfFourWritersSurvivesKillNine(TestStores stores) throws Exception {
+        killRounds(stores, new SplittableRandom(stores.ordinal() * 104729L + 11), 4, 4);
+    }
+
+    /**
+     * {@link #ROUNDS} kills of a child writing on {@code threads} threads, each after
+     * {@code minSyncs} and up to 8 more syncs (of any thread) and up to 40 more lines; odd rounds
+     * start from a store whose syncs append journal entries.
+     */
+    private void killRounds(TestStores stores, SplittableRandom random, int threads, int minSyncs) throws Exception {
         int checked = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            Path file = dir.resolve(stores + "-" + round + ".bob");
-            List<String> lines = runAndKill(stores, file, random.nextLong(), 1 + random.nextInt(8), random.nextInt(40));
+            Path file = dir.resolve(stores + "-" + threads + "-" + round + ".bob");
+            int filler = round % 2 == 1 ? 6000 : 0;
+            List<String> lines = runAndKill(
+                    stores, file, random.nextLong(), minSyncs + random.nextInt(8), random.nextInt(40), filler, threads);
             checked += checkAfterCrash(stores, file, lines, "round " + round);
         }
         assertTrue(checked > ROUNDS * 5, "only " + checked + " synced objects were checked in " + ROUNDS + " rounds");
     }
 
-    private static List<String> runAndKill(TestStores stores, Path file, long seed, int syncs, int extraLines)
+    private static List<String> runAndKill(
+            TestStores stores, Path file, long seed, int syncs, int extraLines, int filler, int threads)
             throws IOException, InterruptedException {
         int[] seen = new int[2]; // syncs, lines after the last one wanted
         List<String> lines = ChildJvm.run(
                         CrashWorker.class,
-                        List.of(stores.name(), file.toString(), Long.toString(seed)),
+                        List.of(
+                                stores.name(),
+                                file.toString(),
+                                Long.toString(seed),
+                                Integer.toString(filler),
+                                Integer.toString(threads)),
                         "128m",
                         null,
                         line -> {
-                            if (line.equals("S")) {
+                            if (line.endsWith(" S")) {
                                 seen[0]++;
                             }
                             return seen[0] >= syncs && seen[1]++ >= extraLines;
                         },
                         600)
                 .lines();
-        assertTrue(lines.contains("S"), "the child died before its first sync: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith(" S")), "the child died before its first sync: " + lines);
         return lines;
     }
 
+    /** Checks the reopened store against each thread's lines; returns how many synced objects read back exactly. */
     private static int checkAfterCrash(TestStores stores, Path file, List<String> lines, String round)
             throws IOException {
-        DurabilityModel model = new DurabilityModel();
+        Map<Integer, DurabilityModel> models = new HashMap<>(); // by thread: its objects are its own
         Set<Long> issued = new HashSet<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String[] f = lines.get(i).split(" ");
-            switch (f[0]) {
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            DurabilityModel model = models.computeIfAbsent(Integer.parseInt(f[0]), t -> new DurabilityModel());
+            switch (f[1]) {
                 case "N" -> {
-                    model.created(Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]));
-                    issued.add(Long.parseLong(f[1]));
+                    model.created(Long.parseLong(f[2]), Long.parseLong(f[3]), Integer.parseInt(f[4]));
+                    issued.add(Long.parseLong(f[2]));
                 }
                 // Unsynced writes may still sit in the store's write-combining cache when the process
                 // dies, partly written out: an overwrite since the last sync may be torn (STORE.md).
-                case "W" -> model.overwriting(Long.parseLong(f[1]), Long.parseLong(f[2]), true);
-                case "D" -> model.deleting(Long.parseLong(f[1]));
+                case "W" -> model.overwriting(Long.parseLong(f[2]), Long.parseLong(f[3]), true);
+                case "D" -> model.deleting(Long.parseLong(f[2]));
                 case "S" -> model.synced();
-                default -> throw new AssertionError("unexpected line from the child: " + lines.get(i));
+                default -> throw new AssertionError("unexpected line from the child: " + line);
             }
         }
         try (Storer s = stores.open(file)) {
-            int checked = model.verify(s, round);
+            int checked = 0;
+            for (Map.Entry<Integer, DurabilityModel> m : models.entrySet()) {
+                checked += m.getValue().verify(s, round + ", thread " + m.getKey());
+            }
             long fresh = s.writeNewObjFromBytes(TestBytes.of(-1, 1234)); // still writable
             s.sync();
             assertArrayEquals(TestBytes.of(-1, 1234), s.readBytesFromObj(fresh));

@@ -163,11 +163,14 @@ final class AllocatorState {
      */
     static final long REUSE_COMMIT_MIN = 1L << 20;
     /**
-     * Commits encoded since the store opened (step 1, whole records and entries alike); written under
-     * the write lock, read without it. A write that fills a new object compares it before the
-     * allocation and after the write ({@link #encodes()}).
+     * New objects being filled: a new object's allocation and the write of its bytes hold this
+     * shared ({@link #startFill}), a commit's encoding holds it exclusively (taken before
+     * {@link #meta}). So a commit waits for the fills under way and no fill starts until it has
+     * encoded: it never names a new object whose bytes are half written. Its record or entry holds
+     * each new object with its bytes (forced with it, or carried in the entry) or not at all, and
+     * after a crash an object created while a sync ran is whole or gone, never torn.
      */
-    private volatile long encodes;
+    private final StampedLock fills = new StampedLock();
     /** Bytes freed and waiting for a sync, as of the last change; read without the lock. */
     private volatile long waitingFreed;
     /** The allocator end as of the last change; read without the lock. */
@@ -559,6 +562,22 @@ final class AllocatorState {
     }
 
     /**
+     * Begins filling a new object: call before its allocation, and {@link #endFill} after the
+     * write of its bytes (or its free, if that failed). A commit encodes before the allocation or
+     * after the write, never between ({@link #fills}). Blocks while a commit encodes.
+     *
+     * @return the stamp to end it with
+     */
+    long startFill() {
+        return fills.readLock();
+    }
+
+    /** Ends a fill begun with {@link #startFill}. */
+    void endFill(long stamp) {
+        fills.unlockRead(stamp);
+    }
+
+    /**
      * Records {@code crc} as the checksum of object {@code id}'s bytes (a write to it finished);
      * nothing if the object is gone.
      *
@@ -567,17 +586,6 @@ final class AllocatorState {
      * distinct objects do not serialise on it, nor make look-ups retry. Writes of the same object
      * are ordered by its caller (the {@code ConcurrentStore}'s object lock).
      */
-    /**
-     * How many commits have been encoded. A commit encoded between an object's allocation and the
-     * end of the write that fills it may have taken the object's bytes into its journal entry before
-     * they were written (they are captured as they are then), and its change log then no longer
-     * names the object: the writer calls {@link #setCrc} again once its bytes are written, so that
-     * the next commit carries them (the newest capture is the one opening applies) or forces them.
-     */
-    long encodes() {
-        return encodes;
-    }
-
     void setCrc(long id, int crc) throws StoreCorruptedException {
         long stamp = meta.readLock();
         try {
@@ -813,9 +821,19 @@ final class AllocatorState {
      * @throws StoreException BOB-105 if the record's space would pass the file's maximum size
      */
     Encoded encodeRecord(MetaWriter whole, MetaWriter entry, boolean journal, StoreFile file) throws StoreException {
+        long fence = fills.writeLock();
+        try {
+            return encodeRecordFenced(whole, entry, journal, file);
+        } finally {
+            fills.unlockWrite(fence);
+        }
+    }
+
+    /** {@link #encodeRecord} with no new object being filled. */
+    private Encoded encodeRecordFenced(MetaWriter whole, MetaWriter entry, boolean journal, StoreFile file)
+            throws StoreException {
         long stamp = meta.writeLock();
         try {
-            encodes++;
             if (allocator == null) {
                 return null;
             }
@@ -1036,9 +1054,10 @@ final class AllocatorState {
      * Appends to an entry the captured section: the bytes of every live object whose bytes
      * changed since the last commit (allocated, or given a checksum), read from {@code file} as
      * they are now, when together they are at most {@code budget} bytes; else only the flag that
-     * says there are none. Caller holds the write lock (no allocation or free runs meanwhile).
-     * An object whose bytes are still being written is taken as it is; its writer names it again
-     * when done ({@link #encodes()}), so a later entry carries it whole.
+     * says there are none. Caller holds the write lock (no allocation or free runs meanwhile) and
+     * the {@link #fills} fence (no new object is half written). An object being overwritten in
+     * place is taken as it is, torn if the overwrite is under way: its writer records its
+     * checksum after the write, which names it again, so a later entry carries it whole.
      *
      * @return how many bytes of objects are in the entry, or -1 if they are not
      */

@@ -269,17 +269,42 @@ final class FileStore
         return loc;
     }
 
-    private Location allocate(int size, int crc) throws IOException {
-        return allocate(size, crc, null);
+    /** What fills a new object's bytes, given its place. */
+    @FunctionalInterface
+    private interface Fill {
+        void into(Location loc) throws IOException;
     }
 
-    /** Allocates; {@code owner} (a transaction branch, or null) receives the id under the metadata lock. */
-    private Location allocate(int size, int crc, LongConsumer owner) throws IOException {
+    /** A Late writer's object: its bytes come later, through the handle. */
+    private static final Fill LATER = loc -> {};
+
+    /**
+     * Allocates an object with checksum {@code crc} and fills it, as one fill of
+     * {@link AllocatorState#startFill}: a commit encodes before the allocation or after the fill,
+     * never between, so no durable state names the object with its bytes half written. If the
+     * fill fails, frees the object and rethrows. {@code owner} (a transaction branch, or null)
+     * receives the id under the metadata lock.
+     */
+    private Location allocateAndFill(int size, int crc, LongConsumer owner, Fill fill) throws IOException {
         reuseFreedSpaceFirst();
         commits.claimGeneration();
         Location loc = new Location();
-        state.allocate(size, crc, loc, owner);
-        commits.changed();
+        long filling = state.startFill();
+        try {
+            state.allocate(size, crc, loc, owner);
+            commits.changed();
+            try {
+                fill.into(loc);
+            } catch (IOException e) {
+                discard(loc.id, e);
+                throw commits.translate(e);
+            } catch (RuntimeException e) {
+                discard(loc.id, e);
+                throw e;
+            }
+        } finally {
+            state.endFill(filling);
+        }
         return loc;
     }
 
@@ -300,42 +325,14 @@ final class FileStore
         checkSize(size);
         enter();
         try {
-            long encodes = state.encodes();
-            int crc = Crc32c.sealedZeros(size);
-            Location loc = allocate(size, crc);
-            if (!loc.fresh) {
-                fillOrDiscard(loc, encodes, crc, () -> writeZeros(loc.offset, loc.size));
-            }
-            return loc.id;
+            return allocateAndFill(size, Crc32c.sealedZeros(size), null, loc -> {
+                        if (!loc.fresh) {
+                            writeZeros(loc.offset, loc.size);
+                        }
+                    })
+                    .id;
         } finally {
             exit();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Fill {
-        void run() throws IOException;
-    }
-
-    /**
-     * Runs the write that fills a new object allocated with checksum {@code crc} when {@code
-     * encodes} commits had been encoded; if it fails, frees the object and rethrows. If a commit was
-     * encoded meanwhile, names the object as changed again ({@link AllocatorState#encodes}): that
-     * commit's entry may carry the object's bytes from before this write.
-     */
-    private void fillOrDiscard(Location loc, long encodes, int crc, Fill fill) throws IOException {
-        try {
-            fill.run();
-            if (state.encodes() != encodes) {
-                state.setCrc(loc.id, crc);
-                commits.changed();
-            }
-        } catch (IOException e) {
-            discard(loc.id, e);
-            throw commits.translate(e);
-        } catch (RuntimeException e) {
-            discard(loc.id, e);
-            throw e;
         }
     }
 
@@ -417,7 +414,7 @@ final class FileStore
         checkSize(size);
         enter();
         try {
-            Location loc = allocate(size, Crc32c.sealedZeros(size));
+            Location loc = allocateAndFill(size, Crc32c.sealedZeros(size), null, LATER);
             return new FileHandles.Writer(this, loc, !loc.fresh, loc.clustered, true);
         } finally {
             exit();
@@ -431,17 +428,14 @@ final class FileStore
         checkSize(data.length);
         enter();
         try {
-            long encodes = state.encodes();
-            int crc = Crc32c.sealedOf(data, 0, data.length);
-            Location loc = allocate(data.length, crc);
-            fillOrDiscard(loc, encodes, crc, () -> {
-                if (loc.clustered) {
-                    file.writeNewObject(ByteBuffer.wrap(data), loc.offset);
-                } else {
-                    file.writeFully(ByteBuffer.wrap(data), loc.offset);
-                }
-            });
-            return loc.id;
+            return allocateAndFill(data.length, Crc32c.sealedOf(data, 0, data.length), null, loc -> {
+                        if (loc.clustered) {
+                            file.writeNewObject(ByteBuffer.wrap(data), loc.offset);
+                        } else {
+                            file.writeFully(ByteBuffer.wrap(data), loc.offset);
+                        }
+                    })
+                    .id;
         } finally {
             exit();
         }
@@ -575,19 +569,17 @@ final class FileStore
         try {
             reuseFreedSpaceFirst();
             commits.claimGeneration();
-            long encodes = state.encodes();
-            ExtentAllocator.Run run = state.allocateRun(size, count);
-            commits.changed();
-            if (!run.fresh() && size > 0) {
-                zeroFill(run.offsets()[0], (long) Math.max(size, 1) * count);
-                if (state.encodes() != encodes) { // as fillOrDiscard does
-                    for (long id : run.ids()) {
-                        state.setCrc(id, Crc32c.sealedZeros(size));
-                    }
-                    commits.changed();
+            long filling = state.startFill(); // as allocateAndFill's: no commit names the run half zeroed
+            try {
+                ExtentAllocator.Run run = state.allocateRun(size, count);
+                commits.changed();
+                if (!run.fresh() && size > 0) {
+                    zeroFill(run.offsets()[0], (long) Math.max(size, 1) * count);
                 }
+                return new AllocatedRun(run.ids(), run.offsets());
+            } finally {
+                state.endFill(filling);
             }
-            return new AllocatedRun(run.ids(), run.offsets());
         } finally {
             exit();
         }
@@ -919,11 +911,12 @@ final class FileStore
         checkSize(data.length);
         enter();
         try {
-            long encodes = state.encodes();
-            int crc = Crc32c.sealedOf(data, 0, data.length);
-            Location loc = allocate(data.length, crc, owner);
-            fillOrDiscard(loc, encodes, crc, () -> file.writeFully(ByteBuffer.wrap(data), loc.offset));
-            return loc.id;
+            return allocateAndFill(
+                            data.length,
+                            Crc32c.sealedOf(data, 0, data.length),
+                            owner,
+                            loc -> file.writeFully(ByteBuffer.wrap(data), loc.offset))
+                    .id;
         } finally {
             exit();
         }
@@ -934,7 +927,7 @@ final class FileStore
         checkSize(size);
         enter();
         try {
-            Location loc = allocate(size, Crc32c.sealedZeros(size), owner);
+            Location loc = allocateAndFill(size, Crc32c.sealedZeros(size), owner, LATER);
             return new FileHandles.Writer(this, loc, !loc.fresh, loc.clustered, true);
         } finally {
             exit();
