@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,5 +73,36 @@ final class ChildJvm {
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         }
         return new Result(lines, child.exitValue());
+    }
+
+    /**
+     * Runs a crash worker with {@code args} (128 MB of heap, 600 s at most) whose lines end with
+     * {@code " " + mark} at each durability point (a sync, a commit), and kills it once it has
+     * printed {@code marks} of them and then {@code extraLines} more lines; returns every line it
+     * printed.
+     *
+     * @throws AssertionError if the child died before its first mark
+     */
+    static List<String> killAfterMarks(Class<?> worker, String mark, int marks, int extraLines, Object... args)
+            throws IOException, InterruptedException {
+        String suffix = " " + mark;
+        int[] seen = new int[2]; // marks, lines after the last one wanted
+        List<String> lines = run(
+                        worker,
+                        Arrays.stream(args).map(String::valueOf).toList(),
+                        "128m",
+                        null,
+                        line -> {
+                            if (line.endsWith(suffix)) {
+                                seen[0]++;
+                            }
+                            return seen[0] >= marks && seen[1]++ >= extraLines;
+                        },
+                        600)
+                .lines();
+        assertTrue(
+                lines.stream().anyMatch(l -> l.endsWith(suffix)),
+                "the child died before its first " + mark + ": " + lines);
+        return lines;
     }
 }

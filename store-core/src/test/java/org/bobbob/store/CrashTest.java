@@ -73,37 +73,13 @@ class CrashTest {
         for (int round = 0; round < ROUNDS; round++) {
             Path file = dir.resolve(stores + "-" + threads + "-" + round + ".bob");
             int filler = round % 2 == 1 ? 6000 : 0;
-            List<String> lines = runAndKill(
-                    stores, file, random.nextLong(), minSyncs + random.nextInt(8), random.nextInt(40), filler, threads);
+            long seed = random.nextLong();
+            int syncs = minSyncs + random.nextInt(8);
+            List<String> lines = ChildJvm.killAfterMarks(
+                    CrashWorker.class, "S", syncs, random.nextInt(40), stores, file, seed, filler, threads);
             checked += checkAfterCrash(stores, file, lines, "round " + round);
         }
         assertTrue(checked > ROUNDS * 5, "only " + checked + " synced objects were checked in " + ROUNDS + " rounds");
-    }
-
-    private static List<String> runAndKill(
-            TestStores stores, Path file, long seed, int syncs, int extraLines, int filler, int threads)
-            throws IOException, InterruptedException {
-        int[] seen = new int[2]; // syncs, lines after the last one wanted
-        List<String> lines = ChildJvm.run(
-                        CrashWorker.class,
-                        List.of(
-                                stores.name(),
-                                file.toString(),
-                                Long.toString(seed),
-                                Integer.toString(filler),
-                                Integer.toString(threads)),
-                        "128m",
-                        null,
-                        line -> {
-                            if (line.endsWith(" S")) {
-                                seen[0]++;
-                            }
-                            return seen[0] >= syncs && seen[1]++ >= extraLines;
-                        },
-                        600)
-                .lines();
-        assertTrue(lines.stream().anyMatch(l -> l.endsWith(" S")), "the child died before its first sync: " + lines);
-        return lines;
     }
 
     /** Checks the reopened store against each thread's lines; returns how many synced objects read back exactly. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.HeaderSlots;
 
 /** Test helper: edits a closed store's current metadata record, as a bug or a tool might. */
 public final class RecordEdits {
@@ -21,15 +22,7 @@ public final class RecordEdits {
     /** Edits the current record's payload of the closed store in place and fixes its checksum. */
     public static void editPayload(Path file, Consumer<ByteBuffer> edit) throws IOException {
         byte[] all = Files.readAllBytes(file);
-        HeaderSlot newest = null;
-        for (int slot = 0; slot < 2; slot++) {
-            HeaderSlot h = HeaderSlot.decode(ByteBuffer.wrap(all, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE)
-                            .slice())
-                    .slot();
-            if (h != null && (newest == null || h.sequence() > newest.sequence())) {
-                newest = h;
-            }
-        }
+        HeaderSlot newest = HeaderSlots.newest(all);
         int at = (int) newest.recordOffset();
         int payload = newest.recordLength() - 12;
         edit.accept(ByteBuffer.wrap(all, at + 8, payload).slice().order(ByteOrder.LITTLE_ENDIAN));

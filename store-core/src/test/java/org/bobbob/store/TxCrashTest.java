@@ -3,7 +3,6 @@ package org.bobbob.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,14 +74,10 @@ class TxCrashTest {
         for (int round = 0; round < rounds; round++) {
             Path file = dir.resolve(stores + "-" + threads + "-" + round + ".bob");
             int filler = round % 2 == 1 ? 6000 : 0;
-            List<String> lines = runAndKill(
-                    stores,
-                    file,
-                    random.nextLong(),
-                    minCommits + random.nextInt(spread),
-                    random.nextInt(extraLines),
-                    filler,
-                    threads);
+            long seed = random.nextLong();
+            int commits = minCommits + random.nextInt(spread);
+            List<String> lines = ChildJvm.killAfterMarks(
+                    TxCrashWorker.class, "C", commits, random.nextInt(extraLines), stores, file, seed, filler, threads);
             int[] inFlight = check(stores, file, lines, "round " + round);
             inFlightApplied += inFlight[0];
             inFlightDropped += inFlight[1];
@@ -90,32 +85,6 @@ class TxCrashTest {
         System.out.println(
                 stores + ": " + rounds + " kills of " + threads + " thread(s), transactions in flight applied "
                         + inFlightApplied + " times, dropped " + inFlightDropped + " times");
-    }
-
-    private static List<String> runAndKill(
-            TestStores stores, Path file, long seed, int commits, int extraLines, int filler, int threads)
-            throws IOException, InterruptedException {
-        int[] seen = new int[2]; // commits, lines after the last one wanted
-        List<String> lines = ChildJvm.run(
-                        TxCrashWorker.class,
-                        List.of(
-                                stores.name(),
-                                file.toString(),
-                                Long.toString(seed),
-                                Integer.toString(filler),
-                                Integer.toString(threads)),
-                        "128m",
-                        null,
-                        line -> {
-                            if (line.endsWith(" C")) {
-                                seen[0]++;
-                            }
-                            return seen[0] >= commits && seen[1]++ >= extraLines;
-                        },
-                        600)
-                .lines();
-        assertTrue(lines.stream().anyMatch(l -> l.endsWith(" C")), "the child died before its first commit: " + lines);
-        return lines;
     }
 
     /** One transaction's reported changes. */

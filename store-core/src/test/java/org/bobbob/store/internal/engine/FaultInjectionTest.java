@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,6 +14,7 @@ import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TestBytes;
 import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.HeaderSlots;
 import org.bobbob.store.internal.format.Journal;
 import org.bobbob.store.internal.io.CombiningStoreFile;
 import org.bobbob.store.internal.io.PreallocatingStoreFile;
@@ -338,7 +338,7 @@ class FaultInjectionTest {
             s.sync();
             after = counting.mutations();
             assertTrue(counting.forces() > forces, "the sync forced the objects' bytes");
-            HeaderSlot slot = newestSlot(counting.image());
+            HeaderSlot slot = HeaderSlots.newest(counting.image());
             Journal.Entries entries = Journal.read(
                     counting,
                     slot.journalOffset(),
@@ -408,20 +408,6 @@ class FaultInjectionTest {
             s.deleteObj(gone);
         }
         return written;
-    }
-
-    /** The valid header slot with the highest sequence in {@code image}. */
-    private static HeaderSlot newestSlot(byte[] image) {
-        HeaderSlot best = null;
-        for (int slot = 0; slot < 2; slot++) {
-            HeaderSlot h = HeaderSlot.decode(ByteBuffer.wrap(image, slot * HeaderSlot.SLOT_SIZE, HeaderSlot.SLOT_SIZE)
-                            .slice())
-                    .slot();
-            if (h != null && (best == null || h.sequence() > best.sequence())) {
-                best = h;
-            }
-        }
-        return best;
     }
 
     /**

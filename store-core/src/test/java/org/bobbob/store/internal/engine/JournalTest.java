@@ -27,6 +27,7 @@ import org.bobbob.store.TestStores;
 import org.bobbob.store.TransactionalStore;
 import org.bobbob.store.internal.format.Crc32c;
 import org.bobbob.store.internal.format.HeaderSlot;
+import org.bobbob.store.internal.format.HeaderSlots;
 import org.bobbob.store.internal.format.Journal;
 import org.bobbob.store.internal.io.StoreFile;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,18 +58,7 @@ class JournalTest {
         try (FileChannel ch = FileChannel.open(p)) {
             ch.read(head, 0);
         }
-        HeaderSlot best = null;
-        for (int slot = 0; slot < 2; slot++) {
-            HeaderSlot h = HeaderSlot.decode(head.duplicate()
-                            .position(slot * HeaderSlot.SLOT_SIZE)
-                            .limit((slot + 1) * HeaderSlot.SLOT_SIZE)
-                            .slice())
-                    .slot();
-            if (h != null && (best == null || h.sequence() > best.sequence())) {
-                best = h;
-            }
-        }
-        return best;
+        return HeaderSlots.newest(head.array());
     }
 
     /**
