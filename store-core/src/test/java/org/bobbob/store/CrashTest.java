@@ -97,6 +97,10 @@ class CrashTest {
                 }
                 // Unsynced writes may still sit in the store's write-combining cache when the process
                 // dies, partly written out: an overwrite since the last sync may be torn (STORE.md).
+                case "Z" -> {
+                    model.created(Long.parseLong(f[2]), DurabilityModel.ZEROS, Integer.parseInt(f[3]));
+                    issued.add(Long.parseLong(f[2]));
+                }
                 case "W" -> model.overwriting(Long.parseLong(f[2]), Long.parseLong(f[3]), true);
                 case "D" -> model.deleting(Long.parseLong(f[2]));
                 case "S" -> model.synced();

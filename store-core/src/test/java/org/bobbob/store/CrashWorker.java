@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
  * number of the thread it is about:
  * <pre>
  *   t N id seed size   an object was created (printed after the write returned)
+ *   t Z id size        an object of zeros was created with newObj (printed after it returned)
  *   t W id seed        an in-place overwrite is about to start
  *   t D id             a delete is about to start
  *   t S                a sync returned: everything above it from thread t is durable
@@ -58,7 +59,12 @@ public final class CrashWorker {
         long seeds = me * 1_000_000_000L + 1; // contents of different threads never coincide
         while (true) {
             int op = r.nextInt(100);
-            if (op < 55 || live.isEmpty()) {
+            if (op < 10) {
+                int size = size(r);
+                long id = s.newObj(size);
+                live.add(new long[] {id, size});
+                println(out, me, "Z " + id + " " + size);
+            } else if (op < 55 || live.isEmpty()) {
                 int size = size(r);
                 long seed = seeds++;
                 long id = s.writeNewObjFromBytes(TestBytes.of(seed, size));

@@ -22,6 +22,14 @@ import java.util.Set;
  * as one whole version or fails its checksum (BOB-305), never torn.
  */
 public final class DurabilityModel {
+    /** The seed that stands for an object of zeros (made by {@code newObj}). */
+    public static final long ZEROS = Long.MIN_VALUE;
+
+    /** The content of an object given {@code seed}: {@link TestBytes#of}, or zeros for {@link #ZEROS}. */
+    private static byte[] bytes(long seed, int size) {
+        return seed == ZEROS ? new byte[size] : TestBytes.of(seed, size);
+    }
+
     /** An empty model: nothing written, nothing synced. */
     public DurabilityModel() {}
 
@@ -108,8 +116,7 @@ public final class DurabilityModel {
                 assertEquals(e.getValue()[1], got.length, context + ": object " + id + " changed size");
                 continue;
             }
-            assertArrayEquals(
-                    TestBytes.of(e.getValue()[0], (int) e.getValue()[1]), got, context + ": synced object " + id);
+            assertArrayEquals(bytes(e.getValue()[0], (int) e.getValue()[1]), got, context + ": synced object " + id);
             exact++;
         }
         for (Map.Entry<Long, Expect> entry : since.entrySet()) {
@@ -132,7 +139,7 @@ public final class DurabilityModel {
             // Never torn bytes: a read returns one whole version (checksums), unless a write failed.
             boolean known = torn.contains(id);
             for (long seed : e.seeds) {
-                known |= Arrays.equals(TestBytes.of(seed, (int) e.size), got);
+                known |= Arrays.equals(bytes(seed, (int) e.size), got);
             }
             assertTrue(known, context + ": object " + id + " holds bytes it was never given");
         }

@@ -42,7 +42,8 @@ import org.bobbob.store.support.SelfGuardedCreates;
  *   <li>One allocation lock around the inner store's allocator changes. A store that offers
  *       {@link SelfGuardedWrites} (the file engine) guards its allocator itself, and one that is
  *       {@link SelfGuardedCreates} (the s3 store: one conditional PUT) creates in one step, so
- *       {@link #writeNewObjFromBytes} calls either without this lock and without a handle.
+ *       {@link #writeNewObjFromBytes} calls either without this lock and without a handle; so
+ *       does {@link #newObj} over the file engine.
  * </ul>
  *
  * <h2>What the inner store must allow</h2>
@@ -244,6 +245,16 @@ final class LockingStore implements ConcurrentStore {
         FileStore.checkSize(size);
         enter();
         try {
+            if (inner instanceof SelfGuardedWrites engine) {
+                // The file engine allocates and zero-fills in one step of its own, which no commit
+                // splits (a sync never names the object before its zeros are written).
+                tokens.acquire();
+                try {
+                    return engine.newObj(size);
+                } finally {
+                    tokens.release();
+                }
+            }
             // Allocate under the global lock; zero-fill (on the writer's close) outside it.
             ObjectWriter w = allocating(() -> inner.lateWriteNewObj(size));
             w.close();

@@ -7,7 +7,8 @@ import org.bobbob.store.support.SelfGuardedCreates;
  * (never through {@code unwrap}, which would follow a delegating wrapper down to the engine): the store
  * guards its allocator with a lock of its own, held only for the allocation itself, so a new object
  * written in one call needs neither a caller's global allocation lock nor a handle. The
- * {@link LockingStore} uses it for {@code writeNewObjFromBytes}. {@link FileStore} offers it; a
+ * {@link LockingStore} uses it for {@code writeNewObjFromBytes} and {@code newObj} (one allocation
+ * and one zero-fill, as one step no commit splits). {@link FileStore} offers it; a
  * wrapper must not pass it through (its own guards would be skipped).
  *
  * <p>The engine's case of {@link SelfGuardedCreates}, which the wrapper looks for: its
