@@ -65,6 +65,7 @@ public final class ExtentAllocator implements ObjectAllocator {
         out.allocatedSize = allocated;
         out.crc = crc;
         out.fresh = space.lastWasFresh();
+        out.clustered = space.lastWasHole();
     }
 
     @Override

@@ -29,6 +29,11 @@ public final class ExtentList {
         size++;
     }
 
+    /** Lengthens the last extent by {@code length} bytes; the list must not be empty. */
+    public void extendLast(long length) {
+        lengths[size - 1] += length;
+    }
+
     public int size() {
         return size;
     }

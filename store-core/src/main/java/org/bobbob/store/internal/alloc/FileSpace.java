@@ -20,13 +20,24 @@ import org.bobbob.store.internal.format.MetadataException;
  *         class(len) = len                                   for len &lt; 4
  *                    = 4 (h - 1) + ((len &gt;&gt;&gt; (h - 2)) &amp; 3)   for len &gt;= 4, h = floor(log2 len)
  *       </pre>
- *   <li>{@link #allocate}{@code (n)} looks at the class of {@code n} first: among its first
- *       {@value #SCAN} holes in offset order, the smallest that fits (its holes may be shorter
- *       than {@code n}). Failing that, the lowest hole of the next class that has any: every hole
- *       there fits, and wastes at most the class's width, which goes back as a smaller hole.
- *       A bit set of non-empty classes makes that step a few word scans. If no hole fits, the
- *       bytes come from the end, which moves the end. This is "good fit" as in TLSF allocators:
- *       close to best fit in space, O(1) in time.
+ *   <li>{@link #allocate}{@code (n)} first looks near the <em>sweep</em>, a place that moves
+ *       through the file: in the window of {@value #SWEEP_WINDOW} bytes from it, the best fit
+ *       among the holes of {@code n}'s class there, else the lowest hole there of the next class
+ *       above that has one (every hole of a higher class fits). If the window has none, the sweep
+ *       moves on by a window and looks once more; past the last hole it starts again from the
+ *       start. The window is what the store's write cache keeps of recent new objects
+ *       ({@code CombiningStoreFile}: 64 chunks of 64 KiB): new objects that refill scattered
+ *       holes one after another land close together, and the cache gathers them into one write
+ *       per 64 KiB chunk, in file order, instead of one per object.
+ *   <li>Failing that (a request larger than every hole in two windows), "good fit" over the
+ *       whole file, as in TLSF allocators: among the first {@value #SCAN} holes of {@code n}'s
+ *       class in offset order, the smallest that fits (its holes may be shorter than {@code n});
+ *       else the lowest hole of the next class that has any, which wastes at most the class's
+ *       width, going back as a smaller hole. A bit set of non-empty classes makes that step a few
+ *       word scans. If no hole fits, the bytes come from the end, which moves the end.
+ *   <li>{@link #releaseFreed} of many ranges at once (at least {@value #BULK_RELEASE}, and a
+ *       quarter of the holes) sorts them, merges them with the holes in one pass and builds the
+ *       maps anew by appending, instead of inserting each into the middle of two maps.
  *   <li>A hole is at most {@value #MAX_HOLE} bytes (lengths are {@code int}s); a longer free range
  *       is kept as adjacent holes. Requests longer than that come from the end.
  *   <li>{@link #free} does not make space reusable: it parks the range. The store calls
@@ -49,6 +60,10 @@ public final class FileSpace {
     static final int MAX_HOLE = 1 << 30;
     /** Holes of the request's own class looked at for the best fit. */
     static final int SCAN = 16;
+    /** From this many ranges on, {@link #releaseFreed} merges them in bulk. */
+    static final int BULK_RELEASE = 1024;
+    /** The span of file, from the sweep on, searched first for a fit. */
+    static final long SWEEP_WINDOW = 4L << 20;
 
     private static final int CLASSES = classOf(MAX_HOLE) + 1;
 
@@ -62,7 +77,11 @@ public final class FileSpace {
     private final long[] nonEmpty = new long[(CLASSES + 63) >>> 6];
 
     private long freeBytes;
+    /** Where the last hole taken was cut: the next search for a fit starts there. */
+    private long sweep;
+
     private boolean lastWasFresh;
+    private boolean lastWasHole;
     /** Every byte at or past this offset reads as zero (never written since the file was cut). */
     private long zeroFrom;
 
@@ -146,6 +165,14 @@ public final class FileSpace {
         return bytes;
     }
 
+    /**
+     * Whether the range returned by the last {@link #allocate} came from a hole: the next ones will
+     * likely come from holes close to it (the sweep; see the class comment).
+     */
+    public boolean lastWasHole() {
+        return lastWasHole;
+    }
+
     /** Whether the range returned by the last {@link #allocate} came from the end (reads as zeros). */
     public boolean lastWasFresh() {
         return lastWasFresh;
@@ -162,6 +189,7 @@ public final class FileSpace {
             long offset = takeHole((int) length);
             if (offset != Long.MIN_VALUE) {
                 lastWasFresh = false;
+                lastWasHole = true;
                 return offset;
             }
         }
@@ -172,6 +200,7 @@ public final class FileSpace {
         long offset = end;
         end += length;
         lastWasFresh = offset >= zeroFrom;
+        lastWasHole = false;
         zeroFrom = Math.max(zeroFrom, end);
         return offset;
     }
@@ -190,11 +219,65 @@ public final class FileSpace {
 
     /** Makes the ranges parked before {@code mark} reusable; later ones stay parked. */
     public void releaseFreed(int mark) {
+        if (mark >= BULK_RELEASE && mark >= byOffset.size() / 4) {
+            releaseInBulk(mark);
+        } else {
+            for (int i = 0; i < mark; i++) {
+                freeNow(parked.offset(i), parked.length(i));
+            }
+        }
         for (int i = 0; i < mark; i++) {
-            freeNow(parked.offset(i), parked.length(i));
             parkedBytes -= parked.length(i);
         }
         parked.dropFirst(mark);
+    }
+
+    /**
+     * As {@link #freeNow} for each range parked before {@code mark}, for many at once: the ranges
+     * sorted, merged with the holes in one pass, and the hole index built anew in offset order
+     * (appends only), instead of one insertion into the middle of each map per range.
+     */
+    private void releaseInBulk(int mark) {
+        ExtentList freed = new ExtentList(mark);
+        for (int i = 0; i < mark; i++) {
+            freed.add(parked.offset(i), parked.length(i));
+        }
+        freed.sortByOffset();
+        ExtentList holes = new ExtentList(Math.max(16, byOffset.size()));
+        byOffset.forEach(holes::add);
+        ExtentList merged = new ExtentList(holes.size() + freed.size());
+        int h = 0;
+        int f = 0;
+        while (h < holes.size() || f < freed.size()) {
+            boolean takeHole = f == freed.size() || (h < holes.size() && holes.offset(h) < freed.offset(f));
+            long off = takeHole ? holes.offset(h) : freed.offset(f);
+            long len = takeHole ? holes.length(h++) : freed.length(f++);
+            int last = merged.size() - 1;
+            if (last >= 0) {
+                long lastEnd = merged.offset(last) + merged.length(last);
+                assert lastEnd <= off : "double free of " + off + " (inside free range ending at " + lastEnd + ")";
+                if (lastEnd == off) {
+                    merged.extendLast(len);
+                    continue;
+                }
+            }
+            merged.add(off, len);
+        }
+        byOffset.clear();
+        for (SortedLongLongMap m : byClass) {
+            if (m != null) {
+                m.clear();
+            }
+        }
+        Arrays.fill(nonEmpty, 0);
+        freeBytes = 0;
+        int count = merged.size();
+        if (count > 0 && merged.offset(count - 1) + merged.length(count - 1) == end) {
+            end = merged.offset(--count); // a free tail is no hole: the end moves back
+        }
+        for (int i = 0; i < count; i++) {
+            addHole(merged.offset(i), merged.length(i));
+        }
     }
 
     /**
@@ -204,8 +287,12 @@ public final class FileSpace {
      * need not lengthen it past this.
      */
     public long endWithoutParked(int mark) {
-        if (mark == 0) {
-            return end;
+        boolean endsAtEnd = false;
+        for (int i = 0; i < mark && !endsAtEnd; i++) {
+            endsAtEnd = parked.offset(i) + parked.length(i) == end;
+        }
+        if (!endsAtEnd) {
+            return end; // no hole ends at the end either: a free tail is no hole
         }
         HashMap<Long, Long> startOfEnd = new HashMap<>();
         for (int i = 0; i < mark; i++) {
@@ -279,10 +366,20 @@ public final class FileSpace {
 
     /** The offset of a hole that fits {@code length}, cut down to it (the rest stays a hole); or MIN_VALUE. */
     private long takeHole(int length) {
+        if (byOffset.size() == 0) {
+            return Long.MIN_VALUE;
+        }
         int c = classOf(length);
-        long offset = Long.MIN_VALUE;
+        if (byOffset.lastKey() < sweep) {
+            sweep = start;
+        }
+        long offset = fitWithin(sweep, c, length);
+        if (offset == Long.MIN_VALUE) {
+            sweep += SWEEP_WINDOW;
+            offset = fitWithin(sweep, c, length);
+        }
         SortedLongLongMap own = byClass[c];
-        if (own != null && own.size() > 0) {
+        if (offset == Long.MIN_VALUE && own != null && own.size() > 0) {
             offset = own.bestFitAmongFirst(SCAN, length);
         }
         if (offset == Long.MIN_VALUE) {
@@ -299,6 +396,28 @@ public final class FileSpace {
             addHole(offset + length, holeLength - length);
         }
         return offset;
+    }
+
+    /**
+     * A good fit in the holes of {@code [from, from + SWEEP_WINDOW)}: the best fit among the holes
+     * of class {@code c} there, else the lowest hole there of the next class above that has one.
+     */
+    private long fitWithin(long from, int c, int length) {
+        long to = from + SWEEP_WINDOW;
+        SortedLongLongMap own = byClass[c];
+        if (own != null && own.size() > 0) {
+            long offset = own.bestFitWithin(from, to, length);
+            if (offset != Long.MIN_VALUE) {
+                return offset;
+            }
+        }
+        for (int above = nextNonEmpty(c + 1); above >= 0; above = nextNonEmpty(above + 1)) {
+            long offset = byClass[above].ceilingKey(from);
+            if (offset != Long.MIN_VALUE && offset < to) {
+                return offset;
+            }
+        }
+        return Long.MIN_VALUE;
     }
 
     /** Adds a free range as one hole, or as several of at most {@link #MAX_HOLE} bytes. */

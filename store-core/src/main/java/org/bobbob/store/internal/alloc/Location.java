@@ -25,8 +25,9 @@ public final class Location {
     public boolean fresh;
     /**
      * Only meaningful right after an allocation: true when the next allocations of similar sizes
-     * will likely land next to this one (a slot of a block whose free slots are being refilled),
-     * so that writing them may be gathered ({@code StoreFile.writeNewObject}).
+     * will likely land next to this one (a slot of a block whose free slots are being refilled, or
+     * a hole the file space's sweep took), so that writing them may be gathered
+     * ({@code StoreFile.writeNewObject}).
      */
     public boolean clustered;
 

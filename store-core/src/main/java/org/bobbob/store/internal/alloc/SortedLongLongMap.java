@@ -166,6 +166,62 @@ public final class SortedLongLongMap {
     }
 
     /**
+     * The key in {@code [from, to)} whose value is the smallest one at least {@code min} (the
+     * lowest key on a tie), or {@link Long#MIN_VALUE} if no key there has such a value. A
+     * best-fit search bounded by keys instead of by count.
+     */
+    public long bestFitWithin(long from, long to, int min) {
+        int p = Math.max(0, pages.pageFor(from));
+        if (p >= pages.count()) {
+            return Long.MIN_VALUE;
+        }
+        int i = pages.page(p).search(from);
+        i = i >= 0 ? i : -i - 1;
+        long bestKey = Long.MIN_VALUE;
+        long bestValue = Long.MAX_VALUE;
+        for (; p < pages.count(); p++, i = 0) {
+            Page page = pages.page(p);
+            for (; i < page.count; i++) {
+                if (page.keys[i] >= to) {
+                    return bestKey;
+                }
+                long v = page.values[i];
+                if (v >= min && v < bestValue) {
+                    bestKey = page.keys[i];
+                    bestValue = v;
+                    if (v == min) {
+                        return bestKey;
+                    }
+                }
+            }
+        }
+        return bestKey;
+    }
+
+    /** The least key at least {@code key}, or {@link Long#MIN_VALUE} if there is none. */
+    public long ceilingKey(long key) {
+        int p = Math.max(0, pages.pageFor(key));
+        for (; p < pages.count(); p++) {
+            Page page = pages.page(p);
+            int i = page.search(key);
+            i = i >= 0 ? i : -i - 1;
+            if (i < page.count) {
+                return page.keys[i];
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
+    /** The greatest key; the map must not be empty. */
+    public long lastKey() {
+        if (size == 0) {
+            throw new NoSuchElementException("empty map");
+        }
+        Page last = pages.page(pages.count() - 1);
+        return last.keys[last.count - 1];
+    }
+
+    /**
      * Sets {@code key} to {@code value}.
      *
      * @return the old value, or -1 if the key was absent

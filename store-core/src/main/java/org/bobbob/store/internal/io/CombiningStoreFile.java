@@ -38,10 +38,13 @@ import org.bobbob.store.support.Failures;
  *       file (an overwrite, an object in a reused hole) goes straight through, outside the lock,
  *       since caching it would evict chunks still being filled.
  *   <li>Except for new objects in reused space that come close together: a multi store refills a
- *       block's free slots one after another, between live objects. A {@link #writeNewObject} into
- *       a chunk that another recent one went straight to (one of the last {@value #RECENT})
- *       <em>loads</em> the chunk: its bytes are read from the file, so the dirty interval may then
- *       widen over any gap, and the block's refill becomes one write instead of hundreds. Loading
+ *       block's free slots one after another, between live objects, and the allocator refills
+ *       holes sweeping through the file ({@code FileSpace}). A {@link #writeNewObject} into a chunk
+ *       that another recent one went to (one of the last {@value #RECENT} chunks), or into the
+ *       chunk after such a one, <em>loads</em> the chunk: its bytes are read from the file, so the
+ *       dirty interval may then widen over any gap, and the refill becomes one write per chunk
+ *       instead of one per object. A new object that begins in a cached chunk loads the next
+ *       chunk it reaches into as well. Loading
  *       is safe only while no direct write into the chunk is under way (it would read bytes that
  *       write is about to replace, and write them back later): each direct write counts itself in
  *       and out of its chunk's stripe of {@link #inFlight} (in under the lock), and a chunk with a
@@ -76,7 +79,7 @@ public final class CombiningStoreFile implements StoreFile {
     static final int CHUNK_SIZE = 1 << CHUNK_BITS;
     static final int MAX_CHUNKS = 256;
     static final int MAX_GAP = 8192;
-    /** How many chunks of recent direct new-object writes are remembered. */
+    /** How many chunks that recent new objects went to are remembered. */
     static final int RECENT = 64;
 
     private static final int STRIPES = 1024;
@@ -143,7 +146,7 @@ public final class CombiningStoreFile implements StoreFile {
      * when its stripe is at zero, so no direct write can land in it unseen.
      */
     private final AtomicIntegerArray inFlight = new AtomicIntegerArray(STRIPES);
-    /** Chunks that recent direct new-object writes went to, a ring (guarded by the lock). */
+    /** Chunks that recent new objects went to, a ring (guarded by the lock). */
     private final long[] recentNew = new long[RECENT];
 
     private int recentNext;
@@ -210,6 +213,9 @@ public final class CombiningStoreFile implements StoreFile {
             if (direct) {
                 countInFlight(position, end, 1);
             } else if (gathering) {
+                if (newObject) {
+                    loadUncached(position, end);
+                }
                 copyIn(src, position);
             } else { // past the file's end, not gathered: written here, in order with extendTo
                 int written = writeThrough(src, position);
@@ -331,31 +337,47 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     /**
-     * A new object wholly inside the file, in chunks none of which is cached: if a recent direct
-     * new-object write went to each of them, load them and return true (the caller copies in);
-     * otherwise remember them and return false (the caller writes straight through). Caller holds
-     * {@link #lock}.
+     * A new object wholly inside the file, in chunks none of which is cached: if a recent new
+     * object went to each of them or to the chunk before each (a refill moving through the file),
+     * load them and return true (the caller copies in); otherwise return false (the caller writes
+     * straight through). Either way the chunks are remembered. Caller holds {@link #lock}.
      */
     private boolean loadForNewObject(long from, long to) throws IOException {
         long first = from >>> CHUNK_BITS;
         long last = (to - 1) >>> CHUNK_BITS;
         boolean recent = true;
         for (long i = first; i <= last && recent; i++) {
-            recent = isRecentNew(i) && inFlight.get(stripe(i)) == 0;
-        }
-        if (!recent) {
-            for (long i = first; i <= last; i++) {
-                if (!isRecentNew(i)) {
-                    recentNew[recentNext] = i;
-                    recentNext = (recentNext + 1) % RECENT;
-                }
-            }
-            return false;
+            recent = (isRecentNew(i) || (i > 0 && isRecentNew(i - 1))) && inFlight.get(stripe(i)) == 0;
         }
         for (long i = first; i <= last; i++) {
-            load(chunk(i));
+            if (recent) {
+                load(chunk(i));
+            }
+            remember(i);
         }
-        return true;
+        return recent;
+    }
+
+    /** Notes that a new object went to chunk {@code i}, directly or by loading it. Caller holds {@link #lock}. */
+    private void remember(long i) {
+        if (!isRecentNew(i)) {
+            recentNew[recentNext] = i;
+            recentNext = (recentNext + 1) % RECENT;
+        }
+    }
+
+    /**
+     * Loads the chunks of a new object that are not cached, where no direct write is in flight:
+     * an object that begins in a cached chunk and ends in the next one makes that one loaded, not
+     * a chunk whose gaps would each cost a write. Caller holds {@link #lock}.
+     */
+    private void loadUncached(long from, long to) throws IOException {
+        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+            if (!order.containsKey(i) && inFlight.get(stripe(i)) == 0) {
+                load(chunk(i));
+                remember(i);
+            }
+        }
     }
 
     private boolean isRecentNew(long chunkIndex) {

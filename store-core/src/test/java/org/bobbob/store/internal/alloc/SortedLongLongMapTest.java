@@ -49,6 +49,40 @@ class SortedLongLongMapTest {
         }
     }
 
+    /** The lookups bounded by key (a ceiling, the last key, a best fit among keys in a range) agree with a TreeMap's answers. */
+    @Test
+    void boundedLookupsAgreeWithTreeMap() {
+        SplittableRandom r = new SplittableRandom(11);
+        SortedLongLongMap map = new SortedLongLongMap();
+        TreeMap<Long, Long> reference = new TreeMap<>();
+        for (int i = 0; i < 20_000; i++) { // inserted out of order: pages split and fill unevenly
+            long key = r.nextLong(10_000_000);
+            long value = 1 + r.nextInt(5_000);
+            map.put(key, value);
+            reference.put(key, value);
+        }
+        assertEquals((long) reference.lastKey(), map.lastKey());
+        for (int q = 0; q < 5_000; q++) {
+            long from = r.nextLong(-1_000, 10_100_000);
+            long to = from + r.nextLong(200_000);
+            int min = 1 + r.nextInt(5_000);
+            Long ceiling = reference.ceilingKey(from);
+            assertEquals(ceiling == null ? Long.MIN_VALUE : ceiling, map.ceilingKey(from), "ceiling of " + from);
+            long bestKey = Long.MIN_VALUE;
+            long bestValue = Long.MAX_VALUE;
+            for (Map.Entry<Long, Long> e : reference.subMap(from, to).entrySet()) {
+                if (e.getValue() >= min && e.getValue() < bestValue) {
+                    bestKey = e.getKey();
+                    bestValue = e.getValue();
+                }
+            }
+            assertEquals(
+                    bestKey,
+                    map.bestFitWithin(from, to, min),
+                    "best fit for " + min + " in [" + from + ", " + to + ")");
+        }
+    }
+
     @Test
     void emptiesAndRefills() {
         SortedLongLongMap map = new SortedLongLongMap();

@@ -210,6 +210,39 @@ class CombiningStoreFileTest {
         cached.close();
     }
 
+    /**
+     * New objects refilling holes of a file in offset order, chunk after chunk (as the allocator's
+     * sweep places them): each chunk is loaded at its first object, since a recent one went to
+     * the chunk before it, and written once; only the very first object goes straight through.
+     */
+    @Test
+    void aRefillInOffsetOrderIsOneWritePerChunk() throws Exception {
+        int chunks = 16;
+        byte[] old = new byte[chunks * CombiningStoreFile.CHUNK_SIZE];
+        new Random(3).nextBytes(old);
+        SimulatedDisk disk = new SimulatedDisk(old.clone());
+        int[] writes = {0};
+        StoreFile counted = new ForwardingStoreFile(disk) {
+            @Override
+            public int write(ByteBuffer src, long position) throws IOException {
+                writes[0]++;
+                return super.write(src, position);
+            }
+        };
+        CombiningStoreFile cached = new CombiningStoreFile(counted);
+        byte[] expected = old.clone();
+        int objects = 0;
+        for (int pos = 500; pos + 300 <= old.length; pos += 1000) { // 300-byte objects, live bytes between them
+            byte[] data = content(objects++, 1, 300);
+            cached.writeNewObject(ByteBuffer.wrap(data), pos);
+            System.arraycopy(data, 0, expected, pos, 300);
+        }
+        cached.force();
+        assertArrayEquals(expected, disk.image(), "every object in place, every live byte between them kept");
+        assertTrue(writes[0] <= chunks + 1, writes[0] + " writes for " + objects + " objects in " + chunks + " chunks");
+        cached.close();
+    }
+
     private static byte[] content(int object, int version, int size) {
         byte[] b = new byte[size];
         for (int i = 0; i < size; i++) {
