@@ -699,6 +699,8 @@ final class Child {
         s.durable();
         long tSync = System.nanoTime() - t0;
         out(figure + ".ops", (double) (2 * half) / sec(tDel + tPut + tSync));
+        note(label + " " + figure + " phases ms: del " + tDel / 1_000_000 + " put " + tPut / 1_000_000 + " sync "
+                + tSync / 1_000_000);
 
         long live = 0;
         boolean[] dead = new boolean[n + half];
