@@ -550,7 +550,7 @@ final class Compare {
                 } else if (t.vs().startsWith("self:")) {
                     String own = t.vs().substring("self:".length());
                     ref = median(k, own);
-                    refName = " of its " + own + rawOwnRatio(t.fig(), own);
+                    refName = " of its " + own + rawOwnRatio(t.fig(), own, t.bound() * (ref == null ? 0 : ref));
                 } else {
                     Contender raw = Contender.of(t.vs());
                     ref = stores.contains(raw) ? median(raw, t.fig()) : null;
@@ -609,14 +609,23 @@ final class Compare {
     /**
      * For a bound on a store's own figures ("self:"): the same ratio of RAW-pwrite in this run, when
      * it ran both figures — what the machine gives the simplest store that can do the same work
-     * (for W6: a redo log with group commit).
+     * (for W6: a redo log with group commit) — and RAW-pwrite's own figure next to what the bound
+     * asks of the store ({@code wanted}): for W6, whether four times the store's one-thread figure
+     * is more than the raw log commits on 8 threads.
      */
-    private String rawOwnRatio(String fig, String own) {
+    private String rawOwnRatio(String fig, String own, double wanted) {
         if (!stores.contains(Contender.RAW_PWRITE)) {
             return "";
         }
         Double a = median(Contender.RAW_PWRITE, fig);
         Double b = median(Contender.RAW_PWRITE, own);
-        return a == null || b == null ? "" : String.format(Locale.ROOT, "; raw-pwrite's own: %.2fx", a / b);
+        return a == null || b == null
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        "; raw-pwrite's own: %.2fx; the bound asks %s, raw-pwrite makes %s",
+                        a / b,
+                        num(wanted),
+                        num(a));
     }
 }
