@@ -77,7 +77,7 @@ public final class FileSpace {
     private final long[] nonEmpty = new long[(CLASSES + 63) >>> 6];
 
     private long freeBytes;
-    /** Where the last hole taken was cut: the next search for a fit starts there. */
+    /** Where the window searched first for a fit begins (see the class comment). */
     private long sweep;
 
     private boolean lastWasFresh;

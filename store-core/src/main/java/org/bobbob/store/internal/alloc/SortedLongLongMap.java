@@ -143,26 +143,7 @@ public final class SortedLongLongMap {
      * has such a value. A bounded best-fit search.
      */
     public long bestFitAmongFirst(int scanLimit, int min) {
-        long bestKey = Long.MIN_VALUE;
-        long bestValue = Long.MAX_VALUE;
-        int seen = 0;
-        for (int p = 0; p < pages.count(); p++) {
-            Page page = pages.page(p);
-            for (int i = 0; i < page.count; i++) {
-                long v = page.values[i];
-                if (v >= min && v < bestValue) {
-                    bestKey = page.keys[i];
-                    bestValue = v;
-                    if (v == min) {
-                        return bestKey;
-                    }
-                }
-                if (++seen == scanLimit) {
-                    return bestKey;
-                }
-            }
-        }
-        return bestKey;
+        return bestFit(0, 0, Long.MAX_VALUE, scanLimit, min);
     }
 
     /**
@@ -176,10 +157,15 @@ public final class SortedLongLongMap {
             return Long.MIN_VALUE;
         }
         int i = pages.page(p).search(from);
-        i = i >= 0 ? i : -i - 1;
+        return bestFit(p, i >= 0 ? i : -i - 1, to, Integer.MAX_VALUE, min);
+    }
+
+    /** The best fit for {@code min} from entry {@code i} of page {@code p} on, up to key {@code to} or {@code scanLimit} entries. */
+    private long bestFit(int firstPage, int firstIndex, long to, int scanLimit, int min) {
         long bestKey = Long.MIN_VALUE;
         long bestValue = Long.MAX_VALUE;
-        for (; p < pages.count(); p++, i = 0) {
+        int seen = 0;
+        for (int p = firstPage, i = firstIndex; p < pages.count(); p++, i = 0) {
             Page page = pages.page(p);
             for (; i < page.count; i++) {
                 if (page.keys[i] >= to) {
@@ -192,6 +178,9 @@ public final class SortedLongLongMap {
                     if (v == min) {
                         return bestKey;
                     }
+                }
+                if (++seen == scanLimit) {
+                    return bestKey;
                 }
             }
         }
