@@ -104,6 +104,26 @@ final class Child {
                 .getProcessCpuTime();
     }
 
+    /**
+     * What the block device holding {@code dir} has written since it started: {@code [bytes,
+     * requests]} from {@code /sys/dev/block/<major>:<minor>/stat} (Linux only; null elsewhere or when
+     * unreadable). The whole device's, file system journal included: taken around a timed phase on
+     * an otherwise idle machine, it is what that phase asked of the disk.
+     */
+    private static long[] deviceWrites(Path dir) {
+        try {
+            long dev = ((Number) Files.getAttribute(dir, "unix:dev")).longValue();
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            String[] f = Files.readString(Path.of("/sys/dev/block/" + major + ":" + minor + "/stat"))
+                    .trim()
+                    .split("\\s+");
+            return new long[] {Long.parseLong(f[6]) * 512, Long.parseLong(f[4])};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // not Linux, or not readable here: no figure
+        }
+    }
+
     private static void out(String key, double value) {
         System.out.println(TAG + key + " " + String.format(Locale.ROOT, "%.6g", value));
         System.out.flush();
@@ -506,7 +526,9 @@ final class Child {
      * clock; afterwards every live object is read in transactions and checked. Stores without
      * transactions skip it. Besides transactions per second, the JVM's CPU time per transaction over
      * the timed phase (user and system, every thread): with 8 threads, 2 cores over it bound what
-     * any overlap of commits could reach. {@code report} false: the warm-up (no figures).
+     * any overlap of commits could reach; and what the disk wrote per transaction, bytes and write
+     * requests ({@link #deviceWrites}, Linux only), what binds commits once the disk is the busy part.
+     * {@code report} false: the warm-up (no figures).
      */
     private void durableTransactions(int objects, int txCount, String label, boolean report) throws Exception {
         for (int threads : new int[] {1, 8}) {
@@ -527,14 +549,21 @@ final class Child {
                 ranges[t].fill(s);
             }
             long cpuBefore = processCpuNanos();
+            long[] writtenBefore = deviceWrites(dir);
             double txPerSec = timedThreads(threads, perThread * threads, "w6", (tid, r) -> ranges[tid].next(s));
             double cpuMicrosPerTx = (processCpuNanos() - cpuBefore) / 1e3 / (perThread * threads);
+            long[] writtenAfter = deviceWrites(dir);
             for (TxRange range : ranges) {
                 range.check(s, label);
             }
             if (report) {
                 out("w6.t" + threads + ".tps", txPerSec);
                 out("w6.t" + threads + ".cpu_us", cpuMicrosPerTx);
+                if (writtenBefore != null && writtenAfter != null) {
+                    int tx = perThread * threads;
+                    out("w6.t" + threads + ".kb_written", (writtenAfter[0] - writtenBefore[0]) / 1024.0 / tx);
+                    out("w6.t" + threads + ".writes", (double) (writtenAfter[1] - writtenBefore[1]) / tx);
+                }
             }
             s.close();
             delete(dir);

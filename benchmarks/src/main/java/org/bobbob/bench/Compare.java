@@ -87,6 +87,10 @@ final class Compare {
             new Fig("w6.t8.tps", "W6 durable transactions/s, 8 threads", true, Contender.RAW_PWRITE),
             new Fig("w6.t1.cpu_us", "W6 process CPU us/transaction, 1 thread", false, Contender.RAW_PWRITE),
             new Fig("w6.t8.cpu_us", "W6 process CPU us/transaction, 8 threads", false, Contender.RAW_PWRITE),
+            new Fig("w6.t1.kb_written", "W6 disk KB written/transaction, 1 thread", false, Contender.RAW_PWRITE),
+            new Fig("w6.t8.kb_written", "W6 disk KB written/transaction, 8 threads", false, Contender.RAW_PWRITE),
+            new Fig("w6.t1.writes", "W6 disk writes/transaction, 1 thread", false, Contender.RAW_PWRITE),
+            new Fig("w6.t8.writes", "W6 disk writes/transaction, 8 threads", false, Contender.RAW_PWRITE),
             new Fig("w4.t1.ops", "W4 50/50 ops/s, 1 thread", true, Contender.RAW_PWRITE),
             new Fig("w4.t2.ops", "W4 50/50 ops/s, 2 threads", true, Contender.RAW_PWRITE),
             new Fig("w4.t4.ops", "W4 50/50 ops/s, 4 threads", true, Contender.RAW_PWRITE),
@@ -550,7 +554,9 @@ final class Compare {
                 } else if (t.vs().startsWith("self:")) {
                     String own = t.vs().substring("self:".length());
                     ref = median(k, own);
-                    refName = " of its " + own + rawOwnRatio(t.fig(), own, t.bound() * (ref == null ? 0 : ref));
+                    refName = " of its " + own
+                            + rawOwnRatio(t.fig(), own, t.bound() * (ref == null ? 0 : ref))
+                            + storageRates(k, t.fig());
                 } else {
                     Contender raw = Contender.of(t.vs());
                     ref = stores.contains(raw) ? median(raw, t.fig()) : null;
@@ -627,5 +633,30 @@ final class Compare {
                         a / b,
                         num(wanted),
                         num(a));
+    }
+
+    /**
+     * For a bound on a rate of transactions whose run also measured the bytes each wrote to storage
+     * ({@code <fig>} ending in {@code .tps}, {@code kb_written} beside it): what the disk wrote per
+     * transaction of the store and of RAW-pwrite, and the MB/s that makes at their rates. Two stores
+     * whose disk writes at the same MB/s are bound by it alike, and the one that has it write less
+     * per transaction commits more of them.
+     */
+    private String storageRates(Contender k, String fig) {
+        if (!fig.endsWith(".tps")) {
+            return "";
+        }
+        String kb = fig.substring(0, fig.length() - ".tps".length()) + ".kb_written";
+        StringBuilder sb = new StringBuilder();
+        for (Contender c : new Contender[] {k, Contender.RAW_PWRITE}) {
+            Double rate = stores.contains(c) ? median(c, fig) : null;
+            Double perTx = stores.contains(c) ? median(c, kb) : null;
+            if (rate != null && perTx != null) {
+                sb.append(sb.length() == 0 ? "; the disk wrote " : ", ")
+                        .append(String.format(
+                                Locale.ROOT, "%s %.1f KB/tx = %.0f MB/s", c.label(), perTx, rate * perTx / 1024));
+            }
+        }
+        return sb.toString();
     }
 }
