@@ -1,5 +1,6 @@
 package org.bobbob.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -119,7 +120,7 @@ final class Child {
                     .trim()
                     .split("\\s+");
             return new long[] {Long.parseLong(f[6]) * 512, Long.parseLong(f[4])};
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null; // not Linux, or not readable here: no figure
         }
     }
