@@ -281,6 +281,12 @@ final class Compare {
         if (!small) {
             w.remove("small");
         }
+        if (k.onlyWorkloads() != null) {
+            w.retainAll(k.onlyWorkloads());
+            if (w.isEmpty()) {
+                return; // none of its workloads asked for: no child, its cells stay empty
+            }
+        }
         boolean cold = w.contains("w5") || w.contains("small");
         List<String> args = new ArrayList<>();
         args.add("--workloads=" + String.join(",", w));
@@ -612,35 +618,37 @@ final class Compare {
         sb.append(String.format(Locale.ROOT, "%d met, %d missed%n", met, missed));
     }
 
+    /** The RAW stores whose own ratios a bound on a store's own figures is compared with. */
+    private static final Contender[] RAW_RATIOS = {Contender.RAW_PWRITE, Contender.RAW_INPLACE};
+
     /**
-     * For a bound on a store's own figures ("self:"): the same ratio of RAW-pwrite in this run, when
-     * it ran both figures — what the machine gives the simplest store that can do the same work
-     * (for W6: a redo log with group commit) — and RAW-pwrite's own figure next to what the bound
-     * asks of the store ({@code wanted}): for W6, whether four times the store's one-thread figure
-     * is more than the raw log commits on 8 threads.
+     * For a bound on a store's own figures ("self:"): the same ratio of RAW-pwrite and RAW-inplace
+     * in this run, when they ran both figures — what the machine gives the simplest stores that can
+     * do the same work (for W6: a redo log with group commit, and the same log whose overwrites go
+     * back in place) — and their own figures next to what the bound asks of the store
+     * ({@code wanted}): for W6, whether four times the store's one-thread figure is more than the
+     * raw logs commit on 8 threads.
      */
     private String rawOwnRatio(String fig, String own, double wanted) {
-        if (!stores.contains(Contender.RAW_PWRITE)) {
-            return "";
+        StringBuilder sb = new StringBuilder();
+        for (Contender raw : RAW_RATIOS) {
+            Double a = stores.contains(raw) ? median(raw, fig) : null;
+            Double b = stores.contains(raw) ? median(raw, own) : null;
+            if (a != null && b != null) {
+                sb.append(String.format(Locale.ROOT, "; %s makes %s, its own %.2fx", raw.label(), num(a), a / b));
+            }
         }
-        Double a = median(Contender.RAW_PWRITE, fig);
-        Double b = median(Contender.RAW_PWRITE, own);
-        return a == null || b == null
+        return sb.length() == 0
                 ? ""
-                : String.format(
-                        Locale.ROOT,
-                        "; raw-pwrite's own: %.2fx; the bound asks %s, raw-pwrite makes %s",
-                        a / b,
-                        num(wanted),
-                        num(a));
+                : sb.append("; the bound asks ").append(num(wanted)).toString();
     }
 
     /**
      * For a bound on a rate of transactions whose run also measured the bytes each wrote to storage
      * ({@code <fig>} ending in {@code .tps}, {@code kb_written} beside it): what the disk wrote per
-     * transaction of the store and of RAW-pwrite, and the MB/s that makes at their rates. Two stores
-     * whose disk writes at the same MB/s are bound by it alike, and the one that has it write less
-     * per transaction commits more of them.
+     * transaction of the store, of RAW-pwrite and of RAW-inplace, and the MB/s that makes at their
+     * rates. Two stores whose disk writes at the same MB/s are bound by it alike, and the one that
+     * has it write less per transaction commits more of them.
      */
     private String storageRates(Contender k, String fig) {
         if (!fig.endsWith(".tps")) {
@@ -648,7 +656,7 @@ final class Compare {
         }
         String kb = fig.substring(0, fig.length() - ".tps".length()) + ".kb_written";
         StringBuilder sb = new StringBuilder();
-        for (Contender c : new Contender[] {k, Contender.RAW_PWRITE}) {
+        for (Contender c : new Contender[] {k, Contender.RAW_PWRITE, Contender.RAW_INPLACE}) {
             Double rate = stores.contains(c) ? median(c, fig) : null;
             Double perTx = stores.contains(c) ? median(c, kb) : null;
             if (rate != null && perTx != null) {

@@ -1,6 +1,7 @@
 package org.bobbob.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.bobbob.bench.peers.LmdbAdapter;
 import org.bobbob.bench.peers.MapDbAdapter;
@@ -21,7 +22,8 @@ public enum Contender {
     LMDB,
     RAW_PWRITE,
     RAW_BUFFERED,
-    RAW_MAPPED;
+    RAW_MAPPED,
+    RAW_INPLACE;
 
     enum Role {
         BOBBOB,
@@ -38,13 +40,21 @@ public enum Contender {
         return switch (this) {
             case BASIC, MULTI, CONC_MULTI -> Role.BOBBOB;
             case MVSTORE, MAPDB, LMDB -> Role.PEER;
-            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED -> Role.RAW;
+            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED, RAW_INPLACE -> Role.RAW;
         };
     }
 
     /** Whether W4 runs it with more than one thread; for bobbob, whether its store is concurrent. */
     public boolean threadSafe() {
         return this != BASIC && this != MULTI;
+    }
+
+    /**
+     * The only workloads this contender runs, or null for all: RAW-inplace is RAW-pwrite but for
+     * W6's overwrites, so it runs W6 alone.
+     */
+    public List<String> onlyWorkloads() {
+        return this == RAW_INPLACE ? List.of("w6") : null;
     }
 
     /** The provider kind a bobbob contender's URL names ({@code basic}, {@code multi}); null for the others. */
@@ -80,6 +90,7 @@ public enum Contender {
             case RAW_PWRITE -> RawAdapter.open(dir, 0);
             case RAW_BUFFERED -> RawAdapter.open(dir, o.rawBuffer());
             case RAW_MAPPED -> RawAdapter.mapped(dir, false);
+            case RAW_INPLACE -> RawAdapter.inPlace(dir, false);
             default -> create(dir, o); // the peers open what is there
         };
     }
@@ -94,6 +105,7 @@ public enum Contender {
             case RAW_PWRITE -> new RawAdapter(dir, 0);
             case RAW_BUFFERED -> new RawAdapter(dir, o.rawBuffer());
             case RAW_MAPPED -> RawAdapter.mapped(dir, true);
+            case RAW_INPLACE -> RawAdapter.inPlace(dir, true);
         };
     }
 }

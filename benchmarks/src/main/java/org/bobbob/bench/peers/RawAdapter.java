@@ -36,6 +36,12 @@ import org.bobbob.bench.StoreAdapter;
  * each force writes one contiguous run per transaction, into blocks the file already has (zeros
  * are written ahead of the log, 4 MiB at a time).
  *
+ * <p>{@link #inPlace} (RAW-inplace, W6 only): the same redo log, but an overwrite keeps its
+ * object where it is, as a store whose ids name places does (bobbob's): once the commit's force
+ * returns, the overwrite's bytes are written over the object in place (not forced; the next force
+ * of the file carries them). New objects still live in the log record: what a store that keeps
+ * objects in place must write at the least.
+ *
  * <p>Threads: appends, deletes, commits' index updates and access to bytes still in the buffer
  * are serialised; reads and overwrites of flushed objects are lock-free positional I/O. Puts
  * outside transactions must not run concurrently with other calls (the index arrays grow), which
@@ -47,6 +53,8 @@ public final class RawAdapter implements StoreAdapter {
     private final Path index;
     private final ByteBuffer buffer;
     private final boolean mappedMode;
+    /** RAW-inplace: W6's overwrites go back in place after their commit (see the class comment). */
+    private final boolean overwriteInPlace;
     /** RAW-mapped's map of {@link #ch}; null for the others. */
     private MappedLog mapped;
 
@@ -61,11 +69,13 @@ public final class RawAdapter implements StoreAdapter {
 
     /** A new, empty log in {@code dir}. */
     public RawAdapter(Path dir, int bufferBytes) throws IOException {
-        this(dir, bufferBytes, false, true);
+        this(dir, bufferBytes, false, false, true);
     }
 
-    private RawAdapter(Path dir, int bufferBytes, boolean mappedMode, boolean create) throws IOException {
+    private RawAdapter(Path dir, int bufferBytes, boolean mappedMode, boolean overwriteInPlace, boolean create)
+            throws IOException {
         this.dir = dir;
+        this.overwriteInPlace = overwriteInPlace;
         this.log = dir.resolve("data.log");
         this.index = dir.resolve("index.snap");
         this.buffer = bufferBytes > 0 ? ByteBuffer.allocateDirect(bufferBytes) : null;
@@ -81,12 +91,17 @@ public final class RawAdapter implements StoreAdapter {
 
     /** The log already in {@code dir}. */
     public static RawAdapter open(Path dir, int bufferBytes) throws IOException {
-        return new RawAdapter(dir, bufferBytes, false, false);
+        return new RawAdapter(dir, bufferBytes, false, false, false);
     }
 
     /** RAW-mapped: a new, empty log in {@code dir} ({@code create}) or the one already there. */
     public static RawAdapter mapped(Path dir, boolean create) throws IOException {
-        return new RawAdapter(dir, 0, true, create);
+        return new RawAdapter(dir, 0, true, false, create);
+    }
+
+    /** RAW-inplace: a new, empty log in {@code dir} ({@code create}) or the one already there. */
+    public static RawAdapter inPlace(Path dir, boolean create) throws IOException {
+        return new RawAdapter(dir, 0, false, true, create);
     }
 
     private static void writeFully(FileChannel c, ByteBuffer src, long pos) throws IOException {
@@ -281,7 +296,7 @@ public final class RawAdapter implements StoreAdapter {
     }
 
     /** A new object or an overwrite of a transaction, kept until its commit. */
-    private record Pending(long key, byte[] data) {}
+    private record Pending(long key, byte[] data, boolean overwrite) {}
 
     /**
      * One transaction: new objects and overwrites kept in memory until {@link #commit()}, which
@@ -296,7 +311,7 @@ public final class RawAdapter implements StoreAdapter {
         @Override
         public long put(byte[] data) {
             long key = reserveKey();
-            writes.add(new Pending(key, data));
+            writes.add(new Pending(key, data, false));
             return key;
         }
 
@@ -315,7 +330,7 @@ public final class RawAdapter implements StoreAdapter {
             if (sizeLocked(key) != data.length) {
                 throw new IllegalArgumentException("raw: overwrite must keep the size");
             }
-            writes.add(new Pending(key, data));
+            writes.add(new Pending(key, data, true));
         }
 
         @Override
@@ -349,8 +364,10 @@ public final class RawAdapter implements StoreAdapter {
             synchronized (RawAdapter.this) {
                 long pos = at;
                 for (Pending w : writes) {
-                    off[(int) w.key()] = pos + 12;
-                    len[(int) w.key()] = w.data().length; // an overwrite keeps its size
+                    if (!(overwriteInPlace && w.overwrite())) {
+                        off[(int) w.key()] = pos + 12;
+                        len[(int) w.key()] = w.data().length; // an overwrite keeps its size
+                    }
                     pos += 12 + w.data().length;
                 }
                 for (long d : deletes) {
@@ -358,6 +375,14 @@ public final class RawAdapter implements StoreAdapter {
                 }
             }
             groupForce.forceAfterWrite();
+            if (overwriteInPlace) {
+                // durable in the log: now over the object itself (a later force carries it)
+                for (Pending w : writes) {
+                    if (w.overwrite()) {
+                        writeFully(ch, ByteBuffer.wrap(w.data()), off[(int) w.key()]);
+                    }
+                }
+            }
         }
     }
 
