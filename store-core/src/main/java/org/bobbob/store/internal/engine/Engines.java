@@ -12,6 +12,7 @@ import org.bobbob.store.internal.io.ChannelStoreFile;
 import org.bobbob.store.internal.io.CombiningStoreFile;
 import org.bobbob.store.internal.io.PreallocatingStoreFile;
 import org.bobbob.store.internal.io.ReadOnlyStoreFile;
+import org.bobbob.store.internal.io.WritebackStoreFile;
 
 /**
  * The engine's entry points for the public factories in {@code org.bobbob.store}
@@ -51,13 +52,15 @@ public final class Engines {
     }
 
     /**
-     * The file, zeros kept ahead of its data ({@link PreallocatingStoreFile}), a {@link BackupTap} over
-     * that, the write-combining layer over that, and the engine.
+     * The file, forced in the background every few tens of megabytes written
+     * ({@link WritebackStoreFile}), zeros kept ahead of its data ({@link PreallocatingStoreFile}), a
+     * {@link BackupTap} over that, the write-combining layer over that, and the engine.
      */
     private static FileStore open(
             Path path, AllocatorFactory factory, OpenMode mode, boolean verifyChecksums, long lockTimeoutMillis)
             throws IOException {
-        BackupTap tap = new BackupTap(PreallocatingStoreFile.over(ChannelStoreFile.open(path, mode.mayCreateFile())));
+        BackupTap tap = new BackupTap(PreallocatingStoreFile.over(
+                WritebackStoreFile.over(ChannelStoreFile.open(path, mode.mayCreateFile()))));
         return new FileStore(CombiningStoreFile.over(tap), tap, factory, mode, verifyChecksums, lockTimeoutMillis);
     }
 
