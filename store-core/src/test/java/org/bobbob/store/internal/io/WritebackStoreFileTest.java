@@ -114,6 +114,21 @@ class WritebackStoreFileTest {
     }
 
     @Test
+    void smallWritesDoNotCount() throws Exception {
+        GatedDisk gated = new GatedDisk(new SimulatedDisk());
+        int small = WritebackStoreFile.COUNTED_WRITE - 1;
+        try (WritebackStoreFile file = new WritebackStoreFile(gated, THRESHOLD)) {
+            for (int i = 0; i < 4 * THRESHOLD / small; i++) {
+                file.writeFully(bytes(small, i), (long) i * small);
+            }
+            assertEquals(0, gated.disk.forces(), "writes below the counted size start no force");
+            file.writeFully(bytes(THRESHOLD, 9), 0);
+            awaitBackgroundForce(gated);
+            assertEquals(1, gated.disk.forces(), "large ones do");
+        }
+    }
+
+    @Test
     void writingTheThresholdForcesInTheBackgroundWhatWasWritten() throws Exception {
         SimulatedDisk disk = new SimulatedDisk();
         GatedDisk gated = new GatedDisk(disk);
@@ -212,7 +227,8 @@ class WritebackStoreFileTest {
                 done[t] = pool.submit(() -> {
                     go.await();
                     for (int i = 0; i < writes; i++) {
-                        file.writeFully(bytes(THRESHOLD / 8, base + i), (long) (base + i) * (THRESHOLD / 8));
+                        int n = WritebackStoreFile.COUNTED_WRITE;
+                        file.writeFully(bytes(n, base + i), (long) (base + i) * n);
                     }
                     return null;
                 });
