@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * at once, its caller waiting, while the disk stood idle before. Forcing every few tens of
  * megabytes from another thread keeps the disk busy while the store's caller works: on this
  * project's 2-core machine, a churn that refills the holes of half of a 250 MB file (50 000 new
- * objects, then one sync) had its sync fall from about 175 ms to 40–70 ms, its writes unchanged.
+ * objects, then one sync) had its sync fall from about 175 ms to 40–90 ms, and the benchmark's
+ * writes followed by a sync ran 20–50 % faster (docs/BENCHMARKS.md, W1, W3 and W7); writes
+ * without a sync run slower while a force runs beside them.
  *
  * <h2>Why it is safe</h2>
  * A background force makes nothing durable that the kernel could not write back by itself at any
