@@ -92,6 +92,19 @@ class WritebackStoreFileTest {
         return ByteBuffer.wrap(b);
     }
 
+    /**
+     * Writes the threshold into {@code file} and waits (bounded) for the background force it starts,
+     * which then stays held until the latch returned is counted down.
+     */
+    private static CountDownLatch holdBackgroundForce(GatedDisk gated, WritebackStoreFile file, int seed)
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        gated.hold = release;
+        file.writeFully(bytes(THRESHOLD, seed), 0);
+        assertTrue(gated.started.tryAcquire(30, TimeUnit.SECONDS), "the background force started");
+        return release;
+    }
+
     /** Waits (bounded) for a background force to start and end. */
     private static void awaitBackgroundForce(GatedDisk gated) throws InterruptedException {
         assertTrue(gated.started.tryAcquire(30, TimeUnit.SECONDS), "a background force started");
@@ -165,12 +178,9 @@ class WritebackStoreFileTest {
     @Test
     void aForceWaitsForTheBackgroundForceUnderWay() throws Exception {
         GatedDisk gated = new GatedDisk(new SimulatedDisk());
-        CountDownLatch release = new CountDownLatch(1);
-        gated.hold = release;
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (WritebackStoreFile file = new WritebackStoreFile(gated, THRESHOLD)) {
-            file.writeFully(bytes(THRESHOLD, 7), 0);
-            assertTrue(gated.started.tryAcquire(30, TimeUnit.SECONDS), "the background force started");
+            CountDownLatch release = holdBackgroundForce(gated, file, 7);
             Future<?> foreground = pool.submit(() -> {
                 file.force();
                 return null;
@@ -189,13 +199,10 @@ class WritebackStoreFileTest {
     @Test
     void closeWaitsForTheBackgroundForceUnderWay() throws Exception {
         GatedDisk gated = new GatedDisk(new SimulatedDisk());
-        CountDownLatch release = new CountDownLatch(1);
-        gated.hold = release;
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             WritebackStoreFile file = new WritebackStoreFile(gated, THRESHOLD);
-            file.writeFully(bytes(THRESHOLD, 8), 0);
-            assertTrue(gated.started.tryAcquire(30, TimeUnit.SECONDS), "the background force started");
+            CountDownLatch release = holdBackgroundForce(gated, file, 8);
             Future<?> closing = pool.submit(() -> {
                 file.close();
                 return null;
