@@ -58,11 +58,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WritebackStoreFile extends ForwardingStoreFile {
     /** Bytes of large writes since the last force after which a background force starts (32 MiB). */
     public static final long DEFAULT_THRESHOLD = 32L << 20;
-    /** The smallest write that counts: half of one of {@link CombiningStoreFile}'s chunks. */
+    /** The smallest write that counts (a large write): half of one of {@link CombiningStoreFile}'s chunks. */
     static final int COUNTED_WRITE = CombiningStoreFile.CHUNK_SIZE / 2;
 
     private final long threshold;
-    /** Bytes written since the last force (foreground or background) began. */
+    /** Bytes of large writes since the last force (foreground or background) began. */
     private final AtomicLong unforced = new AtomicLong();
     /** Whether a background force is started and not yet done. */
     private final AtomicBoolean running = new AtomicBoolean();
@@ -74,7 +74,7 @@ public final class WritebackStoreFile extends ForwardingStoreFile {
     private volatile boolean closed;
 
     /**
-     * {@code inner} with background forces every {@code threshold} bytes written.
+     * {@code inner} with a background force every {@code threshold} bytes of large writes.
      *
      * @throws IllegalArgumentException if {@code threshold} is not positive
      */
@@ -87,8 +87,8 @@ public final class WritebackStoreFile extends ForwardingStoreFile {
     }
 
     /**
-     * {@code inner} with background forces every {@link #DEFAULT_THRESHOLD} bytes written, or every
-     * {@code bobbob.writebackBytes} (a system property) bytes; {@code inner} itself when that
+     * {@code inner} with a background force every {@link #DEFAULT_THRESHOLD} bytes of large writes, or
+     * every {@code bobbob.writebackBytes} (a system property) bytes; {@code inner} itself when that
      * property is 0 or less: no background forces.
      */
     public static StoreFile over(StoreFile inner) {
