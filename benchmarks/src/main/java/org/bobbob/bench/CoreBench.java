@@ -22,6 +22,7 @@ import org.bobbob.store.StoreVerifier;
 import org.bobbob.store.Storer;
 import org.bobbob.store.TransactionalStore;
 import org.bobbob.store.VerifyReport;
+import org.bobbob.store.internal.alloc.FileSpace;
 import org.bobbob.store.internal.engine.Engines;
 import org.bobbob.store.internal.engine.FileReport;
 
@@ -38,6 +39,10 @@ import org.bobbob.store.internal.engine.FileReport;
  *       every other one, sync, then write as many new ones into the freed slots: ns per new
  *       object (the best of three rounds; the sync after it apart). Run it with
  *       {@code -Dbobbob.writeCombining=false} in the child to see the refill without gathering.
+ *   <li>{@code holes}: the allocator of free space alone ({@code FileSpace}, basic's and the
+ *       large objects' of multi): 100 000 ranges log-uniform 16 B–16 KiB taken, a random half
+ *       freed, then 50 000 ranges of new lengths taken from the holes: ns per allocation (the best
+ *       of 20 rounds after 5 of warm-up), no file and no I/O.
  *   <li>{@code commit}: what one transaction costs as the store grows: on stores of 1 000,
  *       10 000 and 100 000 objects of 16 B–4 KiB, 2 000 transactions of one new 4 KiB object each,
  *       committed one at a time: µs per commit (its durable step included).
@@ -46,7 +51,7 @@ import org.bobbob.store.internal.engine.FileReport;
  *       {@code java -jar store-core.jar verify --read-all} runs), MB/s of object bytes; an online
  *       backup while four threads overwrite random objects: MB/s of file, and the writers' pause.
  * </ul>
- * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill|commit|operate] [dir]}.
+ * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill|holes|commit|operate] [dir]}.
  */
 public final class CoreBench {
     private static final int N_4K = 50_000;
@@ -60,6 +65,9 @@ public final class CoreBench {
                 args.length > 1 ? Files.createDirectories(Path.of(args[1])) : Files.createTempDirectory("bobbob-bench");
         System.out.printf(Locale.ROOT, "%-10s %-22s %14s%n", "store", "figure", "value");
         try {
+            if (what.equals("all") || what.equals("holes")) {
+                holes();
+            }
             for (String kind : new String[] {"basic", "multi", "concurrent-multi"}) {
                 if (what.equals("all") || what.equals("write")) {
                     write4k(dir, kind);
@@ -205,6 +213,38 @@ public final class CoreBench {
             }
         }
         report(kind, "refill <=" + maxSize + " B ns/obj", String.format(Locale.ROOT, "%.0f", best / (n / 2.0)));
+    }
+
+    private static void holes() {
+        int n = 100_000;
+        long best = Long.MAX_VALUE;
+        long sink = 0;
+        for (int round = 0; round < 25; round++) {
+            FileSpace space = new FileSpace(4096);
+            long[] offsets = new long[n];
+            int[] lengths = Payload.logUniform(42, n, Payload.MIN, Payload.MAX);
+            for (int i = 0; i < n; i++) {
+                offsets[i] = space.allocate(lengths[i]);
+            }
+            int[] order = Payload.shuffled(round, n);
+            for (int i = 0; i < n / 2; i++) {
+                space.free(offsets[order[i]], lengths[order[i]]);
+            }
+            space.releaseFreed(space.freedMark());
+            int[] fresh = Payload.logUniform(43, n / 2, Payload.MIN, Payload.MAX);
+            long t0 = System.nanoTime();
+            for (int length : fresh) {
+                sink += space.allocate(length);
+            }
+            long t = System.nanoTime() - t0;
+            if (round >= 5) {
+                best = Math.min(best, t);
+            }
+        }
+        report("basic", "hole refill ns/alloc", String.format(Locale.ROOT, "%.0f", best / (n / 2.0)));
+        if (sink == 42) {
+            System.out.println(); // keeps the allocations from being optimised away
+        }
     }
 
     private static void report(String kind, String figure, String value) {

@@ -58,8 +58,13 @@ import java.util.Arrays;
  * readers and beside other {@code setCrc}s of other objects.
  */
 final class ExtentMap {
-    /** Most objects in one page. 2048 × 16 B = 32 KiB: a shift moves at most that. */
-    static final int MAX_PAGE = 2048;
+    /**
+     * Most objects in one page. 256 × 16 B = 4 KiB: a shift moves at most that. An object placed
+     * in a reused hole shifts half a page on average; with 2048-object pages that copy was most of
+     * an insert's cost (350–370 ns against 220–300 ns, 50 000 inserts among 50 000 objects), while
+     * a look-up costs the same (the directory's extra levels are few and stay in cache).
+     */
+    static final int MAX_PAGE = 256;
     /** Every offset of a page lies below its base plus this. */
     static final long SPAN = 1L << 32;
 

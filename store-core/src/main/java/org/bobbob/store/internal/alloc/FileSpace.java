@@ -391,10 +391,23 @@ public final class FileSpace {
         }
         int holeLength = (int) byOffset.get(offset);
         assert holeLength >= length : "hole " + offset + "+" + holeLength + " too short for " + length;
-        removeHole(offset, holeLength);
-        if (holeLength > length) {
-            addHole(offset + length, holeLength - length);
+        if (holeLength == length) {
+            removeHole(offset, holeLength);
+            return offset;
         }
+        // The rest of the hole starts further on, before any other hole (holes never touch): it
+        // keeps the hole's place in the maps, so it moves there instead of being removed and put.
+        int rest = holeLength - length;
+        byOffset.moveUp(offset, offset + length, rest);
+        int was = classOf(holeLength);
+        int now = classOf(rest);
+        if (was == now) {
+            byClass[was].moveUp(offset, offset + length, rest);
+        } else {
+            removeFromClass(was, offset);
+            addToClass(now, offset + length, rest);
+        }
+        freeBytes -= length;
         return offset;
     }
 
@@ -427,13 +440,7 @@ public final class FileSpace {
         while (left > 0) {
             int len = (int) Math.min(left, MAX_HOLE);
             byOffset.put(off, len);
-            int c = classOf(len);
-            SortedLongLongMap m = byClass[c];
-            if (m == null) {
-                m = byClass[c] = new SortedLongLongMap();
-            }
-            m.put(off, len);
-            nonEmpty[c >>> 6] |= 1L << c;
+            addToClass(classOf(len), off, len);
             freeBytes += len;
             off += len;
             left -= len;
@@ -442,13 +449,25 @@ public final class FileSpace {
 
     private void removeHole(long offset, int length) {
         byOffset.remove(offset);
-        int c = classOf(length);
+        removeFromClass(classOf(length), offset);
+        freeBytes -= length;
+    }
+
+    private void addToClass(int c, long offset, int length) {
+        SortedLongLongMap m = byClass[c];
+        if (m == null) {
+            m = byClass[c] = new SortedLongLongMap();
+        }
+        m.put(offset, length);
+        nonEmpty[c >>> 6] |= 1L << c;
+    }
+
+    private void removeFromClass(int c, long offset) {
         SortedLongLongMap m = byClass[c];
         m.remove(offset);
         if (m.size() == 0) {
             nonEmpty[c >>> 6] &= ~(1L << c);
         }
-        freeBytes -= length;
     }
 
     /** The first class at or after {@code from} that has a hole, or -1. */

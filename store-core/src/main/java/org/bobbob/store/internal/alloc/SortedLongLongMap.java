@@ -20,7 +20,7 @@ import java.util.NoSuchElementException;
  * {@code long[]} of keys and a {@code long[]} of values; a {@link PageDirectory} holds the pages
  * with each one's smallest key.
  * <pre>
- *   firstKeys: [  k0  |  k2048  |  k4096  ]        binary search: the last page whose first key <= key
+ *   firstKeys: [  k0  |  k256   |  k512   ]        binary search: the last page whose first key <= key
  *   pages:     [page0 |  page1  |  page2  ]        binary search inside that page
  * </pre>
  * <ol>
@@ -42,8 +42,12 @@ import java.util.NoSuchElementException;
  * retries under the lock.
  */
 public final class SortedLongLongMap {
-    /** Most entries in one page. 2048 × 16 B = 32 KiB: a shift moves at most that. */
-    static final int MAX_PAGE = 2048;
+    /**
+     * Most entries in one page. 256 × 16 B = 4 KiB: a shift moves at most that. A
+     * {@link FileSpace} refilling holes removes and inserts entries all over its maps; with
+     * 2048-entry pages the shifts were most of an allocation's cost.
+     */
+    static final int MAX_PAGE = 256;
 
     private static final int MIN_CAPACITY = 16;
 
@@ -208,6 +212,40 @@ public final class SortedLongLongMap {
         }
         Page last = pages.page(pages.count() - 1);
         return last.keys[last.count - 1];
+    }
+
+    /**
+     * Gives the entry of {@code key} the key {@code newKey} and the value {@code value} in place:
+     * nothing shifts. No other key may lie in {@code (key, newKey]}, so the entry keeps its
+     * position (a hole whose front is taken: its rest starts further on, before any other hole).
+     *
+     * @return the old value, or -1 if {@code key} was absent (then nothing changes)
+     * @throws IllegalArgumentException if {@code newKey <= key}, or another key lies in
+     *     {@code (key, newKey]}
+     */
+    public long moveUp(long key, long newKey, long value) {
+        assert value >= 0 : "moveUp(" + key + ", " + newKey + ", " + value + ")";
+        long at = find(key);
+        if (at < 0) {
+            return -1;
+        }
+        int p = (int) (at >>> 32);
+        int i = (int) at;
+        Page page = pages.page(p);
+        long next = i + 1 < page.count
+                ? page.keys[i + 1]
+                : p + 1 < pages.count() ? pages.page(p + 1).keys[0] : Long.MAX_VALUE;
+        if (newKey <= key || newKey >= next) {
+            throw new IllegalArgumentException(
+                    "moveUp(" + key + ", " + newKey + "): the key must rise and stay below the next, " + next);
+        }
+        long old = page.values[i];
+        page.keys[i] = newKey;
+        page.values[i] = value;
+        if (i == 0) {
+            pages.setFirstKey(p, newKey);
+        }
+        return old;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.bobbob.store.internal.alloc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -32,12 +33,24 @@ class SortedLongLongMapTest {
                     long value = r.nextLong(Long.MAX_VALUE);
                     Long old = reference.put(key, value);
                     assertEquals(old == null ? -1 : old, map.put(key, value), "put " + key);
-                } else {
+                } else if (op < 8 || reference.isEmpty()) {
                     long key = r.nextBoolean() && !reference.isEmpty()
                             ? reference.ceilingKey(r.nextLong(Math.max(1, reference.lastKey())))
                             : r.nextInt(keyRange) * 7L - 3_000;
                     Long old = reference.remove(key);
                     assertEquals(old == null ? -1 : old, map.remove(key), "remove " + key);
+                } else { // a hole's front taken: its key rises, short of the next key
+                    Long key = reference.ceilingKey(r.nextLong(Math.max(1, reference.lastKey())));
+                    key = key == null ? reference.firstKey() : key;
+                    Long higher = reference.higherKey(key);
+                    long room = (higher == null ? key + 10_000 : higher) - key - 1;
+                    if (room > 0) {
+                        long moved = key + 1 + r.nextLong(room);
+                        long value = r.nextLong(Long.MAX_VALUE);
+                        long old = reference.remove(key);
+                        reference.put(moved, value);
+                        assertEquals(old, map.moveUp(key, moved, value), "moveUp " + key + " to " + moved);
+                    }
                 }
                 if (i % 20_000 == 0) {
                     assertSame(reference, map);
@@ -81,6 +94,34 @@ class SortedLongLongMapTest {
                     map.bestFitWithin(from, to, min),
                     "best fit for " + min + " in [" + from + ", " + to + ")");
         }
+    }
+
+    /** A key moved onto or past the next key, or down, is refused and changes nothing; an absent one is -1. */
+    @Test
+    void moveUpKeepsItsPlaceOrRefuses() {
+        SortedLongLongMap map = new SortedLongLongMap();
+        for (long k = 1; k <= 1_000; k++) {
+            map.put(k * 10, k);
+        }
+        assertThrows(IllegalArgumentException.class, () -> map.moveUp(100, 110, 1));
+        assertThrows(IllegalArgumentException.class, () -> map.moveUp(100, 100, 1));
+        assertThrows(IllegalArgumentException.class, () -> map.moveUp(100, 99, 1));
+        assertThrows(IllegalArgumentException.class, () -> map.moveUp(10_000, Long.MAX_VALUE, 1));
+        assertEquals(10, map.get(100));
+        assertEquals(-1, map.moveUp(105, 106, 1));
+        assertEquals(-1, map.get(106));
+        // the first key of every page moves: look-ups still find it, through the page directory
+        for (long k = 1; k <= 1_000; k++) {
+            assertEquals(k, map.moveUp(k * 10, k * 10 + 9, k + 1));
+        }
+        for (long k = 1; k <= 1_000; k++) {
+            assertEquals(-1, map.get(k * 10));
+            assertEquals(k + 1, map.get(k * 10 + 9));
+            assertEquals(k * 10 + 9, map.floorKey(k * 10 + 9));
+            assertEquals(k == 1 ? Long.MIN_VALUE : (k - 1) * 10 + 9, map.floorKey(k * 10 + 8));
+        }
+        assertEquals(19, map.firstKey());
+        assertTrue(map.checkInvariants());
     }
 
     @Test
