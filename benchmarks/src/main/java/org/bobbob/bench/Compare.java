@@ -556,7 +556,7 @@ final class Compare {
                             .orElseThrow();
                     Contender p = bestPeer(t.fig(), f.higherBetter());
                     ref = p == null ? null : median(p, t.fig());
-                    refName = p == null ? "" : " of " + p.label();
+                    refName = p == null ? "" : " of " + p.label() + rawAgainstPeer(t.fig(), ref);
                 } else if (t.vs().startsWith("self:")) {
                     String own = t.vs().substring("self:".length());
                     ref = median(k, own);
@@ -616,6 +616,50 @@ final class Compare {
             }
         }
         sb.append(String.format(Locale.ROOT, "%d met, %d missed%n", met, missed));
+    }
+
+    /**
+     * Targets against the best peer whose verdict line also gives the RAW stores' ratios to that
+     * peer in the same run, with the figures (of other workloads) that show what each RAW store's
+     * way of writing and reading costs elsewhere: for W8, how each RAW store writes decides how its
+     * reads right after writing go, and its W1 shows what that way of writing costs.
+     */
+    private static final Map<String, List<String>> RAW_AGAINST_PEER =
+            Map.of("w8.ops", List.of("w1.ops_d"), "w2.ops", List.of());
+
+    private static final Contender[] RAW_WRITERS = {Contender.RAW_PWRITE, Contender.RAW_BUFFERED, Contender.RAW_MAPPED};
+
+    /**
+     * For a target against the best peer (figure {@code fig}, the peer's value {@code peerValue}):
+     * each RAW store's own ratio to it in this run, and its ratio to the best peer of each figure
+     * {@link #RAW_AGAINST_PEER} names beside it. Empty for other targets.
+     */
+    private String rawAgainstPeer(String fig, Double peerValue) {
+        List<String> beside = RAW_AGAINST_PEER.get(fig);
+        if (beside == null || peerValue == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Contender raw : RAW_WRITERS) {
+            Double a = stores.contains(raw) ? median(raw, fig) : null;
+            if (a == null) {
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "; %s %.2fx", raw.label(), a / peerValue));
+            for (String other : beside) {
+                Fig f = FIGS.stream()
+                        .filter(x -> x.key().equals(other))
+                        .findFirst()
+                        .orElseThrow();
+                Contender p = bestPeer(other, f.higherBetter());
+                Double o = median(raw, other);
+                Double po = p == null ? null : median(p, other);
+                if (o != null && po != null) {
+                    sb.append(String.format(Locale.ROOT, " (its %s %.2fx %s's)", f.label(), o / po, p.label()));
+                }
+            }
+        }
+        return sb.length() == 0 ? "" : "; RAW in this run:" + sb.substring(1);
     }
 
     /** The RAW stores whose own ratios a bound on a store's own figures is compared with. */

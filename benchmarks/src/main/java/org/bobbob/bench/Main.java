@@ -8,7 +8,7 @@ import java.util.Arrays;
  *   <li>{@code compare [options]}: bobbob against its peers, each store in its own JVM ({@link Compare});
  *   <li>{@code child ...}: one store, one run (started by {@code compare}; {@link Child});
  *   <li>{@code s3 [options]}: the s3 store against the bare AWS SDK on an in-process S3 server ({@link S3Bench});
- *   <li>anything else ({@code all|write|reopen|churn|refill [dir]}): the store-only {@link CoreBench}.
+ *   <li>anything else ({@code all|write|reopen|churn|refill|holes|commit|operate [dir]}): the store-only {@link CoreBench}.
  * </ul>
  * Maven passes {@code bench.args} as one argument; it is split at blanks here.
  */
