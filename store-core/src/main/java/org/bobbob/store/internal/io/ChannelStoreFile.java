@@ -317,6 +317,15 @@ public final class ChannelStoreFile implements StoreFile {
         });
     }
 
+    /** A force without the remap: the file is still growing (see {@link StoreFile#forceInBackground}). */
+    @Override
+    public void forceInBackground() throws IOException {
+        io(ch -> {
+            ch.force(false);
+            return null;
+        });
+    }
+
     /** Releases the lock and closes the channel; idempotent. */
     @Override
     public synchronized void close() throws IOException {

@@ -46,6 +46,17 @@ public interface StoreFile extends Closeable {
     void force() throws IOException;
 
     /**
+     * Writes the file's written bytes back to the disk, as {@link #force()} does, for a write-back
+     * in the background ({@link WritebackStoreFile}): nothing else a force does on the side happens.
+     * A {@link ChannelStoreFile} maps the grown file again after a force, since the store syncs
+     * when it has stopped growing for a while; a write-back runs while it grows, and each new map
+     * would throw away the page-table entries that reads built in the old one. This default forces.
+     */
+    default void forceInBackground() throws IOException {
+        force();
+    }
+
+    /**
      * Writes all of {@code src} at {@code position} and returns once those bytes are durable: they
      * survive a crash or a power loss, while other writes not yet forced may not (a write with
      * {@code O_DSYNC}: the disk writes this range, not every page the file has dirty). A commit

@@ -42,6 +42,14 @@ class ChannelStoreFileTest {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(line -> line.endsWith(name));
     }
 
+    /** How many maps of {@code file} the process holds. */
+    private static long maps(Path file) throws IOException {
+        String name = file.toRealPath().toString();
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                .filter(line -> line.endsWith(name))
+                .count();
+    }
+
     private void assumeMapsVisibleAndUsed() throws IOException {
         assumeTrue(Files.isReadable(Path.of("/proc/self/maps")), "no /proc/self/maps (not Linux)");
         String type = Files.getFileStore(dir).type();
@@ -110,6 +118,32 @@ class ChannelStoreFileTest {
             assertArrayEquals(java.util.Arrays.copyOfRange(data, 70_000, 135_536), viaMap.array());
             assertTrue(mapped(path), "read maps the file");
             file.unmap();
+        }
+    }
+
+    /**
+     * A write-back in the background forces the grown file without mapping it again (which would
+     * drop the page-table entries of the map reads use); a force, the store's sync, maps it.
+     */
+    @Test
+    void aWriteBackForcesWithoutMappingTheGrownFileAgain() throws Exception {
+        assumeMapsVisibleAndUsed();
+        Path path = dir.resolve("g");
+        byte[] data = pattern(1 << 20);
+        try (ChannelStoreFile file = ChannelStoreFile.open(path, true)) {
+            file.writeFully(ByteBuffer.wrap(data), 0);
+            file.readFullyZeroPadded(ByteBuffer.allocate(100), 0);
+            assertEquals(1, maps(path), "a read maps the file");
+            file.writeFully(ByteBuffer.wrap(data), data.length);
+            file.forceInBackground();
+            assertEquals(1, maps(path), "a write-back maps nothing");
+            file.force();
+            assertEquals(2, maps(path), "a force maps the grown file (the old map stays until unmap)");
+            ByteBuffer tail = ByteBuffer.allocate(1000);
+            file.readFullyZeroPadded(tail, data.length + 5_000);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 5_000, 6_000), tail.array());
+            file.unmap();
+            assertEquals(0, maps(path), "unmapped");
         }
     }
 

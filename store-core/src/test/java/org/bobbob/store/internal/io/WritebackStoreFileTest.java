@@ -78,6 +78,15 @@ class WritebackStoreFileTest {
             }
         }
 
+        /** Forces begun as a write-back ({@link StoreFile#forceInBackground}), not as a sync. */
+        final AtomicInteger inBackground = new AtomicInteger();
+
+        @Override
+        public void forceInBackground() throws IOException {
+            inBackground.incrementAndGet();
+            force();
+        }
+
         @Override
         public void close() throws IOException {
             closedWhileForcing.set(inForce.get() > 0);
@@ -150,6 +159,9 @@ class WritebackStoreFileTest {
             file.writeFully(data.duplicate(), 0);
             awaitBackgroundForce(gated);
             assertEquals(1, disk.forces(), "one background force");
+            assertEquals(1, gated.inBackground.get(), "as a write-back, not as a sync (no remap)");
+            file.force();
+            assertEquals(1, gated.inBackground.get(), "a force is a sync");
             byte[] afterPowerLoss = disk.crashImage(new Random(5));
             assertArrayEquals(
                     data.array(),
