@@ -550,10 +550,7 @@ final class Compare {
                     ref = 1.0;
                     refName = "";
                 } else if (t.vs().equals("peer")) {
-                    Fig f = FIGS.stream()
-                            .filter(x -> x.key().equals(t.fig()))
-                            .findFirst()
-                            .orElseThrow();
+                    Fig f = fig(t.fig());
                     Contender p = bestPeer(t.fig(), f.higherBetter());
                     ref = p == null ? null : median(p, t.fig());
                     refName = p == null ? "" : " of " + p.label() + rawAgainstPeer(t.fig(), ref);
@@ -647,10 +644,7 @@ final class Compare {
             }
             sb.append(String.format(Locale.ROOT, "; %s %.2fx", raw.label(), a / peerValue));
             for (String other : beside) {
-                Fig f = FIGS.stream()
-                        .filter(x -> x.key().equals(other))
-                        .findFirst()
-                        .orElseThrow();
+                Fig f = fig(other);
                 Contender p = bestPeer(other, f.higherBetter());
                 Double o = median(raw, other);
                 Double po = p == null ? null : median(p, other);
@@ -660,6 +654,11 @@ final class Compare {
             }
         }
         return sb.length() == 0 ? "" : "; RAW in this run:" + sb.substring(1);
+    }
+
+    /** The row of {@link #FIGS} with key {@code key}. */
+    private static Fig fig(String key) {
+        return FIGS.stream().filter(x -> x.key().equals(key)).findFirst().orElseThrow();
     }
 
     /** The RAW stores whose own ratios a bound on a store's own figures is compared with. */
