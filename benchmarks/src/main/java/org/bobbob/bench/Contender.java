@@ -23,6 +23,7 @@ public enum Contender {
     RAW_PWRITE,
     RAW_BUFFERED,
     RAW_MAPPED,
+    RAW_MAPREAD,
     RAW_INPLACE;
 
     enum Role {
@@ -40,7 +41,7 @@ public enum Contender {
         return switch (this) {
             case BASIC, MULTI, CONC_MULTI -> Role.BOBBOB;
             case MVSTORE, MAPDB, LMDB -> Role.PEER;
-            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED, RAW_INPLACE -> Role.RAW;
+            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED, RAW_MAPREAD, RAW_INPLACE -> Role.RAW;
         };
     }
 
@@ -51,10 +52,15 @@ public enum Contender {
 
     /**
      * The only workloads this contender runs, or null for all: RAW-inplace is RAW-pwrite but for
-     * W6's overwrites, so it runs W6 alone.
+     * W6's overwrites, so it runs W6 alone; RAW-mapread is RAW-buffered but for its reads, there
+     * for W8 (reads right after writing), with W1 to show it writes as RAW-buffered does.
      */
     public List<String> onlyWorkloads() {
-        return this == RAW_INPLACE ? List.of("w6") : null;
+        return switch (this) {
+            case RAW_INPLACE -> List.of("w6");
+            case RAW_MAPREAD -> List.of("w1", "w8");
+            default -> null;
+        };
     }
 
     /** The provider kind a bobbob contender's URL names ({@code basic}, {@code multi}); null for the others. */
@@ -90,6 +96,7 @@ public enum Contender {
             case RAW_PWRITE -> RawAdapter.open(dir, 0);
             case RAW_BUFFERED -> RawAdapter.open(dir, o.rawBuffer());
             case RAW_MAPPED -> RawAdapter.mapped(dir, false);
+            case RAW_MAPREAD -> RawAdapter.mapRead(dir, o.rawBuffer(), false);
             case RAW_INPLACE -> RawAdapter.inPlace(dir, false);
             default -> create(dir, o); // the peers open what is there
         };
@@ -105,6 +112,7 @@ public enum Contender {
             case RAW_PWRITE -> new RawAdapter(dir, 0);
             case RAW_BUFFERED -> new RawAdapter(dir, o.rawBuffer());
             case RAW_MAPPED -> RawAdapter.mapped(dir, true);
+            case RAW_MAPREAD -> RawAdapter.mapRead(dir, o.rawBuffer(), true);
             case RAW_INPLACE -> RawAdapter.inPlace(dir, true);
         };
     }

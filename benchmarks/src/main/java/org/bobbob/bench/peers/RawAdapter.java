@@ -2,6 +2,7 @@ package org.bobbob.bench.peers;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,6 +26,11 @@ import org.bobbob.bench.StoreAdapter;
  * RAW-mapped), as a store that writes through its map does; durable forces the map first. It
  * has no transactions (W6); its file grows in steps of {@value MappedLog#SEGMENT} bytes and ends
  * where its data does only while it is closed.
+ * {@link #mapRead}: appends through the buffer as RAW-buffered, reads by one copy out of a
+ * read-only memory map of what the buffer has written (RAW-mapread), as a store that writes with
+ * system calls and reads through its map does (bobbob's): the map is made, or made again over
+ * the grown file, by the first read past its end, so the first read of each page pays for
+ * mapping it. Reads past 2 GiB, which one map cannot reach, go to the channel.
  *
  * <p>Transactions (W6) are a redo log with group commit, the practical limit of a log-structured
  * store: a transaction keeps its new objects and overwrites in memory; its commit appends them as
@@ -57,6 +63,10 @@ public final class RawAdapter implements StoreAdapter {
     private final boolean overwriteInPlace;
     /** RAW-mapped's map of {@link #ch}; null for the others. */
     private MappedLog mapped;
+    /** RAW-mapread: whether reads go through {@link #readMap}. */
+    private final boolean mapReads;
+    /** RAW-mapread's read-only map of the log's first bytes; replaced whole by a read past its end. */
+    private volatile MappedByteBuffer readMap;
 
     private FileChannel ch;
     private long[] off = new long[1024];
@@ -69,12 +79,14 @@ public final class RawAdapter implements StoreAdapter {
 
     /** A new, empty log in {@code dir}. */
     public RawAdapter(Path dir, int bufferBytes) throws IOException {
-        this(dir, bufferBytes, false, false, true);
+        this(dir, bufferBytes, false, false, false, true);
     }
 
-    private RawAdapter(Path dir, int bufferBytes, boolean mappedMode, boolean overwriteInPlace, boolean create)
+    private RawAdapter(
+            Path dir, int bufferBytes, boolean mappedMode, boolean overwriteInPlace, boolean mapReads, boolean create)
             throws IOException {
         this.dir = dir;
+        this.mapReads = mapReads;
         this.overwriteInPlace = overwriteInPlace;
         this.log = dir.resolve("data.log");
         this.index = dir.resolve("index.snap");
@@ -91,17 +103,22 @@ public final class RawAdapter implements StoreAdapter {
 
     /** The log already in {@code dir}. */
     public static RawAdapter open(Path dir, int bufferBytes) throws IOException {
-        return new RawAdapter(dir, bufferBytes, false, false, false);
+        return new RawAdapter(dir, bufferBytes, false, false, false, false);
     }
 
     /** RAW-mapped: a new, empty log in {@code dir} ({@code create}) or the one already there. */
     public static RawAdapter mapped(Path dir, boolean create) throws IOException {
-        return new RawAdapter(dir, 0, true, false, create);
+        return new RawAdapter(dir, 0, true, false, false, create);
     }
 
     /** RAW-inplace: a new, empty log in {@code dir} ({@code create}) or the one already there. */
     public static RawAdapter inPlace(Path dir, boolean create) throws IOException {
-        return new RawAdapter(dir, 0, false, true, create);
+        return new RawAdapter(dir, 0, false, true, false, create);
+    }
+
+    /** RAW-mapread: a new, empty log in {@code dir} ({@code create}) or the one already there. */
+    public static RawAdapter mapRead(Path dir, int bufferBytes, boolean create) throws IOException {
+        return new RawAdapter(dir, bufferBytes, false, false, true, create);
     }
 
     private static void writeFully(FileChannel c, ByteBuffer src, long pos) throws IOException {
@@ -192,8 +209,26 @@ public final class RawAdapter implements StoreAdapter {
                 }
             }
         }
+        if (mapReads && o + n <= Integer.MAX_VALUE) {
+            MappedByteBuffer m = readMap;
+            if (m == null || o + n > m.capacity()) {
+                m = mapTo(o + n);
+            }
+            m.get((int) o, out);
+            return out;
+        }
         readFully(ch, ByteBuffer.wrap(out), o);
         return out;
+    }
+
+    /** RAW-mapread: maps everything written (at least {@code needed} bytes) unless a map already reaches it. */
+    private synchronized MappedByteBuffer mapTo(long needed) throws IOException {
+        MappedByteBuffer m = readMap;
+        if (m == null || needed > m.capacity()) {
+            m = ch.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(Integer.MAX_VALUE, flushedEnd));
+            readMap = m;
+        }
+        return m;
     }
 
     @Override
@@ -437,6 +472,7 @@ public final class RawAdapter implements StoreAdapter {
     @Override
     public synchronized void reopen() throws IOException {
         ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        readMap = null;
         try (FileChannel ic = FileChannel.open(index, StandardOpenOption.READ)) {
             ByteBuffer all = ByteBuffer.allocate((int) ic.size());
             readFully(ic, all, 0);
