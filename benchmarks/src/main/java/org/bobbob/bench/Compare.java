@@ -45,7 +45,6 @@ final class Compare {
               --small-stores=multi  stores that run 'small' (or 'all')
               --w5-cycles=5         close+reopen cycles per W5 figure (median)
               --xmx=2g              heap of each child JVM
-              --xms=XMX             initial heap of each child JVM (the same as --xmx: see docs/BENCHMARKS.md)
               --xmn=256m            young generation of each child JVM (fixed: see docs/BENCHMARKS.md)
               --seed=42             workload seed
               --warmup-n=20000      objects of the untimed warm-up store in each child
@@ -223,13 +222,12 @@ final class Compare {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
                 Locale.ROOT,
-                "bobbob vs peers: N=%s (small objs: %s of 16-256 B), %d run(s) per store (medians), seed %s, child JVMs -Xmx%s -Xms%s -Xmn%s, %s cores, Java %s%n",
+                "bobbob vs peers: N=%s (small objs: %s of 16-256 B), %d run(s) per store (medians), seed %s, child JVMs -Xmx%s -Xmn%s, %s cores, Java %s%n",
                 opt.getOrDefault("n", "100000"),
                 opt.getOrDefault("small-n", "1000000"),
                 runs,
                 opt.getOrDefault("seed", "42"),
                 opt.getOrDefault("xmx", "2g"),
-                opt.getOrDefault("xms", opt.getOrDefault("xmx", "2g")),
                 opt.getOrDefault("xmn", "256m"),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
@@ -335,14 +333,12 @@ final class Compare {
     private boolean spawn(Contender k, int run, Path storeDir, List<String> args, String jfrSuffix) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String xmx = opt.getOrDefault("xmx", "2g");
-        cmd.add("-Xmx" + xmx);
-        // A heap and a young generation of fixed size: G1 would otherwise grow them during the
-        // timed sections, and every page it grows into costs the kernel's first-touch fault (about
-        // 4 µs per 4 KiB page on the table's machine), paid by whichever workload allocates then
-        // (every read returns a new array), not by the store. A heap that grows moves the young
-        // generation into regions nothing has touched yet.
-        cmd.add("-Xms" + opt.getOrDefault("xms", xmx));
+        cmd.add("-Xmx" + opt.getOrDefault("xmx", "2g"));
+        // A young generation of fixed size: G1 would otherwise grow it during the timed sections,
+        // and every page it grows into costs the kernel's first-touch fault (about 4 µs per 4 KiB
+        // page on the table's machine), paid by whichever workload allocates then (every read
+        // returns a new array), not by the store. The heap itself is left to grow: see
+        // docs/BENCHMARKS.md (Method) for what a fixed one did.
         cmd.add("-Xmn" + opt.getOrDefault("xmn", "256m"));
         cmd.add("--add-opens");
         cmd.add("java.base/java.nio=ALL-UNNAMED");
