@@ -338,7 +338,7 @@ final class Compare {
         // and every page it grows into costs the kernel's first-touch fault (about 4 µs per 4 KiB
         // page on the table's machine), paid by whichever workload allocates then (every read
         // returns a new array), not by the store. The heap itself is left to grow: see
-        // docs/BENCHMARKS.md (Method) for what a fixed one did.
+        // docs/BENCHMARKS.md (the workloads) for what a fixed one did.
         cmd.add("-Xmn" + opt.getOrDefault("xmn", "256m"));
         cmd.add("--add-opens");
         cmd.add("java.base/java.nio=ALL-UNNAMED");
