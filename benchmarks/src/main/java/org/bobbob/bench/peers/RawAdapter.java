@@ -26,7 +26,8 @@ import org.bobbob.bench.StoreAdapter;
  * RAW-mapped), as a store that writes through its map does; durable forces the map first. It
  * has no transactions (W6); its file grows in steps of {@value MappedLog#SEGMENT} bytes and ends
  * where its data does only while it is closed.
- * {@link #mapRead}: appends through the buffer as RAW-buffered, reads by one copy out of a
+ *
+ * <p>{@link #mapRead}: appends through the buffer as RAW-buffered, reads by one copy out of a
  * read-only memory map of what the buffer has written (RAW-mapread), as a store that writes with
  * system calls and reads through its map does (bobbob's): the map is made, or made again over
  * the grown file, by the first read past its end, so the first read of each page pays for

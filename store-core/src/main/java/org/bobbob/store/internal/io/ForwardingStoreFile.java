@@ -52,6 +52,12 @@ public abstract class ForwardingStoreFile implements StoreFile {
         inner.force();
     }
 
+    /** Forwarded too, so that a decorator between a write-back and the file keeps it a write-back. */
+    @Override
+    public void forceInBackground() throws IOException {
+        inner.forceInBackground();
+    }
+
     @Override
     public void writeDurably(ByteBuffer src, long position) throws IOException {
         inner.writeDurably(src, position);
