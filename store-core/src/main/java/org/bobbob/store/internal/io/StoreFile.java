@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The one seam through which a store touches its file: positional reads and writes, size,
@@ -151,12 +152,26 @@ public interface StoreFile extends Closeable {
         while (dst.hasRemaining()) {
             int n = once ? readOnce(dst, pos) : read(dst, pos);
             if (n < 0) {
-                while (dst.hasRemaining()) {
-                    dst.put((byte) 0);
-                }
+                fillWithZeros(dst);
                 return;
             }
             pos += n;
+        }
+    }
+
+    /** Fills the rest of {@code dst} with zeros, in bulk: a read may pad thousands of bytes. */
+    private static void fillWithZeros(ByteBuffer dst) {
+        if (dst.hasArray()) {
+            int from = dst.arrayOffset() + dst.position();
+            Arrays.fill(dst.array(), from, from + dst.remaining(), (byte) 0);
+            dst.position(dst.limit());
+            return;
+        }
+        while (dst.remaining() >= Long.BYTES) {
+            dst.putLong(0L);
+        }
+        while (dst.hasRemaining()) {
+            dst.put((byte) 0);
         }
     }
 }
