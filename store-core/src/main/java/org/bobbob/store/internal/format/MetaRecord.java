@@ -57,7 +57,7 @@ public final class MetaRecord {
         while (in.hasRemaining()) {
             // At most READ_PIECE bytes a call: a channel reads into a heap buffer through a
             // temporary native one of the call's size, and in a fresh process every page of a new
-            // one is a page fault (a record of 100 000 objects is 1.6 MB: 400 pages).
+            // one is a page fault (the record of a store of 100 000 objects is about 0.8 MB).
             in.limit(Math.min(length, in.position() + READ_PIECE));
             if (file.readOnce(in, offset + in.position()) < 0) {
                 throw new MetadataException("metadata record at " + offset + " runs past the end of the file");
