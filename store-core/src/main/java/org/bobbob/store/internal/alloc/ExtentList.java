@@ -4,6 +4,11 @@ import java.util.Arrays;
 
 /** A growable list of (offset, length) extents that can be sorted by offset. */
 public final class ExtentList {
+    /** A list with more than one ascending run in this many extents is radix-sorted. */
+    static final int RUNS_FOR_RADIX = 16;
+    /** Bits of the offset a radix pass sorts by. */
+    static final int RADIX_BITS = 11;
+
     private long[] offsets;
     private long[] lengths;
     private int size;
@@ -64,9 +69,13 @@ public final class ExtentList {
     }
 
     /**
-     * Sorts by offset: a merge of the list's ascending runs, so linear when already sorted and
-     * {@code O(n log runs)} in general. Extents read from a record come in a few runs (the
-     * objects in offset order, then blocks in number order, which is mostly offset order).
+     * Sorts by offset. Extents read from a record come in a few ascending runs (the objects in
+     * offset order, then blocks in number order, which is mostly offset order): those runs are
+     * merged, linear when already sorted and {@code O(n log runs)} in general. Freed ranges come
+     * in the order of their deletes, often random, so in about {@code n / 2} runs: with more
+     * than one run in {@value #RUNS_FOR_RADIX} extents, a radix sort instead, {@value #RADIX_BITS}
+     * bits of the offset a pass (three passes for a file below 8 GiB), where merging would take
+     * {@code log2(runs)} passes of unpredictable comparisons.
      */
     public void sortByOffset() {
         int[] bounds = new int[8];
@@ -81,6 +90,10 @@ public final class ExtentList {
             }
         }
         if (runs == 0) {
+            return;
+        }
+        if (runs > size / RUNS_FOR_RADIX) {
+            radixSort();
             return;
         }
         bounds[++runs] = size; // runs: bounds[r] .. bounds[r + 1]
@@ -108,6 +121,49 @@ public final class ExtentList {
         }
         offsets = fromOff;
         lengths = fromLen;
+    }
+
+    /** Least significant digit first, each pass stable, as many passes as the largest offset needs. */
+    private void radixSort() {
+        long all = 0;
+        for (int i = 0; i < size; i++) {
+            all |= offsets[i];
+        }
+        int bits = 64 - Long.numberOfLeadingZeros(all); // offsets are not negative
+        long[] fromOff = offsets;
+        long[] fromLen = lengths;
+        long[] toOff = new long[offsets.length];
+        long[] toLen = new long[lengths.length];
+        int[] start = new int[1 << RADIX_BITS];
+        for (int shift = 0; shift < bits; shift += RADIX_BITS) {
+            Arrays.fill(start, 0);
+            for (int i = 0; i < size; i++) {
+                start[digit(fromOff[i], shift)]++;
+            }
+            int sum = 0;
+            for (int d = 0; d < start.length; d++) {
+                int count = start[d];
+                start[d] = sum;
+                sum += count;
+            }
+            for (int i = 0; i < size; i++) {
+                int at = start[digit(fromOff[i], shift)]++;
+                toOff[at] = fromOff[i];
+                toLen[at] = fromLen[i];
+            }
+            long[] t = fromOff;
+            fromOff = toOff;
+            toOff = t;
+            t = fromLen;
+            fromLen = toLen;
+            toLen = t;
+        }
+        offsets = fromOff;
+        lengths = fromLen;
+    }
+
+    private static int digit(long offset, int shift) {
+        return (int) (offset >>> shift) & ((1 << RADIX_BITS) - 1);
     }
 
     /** Merges sorted [lo, mid) and [mid, hi) of the first arrays into the same range of the second. */

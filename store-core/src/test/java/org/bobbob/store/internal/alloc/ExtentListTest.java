@@ -9,7 +9,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ExtentListTest {
-    /** Any number of ascending runs, from sorted to reversed, sorts by offset with each length kept. */
+    /**
+     * Any number of ascending runs, from sorted to reversed, sorts by offset with each length
+     * kept: few runs are merged, many radix-sorted (offsets of up to 41 bits, and of up to 62).
+     */
     @Test
     void sortsAnyRunStructureKeepingLengthsWithTheirOffsets() {
         SplittableRandom r = new SplittableRandom(11);
@@ -18,7 +21,8 @@ class ExtentListTest {
             int runs = 1 + r.nextInt(trial % 3 == 0 ? 3 : Math.max(1, n));
             List<Long> offsets = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                offsets.add(r.nextLong(1L << 40) * 2); // distinct enough; length derived from it
+                long bound = trial % 4 == 1 ? 1L << 61 : 1L << 40;
+                offsets.add(r.nextLong(bound) * 2); // distinct enough; length derived from it
             }
             Collections.sort(offsets);
             // deal the sorted offsets into `runs` ascending runs, then lay the runs end to end
