@@ -97,30 +97,24 @@ public final class ExtentList {
             return;
         }
         bounds[++runs] = size; // runs: bounds[r] .. bounds[r + 1]
-        long[] fromOff = offsets;
-        long[] fromLen = lengths;
-        long[] toOff = new long[offsets.length];
-        long[] toLen = new long[lengths.length];
+        long[][] off = {offsets, new long[offsets.length]}; // each pass reads [from], writes the other
+        long[][] len = {lengths, new long[lengths.length]};
+        int from = 0;
         while (runs > 1) {
             int merged = 0;
             for (int r = 0; r < runs; r += 2) {
                 int lo = bounds[r];
                 int mid = bounds[Math.min(r + 1, runs)];
                 int hi = bounds[Math.min(r + 2, runs)];
-                merge(fromOff, fromLen, lo, mid, hi, toOff, toLen);
+                merge(off[from], len[from], lo, mid, hi, off[from ^ 1], len[from ^ 1]);
                 bounds[merged++] = lo;
             }
             bounds[merged] = size;
             runs = merged;
-            long[] t = fromOff;
-            fromOff = toOff;
-            toOff = t;
-            t = fromLen;
-            fromLen = toLen;
-            toLen = t;
+            from ^= 1;
         }
-        offsets = fromOff;
-        lengths = fromLen;
+        offsets = off[from];
+        lengths = len[from];
     }
 
     /** Least significant digit first, each pass stable, as many passes as the largest offset needs. */
@@ -130,15 +124,18 @@ public final class ExtentList {
             all |= offsets[i];
         }
         int bits = 64 - Long.numberOfLeadingZeros(all); // offsets are not negative
-        long[] fromOff = offsets;
-        long[] fromLen = lengths;
-        long[] toOff = new long[offsets.length];
-        long[] toLen = new long[lengths.length];
+        long[][] off = {offsets, new long[offsets.length]}; // each pass reads [from], writes the other
+        long[][] len = {lengths, new long[lengths.length]};
+        int from = 0;
         int[] start = new int[1 << RADIX_BITS];
         for (int shift = 0; shift < bits; shift += RADIX_BITS) {
+            long[] srcOff = off[from];
+            long[] srcLen = len[from];
+            long[] dstOff = off[from ^ 1];
+            long[] dstLen = len[from ^ 1];
             Arrays.fill(start, 0);
             for (int i = 0; i < size; i++) {
-                start[digit(fromOff[i], shift)]++;
+                start[digit(srcOff[i], shift)]++;
             }
             int sum = 0;
             for (int d = 0; d < start.length; d++) {
@@ -147,19 +144,14 @@ public final class ExtentList {
                 sum += count;
             }
             for (int i = 0; i < size; i++) {
-                int at = start[digit(fromOff[i], shift)]++;
-                toOff[at] = fromOff[i];
-                toLen[at] = fromLen[i];
+                int at = start[digit(srcOff[i], shift)]++;
+                dstOff[at] = srcOff[i];
+                dstLen[at] = srcLen[i];
             }
-            long[] t = fromOff;
-            fromOff = toOff;
-            toOff = t;
-            t = fromLen;
-            fromLen = toLen;
-            toLen = t;
+            from ^= 1;
         }
-        offsets = fromOff;
-        lengths = fromLen;
+        offsets = off[from];
+        lengths = len[from];
     }
 
     private static int digit(long offset, int shift) {

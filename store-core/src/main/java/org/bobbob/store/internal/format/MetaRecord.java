@@ -41,9 +41,6 @@ public final class MetaRecord {
         return framed.flip();
     }
 
-    /** The most bytes {@link #read} asks of the file in one call. */
-    private static final int READ_PIECE = 64 << 10;
-
     /**
      * Reads and checks the record at {@code offset} of {@code length} bytes.
      *
@@ -55,14 +52,9 @@ public final class MetaRecord {
         }
         ByteBuffer in = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         while (in.hasRemaining()) {
-            // At most READ_PIECE bytes a call: a channel reads into a heap buffer through a
-            // temporary native one of the call's size, and in a fresh process every page of a new
-            // one is a page fault (the record of a store of 100 000 objects is about 0.8 MB).
-            in.limit(Math.min(length, in.position() + READ_PIECE));
             if (file.readOnce(in, offset + in.position()) < 0) {
                 throw new MetadataException("metadata record at " + offset + " runs past the end of the file");
             }
-            in.limit(length);
         }
         in.flip();
         int magic = in.getInt(0);

@@ -226,8 +226,8 @@ public final class ChannelStoreFile implements StoreFile {
     /**
      * From the channel, whether or not a map covers the range: nothing is mapped or touched. At
      * most {@value #READ_ONCE_MAX} bytes per call (callers loop): the JDK reads into a heap buffer
-     * through a native buffer of the read's size, and in a fresh JVM a multi-megabyte one (a large
-     * store's metadata record) costs more to make than the map it replaces.
+     * through a native buffer of the read's size, kept for the thread, and in a fresh JVM each
+     * page of a new one is a page fault.
      */
     @Override
     public int readOnce(ByteBuffer dst, long position) throws IOException {
@@ -245,7 +245,7 @@ public final class ChannelStoreFile implements StoreFile {
         return n;
     }
 
-    static final int READ_ONCE_MAX = 256 << 10;
+    static final int READ_ONCE_MAX = 64 << 10;
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
