@@ -291,7 +291,7 @@ final class AllocatorState {
                 factory,
                 space,
                 generation,
-                in,
+                in.onHeap(), // a mapped record is decoded from a copy: faster, and the map is then let go
                 version,
                 index,
                 end,

@@ -1,5 +1,6 @@
 package org.bobbob.store.internal.format;
 
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
@@ -100,6 +101,13 @@ public final class Crc32c {
     /** {@link #sealed} of {@code length} bytes of {@code bytes} from {@code offset}. */
     public static int sealedOf(byte[] bytes, int offset, int length) {
         return sealed(of(bytes, offset, length), length);
+    }
+
+    /** The CRC32C of {@code buf}'s bytes {@code [offset, offset + length)} (absolute; its position is not used or moved). */
+    public static int of(ByteBuffer buf, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(buf.slice(offset, length));
+        return (int) crc.getValue();
     }
 
     /** The CRC32C of {@code length} bytes of {@code bytes} from {@code offset}. */

@@ -42,7 +42,9 @@ public final class MetaRecord {
     }
 
     /**
-     * Reads and checks the record at {@code offset} of {@code length} bytes.
+     * Reads and checks the record at {@code offset} of {@code length} bytes. The reader reads the
+     * file's map where {@code file} gives one ({@link StoreFile#mappedView}; valid until the file
+     * is unmapped), else a copy in the heap.
      *
      * @throws MetadataException if the magic, length or checksum is wrong
      */
@@ -50,13 +52,8 @@ public final class MetaRecord {
         if (length < FRAMING) {
             throw new MetadataException("metadata record length " + length + " is too small");
         }
-        ByteBuffer in = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        while (in.hasRemaining()) {
-            if (file.readOnce(in, offset + in.position()) < 0) {
-                throw new MetadataException("metadata record at " + offset + " runs past the end of the file");
-            }
-        }
-        in.flip();
+        ByteBuffer mapped = file.mappedView(offset, length);
+        ByteBuffer in = (mapped != null ? mapped : readIntoHeap(file, offset, length)).order(ByteOrder.LITTLE_ENDIAN);
         int magic = in.getInt(0);
         int payloadLength = in.getInt(4);
         if (magic != MAGIC) {
@@ -67,9 +64,21 @@ public final class MetaRecord {
             throw new MetadataException("metadata record at " + offset + " says " + payloadLength
                     + " payload bytes, header says " + (length - FRAMING));
         }
-        if (Crc32c.of(in.array(), 0, 8 + payloadLength) != in.getInt(8 + payloadLength)) {
+        if (Crc32c.of(in, 0, 8 + payloadLength) != in.getInt(8 + payloadLength)) {
             throw new MetadataException("metadata record at " + offset + " fails its checksum");
         }
-        return new MetaReader(in.array(), 8, 8 + payloadLength);
+        return mapped != null
+                ? new MetaReader(in, 8, 8 + payloadLength)
+                : new MetaReader(in.array(), 8, 8 + payloadLength);
+    }
+
+    private static ByteBuffer readIntoHeap(StoreFile file, long offset, int length) throws IOException {
+        ByteBuffer in = ByteBuffer.allocate(length);
+        while (in.hasRemaining()) {
+            if (file.readOnce(in, offset + in.position()) < 0) {
+                throw new MetadataException("metadata record at " + offset + " runs past the end of the file");
+            }
+        }
+        return in.flip();
     }
 }

@@ -224,6 +224,27 @@ public final class ChannelStoreFile implements StoreFile {
     }
 
     /**
+     * A slice of the maps ({@link MappedReads#view}), mapping the file first if they do not reach
+     * the range; null where reads do not use maps or the range spans two map segments.
+     */
+    @Override
+    public ByteBuffer mappedView(long position, int length) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (!mapReads) {
+            return null;
+        }
+        if (position + length > mapped.limit()) {
+            io(ch -> {
+                mapped.grow(ch, ch.size(), true);
+                return null;
+            });
+        }
+        return mapped.view(position, length);
+    }
+
+    /**
      * From the channel, whether or not a map covers the range: nothing is mapped or touched. At
      * most {@value #READ_ONCE_MAX} bytes per call (callers loop): the JDK reads into a heap buffer
      * through a native buffer of the read's size, kept for the thread, and in a fresh JVM each

@@ -69,6 +69,11 @@ public abstract class ForwardingStoreFile implements StoreFile {
     }
 
     @Override
+    public ByteBuffer mappedView(long position, int length) throws IOException {
+        return inner.mappedView(position, length);
+    }
+
+    @Override
     public void unmap() {
         inner.unmap();
     }

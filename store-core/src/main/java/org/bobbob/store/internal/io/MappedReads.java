@@ -23,9 +23,10 @@ import java.util.List;
  *       such reads go to the channel ({@link #read} returns -1 and the caller falls back). A sync
  *       remaps once the file has grown by 1/64, so after one at most that sliver takes that path.
  *   <li>Writes go through the channel; on Linux the page cache is shared, so maps see them.
- *   <li>Only {@code read} uses the maps; {@code readOnce} (bytes read once: metadata, a
- *       commit's and a backup's copies) does not, so a store opened and closed without reading
- *       an object maps nothing (see {@code StoreFile#readOnce}).
+ *   <li>{@code read} uses the maps, and so does the record a store opened lazily answers look-ups
+ *       from ({@link #view}, {@code StoreFile#mappedView}); {@code readOnce} (bytes read once:
+ *       headers, journal entries, a commit's and a backup's copies) does not (see
+ *       {@code StoreFile#readOnce}).
  *   <li>Before the file is cut, {@link #shrink} pulls the limit back, so reads past the new end go
  *       to the channel (and read end-of-file) instead of touching a page that no longer exists.
  *   <li>Every segment ever mapped is remembered until {@link #unmapAll}, which the store calls at
@@ -84,6 +85,20 @@ final class MappedReads {
             left -= chunk;
         }
         return n;
+    }
+
+    /**
+     * A read-only view of {@code [position, position + length)}: a slice of one segment, valid
+     * until {@link #unmapAll}. Null if the maps do not reach the range or it spans two segments.
+     */
+    ByteBuffer view(long position, int length) {
+        Maps m = maps;
+        if (position < 0 || length < 0 || position + length > m.limit) {
+            return null;
+        }
+        MappedByteBuffer seg = m.segments[(int) (position >>> SEGMENT_BITS)];
+        int inSeg = (int) (position & (SEGMENT - 1));
+        return inSeg + length <= seg.limit() ? seg.slice(inSeg, length) : null;
     }
 
     /** Maps up to {@code fileSize} if the file has grown enough since the last map. */

@@ -119,6 +119,12 @@ public final class PreallocatingStoreFile extends ForwardingStoreFile {
         }
     }
 
+    /** The file's view where the range lies below the data's end; past it, null (reads there end the data). */
+    @Override
+    public ByteBuffer mappedView(long position, int length) throws IOException {
+        return position + length <= dataEnd.get() ? inner.mappedView(position, length) : null;
+    }
+
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
         long end = position + src.remaining();

@@ -79,6 +79,21 @@ public interface StoreFile extends Closeable {
     default void flush() throws IOException {}
 
     /**
+     * A read-only view of the file's bytes {@code [position, position + length)} through a memory
+     * map, for bytes read again and again (a metadata record that answers look-ups), or null where
+     * this file does not map them: the caller reads them instead. The view shows the bytes the file
+     * below holds as they are when the view is read; a write held in a cache above the file does
+     * not show until written out, so a caller maps only bytes nothing writes while it reads them.
+     * Valid until {@link #unmap}: the caller must not touch the view after that (it would crash the
+     * JVM), nor after the file is cut below its end. This default maps nothing.
+     *
+     * @throws IOException if mapping fails
+     */
+    default ByteBuffer mappedView(long position, int length) throws IOException {
+        return null;
+    }
+
+    /**
      * After {@link #close()}: releases any memory map of the file now. The caller guarantees that
      * no read is running or will start. Does nothing for files without maps.
      */

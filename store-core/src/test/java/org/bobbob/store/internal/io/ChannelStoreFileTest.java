@@ -3,6 +3,7 @@ package org.bobbob.store.internal.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ChannelStoreFile}'s two kinds of read: {@code read} through the memory maps, {@code
- * readOnce} through the channel, with the same bytes; and that a store opened and closed without
- * reading an object maps nothing (its metadata is read with {@code readOnce}). Whether the file is
- * mapped is read from {@code /proc/self/maps}, the kernel's list of this process's maps (Linux).
+ * readOnce} through the channel, with the same bytes; its mapped views; and that a store opened
+ * lazily maps its file (its record answers look-ups through the map) and closing unmaps it. Whether
+ * the file is mapped is read from {@code /proc/self/maps}, the kernel's list of this process's maps
+ * (Linux).
  */
 class ChannelStoreFileTest {
     @TempDir
@@ -147,8 +149,12 @@ class ChannelStoreFileTest {
         }
     }
 
+    /**
+     * A store opened lazily answers look-ups from its record through the file's map: opening maps
+     * the file, and closing unmaps it.
+     */
     @Test
-    void aStoreOpenedAndClosedWithoutReadingAnObjectMapsNothing() throws Exception {
+    void aStoreOpenedLazilyMapsItsRecordAndClosingUnmapsIt() throws Exception {
         assumeMapsVisibleAndUsed();
         Path path = dir.resolve("s.bob");
         long id;
@@ -161,10 +167,37 @@ class ChannelStoreFileTest {
         }
         assertFalse(mapped(path), "closed");
         try (Storer s = StoreManager.open("bobbob:multi:" + path)) {
-            assertFalse(mapped(path), "opening reads the header, the record and the journal without a map");
+            assertEquals(1, maps(path), "opening maps the file, whose record answers look-ups");
             assertArrayEquals(data, s.readBytesFromObj(id));
-            assertTrue(mapped(path), "reading an object maps the file");
+            assertEquals(1, maps(path), "reads use the same map");
         }
         assertFalse(mapped(path), "closing unmaps it");
+    }
+
+    /**
+     * A mapped view shows the file's bytes, read-only; a range that spans two map segments, or
+     * lies past the end, has none (the caller reads it instead).
+     */
+    @Test
+    void aMappedViewShowsTheFileAndLeavesOutWhatItCannotMapInOnePiece() throws Exception {
+        assumeMapsVisibleAndUsed();
+        Path path = dir.resolve("v");
+        byte[] data = pattern(200_000);
+        long segment = 1L << MappedReads.SEGMENT_BITS;
+        try (ChannelStoreFile file = ChannelStoreFile.open(path, true)) {
+            file.writeFully(ByteBuffer.wrap(data), 0);
+            file.writeFully(ByteBuffer.wrap(data, 0, 100), segment + 50); // sparse: a file past one segment
+            ByteBuffer view = file.mappedView(1_000, 150_000);
+            assertTrue(view.isReadOnly());
+            byte[] seen = new byte[150_000];
+            view.get(0, seen);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 1_000, 151_000), seen);
+            file.writeFully(ByteBuffer.wrap(new byte[] {42}), 1_005);
+            assertEquals(42, view.get(5), "a later write shows in the view");
+            assertNull(file.mappedView(segment - 10, 20), "spans two segments");
+            assertNull(file.mappedView(segment + 100, 100), "past the end");
+            assertEquals(data[7], file.mappedView(segment + 50, 10).get(7));
+            file.unmap();
+        }
     }
 }

@@ -2,6 +2,8 @@ package org.bobbob.store.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -201,6 +203,28 @@ class CombiningStoreFileTest {
             }
             cached.close();
         }
+    }
+
+    /**
+     * A mapped view shows the file below, so the cache passes one on only where no cached chunk
+     * holds bytes of its range.
+     */
+    @Test
+    void aMappedViewIsPassedOnOnlyWhereNoCachedChunkHoldsBytesOfItsRange() throws Exception {
+        SimulatedDisk disk = new SimulatedDisk(new byte[1000]);
+        StoreFile mapping = new ForwardingStoreFile(disk) {
+            @Override
+            public ByteBuffer mappedView(long position, int length) {
+                return ByteBuffer.allocate(length); // stands for a map
+            }
+        };
+        CombiningStoreFile cached = new CombiningStoreFile(mapping);
+        cached.writeNewObject(ByteBuffer.wrap(content(1, 1, 100)), CombiningStoreFile.CHUNK_SIZE + 50);
+        assertNotNull(cached.mappedView(0, 900), "no chunk cached there");
+        assertNull(cached.mappedView(CombiningStoreFile.CHUNK_SIZE + 60, 10), "in the cached chunk");
+        assertNull(cached.mappedView(CombiningStoreFile.CHUNK_SIZE - 10, 20), "reaching into it");
+        assertNotNull(cached.mappedView(2 * CombiningStoreFile.CHUNK_SIZE, 10), "past it");
+        cached.close();
     }
 
     /**

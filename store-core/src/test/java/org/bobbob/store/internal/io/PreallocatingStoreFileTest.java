@@ -2,6 +2,8 @@ package org.bobbob.store.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -25,6 +27,24 @@ class PreallocatingStoreFileTest {
             b[i] = (byte) (seed * 31 + i * 7 + 1);
         }
         return ByteBuffer.wrap(b);
+    }
+
+    /** A mapped view, like a read, ends at the data's end: the zeros ahead are no data. */
+    @Test
+    void aMappedViewEndsAtTheDataEnd() throws Exception {
+        StoreFile mapping = new ForwardingStoreFile(new SimulatedDisk()) {
+            @Override
+            public ByteBuffer mappedView(long position, int length) {
+                return ByteBuffer.allocate(length); // stands for a map
+            }
+        };
+        PreallocatingStoreFile file = PreallocatingStoreFile.over(mapping);
+        file.writeFully(bytes(10_000, 1), 0);
+        file.force();
+        assertTrue(mapping.size() > 10_000, "zeros ahead");
+        assertNotNull(file.mappedView(9_000, 1_000), "data");
+        assertNull(file.mappedView(9_000, 1_001), "reaching past the data's end");
+        file.close();
     }
 
     @Test
