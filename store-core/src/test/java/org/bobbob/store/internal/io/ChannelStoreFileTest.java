@@ -3,6 +3,7 @@ package org.bobbob.store.internal.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -146,6 +148,22 @@ class ChannelStoreFileTest {
             assertArrayEquals(java.util.Arrays.copyOfRange(data, 5_000, 6_000), tail.array());
             file.unmap();
             assertEquals(0, maps(path), "unmapped");
+        }
+    }
+
+    /**
+     * Whether to map is asked once per file system, not per directory: files in two directories
+     * of one file system have one key, and a file on another has another.
+     */
+    @Test
+    void filesOfOneFileSystemShareOneAnswerOnWhetherToMap() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("unix"), "no device numbers");
+        Path a = Files.createFile(Files.createDirectories(dir.resolve("a")).resolve("f"));
+        Path b = Files.createFile(Files.createDirectories(dir.resolve("b/c")).resolve("g"));
+        assertEquals(ChannelStoreFile.fileSystemOf(a), ChannelStoreFile.fileSystemOf(b));
+        Path proc = Path.of("/proc/self/status");
+        if (Files.exists(proc)) {
+            assertNotEquals(ChannelStoreFile.fileSystemOf(a), ChannelStoreFile.fileSystemOf(proc));
         }
     }
 
