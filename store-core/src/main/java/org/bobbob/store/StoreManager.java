@@ -73,7 +73,10 @@ public final class StoreManager {
 
     /** Opens the store {@code url} names, with defaults for its keys from {@code info}. */
     public static Storer open(String url, Properties info) throws IOException {
-        return open(parse(url, info));
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(info, "info");
+        StoreProvider provider = provider(url, kindOf(url));
+        return open(parse(url, info, provider.extraKeys()), provider); // parsed for this provider: checked
     }
 
     /**
@@ -260,13 +263,14 @@ public final class StoreManager {
      * server, which may be redeployed) is scanned on each call and never kept.
      */
     private static List<StoreProvider> providers() {
-        List<StoreProvider> found = new ArrayList<>();
-        Set<String> classes = new TreeSet<>();
         ClassLoader own = StoreManager.class.getClassLoader();
         ClassLoader tccl = Thread.currentThread().getContextClassLoader();
-        if (tccl != null && tccl != own) {
-            addNew(found, classes, scan(tccl));
+        if (tccl == null || tccl == own) {
+            return ownProviders(); // nothing else to look at (and an open costs a look-up)
         }
+        List<StoreProvider> found = new ArrayList<>();
+        Set<String> classes = new TreeSet<>();
+        addNew(found, classes, scan(tccl));
         addNew(found, classes, ownProviders());
         return found;
     }

@@ -62,7 +62,7 @@ public final class ChannelStoreFile implements StoreFile {
         this.path = path;
         this.channel = channel;
         this.lock = lock;
-        this.mapReads = MAPPABLE_BY_FILE_SYSTEM.computeIfAbsent(fileSystemOf(path), fs -> !onMemoryFileSystem(path));
+        this.mapReads = mapReads(path);
     }
 
     /**
@@ -71,6 +71,18 @@ public final class ChannelStoreFile implements StoreFile {
      * and again, in one directory or in many.
      */
     private static final ConcurrentHashMap<Object, Boolean> MAPPABLE_BY_FILE_SYSTEM = new ConcurrentHashMap<>();
+    /** The same answers by directory, so that a store opened again in one asks no file system anything. */
+    private static final ConcurrentHashMap<Path, Boolean> MAPPABLE_BY_DIRECTORY = new ConcurrentHashMap<>();
+
+    private static boolean mapReads(Path path) {
+        Path directory = path.toAbsolutePath().getParent();
+        Boolean known = MAPPABLE_BY_DIRECTORY.get(directory);
+        if (known == null) {
+            known = MAPPABLE_BY_FILE_SYSTEM.computeIfAbsent(fileSystemOf(path), fs -> !onMemoryFileSystem(path));
+            MAPPABLE_BY_DIRECTORY.put(directory, known);
+        }
+        return known;
+    }
 
     /**
      * What tells {@code path}'s file system from others: its device number where the platform has
