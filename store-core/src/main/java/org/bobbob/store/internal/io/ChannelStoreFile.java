@@ -235,10 +235,7 @@ public final class ChannelStoreFile implements StoreFile {
             return n;
         }
         if (position + dst.remaining() > mapped.limit()) {
-            io(ch -> {
-                mapped.grow(ch, ch.size());
-                return null;
-            });
+            growMaps(false);
             n = mapped.read(dst, position);
             if (n >= 0) {
                 return n;
@@ -260,12 +257,17 @@ public final class ChannelStoreFile implements StoreFile {
             return null;
         }
         if (position + length > mapped.limit()) {
-            io(ch -> {
-                mapped.grow(ch, ch.size(), true);
-                return null;
-            });
+            growMaps(true);
         }
         return mapped.view(position, length);
+    }
+
+    /** Maps up to the file's size if it has grown enough ({@link MappedReads#grow}). */
+    private void growMaps(boolean afterSync) throws IOException {
+        io(ch -> {
+            mapped.grow(ch, ch.size(), afterSync);
+            return null;
+        });
     }
 
     /**

@@ -720,16 +720,11 @@ public final class CombiningStoreFile implements StoreFile {
         writingThrough = false; // the file took everything: gather writes again
     }
 
-    /** The file's view where no cached chunk holds bytes of the range; else null (read it instead). */
+    /** The file's view where no cached chunk holds bytes of the range ({@link #touchesCache}); else null (read it instead). */
     @Override
     public ByteBuffer mappedView(long position, int length) throws IOException {
         checkOpen();
-        synchronized (lock) {
-            if (length > 0 && touchesCachedChunk(position, position + length)) {
-                return null;
-            }
-        }
-        return inner.mappedView(position, length);
+        return length > 0 && touchesCache(position, length) ? null : inner.mappedView(position, length);
     }
 
     @Override
