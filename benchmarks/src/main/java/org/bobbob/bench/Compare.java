@@ -620,13 +620,15 @@ final class Compare {
      * Targets against the best peer whose verdict line also gives the RAW stores' ratios to that
      * peer in the same run, with the figures (of other workloads) that show what each RAW store's
      * way of writing and reading costs elsewhere: for W8, how each RAW store writes decides how its
-     * reads right after writing go, and its W1 shows what that way of writing costs.
+     * reads right after writing go, and its W1 shows what that way of writing costs. For the
+     * churns W3 and W7, RAW-refill is the store that reuses freed space in place, the others
+     * append and never reuse it.
      */
     private static final Map<String, List<String>> RAW_AGAINST_PEER =
-            Map.of("w8.ops", List.of("w1.ops_d"), "w2.ops", List.of());
+            Map.of("w8.ops", List.of("w1.ops_d"), "w2.ops", List.of(), "w3.ops", List.of(), "w7.ops", List.of());
 
     private static final Contender[] RAW_WRITERS = {
-        Contender.RAW_PWRITE, Contender.RAW_BUFFERED, Contender.RAW_MAPREAD, Contender.RAW_MAPPED
+        Contender.RAW_PWRITE, Contender.RAW_BUFFERED, Contender.RAW_MAPREAD, Contender.RAW_MAPPED, Contender.RAW_REFILL
     };
 
     /**

@@ -7,6 +7,7 @@ import org.bobbob.bench.peers.LmdbAdapter;
 import org.bobbob.bench.peers.MapDbAdapter;
 import org.bobbob.bench.peers.MvStoreAdapter;
 import org.bobbob.bench.peers.RawAdapter;
+import org.bobbob.bench.peers.RefillLog;
 
 /**
  * The stores a comparison runs, each a contender: bobbob's own stores (opened through
@@ -24,7 +25,8 @@ public enum Contender {
     RAW_BUFFERED,
     RAW_MAPPED,
     RAW_MAPREAD,
-    RAW_INPLACE;
+    RAW_INPLACE,
+    RAW_REFILL;
 
     enum Role {
         BOBBOB,
@@ -41,7 +43,7 @@ public enum Contender {
         return switch (this) {
             case BASIC, MULTI, CONC_MULTI -> Role.BOBBOB;
             case MVSTORE, MAPDB, LMDB -> Role.PEER;
-            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED, RAW_MAPREAD, RAW_INPLACE -> Role.RAW;
+            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED, RAW_MAPREAD, RAW_INPLACE, RAW_REFILL -> Role.RAW;
         };
     }
 
@@ -53,12 +55,14 @@ public enum Contender {
     /**
      * The only workloads this contender runs, or null for all: RAW-inplace is RAW-pwrite but for
      * W6's overwrites, so it runs W6 alone; RAW-mapread is RAW-buffered but for its reads, there
-     * for W8 (reads right after writing), with W1 to show it writes as RAW-buffered does.
+     * for W8 (reads right after writing), with W1 to show it writes as RAW-buffered does;
+     * RAW-refill reuses freed space, which only the churns W3 and W7 make.
      */
     public List<String> onlyWorkloads() {
         return switch (this) {
             case RAW_INPLACE -> List.of("w6");
             case RAW_MAPREAD -> List.of("w1", "w8");
+            case RAW_REFILL -> List.of("w3", "w7");
             default -> null;
         };
     }
@@ -98,6 +102,7 @@ public enum Contender {
             case RAW_MAPPED -> RawAdapter.mapped(dir, false);
             case RAW_MAPREAD -> RawAdapter.mapRead(dir, o.rawBuffer(), false);
             case RAW_INPLACE -> RawAdapter.inPlace(dir, false);
+            case RAW_REFILL -> RefillLog.open(dir, false);
             default -> create(dir, o); // the peers open what is there
         };
     }
@@ -114,6 +119,7 @@ public enum Contender {
             case RAW_MAPPED -> RawAdapter.mapped(dir, true);
             case RAW_MAPREAD -> RawAdapter.mapRead(dir, o.rawBuffer(), true);
             case RAW_INPLACE -> RawAdapter.inPlace(dir, true);
+            case RAW_REFILL -> RefillLog.open(dir, true);
         };
     }
 }
