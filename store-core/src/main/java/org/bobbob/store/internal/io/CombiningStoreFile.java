@@ -121,16 +121,7 @@ public final class CombiningStoreFile implements StoreFile {
     /** The same chunks, least recently written first (guarded by {@link #lock}). */
     private final LinkedHashMap<Long, Chunk> order = new LinkedHashMap<>(MAX_CHUNKS * 2, 0.75f, true);
 
-    /**
-     * Buffers of chunks written out and dropped, for the next chunks. Kept across a force when
-     * chunks were made since the force before it (the store is writing: a churn's new objects
-     * after a sync would otherwise take 16 MiB of new heap, whose first touch costs a few µs a
-     * page), dropped by a force that finds none made since the last one (an idle store keeps
-     * nothing) and by close.
-     */
     private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
-    /** Whether a chunk was made since the last {@link #flushAll}. Guarded by the lock. */
-    private boolean madeChunks;
     /**
      * The file's own length as this object last set or saw it (every write to the file goes through
      * here): bytes at or past it read as zeros, so a gap there needs no read. Guarded by the lock.
@@ -473,7 +464,6 @@ public final class CombiningStoreFile implements StoreFile {
             evict(oldest);
         }
         byte[] buf = spare.isEmpty() ? new byte[CHUNK_SIZE] : spare.pop();
-        madeChunks = true;
         c = new Chunk(index, buf);
         c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, knownEnd() - c.base()));
         Arrays.fill(buf, c.validFrom, CHUNK_SIZE, (byte) 0);
@@ -546,19 +536,14 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     /**
-     * Writes every chunk out, in file order, and drops them; their buffers stay spare only if
-     * chunks were made since the last call ({@link #spare}): between syncs the cache holds up to
-     * 16 MiB, after a sync at most that in spare buffers, after two syncs with no gathered write
-     * between them nothing. Caller holds {@link #lock}.
+     * Writes every chunk out, in file order, and drops them and their buffers: between syncs the
+     * cache holds up to 16 MiB; after one, nothing. Caller holds {@link #lock}.
      */
     private void flushAll() throws IOException {
         for (Chunk c : inFileOrder()) {
             evict(c);
         }
-        if (!madeChunks || closed) {
-            spare.clear();
-        }
-        madeChunks = false;
+        spare.clear();
         dirtyEnd = 0;
     }
 
@@ -769,13 +754,6 @@ public final class CombiningStoreFile implements StoreFile {
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    /** Buffers kept for the next chunks ({@link #spare}); for tests. */
-    int spareBuffers() {
-        synchronized (lock) {
-            return spare.size();
         }
     }
 

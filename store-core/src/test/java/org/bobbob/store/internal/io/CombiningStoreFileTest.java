@@ -309,50 +309,6 @@ class CombiningStoreFileTest {
         cached.close();
     }
 
-    /**
-     * A force keeps the buffers of the chunks it wrote out while the store writes, and lets them
-     * go once a force finds nothing gathered since the one before, and at close. A kept buffer
-     * holds old bytes: a chunk made on it past the file's end must still read as zeros where
-     * nothing was written.
-     */
-    @Test
-    void aForceKeepsChunkBuffersWhileTheStoreWritesAndAnIdleForceLetsThemGo() throws Exception {
-        SimulatedDisk disk = new SimulatedDisk();
-        CombiningStoreFile cached = new CombiningStoreFile(disk);
-        int chunk = CombiningStoreFile.CHUNK_SIZE;
-        byte[] ones = new byte[1024]; // 64 to a chunk
-        Arrays.fill(ones, (byte) 1);
-        for (int pos = 0; pos < 3 * chunk; pos += ones.length) { // new objects at the end: 3 chunks
-            cached.writeNewObject(ByteBuffer.wrap(ones), pos);
-        }
-        assertEquals(0, cached.spareBuffers());
-        cached.force();
-        assertEquals(3, cached.spareBuffers(), "the buffers of the 3 chunks written out are kept");
-
-        long end = disk.size();
-        long gapped = end + 100; // a chunk past the end, on a kept buffer full of ones
-        cached.writeNewObject(ByteBuffer.wrap(new byte[] {7}), gapped);
-        ByteBuffer gap = ByteBuffer.allocate(101);
-        cached.readFullyZeroPadded(gap, end);
-        byte[] expected = new byte[101];
-        expected[100] = 7;
-        assertArrayEquals(expected, gap.array(), "bytes never written past the old end read as zeros");
-
-        cached.force();
-        assertEquals(3, cached.spareBuffers(), "a chunk was made since the last force: the buffers stay");
-        cached.force();
-        assertEquals(0, cached.spareBuffers(), "nothing gathered since the last force: the buffers go");
-
-        cached.writeNewObject(ByteBuffer.wrap(ones), disk.size());
-        cached.force();
-        assertEquals(1, cached.spareBuffers());
-        cached.close();
-        assertEquals(0, cached.spareBuffers(), "close lets every buffer go");
-        byte[] image = disk.image();
-        assertEquals(7, image[(int) gapped]);
-        assertEquals(0, image[(int) end]);
-    }
-
     private static byte[] content(int object, int version, int size) {
         byte[] b = new byte[size];
         for (int i = 0; i < size; i++) {
