@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,9 +69,7 @@ public final class RawAdapter implements StoreAdapter {
     private volatile MappedByteBuffer readMap;
 
     private FileChannel ch;
-    private long[] off = new long[1024];
-    private int[] len = new int[1024];
-    private int count;
+    private final KeyIndex keys = new KeyIndex("raw");
     /** Logical end of the log: file bytes plus what is in the buffer. */
     private long end;
     /** Everything below this is in the file. */
@@ -140,22 +137,15 @@ public final class RawAdapter implements StoreAdapter {
 
     @Override
     public synchronized long put(byte[] data) throws IOException {
-        if (count == off.length) {
-            int cap = count + (count >> 1);
-            off = Arrays.copyOf(off, cap);
-            len = Arrays.copyOf(len, cap);
-        }
-        int key = count++;
-        len[key] = data.length;
+        int key = keys.add(end, data.length);
         if (mapped != null) {
             long at = mapped.place(end, data.length);
             mapped.put(at, data);
-            off[key] = at;
+            keys.off[key] = at;
             end = at + data.length;
             flushedEnd = end;
             return key;
         }
-        off[key] = end;
         if (buffer == null) {
             writeFully(ch, ByteBuffer.wrap(data), end);
             end += data.length;
@@ -186,17 +176,13 @@ public final class RawAdapter implements StoreAdapter {
     }
 
     private int size(long key) {
-        int n = key >= 0 && key < count ? len[(int) key] : -1;
-        if (n < 0) {
-            throw new IllegalStateException("raw: no key " + key);
-        }
-        return n;
+        return keys.size(key);
     }
 
     @Override
     public byte[] get(long key) throws IOException {
         int n = size(key);
-        long o = off[(int) key];
+        long o = keys.off[(int) key];
         byte[] out = new byte[n];
         if (mapped != null) {
             mapped.get(o, out);
@@ -238,7 +224,7 @@ public final class RawAdapter implements StoreAdapter {
         if (n != data.length) {
             throw new IllegalArgumentException("raw: overwrite must keep the size");
         }
-        long o = off[(int) key];
+        long o = keys.off[(int) key];
         if (mapped != null) {
             mapped.put(o, data);
             return;
@@ -257,7 +243,7 @@ public final class RawAdapter implements StoreAdapter {
     @Override
     public synchronized void delete(long key) {
         size(key);
-        len[(int) key] = -1;
+        keys.len[(int) key] = -1;
     }
 
     @Override
@@ -266,18 +252,7 @@ public final class RawAdapter implements StoreAdapter {
         if (mapped != null) {
             mapped.force();
         }
-        ByteBuffer snap = ByteBuffer.allocate(12 + count * 12);
-        snap.putInt(count).putLong(end);
-        for (int i = 0; i < count; i++) {
-            snap.putLong(off[i]).putInt(len[i]);
-        }
-        snap.flip();
-        try (FileChannel ic = FileChannel.open(
-                index, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(ic, snap, 0);
-            ch.force(false);
-            ic.force(false);
-        }
+        keys.writeSnapshot(index, end, ch);
     }
 
     @Override
@@ -317,13 +292,7 @@ public final class RawAdapter implements StoreAdapter {
 
     /** Reserves a key for a transaction's new object: absent (as if deleted) until its commit. */
     private synchronized int reserveKey() {
-        if (count == off.length) {
-            int cap = count + (count >> 1);
-            off = Arrays.copyOf(off, cap);
-            len = Arrays.copyOf(len, cap);
-        }
-        len[count] = -1;
-        return count++;
+        return keys.add(0, -1);
     }
 
     /** {@link #size} under the lock, for a transaction's checks while commits update the index. */
@@ -401,13 +370,13 @@ public final class RawAdapter implements StoreAdapter {
                 long pos = at;
                 for (Pending w : writes) {
                     if (!(overwriteInPlace && w.overwrite())) {
-                        off[(int) w.key()] = pos + 12;
-                        len[(int) w.key()] = w.data().length; // an overwrite keeps its size
+                        keys.off[(int) w.key()] = pos + 12;
+                        keys.len[(int) w.key()] = w.data().length; // an overwrite keeps its size
                     }
                     pos += 12 + w.data().length;
                 }
                 for (long d : deletes) {
-                    len[(int) d] = -1;
+                    keys.len[(int) d] = -1;
                 }
             }
             groupForce.forceAfterWrite();
@@ -415,7 +384,7 @@ public final class RawAdapter implements StoreAdapter {
                 // durable in the log: now over the object itself (a later force carries it)
                 for (Pending w : writes) {
                     if (w.overwrite()) {
-                        writeFully(ch, ByteBuffer.wrap(w.data()), off[(int) w.key()]);
+                        writeFully(ch, ByteBuffer.wrap(w.data()), keys.off[(int) w.key()]);
                     }
                 }
             }
@@ -474,19 +443,7 @@ public final class RawAdapter implements StoreAdapter {
     public synchronized void reopen() throws IOException {
         ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE);
         readMap = null;
-        try (FileChannel ic = FileChannel.open(index, StandardOpenOption.READ)) {
-            ByteBuffer all = ByteBuffer.allocate((int) ic.size());
-            readFully(ic, all, 0);
-            all.flip();
-            count = all.getInt();
-            end = all.getLong();
-            off = new long[Math.max(1024, count + (count >> 1))];
-            len = new int[off.length];
-            for (int i = 0; i < count; i++) {
-                off[i] = all.getLong();
-                len[i] = all.getInt();
-            }
-        }
+        end = keys.readSnapshot(index);
         flushedEnd = end;
         if (mappedMode) {
             mapped = new MappedLog(ch);

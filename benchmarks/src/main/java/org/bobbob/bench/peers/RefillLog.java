@@ -45,9 +45,7 @@ public final class RefillLog implements StoreAdapter {
     private final Path index;
     private FileChannel ch;
 
-    private long[] off = new long[1024];
-    private int[] len = new int[1024];
-    private int count;
+    private final KeyIndex keys = new KeyIndex("raw-refill");
     /** Where the next object at the end goes. */
     private long end;
     /** The file's length as this store last made it. */
@@ -99,15 +97,9 @@ public final class RefillLog implements StoreAdapter {
 
     @Override
     public long put(byte[] data) throws IOException {
-        if (count == off.length) {
-            off = Arrays.copyOf(off, count + (count >> 1));
-            len = Arrays.copyOf(len, off.length);
-        }
-        int key = count++;
         int n = data.length;
         long at = place(n);
-        off[key] = at;
-        len[key] = n;
+        int key = keys.add(at, n);
         if (at + n == end && n <= appends.capacity()) { // placed at the end: appended
             if (appends.position() > 0 && appendsStart + appends.position() != at || n > appends.remaining()) {
                 writeAppends();
@@ -185,21 +177,21 @@ public final class RefillLog implements StoreAdapter {
     private void mergeFreed() {
         int m = holes - cursor + freed;
         long[] lens = new long[m];
-        long[] keys = new long[m];
+        long[] sorted = new long[m];
         int k = 0;
         for (int i = cursor; i < holes; i++, k++) {
             lens[k] = holeLen[i];
-            keys[k] = holeOff[i] << 24 | k;
+            sorted[k] = holeOff[i] << 24 | k;
         }
         for (int i = 0; i < freed; i++, k++) {
             lens[k] = freedLen[i];
-            keys[k] = freedOff[i] << 24 | k;
+            sorted[k] = freedOff[i] << 24 | k;
         }
-        Arrays.sort(keys);
+        Arrays.sort(sorted);
         holeOff = new long[m];
         holeLen = new long[m];
         holes = 0;
-        for (long key : keys) {
+        for (long key : sorted) {
             long at = key >>> 24;
             long n = lens[(int) (key & 0xFFFFFF)];
             if (n == 0) {
@@ -256,18 +248,10 @@ public final class RefillLog implements StoreAdapter {
         }
     }
 
-    private int size(long key) {
-        int n = key >= 0 && key < count ? len[(int) key] : -1;
-        if (n < 0) {
-            throw new IllegalStateException("raw-refill: no key " + key);
-        }
-        return n;
-    }
-
     @Override
     public byte[] get(long key) throws IOException {
-        int n = size(key);
-        long at = off[(int) key];
+        int n = keys.size(key);
+        long at = keys.off[(int) key];
         leaveWindow(at, n);
         ByteBuffer dst = ByteBuffer.allocate(n);
         long pos = at;
@@ -283,43 +267,30 @@ public final class RefillLog implements StoreAdapter {
 
     @Override
     public void overwrite(long key, byte[] data) throws IOException {
-        if (size(key) != data.length) {
+        if (keys.size(key) != data.length) {
             throw new IllegalArgumentException("raw-refill: overwrite must keep the size");
         }
-        leaveWindow(off[(int) key], data.length);
-        writeFully(ByteBuffer.wrap(data), off[(int) key]);
+        leaveWindow(keys.off[(int) key], data.length);
+        writeFully(ByteBuffer.wrap(data), keys.off[(int) key]);
     }
 
     @Override
     public void delete(long key) {
-        int n = size(key);
+        int n = keys.size(key);
         if (freed == freedOff.length) {
             freedOff = Arrays.copyOf(freedOff, freed * 2);
             freedLen = Arrays.copyOf(freedLen, freed * 2);
         }
-        freedOff[freed] = off[(int) key];
+        freedOff[freed] = keys.off[(int) key];
         freedLen[freed++] = n;
-        len[(int) key] = -1;
+        keys.len[(int) key] = -1;
     }
 
     @Override
     public void durable() throws IOException {
         writeBack();
         writeAppends();
-        ByteBuffer snap = ByteBuffer.allocate(12 + count * 12);
-        snap.putInt(count).putLong(end);
-        for (int i = 0; i < count; i++) {
-            snap.putLong(off[i]).putInt(len[i]);
-        }
-        snap.flip();
-        try (FileChannel ic = FileChannel.open(
-                index, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (snap.hasRemaining()) {
-                ic.write(snap, snap.position());
-            }
-            ch.force(false);
-            ic.force(false);
-        }
+        keys.writeSnapshot(index, end, ch);
     }
 
     @Override
@@ -333,28 +304,13 @@ public final class RefillLog implements StoreAdapter {
     public void reopen() throws IOException {
         ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE);
         fileSize = ch.size();
-        ByteBuffer all;
-        try (FileChannel ic = FileChannel.open(index, StandardOpenOption.READ)) {
-            all = ByteBuffer.allocate((int) ic.size());
-            while (all.hasRemaining() && ic.read(all, all.position()) >= 0) {
-                // read on
-            }
-        }
-        all.flip();
-        count = all.getInt();
-        end = all.getLong();
-        off = new long[Math.max(1024, count + (count >> 1))];
-        len = new int[off.length];
-        for (int i = 0; i < count; i++) {
-            off[i] = all.getLong();
-            len[i] = all.getInt();
-        }
+        keys.readSnapshot(index);
         // The holes: the gaps between the live objects, in offset order.
-        long[][] live = new long[count][];
+        long[][] live = new long[keys.count][];
         int m = 0;
-        for (int i = 0; i < count; i++) {
-            if (len[i] > 0) {
-                live[m++] = new long[] {off[i], len[i]};
+        for (int i = 0; i < keys.count; i++) {
+            if (keys.len[i] > 0) {
+                live[m++] = new long[] {keys.off[i], keys.len[i]};
             }
         }
         Arrays.sort(live, 0, m, (a, b) -> Long.compare(a[0], b[0]));
