@@ -7,7 +7,7 @@ import org.bobbob.bench.peers.LmdbAdapter;
 import org.bobbob.bench.peers.MapDbAdapter;
 import org.bobbob.bench.peers.MvStoreAdapter;
 import org.bobbob.bench.peers.RawAdapter;
-import org.bobbob.bench.peers.RefillLog;
+import org.bobbob.bench.peers.RawRefillAdapter;
 
 /**
  * The stores a comparison runs, each a contender: bobbob's own stores (opened through
@@ -102,7 +102,7 @@ public enum Contender {
             case RAW_MAPPED -> RawAdapter.mapped(dir, false);
             case RAW_MAPREAD -> RawAdapter.mapRead(dir, o.rawBuffer(), false);
             case RAW_INPLACE -> RawAdapter.inPlace(dir, false);
-            case RAW_REFILL -> RefillLog.open(dir, false);
+            case RAW_REFILL -> RawRefillAdapter.open(dir, false);
             default -> create(dir, o); // the peers open what is there
         };
     }
@@ -119,7 +119,7 @@ public enum Contender {
             case RAW_MAPPED -> RawAdapter.mapped(dir, true);
             case RAW_MAPREAD -> RawAdapter.mapRead(dir, o.rawBuffer(), true);
             case RAW_INPLACE -> RawAdapter.inPlace(dir, true);
-            case RAW_REFILL -> RefillLog.open(dir, true);
+            case RAW_REFILL -> RawRefillAdapter.open(dir, true);
         };
     }
 }

@@ -30,11 +30,11 @@ import org.bobbob.bench.StoreAdapter;
  * overwrites are positional calls, after the window and the buffer are written if they touch them.
  * Nothing is forced before the durable step.
  *
- * <p>Durable = the window written back, the index (offset {@code long}, size {@code int} per key)
+ * <p>Durable = the window and the append buffer written, the index (offset {@code long}, size {@code int} per key)
  * written as one snapshot file, both forced. Reopen reads the snapshot and derives the holes as
  * the gaps between the live objects. Not thread-safe (W3 and W7 use one thread).
  */
-public final class RefillLog implements StoreAdapter {
+public final class RawRefillAdapter implements StoreAdapter {
     /** Bytes of file the window holds. */
     static final int WINDOW = 4 << 20;
     /** The smallest object the workloads write: a hole shorter than this is passed over. */
@@ -78,7 +78,7 @@ public final class RefillLog implements StoreAdapter {
     /** Where {@link #appends}' first byte goes in the file. */
     private long appendsStart;
 
-    private RefillLog(Path dir, boolean create) throws IOException {
+    private RawRefillAdapter(Path dir, boolean create) throws IOException {
         this.dir = dir;
         this.log = dir.resolve("data.log");
         this.index = dir.resolve("index.snap");
@@ -91,8 +91,8 @@ public final class RefillLog implements StoreAdapter {
     }
 
     /** A new, empty store in {@code dir} ({@code create}) or the one already there. */
-    public static RefillLog open(Path dir, boolean create) throws IOException {
-        return new RefillLog(dir, create);
+    public static RawRefillAdapter open(Path dir, boolean create) throws IOException {
+        return new RawRefillAdapter(dir, create);
     }
 
     @Override
