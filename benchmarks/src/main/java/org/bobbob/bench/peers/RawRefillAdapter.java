@@ -111,7 +111,7 @@ public final class RawRefillAdapter implements StoreAdapter {
             return key;
         }
         if (n > WINDOW / 2) {
-            writeBack();
+            leaveWindow(at, n); // the window must not write its older bytes of the range back later
             writeFully(ByteBuffer.wrap(data), at);
             fileSize = Math.max(fileSize, at + n);
             return key;
@@ -277,13 +277,18 @@ public final class RawRefillAdapter implements StoreAdapter {
     @Override
     public void delete(long key) {
         int n = keys.size(key);
+        free(keys.off[(int) key], n);
+        keys.len[(int) key] = -1;
+    }
+
+    /** Notes {@code [at, at + n)} as freed: a hole from the next put on. */
+    private void free(long at, long n) {
         if (freed == freedOff.length) {
             freedOff = Arrays.copyOf(freedOff, freed * 2);
             freedLen = Arrays.copyOf(freedLen, freed * 2);
         }
-        freedOff[freed] = keys.off[(int) key];
+        freedOff[freed] = at;
         freedLen[freed++] = n;
-        keys.len[(int) key] = -1;
     }
 
     @Override
@@ -305,29 +310,28 @@ public final class RawRefillAdapter implements StoreAdapter {
         ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE);
         fileSize = ch.size();
         keys.readSnapshot(index);
-        // The holes: the gaps between the live objects, in offset order.
-        long[][] live = new long[keys.count][];
+        // The holes: the gaps between the live objects (sorted as mergeFreed sorts), merged as freed ranges.
+        long[] sorted = new long[keys.count];
         int m = 0;
         for (int i = 0; i < keys.count; i++) {
             if (keys.len[i] > 0) {
-                live[m++] = new long[] {keys.off[i], keys.len[i]};
+                sorted[m++] = keys.off[i] << 24 | i;
             }
         }
-        Arrays.sort(live, 0, m, (a, b) -> Long.compare(a[0], b[0]));
-        holeOff = new long[m + 1];
-        holeLen = new long[m + 1];
+        Arrays.sort(sorted, 0, m);
         holes = 0;
         cursor = 0;
         freed = 0;
         long at = 0;
-        for (int i = 0; i < m; i++) {
-            if (live[i][0] > at) {
-                holeOff[holes] = at;
-                holeLen[holes++] = live[i][0] - at;
+        for (int k = 0; k < m; k++) {
+            long off = sorted[k] >>> 24;
+            if (off > at) {
+                free(at, off - at);
             }
-            at = Math.max(at, live[i][0] + live[i][1]);
+            at = Math.max(at, off + keys.len[(int) (sorted[k] & 0xFFFFFF)]);
         }
         end = at;
+        mergeFreed();
         windowStart = -1;
     }
 
