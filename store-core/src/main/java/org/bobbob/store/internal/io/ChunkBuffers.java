@@ -2,6 +2,7 @@ package org.bobbob.store.internal.io;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.function.IntFunction;
 
 /**
  * The buffers of {@link CombiningStoreFile}'s chunks, in native memory.
@@ -20,7 +21,9 @@ import java.util.ArrayDeque;
  * transaction each) makes none per sync; the others are dropped by {@link #releaseAll} (the
  * cache calls it when a sync has written every chunk out), so that between syncs the cache holds
  * up to its 16 MiB and after one {@value #KEPT_CHUNKS} chunks. A dropped slab's memory goes back
- * when the collector finds it unreachable, as a heap array's does.
+ * when the collector finds it unreachable, as a heap array's does. Where the JVM's limit on
+ * native buffers ({@code -XX:MaxDirectMemorySize}) refuses a slab, it is made on the heap
+ * instead: the cache then works as it would with heap arrays, at the cost of that copy.
  *
  * <p>Not thread-safe: the cache's lock guards it.
  */
@@ -31,21 +34,28 @@ final class ChunkBuffers {
     static final int SLAB_CHUNKS = 16;
 
     private final int chunkSize;
+    private final IntFunction<ByteBuffer> allocateNative;
     private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
     private ByteBuffer kept;
 
     ChunkBuffers(int chunkSize) {
+        this(chunkSize, ByteBuffer::allocateDirect);
+    }
+
+    /** With {@code allocateNative} making the slabs (tests: one that refuses). */
+    ChunkBuffers(int chunkSize, IntFunction<ByteBuffer> allocateNative) {
         this.chunkSize = chunkSize;
+        this.allocateNative = allocateNative;
     }
 
     /** A buffer of {@code chunkSize} bytes, at position 0; its contents are whatever it last held. */
     ByteBuffer take() {
         if (spare.isEmpty()) {
             if (kept == null) {
-                kept = ByteBuffer.allocateDirect(KEPT_CHUNKS * chunkSize);
+                kept = slab(KEPT_CHUNKS);
                 addSlices(kept);
             } else {
-                addSlices(ByteBuffer.allocateDirect(SLAB_CHUNKS * chunkSize));
+                addSlices(slab(SLAB_CHUNKS));
             }
         }
         return spare.pop();
@@ -68,6 +78,14 @@ final class ChunkBuffers {
     void dropAll() {
         spare.clear();
         kept = null;
+    }
+
+    private ByteBuffer slab(int chunks) {
+        try {
+            return allocateNative.apply(chunks * chunkSize);
+        } catch (OutOfMemoryError e) { // the limit on native buffers: the heap has its own
+            return ByteBuffer.allocate(chunks * chunkSize);
+        }
     }
 
     private void addSlices(ByteBuffer slab) {

@@ -1,6 +1,7 @@
 package org.bobbob.store.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -65,6 +66,23 @@ class ChunkBuffersTest {
         assertEquals(firstSlab, kept, "the first slab's buffers come back first");
         for (int i = ChunkBuffers.KEPT_CHUNKS; i < n; i++) {
             assertEquals(0, after.get(i).getInt(0), "later buffers are new, zeroed memory");
+        }
+    }
+
+    @Test
+    void aSlabTheNativeLimitRefusesIsMadeOnTheHeap() {
+        ChunkBuffers buffers = new ChunkBuffers(CHUNK, bytes -> {
+            throw new OutOfMemoryError("Cannot reserve " + bytes + " bytes of direct buffer memory");
+        });
+        List<ByteBuffer> taken = take(buffers, ChunkBuffers.KEPT_CHUNKS + 1);
+        for (int i = 0; i < taken.size(); i++) {
+            ByteBuffer b = taken.get(i);
+            assertFalse(b.isDirect(), "buffer " + i + " on the heap");
+            assertEquals(CHUNK, b.capacity());
+            b.putInt(CHUNK - 4, i);
+        }
+        for (int i = 0; i < taken.size(); i++) {
+            assertEquals(i, taken.get(i).getInt(CHUNK - 4));
         }
     }
 
