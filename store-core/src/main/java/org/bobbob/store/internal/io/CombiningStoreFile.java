@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -48,9 +49,7 @@ import org.bobbob.store.support.Failures;
  *       write is about to replace, and write them back later): each direct write counts itself in
  *       and out of its chunk's stripe of {@link #inFlight} (in under the lock), and a chunk with a
  *       write in flight is not loaded. Once loaded, later writes see the chunk and join it.
- *   <li>Chunk buffers are native memory ({@link ChunkBuffers}): a chunk is read and written
- *       without the JDK's copy of a heap buffer through a native one.
- *       When {@value #MAX_CHUNKS} chunks (16 MiB) are cached, the least recently written is
+ *   <li>When {@value #MAX_CHUNKS} chunks (16 MiB) are cached, the least recently written is
  *       written out and its buffer reused: a multi store fills a block per size class at once,
  *       so dozens of chunks are being filled side by side. Larger writes write out the chunks
  *       they overlap, then go straight through.
@@ -97,12 +96,12 @@ public final class CombiningStoreFile implements StoreFile {
      */
     private static final class Chunk {
         final long index;
-        final ByteBuffer buf;
+        final byte[] buf;
         int lo;
         int hi;
         int validFrom;
 
-        Chunk(long index, ByteBuffer buf) {
+        Chunk(long index, byte[] buf) {
             this.index = index;
             this.buf = buf;
         }
@@ -122,10 +121,7 @@ public final class CombiningStoreFile implements StoreFile {
     /** The same chunks, least recently written first (guarded by {@link #lock}). */
     private final LinkedHashMap<Long, Chunk> order = new LinkedHashMap<>(MAX_CHUNKS * 2, 0.75f, true);
 
-    private final ChunkBuffers buffers = new ChunkBuffers(CHUNK_SIZE);
-    /** Zeros to clear a chunk's buffer from, natively (a buffer is reused as it was left). */
-    private static final ByteBuffer ZEROS =
-            ByteBuffer.allocateDirect(CHUNK_SIZE).asReadOnlyBuffer();
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     /**
      * The file's own length as this object last set or saw it (every write to the file goes through
      * here): bytes at or past it read as zeros, so a gap there needs no read. Guarded by the lock.
@@ -321,7 +317,7 @@ public final class CombiningStoreFile implements StoreFile {
                 if (from <= lo && hi <= to) {
                     order.remove(c.index);
                     unlist(c);
-                    buffers.give(c.buf);
+                    spare.push(c.buf);
                 } else {
                     if (from <= lo && to > lo) {
                         c.lo = (int) (to - c.base());
@@ -412,7 +408,7 @@ public final class CombiningStoreFile implements StoreFile {
      */
     private void load(Chunk c) throws IOException {
         assert c.hi == c.lo : "loading a chunk that holds writes";
-        inner.readOnceFullyZeroPadded(c.buf.slice(0, c.validFrom), c.base());
+        inner.readOnceFullyZeroPadded(ByteBuffer.wrap(c.buf, 0, c.validFrom), c.base());
         c.validFrom = 0;
     }
 
@@ -434,8 +430,7 @@ public final class CombiningStoreFile implements StoreFile {
                     writeOut(c);
                 } // else the gap's bytes are in the buffer (loaded, or zeros past the old end)
             }
-            c.buf.put(off, src, src.position(), len);
-            src.position(src.position() + len);
+            src.get(c.buf, off, len);
             if (c.hi == c.lo) {
                 c.lo = off;
                 c.hi = off + len;
@@ -468,10 +463,10 @@ public final class CombiningStoreFile implements StoreFile {
             Chunk oldest = order.values().iterator().next();
             evict(oldest);
         }
-        ByteBuffer buf = buffers.take();
+        byte[] buf = spare.isEmpty() ? new byte[CHUNK_SIZE] : spare.pop();
         c = new Chunk(index, buf);
         c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, knownEnd() - c.base()));
-        buf.put(c.validFrom, ZEROS, 0, CHUNK_SIZE - c.validFrom);
+        Arrays.fill(buf, c.validFrom, CHUNK_SIZE, (byte) 0);
         order.put(index, c);
         cachedPerStripe.incrementAndGet(stripe(index)); // before it is listed: see touchesCache
         present.put(index, c);
@@ -502,7 +497,7 @@ public final class CombiningStoreFile implements StoreFile {
     private void writeOut(Chunk c) throws IOException {
         if (c.hi > c.lo) {
             try {
-                inner.writeFully(c.buf.slice(c.lo, c.hi - c.lo), c.base() + c.lo);
+                inner.writeFully(ByteBuffer.wrap(c.buf, c.lo, c.hi - c.lo), c.base() + c.lo);
             } catch (IOException e) {
                 writingThrough = true;
                 throw e;
@@ -518,7 +513,7 @@ public final class CombiningStoreFile implements StoreFile {
         writeOut(c);
         order.remove(c.index);
         unlist(c);
-        buffers.give(c.buf);
+        spare.push(c.buf);
     }
 
     /** Takes the chunk out of {@link #present} and its stripe's count. Caller holds {@link #lock}. */
@@ -542,14 +537,13 @@ public final class CombiningStoreFile implements StoreFile {
 
     /**
      * Writes every chunk out, in file order, and drops them and their buffers: between syncs the
-     * cache holds up to 16 MiB; after one, the {@link ChunkBuffers} it keeps. Caller holds
-     * {@link #lock}.
+     * cache holds up to 16 MiB; after one, nothing. Caller holds {@link #lock}.
      */
     private void flushAll() throws IOException {
         for (Chunk c : inFileOrder()) {
             evict(c);
         }
-        buffers.releaseAll();
+        spare.clear();
         dirtyEnd = 0;
     }
 
@@ -751,8 +745,6 @@ public final class CombiningStoreFile implements StoreFile {
                 flushAll();
             } catch (IOException e) {
                 failure = e;
-            } finally {
-                buffers.dropAll();
             }
         }
         try {
