@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.bobbob.store.Backup;
 import org.bobbob.store.BackupReport;
+import org.bobbob.store.ObjectInfoProvider;
 import org.bobbob.store.StatisticsProvider;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.StoreStats;
@@ -43,6 +44,10 @@ import org.bobbob.store.internal.engine.FileReport;
  *       large objects' of multi): 100 000 ranges log-uniform 16 B–16 KiB taken, a random half
  *       freed, then 50 000 ranges of new lengths taken from the holes: ns per allocation (the best
  *       of 20 rounds after 5 of warm-up), no file and no I/O.
+ *   <li>{@code lookup}: a store of 100 000 objects log-uniform 16 B–16 KiB, synced; every object
+ *       looked up once in a random order ({@code ObjectInfoProvider.objectInfo}: where the object
+ *       lies and its size, no bytes read): ns per look-up (the best of 10 passes after 5 of
+ *       warm-up).
  *   <li>{@code commit}: what one transaction costs as the store grows: on stores of 1 000,
  *       10 000 and 100 000 objects of 16 B–4 KiB, 2 000 transactions of one new 4 KiB object each,
  *       committed one at a time: µs per commit (its durable step included).
@@ -51,7 +56,7 @@ import org.bobbob.store.internal.engine.FileReport;
  *       {@code java -jar store-core.jar verify --read-all} runs), MB/s of object bytes; an online
  *       backup while four threads overwrite random objects: MB/s of file, and the writers' pause.
  * </ul>
- * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill|holes|commit|operate] [dir]}.
+ * Timing belongs here, not in tests. Usage: {@code CoreBench [all|write|reopen|churn|refill|holes|lookup|commit|operate] [dir]}.
  */
 public final class CoreBench {
     private static final int N_4K = 50_000;
@@ -77,6 +82,9 @@ public final class CoreBench {
                 }
                 if (what.equals("all") || what.equals("churn")) {
                     churn(dir, kind);
+                }
+                if (what.equals("all") || what.equals("lookup")) {
+                    lookup(dir, kind);
                 }
                 if (what.equals("all") || what.equals("commit")) {
                     for (int objects : new int[] {1_000, 10_000, 100_000}) {
@@ -244,6 +252,36 @@ public final class CoreBench {
         report("basic", "hole refill ns/alloc", String.format(Locale.ROOT, "%.0f", best / (n / 2.0)));
         if (sink == 42) {
             System.out.println(); // keeps the allocations from being optimised away
+        }
+    }
+
+    private static void lookup(Path dir, String kind) throws IOException {
+        int n = 100_000;
+        int[] sizes = Payload.logUniform(42, n, Payload.MIN, Payload.MAX);
+        long[] ids = new long[n];
+        long best = Long.MAX_VALUE;
+        long sink = 0;
+        try (Storer s = create(kind, dir.resolve(kind + "-lookup.bob"))) {
+            for (int i = 0; i < n; i++) {
+                ids[i] = s.writeNewObjFromBytes(new byte[sizes[i]]);
+            }
+            s.sync();
+            ObjectInfoProvider info = s.unwrap(ObjectInfoProvider.class);
+            for (int pass = 0; pass < 15; pass++) {
+                int[] order = Payload.shuffled(pass, n);
+                long t0 = System.nanoTime();
+                for (int i : order) {
+                    sink += info.objectInfo(ids[i]).orElseThrow().size();
+                }
+                long t = System.nanoTime() - t0;
+                if (pass >= 5) {
+                    best = Math.min(best, t);
+                }
+            }
+        }
+        report(kind, "look-up ns", String.format(Locale.ROOT, "%.0f", best / (double) n));
+        if (sink == 42) {
+            System.out.println(); // keeps the look-ups from being optimised away
         }
     }
 
