@@ -21,14 +21,29 @@ import org.bobbob.store.internal.format.MetadataException;
  *                    = 4 (h - 1) + ((len &gt;&gt;&gt; (h - 2)) &amp; 3)   for len &gt;= 4, h = floor(log2 len)
  *       </pre>
  *   <li>{@link #allocate}{@code (n)} first looks near the <em>sweep</em>, a place that moves
- *       through the file: in the window of {@value #SWEEP_WINDOW} bytes from it, the best fit
- *       among the holes of {@code n}'s class there, else the lowest hole there of the next class
- *       above that has one (every hole of a higher class fits). If the window has none, the sweep
- *       moves on by a window and looks once more; past the last hole it starts again from the
- *       start. The window is what the store's write cache keeps of recent new objects
+ *       through the file: in the <em>window</em> from it (its next {@value #SWEEP_WINDOW} bytes,
+ *       or its first {@value #WINDOW_HOLES} holes if that ends sooner), the best fit among the
+ *       holes of {@code n}'s class there, else the lowest hole there of the next class above that
+ *       has one (every hole of a higher class fits). If the window has none, the sweep moves on
+ *       past it and looks once more; past the last hole it starts again from the start. The
+ *       window is what the store's write cache keeps of recent new objects
  *       ({@code CombiningStoreFile}: 64 chunks of 64 KiB): new objects that refill scattered
  *       holes one after another land close together, and the cache gathers them into one write
  *       per 64 KiB chunk, in file order, instead of one per object.
+ *   <li>A window that serves a request is <em>checked out</em>: its holes leave the maps (one
+ *       {@link SortedLongLongMap#drainRange} per map that has any) for arrays of their own, in
+ *       offset order, with a bit set per length class over their indexes. The window's next
+ *       allocations cut its holes there, without a search of the maps: a hole keeps its index
+ *       when its front is taken (its rest lies before the next hole), so index order stays offset
+ *       order, and a rest of another class only moves a bit. A request that none of the
+ *       window's holes fits is served from the maps (which then hold every fit): the next
+ *       window's holes first, by the same rule, else as in the next step. The sweep stays until
+ *       the window's {@value #WINDOW_MISSES}th such request, or until its holes are all taken:
+ *       then the holes left go back into the maps ({@link SortedLongLongMap#putRun}), the sweep
+ *       moves past the window, and the request looks there. Before anything else reads or changes
+ *       the maps the holes go back too; a range freed far enough from the window changes the maps
+ *       directly. So a window's bookkeeping costs two bulk changes of each map it touches,
+ *       instead of a search and a change of two or three maps for every allocation.
  *   <li>Failing that (a request larger than every hole in two windows), "good fit" over the
  *       whole file, as in TLSF allocators: among the first {@value #SCAN} holes of {@code n}'s
  *       class in offset order, the smallest that fits (its holes may be shorter than {@code n});
@@ -64,6 +79,10 @@ public final class FileSpace {
     static final int BULK_RELEASE = 1024;
     /** The span of file, from the sweep on, searched first for a fit. */
     static final long SWEEP_WINDOW = 4L << 20;
+    /** Most holes in one window (it ends sooner than {@link #SWEEP_WINDOW} bytes where holes are dense). */
+    static final int WINDOW_HOLES = 4096;
+    /** A window is left at the request it cannot serve after this many others it could not. */
+    static final int WINDOW_MISSES = 8;
 
     private static final int CLASSES = classOf(MAX_HOLE) + 1;
 
@@ -74,7 +93,7 @@ public final class FileSpace {
     /** The holes of each length class, offset → length; created when first needed. */
     private final SortedLongLongMap[] byClass = new SortedLongLongMap[CLASSES];
     /** Bit {@code c} set: class {@code c} has a hole. */
-    private final long[] nonEmpty = new long[(CLASSES + 63) >>> 6];
+    private final long[] nonEmpty = new long[nonEmptyWords()];
 
     private long freeBytes;
     /** Where the window searched first for a fit begins (see the class comment). */
@@ -84,6 +103,35 @@ public final class FileSpace {
     private boolean lastWasHole;
     /** Every byte at or past this offset reads as zero (never written since the file was cut). */
     private long zeroFrom;
+
+    /** Whether a window's holes are checked out of the maps (see the class comment). */
+    private boolean windowOut;
+    /** The window checked out (or last checked out): its holes' offsets lie in [windowFrom, windowTo). */
+    private long windowFrom;
+
+    private long windowTo;
+    /** Every byte of the window's holes lies below this. */
+    private long windowHolesEnd;
+    /** The window's holes in offset order: offset and length (0: taken whole). */
+    private long[] windowOffsets = new long[64];
+
+    private int[] windowLengths = new int[64];
+    /** Holes in the window's arrays, taken ones included, and those not taken. */
+    private int windowCount;
+
+    private int windowLive;
+    /** Requests the window could not serve since it was checked out. */
+    private int windowMisses;
+    /** Per length class, a bit per window index: the window's holes of that class; created when first needed. */
+    private final long[][] windowClassBits = new long[CLASSES][];
+    /** Bit {@code c} set: class {@code c} has a hole in the window. */
+    private final long[] windowNonEmpty = new long[nonEmptyWords()];
+    /** Per length class, the window's holes of that class. */
+    private final int[] windowClassCount = new int[CLASSES];
+    /** Scratch for putting holes back into a map, ascending. */
+    private long[] runKeys = new long[64];
+
+    private long[] runValues = new long[64];
 
     /** Freed ranges not yet reusable (until the sync that recorded the free is durable). */
     private final ExtentList parked = new ExtentList(16);
@@ -107,6 +155,7 @@ public final class FileSpace {
         if (end < start) {
             throw new MetadataException("allocator end " + end + " lies before the data start " + start);
         }
+        checkIn();
         byOffset.clear();
         Arrays.fill(byClass, null);
         Arrays.fill(nonEmpty, 0);
@@ -147,16 +196,23 @@ public final class FileSpace {
 
     /** Calls {@code action} with every hole's offset and length, in offset order. */
     public void forEachHole(SortedLongLongMap.EntryConsumer action) {
+        checkIn();
         byOffset.forEach(action);
     }
 
     public int holes() {
-        return byOffset.size();
+        return byOffset.size() + (windowOut ? windowLive : 0);
     }
 
     /** Heap bytes of the hole index and the parked list (an estimate for statistics). */
     public long footprintBytes() {
         long bytes = byOffset.footprintBytes() + 16L * parked.capacity() + 64;
+        bytes += 8L * (windowOffsets.length + runKeys.length + runValues.length) + 4L * windowLengths.length;
+        for (long[] bits : windowClassBits) {
+            if (bits != null) {
+                bytes += 16 + 8L * bits.length;
+            }
+        }
         for (SortedLongLongMap m : byClass) {
             if (m != null) {
                 bytes += m.footprintBytes();
@@ -185,7 +241,7 @@ public final class FileSpace {
      */
     public long allocate(long length) {
         assert length > 0 : "allocate(" + length + ")";
-        if (length <= MAX_HOLE && byOffset.size() > 0) {
+        if (length <= MAX_HOLE && holes() > 0) {
             long offset = takeHole((int) length);
             if (offset != Long.MIN_VALUE) {
                 lastWasFresh = false;
@@ -219,7 +275,8 @@ public final class FileSpace {
 
     /** Makes the ranges parked before {@code mark} reusable; later ones stay parked. */
     public void releaseFreed(int mark) {
-        if (mark >= BULK_RELEASE && mark >= byOffset.size() / 4) {
+        if (mark >= BULK_RELEASE && mark >= holes() / 4) {
+            checkIn();
             releaseInBulk(mark);
         } else {
             for (int i = 0; i < mark; i++) {
@@ -287,6 +344,7 @@ public final class FileSpace {
      * need not lengthen it past this.
      */
     public long endWithoutParked(int mark) {
+        checkIn();
         boolean endsAtEnd = false;
         for (int i = 0; i < mark && !endsAtEnd; i++) {
             endsAtEnd = parked.offset(i) + parked.length(i) == end;
@@ -321,6 +379,9 @@ public final class FileSpace {
 
     /** Makes a range reusable at once, merging it with neighbouring holes. */
     public void freeNow(long offset, long length) {
+        if (windowOut && offset + length >= windowFrom && offset <= windowHolesEnd) {
+            checkIn(); // a neighbour may be one of the window's holes
+        }
         long off = offset;
         long len = length;
         long below = byOffset.floorKey(off);
@@ -366,29 +427,63 @@ public final class FileSpace {
 
     /** The offset of a hole that fits {@code length}, cut down to it (the rest stays a hole); or MIN_VALUE. */
     private long takeHole(int length) {
+        int c = classOf(length);
+        int looks = 2;
+        if (windowOut) {
+            long offset = fitInWindow(c, length);
+            if (offset != Long.MIN_VALUE) {
+                return offset;
+            }
+            if (++windowMisses < WINDOW_MISSES && windowLive > 0) {
+                // None of the window's holes fits, so the maps (which lack them) hold every fit:
+                // the next window's first, as the sweep would move there, else one anywhere.
+                long to = Math.min(windowTo + SWEEP_WINDOW, byOffset.keyAfter(windowTo, WINDOW_HOLES));
+                offset = fitWithin(windowTo, to, c, length);
+                return offset != Long.MIN_VALUE ? takeFromMaps(offset, length) : takeGoodFit(c, length);
+            }
+            checkIn();
+            sweep = windowTo; // the window served what it could: look once past it
+            looks = 1;
+        } else if (byOffset.size() > 0 && byOffset.lastKey() < sweep) {
+            sweep = start;
+        }
+        for (int look = 0; look < looks && byOffset.size() > 0; look++) {
+            long to = Math.min(sweep + SWEEP_WINDOW, byOffset.keyAfter(sweep, WINDOW_HOLES));
+            if (fitWithin(sweep, to, c, length) != Long.MIN_VALUE) {
+                checkOut(sweep, to);
+                long offset = fitInWindow(c, length);
+                assert offset != Long.MIN_VALUE : "the window's fit vanished at check-out";
+                return offset;
+            }
+            if (look + 1 < looks) {
+                sweep = to;
+            }
+        }
+        return takeGoodFit(c, length);
+    }
+
+    /** A good fit anywhere in the maps, cut down to {@code length}; or MIN_VALUE (see the class comment). */
+    private long takeGoodFit(int c, int length) {
         if (byOffset.size() == 0) {
             return Long.MIN_VALUE;
         }
-        int c = classOf(length);
-        if (byOffset.lastKey() < sweep) {
-            sweep = start;
-        }
-        long offset = fitWithin(sweep, c, length);
-        if (offset == Long.MIN_VALUE) {
-            sweep += SWEEP_WINDOW;
-            offset = fitWithin(sweep, c, length);
-        }
+        long offset = Long.MIN_VALUE;
         SortedLongLongMap own = byClass[c];
-        if (offset == Long.MIN_VALUE && own != null && own.size() > 0) {
+        if (own != null && own.size() > 0) {
             offset = own.bestFitAmongFirst(SCAN, length);
         }
         if (offset == Long.MIN_VALUE) {
-            int above = nextNonEmpty(c + 1);
+            int above = nextNonEmpty(nonEmpty, c + 1);
             if (above < 0) {
                 return Long.MIN_VALUE;
             }
             offset = byClass[above].firstKey();
         }
+        return takeFromMaps(offset, length);
+    }
+
+    /** Cuts {@code length} bytes from the front of the maps' hole at {@code offset}; returns the offset. */
+    private long takeFromMaps(long offset, int length) {
         int holeLength = (int) byOffset.get(offset);
         assert holeLength >= length : "hole " + offset + "+" + holeLength + " too short for " + length;
         if (holeLength == length) {
@@ -412,11 +507,10 @@ public final class FileSpace {
     }
 
     /**
-     * A good fit in the holes of {@code [from, from + SWEEP_WINDOW)}: the best fit among the holes
-     * of class {@code c} there, else the lowest hole there of the next class above that has one.
+     * Whether the maps hold a good fit in the holes of {@code [from, to)}: one of class {@code c}
+     * at least {@code length} long, or one of a class above.
      */
-    private long fitWithin(long from, int c, int length) {
-        long to = from + SWEEP_WINDOW;
+    private long fitWithin(long from, long to, int c, int length) {
         SortedLongLongMap own = byClass[c];
         if (own != null && own.size() > 0) {
             long offset = own.bestFitWithin(from, to, length);
@@ -424,13 +518,175 @@ public final class FileSpace {
                 return offset;
             }
         }
-        for (int above = nextNonEmpty(c + 1); above >= 0; above = nextNonEmpty(above + 1)) {
+        for (int above = nextNonEmpty(nonEmpty, c + 1); above >= 0; above = nextNonEmpty(nonEmpty, above + 1)) {
             long offset = byClass[above].ceilingKey(from);
             if (offset != Long.MIN_VALUE && offset < to) {
                 return offset;
             }
         }
         return Long.MIN_VALUE;
+    }
+
+    /**
+     * Moves the holes of {@code [from, to)} out of the maps into the window's arrays (see the class
+     * comment). No window may be out.
+     */
+    private void checkOut(long from, long to) {
+        assert !windowOut;
+        windowMisses = 0;
+        windowFrom = from;
+        windowTo = to;
+        windowCount = 0;
+        windowHolesEnd = from;
+        byOffset.drainRange(from, to, this::addToWindow);
+        windowLive = windowCount;
+        for (int i = 0; i < windowCount; i++) {
+            int c = classOf(windowLengths[i]);
+            if (windowClassCount[c]++ == 0) {
+                windowNonEmpty[c >>> 6] |= 1L << c;
+                int words = (windowCount + 63) >>> 6;
+                if (windowClassBits[c] == null || windowClassBits[c].length < words) {
+                    windowClassBits[c] = new long[Math.max(words, 4)];
+                }
+                removeClassRange(c, from, to);
+            }
+            windowClassBits[c][i >>> 6] |= 1L << i;
+        }
+        windowOut = true;
+    }
+
+    private void addToWindow(long offset, long length) {
+        if (windowCount == windowOffsets.length) {
+            windowOffsets = Arrays.copyOf(windowOffsets, windowCount * 2);
+            windowLengths = Arrays.copyOf(windowLengths, windowCount * 2);
+        }
+        windowOffsets[windowCount] = offset;
+        windowLengths[windowCount++] = (int) length;
+        windowHolesEnd = Math.max(windowHolesEnd, offset + length);
+    }
+
+    private void removeClassRange(int c, long from, long to) {
+        SortedLongLongMap m = byClass[c];
+        m.drainRange(from, to, null);
+        if (m.size() == 0) {
+            nonEmpty[c >>> 6] &= ~(1L << c);
+        }
+    }
+
+    /**
+     * A good fit among the window's holes (the same rule as {@link #fitWithin}), cut down to
+     * {@code length}; or MIN_VALUE.
+     */
+    private long fitInWindow(int c, int length) {
+        int best = -1;
+        if (windowClassCount[c] > 0) {
+            long[] bits = windowClassBits[c];
+            int bestLength = Integer.MAX_VALUE;
+            scan:
+            for (int w = 0, words = (windowCount + 63) >>> 6; w < words; w++) {
+                for (long b = bits[w]; b != 0; b &= b - 1) {
+                    int i = (w << 6) + Long.numberOfTrailingZeros(b);
+                    int holeLength = windowLengths[i];
+                    if (holeLength >= length && holeLength < bestLength) {
+                        best = i;
+                        bestLength = holeLength;
+                        if (holeLength == length) {
+                            break scan;
+                        }
+                    }
+                }
+            }
+        }
+        if (best < 0) {
+            int above = nextNonEmpty(windowNonEmpty, c + 1);
+            if (above < 0) {
+                return Long.MIN_VALUE;
+            }
+            best = firstBit(windowClassBits[above]);
+        }
+        long offset = windowOffsets[best];
+        int holeLength = windowLengths[best];
+        int was = classOf(holeLength);
+        clearWindowBit(was, best);
+        int rest = holeLength - length;
+        if (rest == 0) {
+            windowLengths[best] = 0;
+            windowLive--;
+        } else {
+            windowOffsets[best] = offset + length;
+            windowLengths[best] = rest;
+            int now = classOf(rest);
+            if (windowClassCount[now]++ == 0) {
+                windowNonEmpty[now >>> 6] |= 1L << now;
+                int words = (windowCount + 63) >>> 6;
+                if (windowClassBits[now] == null || windowClassBits[now].length < words) {
+                    windowClassBits[now] = new long[Math.max(words, 4)];
+                }
+            }
+            windowClassBits[now][best >>> 6] |= 1L << best;
+        }
+        freeBytes -= length;
+        return offset;
+    }
+
+    private void clearWindowBit(int c, int i) {
+        windowClassBits[c][i >>> 6] &= ~(1L << i);
+        if (--windowClassCount[c] == 0) {
+            windowNonEmpty[c >>> 6] &= ~(1L << c);
+        }
+    }
+
+    private static int firstBit(long[] bits) {
+        for (int w = 0; ; w++) {
+            if (bits[w] != 0) {
+                return (w << 6) + Long.numberOfTrailingZeros(bits[w]);
+            }
+        }
+    }
+
+    /**
+     * Puts the window's holes that are left back into the maps (see the class comment); nothing
+     * if no window is out.
+     */
+    private void checkIn() {
+        if (!windowOut) {
+            return;
+        }
+        windowOut = false;
+        if (runKeys.length < windowLive) {
+            runKeys = new long[windowCount];
+            runValues = new long[windowCount];
+        }
+        int n = 0;
+        for (int i = 0; i < windowCount; i++) {
+            if (windowLengths[i] > 0) {
+                runKeys[n] = windowOffsets[i];
+                runValues[n++] = windowLengths[i];
+            }
+        }
+        byOffset.putRun(runKeys, runValues, n);
+        for (int c = nextNonEmpty(windowNonEmpty, 0); c >= 0; c = nextNonEmpty(windowNonEmpty, c + 1)) {
+            long[] bits = windowClassBits[c];
+            n = 0;
+            for (int w = 0, words = (windowCount + 63) >>> 6; w < words; w++) {
+                for (long b = bits[w]; b != 0; b &= b - 1) {
+                    int i = (w << 6) + Long.numberOfTrailingZeros(b);
+                    runKeys[n] = windowOffsets[i];
+                    runValues[n++] = windowLengths[i];
+                }
+                bits[w] = 0;
+            }
+            SortedLongLongMap m = byClass[c];
+            if (m == null) {
+                m = byClass[c] = new SortedLongLongMap();
+            }
+            m.putRun(runKeys, runValues, n);
+            nonEmpty[c >>> 6] |= 1L << c;
+            windowClassCount[c] = 0;
+        }
+        Arrays.fill(windowNonEmpty, 0);
+        windowCount = 0;
+        windowLive = 0;
     }
 
     /** Adds a free range as one hole, or as several of at most {@link #MAX_HOLE} bytes. */
@@ -470,15 +726,19 @@ public final class FileSpace {
         }
     }
 
-    /** The first class at or after {@code from} that has a hole, or -1. */
-    private int nextNonEmpty(int from) {
-        for (int w = from >>> 6; w < nonEmpty.length; w++) {
-            long bits = nonEmpty[w] & (w == from >>> 6 ? -1L << from : -1L);
+    /** The first class at or after {@code from} whose bit is set in {@code classes}, or -1. */
+    private static int nextNonEmpty(long[] classes, int from) {
+        for (int w = from >>> 6; w < classes.length; w++) {
+            long bits = classes[w] & (w == from >>> 6 ? -1L << from : -1L);
             if (bits != 0) {
                 return (w << 6) + Long.numberOfTrailingZeros(bits);
             }
         }
         return -1;
+    }
+
+    private static int nonEmptyWords() {
+        return (CLASSES + 63) >>> 6;
     }
 
     /** The length class of {@code length >= 1} (see the class comment). */

@@ -89,6 +89,28 @@ final class PageDirectory<P> {
         pages[count] = null;
     }
 
+    /**
+     * Replaces the {@code removed} pages from index {@code at} on by the first {@code n} of
+     * {@code newPages}, starting at the matching {@code newFirstKeys}; the pages after them move.
+     */
+    void replace(int at, int removed, P[] newPages, long[] newFirstKeys, int n) {
+        int after = count - at - removed;
+        int newCount = count - removed + n;
+        if (newCount > pages.length) {
+            int capacity = Math.max(newCount, pages.length * 2);
+            pages = Arrays.copyOf(pages, capacity);
+            firstKeys = Arrays.copyOf(firstKeys, capacity);
+        }
+        System.arraycopy(pages, at + removed, pages, at + n, after);
+        System.arraycopy(firstKeys, at + removed, firstKeys, at + n, after);
+        System.arraycopy(newPages, 0, pages, at, n);
+        System.arraycopy(newFirstKeys, 0, firstKeys, at, n);
+        for (int p = newCount; p < count; p++) {
+            pages[p] = null;
+        }
+        count = newCount;
+    }
+
     /** Drops every page and shrinks back to the initial capacity. */
     void clear() {
         pages = newArray(INITIAL_CAPACITY);

@@ -32,6 +32,9 @@ import java.util.NoSuchElementException;
  *   <li><b>Remove</b>: shift the tail down. An empty page is dropped; a page below a quarter full
  *       is merged into a neighbour when both fit in half a page, and its arrays shrink when a
  *       quarter used, so churn cannot leave the map much larger than its entries.
+ *   <li><b>Ranges</b> ({@link #drainRange}, {@link #putRun}): the pages that hold the range's
+ *       keys are rebuilt at once, three quarters full, from their entries outside the range and
+ *       the run put: one copy of a few pages instead of one shift per entry.
  * </ol>
  * Lookups cost two binary searches, about {@code log2(n)} probes.
  *
@@ -390,6 +393,168 @@ public final class SortedLongLongMap {
         System.arraycopy(b.values, 0, a.values, a.count, b.count);
         a.count = total;
         pages.remove(lower + 1);
+        return true;
+    }
+
+    /**
+     * The key {@code count} entries after the least key at least {@code from} (that key itself for
+     * {@code count} 0), or {@link Long#MAX_VALUE} if there are not that many.
+     */
+    public long keyAfter(long from, int count) {
+        int p = Math.max(0, pages.pageFor(from));
+        if (p >= pages.count()) {
+            return Long.MAX_VALUE;
+        }
+        int i = pages.page(p).search(from);
+        int skip = (i >= 0 ? i : -i - 1) + count;
+        for (; p < pages.count(); p++) {
+            Page page = pages.page(p);
+            if (skip < page.count) {
+                return page.keys[skip];
+            }
+            skip -= page.count;
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * Removes every entry whose key lies in {@code [from, to)}, handing each to {@code removed} in
+     * key order (which must not change this map).
+     *
+     * @return how many were removed
+     */
+    public int drainRange(long from, long to, EntryConsumer removed) {
+        return replaceRange(from, to, null, null, 0, removed);
+    }
+
+    /**
+     * Puts the first {@code n} entries of {@code keys} (ascending) and {@code values}; no key of
+     * this map may lie in {@code [keys[0], keys[n - 1]]}.
+     *
+     * @throws IllegalArgumentException if one does (then nothing changes)
+     */
+    public void putRun(long[] keys, long[] values, int n) {
+        if (n > 0) {
+            long next = ceilingKey(keys[0]);
+            if (next != Long.MIN_VALUE && next <= keys[n - 1]) {
+                throw new IllegalArgumentException(
+                        "key " + next + " lies among the run's [" + keys[0] + ", " + keys[n - 1] + "]");
+            }
+            replaceRange(keys[0], keys[n - 1] + 1, keys, values, n, null);
+        }
+    }
+
+    /**
+     * Removes the entries of {@code [from, to)} (handing each to {@code removed}) and puts the run
+     * {@code rk}/{@code rv} (ascending, every key in the range) in their place: the pages that may
+     * hold keys of the range are rebuilt from what stays and the run, three quarters full.
+     */
+    private int replaceRange(long from, long to, long[] rk, long[] rv, int rn, EntryConsumer removed) {
+        int p0 = 0;
+        int p1 = -1;
+        if (pages.count() > 0) {
+            p0 = Math.max(0, pages.pageFor(from));
+            p1 = Math.max(p0, pages.pageFor(to - 1));
+        }
+        if (p0 == p1 && replaceInPage(p0, from, to, rk, rv, rn, removed)) {
+            return drainedInPage;
+        }
+        int old = 0;
+        for (int p = p0; p <= p1; p++) {
+            old += pages.page(p).count;
+        }
+        long[] k = new long[old + rn];
+        long[] v = new long[old + rn];
+        int t = 0;
+        int drained = 0;
+        boolean runPut = false;
+        for (int p = p0; p <= p1; p++) {
+            Page page = pages.page(p);
+            for (int i = 0; i < page.count; i++) {
+                long key = page.keys[i];
+                if (key >= from && !runPut) {
+                    System.arraycopy(rk == null ? k : rk, 0, k, t, rn);
+                    System.arraycopy(rv == null ? v : rv, 0, v, t, rn);
+                    t += rn;
+                    runPut = true;
+                }
+                if (key >= from && key < to) {
+                    drained++;
+                    if (removed != null) {
+                        removed.accept(key, page.values[i]);
+                    }
+                } else {
+                    k[t] = key;
+                    v[t++] = page.values[i];
+                }
+            }
+        }
+        if (!runPut && rn > 0) {
+            System.arraycopy(rk, 0, k, t, rn);
+            System.arraycopy(rv, 0, v, t, rn);
+            t += rn;
+        }
+        if (drained == 0 && rn == 0) {
+            return 0;
+        }
+        int fill = MAX_PAGE * 3 / 4;
+        int made = (t + fill - 1) / fill;
+        Page[] built = new Page[made];
+        long[] firsts = new long[made];
+        for (int j = 0, at = 0; j < made; j++) {
+            int c = (t - at) / (made - j);
+            Page page = new Page(Math.min(MAX_PAGE, Math.max(MIN_CAPACITY, c + c / 4)));
+            System.arraycopy(k, at, page.keys, 0, c);
+            System.arraycopy(v, at, page.values, 0, c);
+            page.count = c;
+            built[j] = page;
+            firsts[j] = page.keys[0];
+            at += c;
+        }
+        pages.replace(p0, p1 - p0 + 1, built, firsts, made);
+        size += rn - drained;
+        return drained;
+    }
+
+    /** What the last {@link #replaceInPage} removed. */
+    private int drainedInPage;
+
+    /**
+     * {@link #replaceRange} within page {@code p}, in place, when it is the one page the range
+     * touches and the result fits in it (the common case: a range smaller than a page); false if
+     * it does not fit, and then nothing changed.
+     */
+    private boolean replaceInPage(int p, long from, long to, long[] rk, long[] rv, int rn, EntryConsumer removed) {
+        Page page = pages.page(p);
+        int i0 = page.search(from);
+        i0 = i0 >= 0 ? i0 : -i0 - 1;
+        int i1 = page.search(to);
+        i1 = i1 >= 0 ? i1 : -i1 - 1;
+        int drained = i1 - i0;
+        int count = page.count - drained + rn;
+        if (count > MAX_PAGE) {
+            return false;
+        }
+        for (int i = i0; removed != null && i < i1; i++) {
+            removed.accept(page.keys[i], page.values[i]);
+        }
+        if (count == 0) {
+            pages.remove(p);
+        } else {
+            if (count > page.keys.length) {
+                page.resize(Math.min(MAX_PAGE, count + count / 4));
+            }
+            System.arraycopy(page.keys, i1, page.keys, i0 + rn, page.count - i1);
+            System.arraycopy(page.values, i1, page.values, i0 + rn, page.count - i1);
+            if (rn > 0) {
+                System.arraycopy(rk, 0, page.keys, i0, rn);
+                System.arraycopy(rv, 0, page.values, i0, rn);
+            }
+            page.count = count;
+            pages.setFirstKey(p, page.keys[0]);
+        }
+        size += rn - drained;
+        drainedInPage = drained;
         return true;
     }
 

@@ -231,6 +231,121 @@ class FileSpaceTest {
         }
     }
 
+    /**
+     * While the sweep's window is checked out its holes live outside the maps: whatever runs
+     * meanwhile (allocations it serves and ones it cannot, ranges freed next to it and far from
+     * it, releases one by one and in bulk, the end moving back) leaves exactly the holes a byte
+     * model has, sorted, never touching, and counted by {@code holes()} and {@code freeBytes()}.
+     */
+    @Test
+    void theSweepsCheckedOutHolesAgreeWithAByteModel() {
+        for (long seed = 1; seed <= 4; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            FileSpace s = new FileSpace(0);
+            BitSet taken = new BitSet(); // live or parked
+            List<long[]> objects = new ArrayList<>();
+            List<long[]> parked = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                int len = logUniform(r, 1, 16_384);
+                long off = s.allocate(len);
+                taken.set((int) off, (int) off + len);
+                objects.add(new long[] {off, len});
+            }
+            for (int i = 0; i < 12_000; i++) { // a random half or so, released in bulk
+                long[] x = objects.remove(r.nextInt(objects.size()));
+                s.free(x[0], x[1]);
+            }
+            s.releaseFreed(s.freedMark());
+            taken.clear();
+            objects.forEach(x -> taken.set((int) x[0], (int) (x[0] + x[1])));
+            for (int step = 1; step <= 30_000; step++) {
+                int op = r.nextInt(20);
+                if (op < 12 || objects.isEmpty()) {
+                    int len = op == 0 ? logUniform(r, 16_384, 200_000) : logUniform(r, 1, 16_384); // some fit no window
+                    long off = s.allocate(len);
+                    assertTrue(taken.get((int) off, (int) off + len).isEmpty(), "hands out taken bytes at " + off);
+                    taken.set((int) off, (int) off + len);
+                    objects.add(new long[] {off, len});
+                } else if (op < 17) {
+                    // the newest objects lie in or next to the window; the others anywhere
+                    int k = op < 15
+                            ? objects.size() - 1 - r.nextInt(Math.min(8, objects.size()))
+                            : r.nextInt(objects.size());
+                    long[] x = objects.remove(k);
+                    if (r.nextBoolean()) {
+                        s.freeNow(x[0], x[1]);
+                        taken.clear((int) x[0], (int) (x[0] + x[1]));
+                    } else {
+                        s.free(x[0], x[1]);
+                        parked.add(x);
+                    }
+                } else if (op == 17) {
+                    int mark = s.freedMark();
+                    s.releaseFreed(mark); // few: one by one
+                    parked.forEach(x -> taken.clear((int) x[0], (int) (x[0] + x[1])));
+                    parked.clear();
+                }
+                if (step % 250 == 0) {
+                    assertHolesAre(s, taken, "seed " + seed + " step " + step);
+                }
+            }
+        }
+    }
+
+    /** Where holes are dense a window ends at its {@value FileSpace#WINDOW_HOLES}th; every hole is still refilled. */
+    @Test
+    void aWindowOfDenseHolesEndsAtItsHoleLimitAndEveryHoleIsRefilled() {
+        FileSpace s = new FileSpace(0);
+        int n = 3 * FileSpace.WINDOW_HOLES;
+        long[] off = new long[2 * n];
+        for (int i = 0; i < 2 * n; i++) {
+            off[i] = s.allocate(3);
+        }
+        for (int i = 0; i < 2 * n; i += 2) {
+            s.free(off[i], 3);
+        }
+        s.releaseFreed(s.freedMark());
+        long end = s.end();
+        assertEquals(n, s.holes());
+        BitSet model = new BitSet();
+        for (int i = 1; i < 2 * n; i += 2) {
+            model.set((int) off[i], (int) off[i] + 3);
+        }
+        for (int i = 0; i < n; i++) {
+            int len = 1 + i % 3; // 1, 2, 3: the shorter ones leave rests that the next ones fill
+            long at = s.allocate(len);
+            assertTrue(at + len <= end, "a hole was left unused: " + at + " past the end " + end);
+            assertTrue(model.get((int) at, (int) at + len).isEmpty(), "taken twice at " + at);
+            model.set((int) at, (int) at + len);
+        }
+        assertEquals(end, s.end());
+        assertHolesAre(s, model, "after the refill");
+    }
+
+    /** The holes of {@code s} are exactly the bytes below its end that {@code taken} lacks. */
+    private static void assertHolesAre(FileSpace s, BitSet taken, String when) {
+        int count = s.holes();
+        long free = s.freeBytes();
+        BitSet holes = new BitSet();
+        long[] last = {-1, 0};
+        s.forEachHole((offset, length) -> {
+            assertTrue(offset > last[0] + last[1], when + ": hole " + offset + " touches or overlaps the one before");
+            holes.set((int) offset, (int) (offset + length));
+            last[0] = offset;
+            last[1] = length;
+        });
+        BitSet expected = new BitSet();
+        expected.set(0, (int) s.end());
+        expected.andNot(taken);
+        assertEquals(expected, holes, when);
+        assertEquals(expected.cardinality(), free, when + ": free bytes");
+        assertEquals(count, s.holes(), when + ": holes() before and after the window went back");
+        assertTrue(taken.length() <= s.end(), when + ": a taken byte past the end");
+        int[] n = {0};
+        s.forEachHole((o, l) -> n[0]++);
+        assertEquals(count, n[0], when + ": holes()");
+    }
+
     private static int logUniform(SplittableRandom r, int min, int max) {
         return (int) Math.min(max, Math.exp(Math.log(min) + r.nextDouble() * (Math.log(max + 1.0) - Math.log(min))));
     }

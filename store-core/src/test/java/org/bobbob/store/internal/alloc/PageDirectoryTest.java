@@ -190,4 +190,23 @@ class PageDirectoryTest {
         d.insert(0, "p1", 1);
         assertEquals(List.of("p1@1"), contents(d));
     }
+
+    /** A run of pages replaced by fewer, as many, more (growing past the capacity), or none. */
+    @Test
+    void replacesARunOfPagesByAnyNumber() {
+        PageDirectory<String> d = directory(4); // p10 p20 p30 p40
+        d.replace(1, 2, new String[] {"q21"}, new long[] {21}, 1); // fewer
+        assertEquals(List.of("p10@10", "q21@21", "p40@40"), contents(d));
+        d.replace(0, 1, new String[] {"q5", "q8"}, new long[] {5, 8}, 2); // more, at the front
+        assertEquals(List.of("q5@5", "q8@8", "q21@21", "p40@40"), contents(d));
+        String[] many = {"r41", "r42", "r43", "r44", "r45", "unused"};
+        d.replace(4, 0, many, new long[] {41, 42, 43, 44, 45, 0}, 5); // none removed, at the end, growing
+        assertEquals(
+                List.of("q5@5", "q8@8", "q21@21", "p40@40", "r41@41", "r42@42", "r43@43", "r44@44", "r45@45"),
+                contents(d));
+        assertEquals(6, d.pageFor(43));
+        d.replace(2, 7, new String[0], new long[0], 0); // none put: the tail dropped
+        assertEquals(List.of("q5@5", "q8@8"), contents(d));
+        assertEquals(1, d.pageFor(1_000));
+    }
 }

@@ -187,6 +187,84 @@ class SortedLongLongMapTest {
         assertTrue(perEntry < 20, "bytes per entry after churn " + perEntry);
     }
 
+    /**
+     * Ranges drained and runs put back against a TreeMap: ranges inside one page, across many,
+     * below and above every key, empty ones; runs into gaps, onto an empty map, longer than a page.
+     */
+    @Test
+    void drainsRangesAndPutsRunsAsATreeMapWould() {
+        for (long seed = 1; seed <= 6; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            SortedLongLongMap map = new SortedLongLongMap();
+            TreeMap<Long, Long> reference = new TreeMap<>();
+            for (int i = 0; i < 3_000; i++) {
+                long key = r.nextInt(1_000_000);
+                long value = r.nextLong(Long.MAX_VALUE);
+                reference.put(key, value);
+                map.put(key, value);
+            }
+            for (int step = 0; step < 3_000; step++) {
+                long from = r.nextInt(1_100_000) - 50_000;
+                long to = from + (r.nextInt(4) == 0 ? r.nextInt(400_000) : r.nextInt(3_000));
+                if (r.nextBoolean() || reference.subMap(from, to).isEmpty()) {
+                    // put a run into [from, to) where no key lies
+                    reference.subMap(from, to).keySet().forEach(map::remove);
+                    reference.subMap(from, to).clear();
+                    int n = to > from ? r.nextInt((int) Math.min(600, to - from)) : 0;
+                    long[] keys = n == 0
+                            ? new long[0]
+                            : r.longs(n, from, to).sorted().distinct().toArray();
+                    long[] values = r.longs(keys.length, 0, Long.MAX_VALUE).toArray();
+                    map.putRun(keys, values, keys.length);
+                    for (int i = 0; i < keys.length; i++) {
+                        reference.put(keys[i], values[i]);
+                    }
+                } else {
+                    List<Long> drained = new ArrayList<>();
+                    int count = map.drainRange(from, to, (k, v) -> {
+                        assertEquals((long) reference.get(k), v, "drained " + k);
+                        drained.add(k);
+                    });
+                    assertEquals(new ArrayList<>(reference.subMap(from, to).keySet()), drained);
+                    assertEquals(drained.size(), count);
+                    reference.subMap(from, to).clear();
+                }
+                long probe = r.nextInt(1_100_000) - 50_000;
+                int after = r.nextInt(300);
+                Long expected = reference.ceilingKey(probe);
+                for (int i = 0; i < after && expected != null; i++) {
+                    expected = reference.higherKey(expected);
+                }
+                assertEquals(expected == null ? Long.MAX_VALUE : expected, map.keyAfter(probe, after), "keyAfter");
+                if (step % 300 == 0) {
+                    assertSame(reference, map);
+                }
+            }
+            assertSame(reference, map);
+            assertEquals(reference.size(), map.drainRange(Long.MIN_VALUE, Long.MAX_VALUE, null));
+            assertEquals(0, map.size());
+            assertTrue(map.checkInvariants());
+        }
+    }
+
+    @Test
+    void aRunOverAnExistingKeyIsRefused() {
+        SortedLongLongMap map = new SortedLongLongMap();
+        map.put(10, 1);
+        map.put(20, 2);
+        assertThrows(
+                IllegalArgumentException.class, () -> map.putRun(new long[] {15, 20, 25}, new long[] {1, 2, 3}, 3));
+        assertEquals(2, map.size());
+        map.putRun(new long[] {11, 12}, new long[] {5, 6}, 2);
+        assertEquals(List.of(10L, 11L, 12L, 20L), keys(map));
+    }
+
+    private static List<Long> keys(SortedLongLongMap map) {
+        List<Long> keys = new ArrayList<>();
+        map.forEach((k, v) -> keys.add(k));
+        return keys;
+    }
+
     private static void assertSame(TreeMap<Long, Long> reference, SortedLongLongMap map) {
         assertTrue(map.checkInvariants());
         assertEquals(reference.size(), map.size());
