@@ -120,20 +120,6 @@ final class LockingStore implements ConcurrentStore {
         return txLocks != null && !txLocks.idle() && txLocks.holder(id) != null;
     }
 
-    /** Thrown inside a delete to leave {@link ObjectLocks#delete} when a transaction holds the object. */
-    private static final class HeldByTransaction extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        HeldByTransaction() {
-            super(null, null);
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    }
-
     /**
      * Runs {@code action} under object {@code id}'s exclusive lock, without looking at the
      * transactions' locks: a committing transaction copies its shadow over its object this way.
@@ -483,32 +469,39 @@ final class LockingStore implements ConcurrentStore {
                     if (hidden(id)) {
                         throw Errors.notFound(id);
                     }
+                    ObjectLocks.Held delete = locks.beginDelete(id);
+                    boolean deleted = false;
                     try {
-                        locks.delete(
-                                id,
-                                keepSpace -> allocating(() -> {
-                                    if (heldByTransaction(id)) {
-                                        throw new HeldByTransaction();
-                                    }
-                                    if (keepSpace) {
-                                        keptDeletes.deleteKeepingSpace(id);
-                                    } else {
-                                        inner.deleteObj(id);
-                                    }
-                                    return null;
-                                }));
-                        return;
-                    } catch (HeldByTransaction held) {
-                        txLocks.awaitRelease(id);
+                        allocationLock.lock();
+                        try {
+                            if (!heldByTransaction(id)) {
+                                if (delete.keepsSpace()) {
+                                    keptDeletes.deleteKeepingSpace(id);
+                                } else {
+                                    inner.deleteObj(id);
+                                }
+                                deleted = true;
+                            }
+                        } finally {
+                            allocationLock.unlock();
+                        }
+                    } finally {
+                        locks.endDelete(delete, deleted);
                     }
+                    if (deleted) {
+                        return;
+                    }
+                    txLocks.awaitRelease(id); // a transaction holds it: wait, then look again
                 }
             }
             ObjectLocks.Held lock = locks.writeLock(id); // waits for every open handle on it
             try {
-                allocating(() -> {
+                allocationLock.lock();
+                try {
                     inner.deleteObj(id);
-                    return null;
-                });
+                } finally {
+                    allocationLock.unlock();
+                }
             } finally {
                 locks.unlock(lock);
             }

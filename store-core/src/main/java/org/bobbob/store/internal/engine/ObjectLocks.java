@@ -26,7 +26,7 @@ import java.util.function.LongConsumer;
  *   <li>Striped locks would also bound memory, but two objects sharing a stripe would then
  *       exclude each other, and deleting one object while holding a handle on its stripe-mate
  *       would deadlock.
- *   <li>{@link #delete} never waits: with nobody holding the object it deletes under the exclusive
+ *   <li>{@link #beginDelete} never waits: with nobody holding the object it deletes under the exclusive
  *       lock; otherwise it deletes keeping the space and marks the entry, and whoever drops the
  *       entry's last reference (the last handle to close) hands the id to the {@code reclaim}
  *       callback. Dropping the last reference is one {@code compute} per entry, so exactly one
@@ -48,12 +48,6 @@ final class ObjectLocks {
         int refs;
         /** Deleted while held: the space waits for the last reference to go. */
         volatile boolean deletedWhileHeld;
-    }
-
-    /** Deletes an object; {@code keepSpace} when handles still hold it. */
-    @FunctionalInterface
-    interface Deletion {
-        void delete(boolean keepSpace) throws IOException;
     }
 
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
@@ -93,6 +87,11 @@ final class ObjectLocks {
 
         long id() {
             return id;
+        }
+
+        /** For a {@link #beginDelete}: others hold the object, so its space must be kept. */
+        boolean keepsSpace() {
+            return stamp == 0;
         }
     }
 
@@ -146,28 +145,30 @@ final class ObjectLocks {
     }
 
     /**
-     * Deletes object {@code id} without waiting: under its exclusive lock if nobody holds or waits
-     * for it ({@code deletion.delete(false)}), else at once, keeping its space
-     * ({@code deletion.delete(true)}), which goes to {@code reclaim} when the last holder lets go.
+     * Begins deleting object {@code id} without waiting: takes its exclusive lock if nobody holds
+     * or waits for it, and counts a write under way in its stripe. If {@link Held#keepsSpace()},
+     * others hold it: delete it keeping its space, which goes to {@code reclaim} when the last
+     * holder lets go. End with {@link #endDelete} (not {@link #unlock}), whether the delete happened or not. A pair of
+     * calls, not a callback, so that a delete runs without a capturing lambda.
      */
-    void delete(long id, Deletion deletion) throws IOException {
+    Held beginDelete(long id) {
         Entry e = ref(id);
+        long stamp = e.lock.tryWriteLock();
+        beginWrite(id);
+        return new Held(id, e, stamp, true);
+    }
+
+    /** Ends a {@link #beginDelete}; {@code deleted}: the object was deleted (else nothing changed). */
+    void endDelete(Held delete, boolean deleted) {
         try {
-            long stamp = e.lock.tryWriteLock();
-            beginWrite(id);
-            try {
-                deletion.delete(stamp == 0);
-            } finally {
-                endWrite(id);
-                if (stamp != 0) {
-                    e.lock.unlockWrite(stamp);
-                }
-            }
-            if (stamp == 0) {
-                e.deletedWhileHeld = true; // before our unref: we hold a reference, the entry is still there
+            endWrite(delete.id);
+            if (delete.stamp != 0) {
+                delete.entry.lock.unlockWrite(delete.stamp);
+            } else if (deleted) {
+                delete.entry.deletedWhileHeld = true; // before our unref: we hold a reference, the entry is still there
             }
         } finally {
-            unref(id, e);
+            unref(delete.id, delete.entry);
         }
     }
 
