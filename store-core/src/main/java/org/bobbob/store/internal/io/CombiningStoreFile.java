@@ -88,6 +88,9 @@ public final class CombiningStoreFile implements StoreFile {
     static final int RECENT = 64;
 
     private static final int STRIPES = 4096;
+    private static final int PAGE = 4096;
+    /** Zeros to clear a chunk buffer with. */
+    private static final byte[] ZEROS = new byte[CHUNK_SIZE];
 
     /**
      * One cached chunk: its buffer and its dirty interval [lo, hi), relative to the chunk. From
@@ -96,14 +99,19 @@ public final class CombiningStoreFile implements StoreFile {
      */
     private static final class Chunk {
         final long index;
-        final byte[] buf;
+        /** The native block the buffer lies in (see {@link #newChunkMemory}). */
+        final ByteBuffer memory;
+        /** {@value #CHUNK_SIZE} bytes of {@link #memory}, from a page boundary. */
+        final ByteBuffer buf;
+
         int lo;
         int hi;
         int validFrom;
 
-        Chunk(long index, byte[] buf) {
+        Chunk(long index, ByteBuffer memory) {
             this.index = index;
-            this.buf = buf;
+            this.memory = memory;
+            this.buf = memory.alignedSlice(PAGE).slice(0, CHUNK_SIZE);
         }
 
         long base() {
@@ -121,7 +129,7 @@ public final class CombiningStoreFile implements StoreFile {
     /** The same chunks, least recently written first (guarded by {@link #lock}). */
     private final LinkedHashMap<Long, Chunk> order = new LinkedHashMap<>(MAX_CHUNKS * 2, 0.75f, true);
 
-    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
     /**
      * The file's own length as this object last set or saw it (every write to the file goes through
      * here): bytes at or past it read as zeros, so a gap there needs no read. Guarded by the lock.
@@ -317,7 +325,7 @@ public final class CombiningStoreFile implements StoreFile {
                 if (from <= lo && hi <= to) {
                     order.remove(c.index);
                     unlist(c);
-                    spare.push(c.buf);
+                    spare.push(c.memory);
                 } else {
                     if (from <= lo && to > lo) {
                         c.lo = (int) (to - c.base());
@@ -408,7 +416,7 @@ public final class CombiningStoreFile implements StoreFile {
      */
     private void load(Chunk c) throws IOException {
         assert c.hi == c.lo : "loading a chunk that holds writes";
-        inner.readOnceFullyZeroPadded(ByteBuffer.wrap(c.buf, 0, c.validFrom), c.base());
+        inner.readOnceFullyZeroPadded(c.buf.slice(0, c.validFrom), c.base());
         c.validFrom = 0;
     }
 
@@ -430,7 +438,8 @@ public final class CombiningStoreFile implements StoreFile {
                     writeOut(c);
                 } // else the gap's bytes are in the buffer (loaded, or zeros past the old end)
             }
-            src.get(c.buf, off, len);
+            c.buf.put(off, src, src.position(), len);
+            src.position(src.position() + len);
             if (c.hi == c.lo) {
                 c.lo = off;
                 c.hi = off + len;
@@ -453,6 +462,18 @@ public final class CombiningStoreFile implements StoreFile {
         return false;
     }
 
+    /**
+     * Native memory for a chunk's buffer, a page more than it needs: native, so the file's reads
+     * and writes use the buffer as it is, without the copy through a temporary native buffer that a
+     * heap array costs each call; with room to start the buffer at a page boundary, since the
+     * kernel copies to and from a buffer that starts a few bytes past one several times slower on
+     * some machines (docs/BENCHMARKS.md). Released when every chunk is written out (a force, a
+     * close), as the heap buffers were: a store between syncs holds none.
+     */
+    private static ByteBuffer newChunkMemory() {
+        return ByteBuffer.allocateDirect(CHUNK_SIZE + PAGE);
+    }
+
     /** The cached chunk {@code index}, making room if needed. Caller holds {@link #lock}. */
     private Chunk chunk(long index) throws IOException {
         Chunk c = order.get(index);
@@ -463,10 +484,10 @@ public final class CombiningStoreFile implements StoreFile {
             Chunk oldest = order.values().iterator().next();
             evict(oldest);
         }
-        byte[] buf = spare.isEmpty() ? new byte[CHUNK_SIZE] : spare.pop();
-        c = new Chunk(index, buf);
+        c = new Chunk(index, spare.isEmpty() ? newChunkMemory() : spare.pop());
+        ByteBuffer buf = c.buf;
         c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, knownEnd() - c.base()));
-        Arrays.fill(buf, c.validFrom, CHUNK_SIZE, (byte) 0);
+        buf.put(c.validFrom, ZEROS, 0, CHUNK_SIZE - c.validFrom);
         order.put(index, c);
         cachedPerStripe.incrementAndGet(stripe(index)); // before it is listed: see touchesCache
         present.put(index, c);
@@ -497,7 +518,7 @@ public final class CombiningStoreFile implements StoreFile {
     private void writeOut(Chunk c) throws IOException {
         if (c.hi > c.lo) {
             try {
-                inner.writeFully(ByteBuffer.wrap(c.buf, c.lo, c.hi - c.lo), c.base() + c.lo);
+                inner.writeFully(c.buf.slice(c.lo, c.hi - c.lo), c.base() + c.lo);
             } catch (IOException e) {
                 writingThrough = true;
                 throw e;
@@ -513,7 +534,7 @@ public final class CombiningStoreFile implements StoreFile {
         writeOut(c);
         order.remove(c.index);
         unlist(c);
-        spare.push(c.buf);
+        spare.push(c.memory);
     }
 
     /** Takes the chunk out of {@link #present} and its stripe's count. Caller holds {@link #lock}. */
@@ -543,7 +564,9 @@ public final class CombiningStoreFile implements StoreFile {
         for (Chunk c : inFileOrder()) {
             evict(c);
         }
-        spare.clear();
+        while (!spare.isEmpty()) {
+            Unmapper.free(spare.pop()); // now, not when the collector finds it: see newChunkMemory
+        }
         dirtyEnd = 0;
     }
 

@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 
 /**
- * Unmaps a {@link MappedByteBuffer} now, rather than when the garbage collector finds it: through
+ * Unmaps a {@link MappedByteBuffer}, or releases a direct buffer's memory, now, rather than when
+ * the garbage collector finds it: through
  * {@code sun.misc.Unsafe.invokeCleaner} (module {@code jdk.unsupported}, in every JDK since 9), the
  * one way a JDK 17 program can release a channel's map. Found reflectively, so that the build has
  * no compile-time use of an internal API; where it is missing, {@link #unmap} does nothing and the
@@ -34,13 +35,22 @@ final class Unmapper {
 
     /** Unmaps {@code segment}; nobody may touch it afterwards. */
     static void unmap(MappedByteBuffer segment) {
+        free(segment);
+    }
+
+    /**
+     * Releases the native memory of {@code buffer}, a direct buffer from
+     * {@link ByteBuffer#allocateDirect} or a map (not a slice or duplicate of one); nobody may touch
+     * it, nor any slice of it, afterwards.
+     */
+    static void free(ByteBuffer buffer) {
         if (INVOKE_CLEANER == null) {
             return;
         }
         try {
-            INVOKE_CLEANER.invokeExact((ByteBuffer) segment);
-        } catch (Throwable e) { // invokeExact declares Throwable; invokeCleaner throws nothing for a map
-            throw new IllegalStateException("unmapping " + segment + " failed", e);
+            INVOKE_CLEANER.invokeExact(buffer);
+        } catch (Throwable e) { // invokeExact declares Throwable; invokeCleaner throws nothing for these
+            throw new IllegalStateException("releasing " + buffer + " failed", e);
         }
     }
 }
