@@ -40,9 +40,9 @@ import org.bobbob.store.internal.format.MetadataException;
  *       window's holes first, by the same rule, else as in the next step. The sweep stays until
  *       the window's {@value #WINDOW_MISSES}th such request, or until its holes are all taken:
  *       then the holes left go back into the maps ({@link SortedLongLongMap#putRun}), the sweep
- *       moves past the window, and the request looks there. Before anything else reads or changes
- *       the maps the holes go back too; a range freed far enough from the window changes the maps
- *       directly. So a window's bookkeeping costs two bulk changes of each map it touches,
+ *       moves past the window, and the request looks there. Before anything else changes the maps
+ *       the holes go back too (what only reads the space reads the window's arrays as well); a
+ *       range freed far enough from the window changes the maps directly. So a window's bookkeeping costs two bulk changes of each map it touches,
  *       instead of a search and a change of two or three maps for every allocation.
  *   <li>Failing that (a request larger than every hole in two windows), "good fit" over the
  *       whole file, as in TLSF allocators: among the first {@value #SCAN} holes of {@code n}'s
@@ -194,10 +194,35 @@ public final class FileSpace {
         return freeBytes;
     }
 
-    /** Calls {@code action} with every hole's offset and length, in offset order. */
+    /**
+     * Calls {@code action} with every hole's offset and length, in offset order. Changes nothing,
+     * so it may run under a lock that only keeps the space from changing: the holes of a checked-out
+     * window are visited where they lie, between the maps' holes below the window and those above.
+     */
     public void forEachHole(SortedLongLongMap.EntryConsumer action) {
-        checkIn();
-        byOffset.forEach(action);
+        if (!windowOut) {
+            byOffset.forEach(action);
+            return;
+        }
+        boolean[] windowDone = {false};
+        byOffset.forEach((offset, length) -> {
+            if (!windowDone[0] && offset >= windowFrom) {
+                forEachWindowHole(action);
+                windowDone[0] = true;
+            }
+            action.accept(offset, length);
+        });
+        if (!windowDone[0]) {
+            forEachWindowHole(action);
+        }
+    }
+
+    private void forEachWindowHole(SortedLongLongMap.EntryConsumer action) {
+        for (int i = 0; i < windowCount; i++) {
+            if (windowLengths[i] > 0) {
+                action.accept(windowOffsets[i], windowLengths[i]);
+            }
+        }
     }
 
     public int holes() {
@@ -344,7 +369,6 @@ public final class FileSpace {
      * need not lengthen it past this.
      */
     public long endWithoutParked(int mark) {
-        checkIn();
         boolean endsAtEnd = false;
         for (int i = 0; i < mark && !endsAtEnd; i++) {
             endsAtEnd = parked.offset(i) + parked.length(i) == end;
@@ -363,13 +387,29 @@ public final class FileSpace {
                 e = start;
                 continue;
             }
-            long below = byOffset.floorKey(e - 1);
-            if (below != Long.MIN_VALUE && below + byOffset.get(below) == e) {
+            long below = holeEndingAt(e);
+            if (below != Long.MIN_VALUE) {
                 e = below;
                 continue;
             }
             return e;
         }
+    }
+
+    /** The offset of the hole that ends at {@code e}, in the maps or the window; or MIN_VALUE. Changes nothing. */
+    private long holeEndingAt(long e) {
+        long below = byOffset.floorKey(e - 1);
+        if (below != Long.MIN_VALUE && below + byOffset.get(below) == e) {
+            return below;
+        }
+        if (windowOut && e > windowFrom && e <= windowHolesEnd) {
+            int i = Arrays.binarySearch(windowOffsets, 0, windowCount, e - 1);
+            i = i >= 0 ? i : -i - 2; // the last hole starting below e
+            if (i >= 0 && windowLengths[i] > 0 && windowOffsets[i] + windowLengths[i] == e) {
+                return windowOffsets[i];
+            }
+        }
+        return Long.MIN_VALUE;
     }
 
     /** Bytes parked and not yet reusable. */

@@ -235,7 +235,9 @@ class FileSpaceTest {
      * While the sweep's window is checked out its holes live outside the maps: whatever runs
      * meanwhile (allocations it serves and ones it cannot, ranges freed next to it and far from
      * it, releases one by one and in bulk, the end moving back) leaves exactly the holes a byte
-     * model has, sorted, never touching, and counted by {@code holes()} and {@code freeBytes()}.
+     * model has, sorted, never touching, and counted by {@code holes()} and {@code freeBytes()};
+     * and what only reads the space (the holes listed, the end without the parked ranges) sees
+     * the window's holes where they lie while it is out.
      */
     @Test
     void theSweepsCheckedOutHolesAgreeWithAByteModel() {
@@ -286,10 +288,34 @@ class FileSpaceTest {
                     parked.clear();
                 }
                 if (step % 250 == 0) {
+                    // the end if every parked range were free: past the last live byte
+                    BitSet live = (BitSet) taken.clone();
+                    parked.forEach(x -> live.clear((int) x[0], (int) (x[0] + x[1])));
+                    assertEquals(live.length(), s.endWithoutParked(s.freedMark()), "seed " + seed + " step " + step);
                     assertHolesAre(s, taken, "seed " + seed + " step " + step);
                 }
             }
         }
+    }
+
+    /** The end a commit may name counts a hole of the checked-out window that the parked tail reaches. */
+    @Test
+    void theEndWithoutParkedRangesSeesTheWindowsHoles() {
+        FileSpace s = new FileSpace(0);
+        long a = s.allocate(100);
+        s.allocate(100); // b stays
+        long c = s.allocate(100);
+        long d = s.allocate(100);
+        s.free(a, 100);
+        s.free(c, 100);
+        s.releaseFreed(s.freedMark());
+        assertEquals(a, s.allocate(50), "from a window holding both holes");
+        s.free(d, 100);
+        assertEquals(200, s.endWithoutParked(s.freedMark()), "d parked at the end, then c's hole, then b");
+        assertEquals(List.of(50L, 50L, 200L, 100L), holes(s));
+        s.releaseFreed(s.freedMark());
+        assertEquals(200, s.end());
+        assertEquals(List.of(50L, 50L), holes(s));
     }
 
     /** Where holes are dense a window ends at its {@value FileSpace#WINDOW_HOLES}th; every hole is still refilled. */
