@@ -106,7 +106,10 @@ public final class FileSpace {
 
     /** Whether a window's holes are checked out of the maps (see the class comment). */
     private boolean windowOut;
-    /** The window checked out (or last checked out): its holes' offsets lie in [windowFrom, windowTo). */
+    /**
+     * The window checked out (or last checked out): its holes began in [windowFrom, windowTo) (a
+     * hole's rest may begin past windowTo, before the maps' next hole).
+     */
     private long windowFrom;
 
     private long windowTo;

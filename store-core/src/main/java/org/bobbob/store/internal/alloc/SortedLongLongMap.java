@@ -456,8 +456,9 @@ public final class SortedLongLongMap {
             p0 = Math.max(0, pages.pageFor(from));
             p1 = Math.max(p0, pages.pageFor(to - 1));
         }
-        if (p0 == p1 && replaceInPage(p0, from, to, rk, rv, rn, removed)) {
-            return drainedInPage;
+        int drainedInPlace = p0 == p1 ? replaceInPage(p0, from, to, rk, rv, rn, removed) : -1;
+        if (drainedInPlace >= 0) {
+            return drainedInPlace;
         }
         int old = 0;
         for (int p = p0; p <= p1; p++) {
@@ -516,15 +517,12 @@ public final class SortedLongLongMap {
         return drained;
     }
 
-    /** What the last {@link #replaceInPage} removed. */
-    private int drainedInPage;
-
     /**
      * {@link #replaceRange} within page {@code p}, in place, when it is the one page the range
-     * touches and the result fits in it (the common case: a range smaller than a page); false if
-     * it does not fit, and then nothing changed.
+     * touches and the result fits in it (the common case: a range smaller than a page). Returns how
+     * many entries it removed, or -1 if the result does not fit (then nothing changed).
      */
-    private boolean replaceInPage(int p, long from, long to, long[] rk, long[] rv, int rn, EntryConsumer removed) {
+    private int replaceInPage(int p, long from, long to, long[] rk, long[] rv, int rn, EntryConsumer removed) {
         Page page = pages.page(p);
         int i0 = page.search(from);
         i0 = i0 >= 0 ? i0 : -i0 - 1;
@@ -533,7 +531,7 @@ public final class SortedLongLongMap {
         int drained = i1 - i0;
         int count = page.count - drained + rn;
         if (count > MAX_PAGE) {
-            return false;
+            return -1;
         }
         for (int i = i0; removed != null && i < i1; i++) {
             removed.accept(page.keys[i], page.values[i]);
@@ -554,8 +552,7 @@ public final class SortedLongLongMap {
             pages.setFirstKey(p, page.keys[0]);
         }
         size += rn - drained;
-        drainedInPage = drained;
-        return true;
+        return drained;
     }
 
     /** Calls {@code action} for every entry, in key order. */
