@@ -585,15 +585,10 @@ public final class FileSpace {
         windowLive = windowCount;
         for (int i = 0; i < windowCount; i++) {
             int c = classOf(windowLengths[i]);
-            if (windowClassCount[c]++ == 0) {
-                windowNonEmpty[c >>> 6] |= 1L << c;
-                int words = (windowCount + 63) >>> 6;
-                if (windowClassBits[c] == null || windowClassBits[c].length < words) {
-                    windowClassBits[c] = new long[Math.max(words, 4)];
-                }
-                removeClassRange(c, from, to);
+            if (windowClassCount[c] == 0) {
+                removeClassRange(c, from, to); // the window's first hole of this class
             }
-            windowClassBits[c][i >>> 6] |= 1L << i;
+            setWindowBit(c, i);
         }
         windowOut = true;
     }
@@ -658,18 +653,22 @@ public final class FileSpace {
         } else {
             windowOffsets[best] = offset + length;
             windowLengths[best] = rest;
-            int now = classOf(rest);
-            if (windowClassCount[now]++ == 0) {
-                windowNonEmpty[now >>> 6] |= 1L << now;
-                int words = (windowCount + 63) >>> 6;
-                if (windowClassBits[now] == null || windowClassBits[now].length < words) {
-                    windowClassBits[now] = new long[Math.max(words, 4)];
-                }
-            }
-            windowClassBits[now][best >>> 6] |= 1L << best;
+            setWindowBit(classOf(rest), best);
         }
         freeBytes -= length;
         return offset;
+    }
+
+    /** Notes window hole {@code i} in class {@code c}'s bit set, made or grown when the class was empty. */
+    private void setWindowBit(int c, int i) {
+        if (windowClassCount[c]++ == 0) {
+            windowNonEmpty[c >>> 6] |= 1L << c;
+            int words = (windowCount + 63) >>> 6;
+            if (windowClassBits[c] == null || windowClassBits[c].length < words) {
+                windowClassBits[c] = new long[Math.max(words, 4)]; // an empty class has no bit set
+            }
+        }
+        windowClassBits[c][i >>> 6] |= 1L << i;
     }
 
     private void clearWindowBit(int c, int i) {
