@@ -86,6 +86,11 @@ public final class CombiningStoreFile implements StoreFile {
     static final int MAX_GAP = 8192;
     /** How many chunks that recent new objects went to are remembered. */
     static final int RECENT = 64;
+    /**
+     * How long after the last chunk was made a force keeps the chunks' buffers for reuse (1 s);
+     * see {@link #newChunkMemory}.
+     */
+    static final long KEEP_BUFFERS_NANOS = 1_000_000_000L;
 
     private static final int STRIPES = 4096;
     private static final int PAGE = 4096;
@@ -130,6 +135,10 @@ public final class CombiningStoreFile implements StoreFile {
     private final LinkedHashMap<Long, Chunk> order = new LinkedHashMap<>(MAX_CHUNKS * 2, 0.75f, true);
 
     private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
+    /** See {@link #KEEP_BUFFERS_NANOS}. */
+    private final long keepBuffersNanos;
+    /** {@link System#nanoTime} when the last chunk was made (guarded by the lock). */
+    private long lastChunkMade;
     /**
      * The file's own length as this object last set or saw it (every write to the file goes through
      * here): bytes at or past it read as zeros, so a gap there needs no read. Guarded by the lock.
@@ -171,8 +180,13 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     CombiningStoreFile(StoreFile inner, boolean gathering) {
+        this(inner, gathering, KEEP_BUFFERS_NANOS);
+    }
+
+    CombiningStoreFile(StoreFile inner, boolean gathering, long keepBuffersNanos) {
         this.inner = inner;
         this.gathering = gathering;
+        this.keepBuffersNanos = keepBuffersNanos;
         Arrays.fill(recentNew, -1);
     }
 
@@ -467,8 +481,12 @@ public final class CombiningStoreFile implements StoreFile {
      * and writes use the buffer as it is, without the copy through a temporary native buffer that a
      * heap array costs each call; with room to start the buffer at a page boundary, since the
      * kernel copies to and from a buffer that starts a few bytes past one several times slower on
-     * some machines (docs/BENCHMARKS.md). Released when every chunk is written out (a force, a
-     * close), as the heap buffers were: a store between syncs holds none.
+     * some machines (docs/BENCHMARKS.md). A force that writes every chunk out keeps their
+     * buffers for the chunks to come if a chunk was made within the last second: new memory costs
+     * its zeroing and a page fault per 4 KiB at its first touch, about 5 % of the time a store
+     * takes to refill holes after a sync. Otherwise (an idle store's force), and at close, it
+     * releases them at once, not when the collector finds them (app servers often disable
+     * {@code System.gc()}): a store that stopped writing holds none past its next sync.
      */
     private static ByteBuffer newChunkMemory() {
         return ByteBuffer.allocateDirect(CHUNK_SIZE + PAGE);
@@ -485,6 +503,7 @@ public final class CombiningStoreFile implements StoreFile {
             evict(oldest);
         }
         c = new Chunk(index, spare.isEmpty() ? newChunkMemory() : spare.pop());
+        lastChunkMade = System.nanoTime();
         ByteBuffer buf = c.buf;
         c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, knownEnd() - c.base()));
         buf.put(c.validFrom, ZEROS, 0, CHUNK_SIZE - c.validFrom);
@@ -557,17 +576,26 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     /**
-     * Writes every chunk out, in file order, and drops them and their buffers: between syncs the
-     * cache holds up to 16 MiB; after one, nothing. Caller holds {@link #lock}.
+     * Writes every chunk out, in file order, and drops them; their buffers are kept for reuse
+     * while the store writes on, else released ({@link #newChunkMemory}). Caller holds {@link #lock}.
      */
     private void flushAll() throws IOException {
         for (Chunk c : inFileOrder()) {
             evict(c);
         }
-        while (!spare.isEmpty()) {
-            Unmapper.free(spare.pop()); // now, not when the collector finds it: see newChunkMemory
+        if (closed || System.nanoTime() - lastChunkMade >= keepBuffersNanos) {
+            while (!spare.isEmpty()) {
+                Unmapper.free(spare.pop());
+            }
         }
         dirtyEnd = 0;
+    }
+
+    /** The buffers kept for reuse (for tests). */
+    int keptBuffers() {
+        synchronized (lock) {
+            return spare.size();
+        }
     }
 
     /** The cached chunks by position in the file. Caller holds {@link #lock}. */

@@ -228,6 +228,39 @@ class CombiningStoreFileTest {
     }
 
     /**
+     * A force keeps the chunks' buffers while the store writes on (the next chunks reuse them),
+     * releases them when no chunk was made within the keeping time, and close always releases them;
+     * what is read back is the data either way.
+     */
+    @Test
+    void aForceKeepsTheChunkBuffersOfAStoreThatWritesOnAndReleasesThemOnceItIsIdle() throws Exception {
+        int chunk = CombiningStoreFile.CHUNK_SIZE;
+        SimulatedDisk disk = new SimulatedDisk();
+        CombiningStoreFile writingOn = new CombiningStoreFile(disk, true, Long.MAX_VALUE);
+        for (int i = 0; i < 3; i++) { // three chunks past the file's end
+            writingOn.writeNewObject(ByteBuffer.wrap(content(i, 1, 1000)), (long) i * chunk);
+        }
+        assertEquals(0, writingOn.keptBuffers(), "all three in use");
+        writingOn.force();
+        assertEquals(3, writingOn.keptBuffers(), "kept for the chunks to come");
+        writingOn.writeNewObject(ByteBuffer.wrap(content(3, 1, 1000)), 3L * chunk);
+        writingOn.writeNewObject(ByteBuffer.wrap(content(4, 1, 1000)), 4L * chunk);
+        assertEquals(1, writingOn.keptBuffers(), "two reused");
+        writingOn.force();
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(content(i, 1, 1000), Arrays.copyOfRange(disk.image(), i * chunk, i * chunk + 1000));
+        }
+        writingOn.close();
+        assertEquals(0, writingOn.keptBuffers(), "close releases them");
+
+        CombiningStoreFile idle = new CombiningStoreFile(new SimulatedDisk(), true, 0);
+        idle.writeNewObject(ByteBuffer.wrap(content(1, 1, 1000)), 0);
+        idle.force();
+        assertEquals(0, idle.keptBuffers(), "no chunk made within the keeping time: released");
+        idle.close();
+    }
+
+    /**
      * A durable write holds none of the cache's locks while the disk takes it: writes of other
      * objects go on meanwhile. And no chunk made meanwhile takes its range for zeros past the
      * file's end: a new object past the range and then one just below it, in the same chunk, would
