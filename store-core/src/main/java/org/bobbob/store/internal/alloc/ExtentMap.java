@@ -29,9 +29,9 @@ import java.util.Arrays;
  * A {@link PageDirectory} holds the pages with each one's smallest offset; {@code base} is at
  * most that.
  * <ol>
- *   <li><b>Look-up</b>: binary search of the first offsets for the last page starting at or
- *       below the offset, then of that page's {@code offs} for {@code offset - base}; then compare
- *       the check.
+ *   <li><b>Look-up</b>: a search of the first offsets for the last page starting at or below the
+ *       offset, then of that page's {@code offs} for {@code offset - base}, each an interpolated
+ *       guess followed by a bisection ({@link PageDirectory#pageFor}); then compare the check.
  *   <li><b>Append</b> (an offset above every other, the common case: a growing file, a store
  *       being read back): into the last page, growing its arrays by half. A new page starts,
  *       with {@code base} = the offset, when the last is full or when the offset lies 2^32 or
@@ -130,31 +130,77 @@ final class ExtentMap {
             return d >= 0 && d < SPAN;
         }
 
-        /** Index of {@code offset}, or {@code -(insertion point) - 1}. */
+        /**
+         * Index of {@code offset}, or {@code -(insertion point) - 1}. Interpolates, then brackets
+         * and bisects, as {@link PageDirectory#pageFor} does: a page's offsets are nearly evenly
+         * spread (consecutive objects of similar mean size), so the guess lands a few entries
+         * away and the search reads two or three cache lines of {@code offs} instead of five.
+         */
         int search(long offset) {
             int[] o = offs;
             int n = Math.min(count, o.length);
             long d = offset - base;
-            if (d < 0) {
+            if (d < 0 || n == 0) {
                 return -1;
             }
             if (d >= SPAN) {
                 return -(n + 1);
             }
+            long first = o[0] & UNSIGNED;
+            if (d <= first) {
+                return d == first ? 0 : -1;
+            }
+            long last = o[n - 1] & UNSIGNED;
+            if (d >= last) {
+                return d == last ? n - 1 : -(n + 1);
+            }
+            // o[0] < d < o[n - 1], so n >= 2; below, o[lo] < d < o[hi]
             int lo = 0;
             int hi = n - 1;
-            while (lo <= hi) {
+            int g = PageDirectory.interpolate(d, first, last, n - 1);
+            long m = o[g] & UNSIGNED;
+            if (m == d) {
+                return g;
+            }
+            if (m < d) {
+                lo = g;
+                for (int step = 1; lo + step < hi; step <<= 1) {
+                    m = o[lo + step] & UNSIGNED;
+                    if (m >= d) {
+                        if (m == d) {
+                            return lo + step;
+                        }
+                        hi = lo + step;
+                        break;
+                    }
+                    lo += step;
+                }
+            } else {
+                hi = g;
+                for (int step = 1; hi - step > lo; step <<= 1) {
+                    m = o[hi - step] & UNSIGNED;
+                    if (m <= d) {
+                        if (m == d) {
+                            return hi - step;
+                        }
+                        lo = hi - step;
+                        break;
+                    }
+                    hi -= step;
+                }
+            }
+            while (hi - lo > 1) {
                 int mid = (lo + hi) >>> 1;
-                long m = o[mid] & UNSIGNED;
+                m = o[mid] & UNSIGNED;
                 if (m < d) {
-                    lo = mid + 1;
+                    lo = mid;
                 } else if (m > d) {
-                    hi = mid - 1;
+                    hi = mid;
                 } else {
                     return mid;
                 }
             }
-            return -(lo + 1);
+            return -(hi + 1);
         }
 
         /** Makes {@code check} storable: creates {@link #checks} if it differs from the page's one. */

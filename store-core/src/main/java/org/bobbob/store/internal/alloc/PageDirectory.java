@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The page directory of a paged sorted map ({@link SortedLongLongMap}, {@link ExtentMap}): its
  * pages in key order and, in a parallel {@code long[]}, each page's first key. {@link #pageFor}
- * binary-searches the first keys for the last page starting at or below a key; inserting or
+ * searches the first keys (an interpolated guess, then a bisection) for the last page starting at
+ * or below a key; inserting or
  * removing a page shifts both arrays' tails by one, and a full directory doubles them. What a page
  * holds, and what its first key is, is the map's business: the directory stores the key it is given.
  *
@@ -52,20 +53,66 @@ final class PageDirectory<P> {
         firstKeys[p] = key;
     }
 
-    /** The last page whose first key is at most {@code key}, or -1 if there is none. */
+    /**
+     * The last page whose first key is at most {@code key}, or -1 if there is none.
+     *
+     * <p>Interpolates first: where the key would lie if the first keys were evenly spread between
+     * the first and the last (pages filled in key order are nearly so: a file's objects, its holes),
+     * then doubles its steps from that guess until the key is bracketed, then bisects the bracket.
+     * A look-up in 400 pages so probes 2–4 first keys instead of 9, each a likely cache miss on a
+     * random read; on keys spread unevenly it costs at most about twice a bisection's probes.
+     */
     int pageFor(long key) {
         long[] f = firstKeys;
+        int n = Math.min(count, f.length);
+        if (n == 0 || key < f[0]) {
+            return -1;
+        }
+        if (key >= f[n - 1]) {
+            return n - 1;
+        }
+        // f[0] <= key < f[n - 1], so n >= 2; below, f[lo] <= key < f[hi]
         int lo = 0;
-        int hi = Math.min(count, f.length) - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (f[mid] <= key) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
+        int hi = n - 1;
+        int g = interpolate(key, f[0], f[n - 1], n - 1);
+        if (f[g] <= key) {
+            lo = g;
+            for (int step = 1; lo + step < hi; step <<= 1) {
+                if (f[lo + step] > key) {
+                    hi = lo + step;
+                    break;
+                }
+                lo += step;
+            }
+        } else {
+            hi = g;
+            for (int step = 1; hi - step > lo; step <<= 1) {
+                if (f[hi - step] <= key) {
+                    lo = hi - step;
+                    break;
+                }
+                hi -= step;
             }
         }
-        return lo - 1;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (f[mid] <= key) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Where {@code key} would lie in {@code [0, last]} if the keys from {@code first} to
+     * {@code lastKey} were spread evenly: an index in {@code [0, last]} for any arguments (in
+     * doubles, so no key difference overflows).
+     */
+    static int interpolate(long key, long first, long lastKey, int last) {
+        double at = ((double) key - (double) first) / ((double) lastKey - (double) first) * last;
+        return at >= last ? last : at > 0 ? (int) at : 0; // NaN (lastKey == first) gives 0
     }
 
     /** Puts {@code page}, starting at {@code firstKey}, at index {@code at} (0 to {@link #count}). */

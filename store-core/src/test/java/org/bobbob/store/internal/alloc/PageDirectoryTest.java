@@ -75,6 +75,56 @@ class PageDirectoryTest {
         assertEquals(2, d.pageFor(Long.MAX_VALUE));
     }
 
+    /**
+     * {@code pageFor} interpolates before it bisects: on first keys spread evenly, in clusters,
+     * with gaps growing exponentially, with repeats, and over the whole range of {@code long}, it
+     * finds what a scan of every page finds, for keys at, between and outside the first keys.
+     */
+    @Test
+    void pageForAgreesWithAScanWhateverTheSpreadOfTheFirstKeys() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int shape = 0; shape < 5; shape++) {
+            for (int round = 0; round < 40; round++) {
+                int n = 1 + r.nextInt(600);
+                long[] keys = new long[n];
+                long k = shape == 4 ? Long.MIN_VALUE + r.nextInt(10) : r.nextLong(-1000, 1000);
+                for (int i = 0; i < n; i++) {
+                    keys[i] = k;
+                    long gap =
+                            switch (shape) {
+                                case 0 -> 500 + r.nextInt(100); // even
+                                case 1 ->
+                                    r.nextInt(8) == 0 ? 1_000_000 + r.nextInt(1_000_000) : 1 + r.nextInt(3); // clusters
+                                case 2 -> 1L << Math.min(40, i / 12); // growing exponentially
+                                case 3 -> r.nextInt(3); // repeats
+                                default -> i == n - 2 ? Long.MAX_VALUE / 2 : r.nextLong(1L << 40); // extremes
+                            };
+                    k = k + gap < k ? Long.MAX_VALUE : k + gap;
+                }
+                PageDirectory<String> d = new PageDirectory<>();
+                for (int i = 0; i < n; i++) {
+                    d.insert(i, "p" + i, keys[i]);
+                }
+                for (int probe = 0; probe < 200; probe++) {
+                    long key =
+                            switch (probe % 4) {
+                                case 0 -> keys[r.nextInt(n)];
+                                case 1 -> keys[r.nextInt(n)] - 1;
+                                case 2 -> keys[r.nextInt(n)] + 1;
+                                default -> r.nextLong();
+                            };
+                    int expected = -1;
+                    for (int i = 0; i < n; i++) {
+                        if (keys[i] <= key) {
+                            expected = i;
+                        }
+                    }
+                    assertEquals(expected, d.pageFor(key), "shape " + shape + ", key " + key);
+                }
+            }
+        }
+    }
+
     @Test
     void insertsAtFrontMiddleAndEndGrowingPastTheInitialCapacity() {
         PageDirectory<String> d = new PageDirectory<>();
