@@ -39,15 +39,17 @@ import org.bobbob.store.internal.format.MetadataException;
  * <h2>Bounds</h2>
  * At most {@value #MAX_CHANGES} changes are kept; past that the log only notes that it is
  * incomplete, and the next commit writes a whole record (which needs no log). Four {@code long}s
- * a change, in one array that grows by doubling and is dropped back to its small size when a
- * large batch was cleared, so the hot path allocates nothing.
+ * a change, in segments of {@value #SEGMENT_CHANGES} changes (8 KiB): a large batch adds segments,
+ * never copies the log nor asks for an array large enough to be a G1 humongous object (one that
+ * doubled to 2 MiB did, in batches of tens of thousands of deletes); a clear keeps the first
+ * {@value #KEPT_SEGMENTS} for the changes to come, so the hot path allocates nothing.
  *
  * <h2>Online backups</h2>
  * A backup describes its copy's state by the changes since the last commit ({@code BackupCopy}):
  * while it takes its sync point it {@link #holdAll holds} the log to up to {@value #HOLD_MAX}
  * changes (a commit still writes a whole record past {@value #MAX_CHANGES}), and it reads them
  * through a {@link #snapshot}, which costs nothing at the sync point: the log never writes over
- * the changes a snapshot shares (the first {@link #clear} after it starts a new array), so the
+ * the changes a snapshot shares (the first {@link #clear} after it starts new segments), so the
  * store's next commit still finds every change it needs.
  *
  * <p>Thread-safe: allocations and frees append under the store's metadata lock held exclusively,
@@ -65,10 +67,16 @@ final class ChangeLog {
     private static final int FREED = 2;
     private static final int CHECKSUM = 3;
     private static final int WORDS = 4;
-    private static final int SMALL = 256 * WORDS;
+    static final int SEGMENT_CHANGES = 256;
+    private static final int SEGMENT_SHIFT = Integer.numberOfTrailingZeros(SEGMENT_CHANGES);
+    /** Segments a clear keeps (128 KiB). */
+    static final int KEPT_SEGMENTS = 16;
 
-    /** Per change: kind, id, size << 32 | crc, offset. */
-    private long[] words = new long[SMALL];
+    /**
+     * Per change: kind, id, size << 32 | crc, offset; change {@code i} in segment
+     * {@code i / SEGMENT_CHANGES}. Segments past the last change may be null.
+     */
+    private long[][] segments = {new long[SEGMENT_CHANGES * WORDS]};
 
     private int count;
     private boolean complete = true;
@@ -76,7 +84,7 @@ final class ChangeLog {
     private volatile boolean kept = true;
     /** Whether the log is {@link #holdAll held}: on whatever {@link #keep} says, up to {@link #HOLD_MAX}. */
     private boolean held;
-    /** Whether a {@link #snapshot} shares {@link #words}: the next clear must not write over them. */
+    /** Whether a {@link #snapshot} shares {@link #segments}: the next clear must not write over them. */
     private boolean shared;
 
     /**
@@ -129,10 +137,15 @@ final class ChangeLog {
             complete = false;
             return;
         }
-        int at = count * WORDS;
-        if (at + WORDS > words.length) {
-            words = Arrays.copyOf(words, words.length * 2);
+        int s = count >>> SEGMENT_SHIFT;
+        if (s == segments.length) {
+            segments = Arrays.copyOf(segments, s * 2);
         }
+        long[] words = segments[s];
+        if (words == null) {
+            words = segments[s] = new long[SEGMENT_CHANGES * WORDS];
+        }
+        int at = (count & (SEGMENT_CHANGES - 1)) * WORDS;
         words[at] = kind;
         words[at + 1] = id;
         words[at + 2] = value;
@@ -155,26 +168,27 @@ final class ChangeLog {
 
     /** Appends the changes in entry form. */
     synchronized void writeTo(MetaWriter out) {
-        writeTo(words, count, out);
+        writeTo(segments, count, out);
     }
 
     /**
-     * The changes logged so far, without copying them: the log never writes over them afterwards
-     * (appends go past them, a grown log copies them, and the next {@link #clear} starts a new
-     * array), so the snapshot reads them as they are now, from any thread, however the log goes on.
+     * The changes logged so far, without copying them (only the list of their segments): the log
+     * never writes over them afterwards (appends go past them, and the next {@link #clear} starts
+     * new segments), so the snapshot reads them as they are now, from any thread, however the log
+     * goes on.
      */
     synchronized Snapshot snapshot() {
         shared = true;
-        return new Snapshot(words, count);
+        return new Snapshot(segments.clone(), count);
     }
 
-    /** The first {@code count} changes of a log's array, which nothing writes any more. */
+    /** The first {@code count} changes of a log's segments, which nothing writes any more. */
     static final class Snapshot {
-        private final long[] words;
+        private final long[][] segments;
         private final int count;
 
-        private Snapshot(long[] words, int count) {
-            this.words = words;
+        private Snapshot(long[][] segments, int count) {
+            this.segments = segments;
             this.count = count;
         }
 
@@ -185,14 +199,15 @@ final class ChangeLog {
 
         /** Appends the changes in entry form, as {@link ChangeLog#writeTo} does. */
         void writeTo(MetaWriter out) {
-            ChangeLog.writeTo(words, count, out);
+            ChangeLog.writeTo(segments, count, out);
         }
     }
 
-    private static void writeTo(long[] words, int count, MetaWriter out) {
+    private static void writeTo(long[][] segments, int count, MetaWriter out) {
         out.putVarLong(count);
         for (int i = 0; i < count; i++) {
-            int at = i * WORDS;
+            long[] words = segments[i >>> SEGMENT_SHIFT];
+            int at = (i & (SEGMENT_CHANGES - 1)) * WORDS;
             int kind = (int) words[at];
             long id = words[at + 1];
             long value = words[at + 2];
@@ -216,9 +231,11 @@ final class ChangeLog {
         long[] ids = new long[count];
         int n = 0;
         for (int i = 0; i < count; i++) {
-            int kind = (int) words[i * WORDS];
+            long[] words = segments[i >>> SEGMENT_SHIFT];
+            int at = (i & (SEGMENT_CHANGES - 1)) * WORDS;
+            int kind = (int) words[at];
             if (kind == ALLOCATED || kind == CHECKSUM) {
-                ids[n++] = words[i * WORDS + 1];
+                ids[n++] = words[at + 1];
             }
         }
         Arrays.sort(ids, 0, n);
@@ -235,9 +252,11 @@ final class ChangeLog {
     synchronized void clear() {
         count = 0;
         complete = true;
-        if (shared || words.length > SMALL * 16) {
-            words = new long[SMALL]; // a snapshot keeps the old one
+        if (shared) {
+            segments = new long[][] {new long[SEGMENT_CHANGES * WORDS]}; // a snapshot keeps the old ones
             shared = false;
+        } else if (segments.length > KEPT_SEGMENTS) {
+            segments = Arrays.copyOf(segments, KEPT_SEGMENTS);
         }
     }
 
