@@ -135,6 +135,8 @@ final class ExtentMap {
          * and bisects, as {@link PageDirectory#pageFor} does: a page's offsets are nearly evenly
          * spread (consecutive objects of similar mean size), so the guess lands a few entries
          * away and the search reads two or three cache lines of {@code offs} instead of five.
+         * A copy of that search for unsigned {@code int}s, not a shared one: shared, it would box
+         * or call through an interface on every read's look-up.
          */
         int search(long offset) {
             int[] o = offs;
