@@ -6,6 +6,8 @@ import org.bobbob.store.internal.alloc.Generation;
 import org.bobbob.store.internal.alloc.MultiAllocator;
 import org.bobbob.store.internal.alloc.ObjectAllocator;
 import org.bobbob.store.internal.alloc.RecordParts;
+import org.bobbob.store.internal.io.CombiningStoreFile;
+import org.bobbob.store.internal.io.StoreFile;
 
 /**
  * What makes a {@link FileStore} a basic or a multi store: the {@link ObjectAllocator} it builds,
@@ -29,6 +31,12 @@ interface AllocatorFactory {
      * with an index (format 2 on), checks it against them.
      */
     ObjectAllocator read(RecordParts parts);
+
+    /**
+     * log2 of the write cache's chunk size that suits this allocator's new objects
+     * ({@link CombiningStoreFile#over(StoreFile, int)}).
+     */
+    int writeChunkBits();
 
     /** Whether {@link #allocateRun} works: the store then offers {@code RunAllocator}. */
     default boolean allocatesRuns() {
@@ -58,6 +66,12 @@ interface AllocatorFactory {
             return new ExtentAllocator(space, generation);
         }
 
+        /** 512 KiB: new objects refill the holes of a 4 MiB window of the file in turn ({@link FileSpace}). */
+        @Override
+        public int writeChunkBits() {
+            return 19;
+        }
+
         @Override
         public ObjectAllocator read(RecordParts parts) {
             return ExtentAllocator.read(parts);
@@ -85,6 +99,12 @@ interface AllocatorFactory {
         @Override
         public ObjectAllocator create(FileSpace space, Generation generation) {
             return new MultiAllocator(space, generation);
+        }
+
+        /** 64 KiB: new objects fill the free slots of many blocks side by side, a few in each. */
+        @Override
+        public int writeChunkBits() {
+            return CombiningStoreFile.DEFAULT_CHUNK_BITS;
         }
 
         @Override

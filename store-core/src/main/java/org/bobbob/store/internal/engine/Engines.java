@@ -61,7 +61,13 @@ public final class Engines {
             throws IOException {
         BackupTap tap = new BackupTap(PreallocatingStoreFile.over(
                 WritebackStoreFile.over(ChannelStoreFile.open(path, mode.mayCreateFile()))));
-        return new FileStore(CombiningStoreFile.over(tap), tap, factory, mode, verifyChecksums, lockTimeoutMillis);
+        return new FileStore(
+                CombiningStoreFile.over(tap, factory.writeChunkBits()),
+                tap,
+                factory,
+                mode,
+                verifyChecksums,
+                lockTimeoutMillis);
     }
 
     /**

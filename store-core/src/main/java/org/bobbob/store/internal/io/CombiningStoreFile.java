@@ -16,7 +16,8 @@ import org.bobbob.store.support.Failures;
 
 /**
  * Gathers small writes into few large ones: a {@link StoreFile} decorator with a small
- * write-back cache of {@value #CHUNK_SIZE}-byte chunks of the file.
+ * write-back cache of chunks of the file: {@value #CACHE_BYTES} bytes of them, 64 KiB each unless
+ * the store asks for larger ones ({@link #over(StoreFile, int)}).
  *
  * <h2>Why</h2>
  * A store writes each object with its own positional write, and most objects are small: the
@@ -49,10 +50,16 @@ import org.bobbob.store.support.Failures;
  *       write is about to replace, and write them back later): each direct write counts itself in
  *       and out of its chunk's stripe of {@link #inFlight} (in under the lock), and a chunk with a
  *       write in flight is not loaded. Once loaded, later writes see the chunk and join it.
- *   <li>When {@value #MAX_CHUNKS} chunks (16 MiB) are cached, the least recently written is
- *       written out and its buffer reused: a multi store fills a block per size class at once,
- *       so dozens of chunks are being filled side by side. Larger writes write out the chunks
- *       they overlap, then go straight through.
+ *   <li>When the chunks cached fill {@value #CACHE_BYTES} bytes (256 of 64 KiB), the least
+ *       recently written is written out and its buffer reused: a multi store fills a block per
+ *       size class at once, so dozens of chunks are being filled side by side. Larger writes
+ *       write out the chunks they overlap, then go straight through.
+ *   <li>The chunk size is the unit of a load and of a write-out. A basic store asks for 512 KiB
+ *       chunks: its refills sweep through the file's holes a 4 MiB window at a time, so every
+ *       byte of a chunk it loads is written back soon, and one call per 512 KiB instead of eight
+ *       moves the same bytes in three quarters of the time (docs/BENCHMARKS.md). A multi store
+ *       keeps 64 KiB: it fills many blocks side by side, a few slots in each, and larger chunks
+ *       would read and write more bytes around each.
  *   <li>{@link #force()} writes every chunk out, in file order, then forces the file; so does
  *       {@link #close()}. {@link #flush()} writes them out too, without the force, and keeps
  *       them. {@link #truncate} and {@link #size()} see the cached bytes too.
@@ -80,9 +87,17 @@ import org.bobbob.store.support.Failures;
  * writing chunks out, never for a read that misses the cache nor for a durable write.
  */
 public final class CombiningStoreFile implements StoreFile {
-    static final int CHUNK_BITS = 16;
-    static final int CHUNK_SIZE = 1 << CHUNK_BITS;
-    static final int MAX_CHUNKS = 256;
+    /** The chunk size unless the store asks for another: 64 KiB. */
+    public static final int DEFAULT_CHUNK_BITS = 16;
+    /** The largest chunk size a store may ask for: 1 MiB. */
+    public static final int MAX_CHUNK_BITS = 20;
+    /** The smallest: 4 KiB, a page. */
+    static final int MIN_CHUNK_BITS = 12;
+
+    static final int DEFAULT_CHUNK_SIZE = 1 << DEFAULT_CHUNK_BITS;
+    /** What the chunks' buffers hold at most together: 16 MiB, whatever their size. */
+    static final int CACHE_BYTES = 16 << 20;
+
     static final int MAX_GAP = 8192;
     /** How many chunks that recent new objects went to are remembered. */
     static final int RECENT = 64;
@@ -94,8 +109,8 @@ public final class CombiningStoreFile implements StoreFile {
 
     private static final int STRIPES = 4096;
     private static final int PAGE = 4096;
-    /** Zeros to clear a chunk buffer with. */
-    private static final byte[] ZEROS = new byte[CHUNK_SIZE];
+    /** Zeros to clear a chunk buffer with, a piece at a time. */
+    private static final byte[] ZEROS = new byte[DEFAULT_CHUNK_SIZE];
 
     /**
      * One cached chunk: its buffer and its dirty interval [lo, hi), relative to the chunk. From
@@ -106,21 +121,25 @@ public final class CombiningStoreFile implements StoreFile {
         final long index;
         /** The native block the buffer lies in (see {@link #newChunkMemory}). */
         final ByteBuffer memory;
-        /** {@value #CHUNK_SIZE} bytes of {@link #memory}, from a page boundary. */
+        /** One chunk's bytes of {@link #memory}, from a page boundary. */
         final ByteBuffer buf;
 
         int lo;
         int hi;
         int validFrom;
 
-        Chunk(long index, ByteBuffer memory) {
+        /** The chunk's first byte in the file. */
+        final long base;
+
+        Chunk(long index, int chunkBits, ByteBuffer memory) {
             this.index = index;
+            this.base = index << chunkBits;
             this.memory = memory;
-            this.buf = memory.alignedSlice(PAGE).slice(0, CHUNK_SIZE);
+            this.buf = memory.alignedSlice(PAGE).slice(0, 1 << chunkBits);
         }
 
         long base() {
-            return index << CHUNK_BITS;
+            return base;
         }
     }
 
@@ -132,7 +151,13 @@ public final class CombiningStoreFile implements StoreFile {
     /** Present chunks by index, for the lock-free "does a read touch the cache" check. */
     private final ConcurrentHashMap<Long, Chunk> present = new ConcurrentHashMap<>();
     /** The same chunks, least recently written first (guarded by {@link #lock}). */
-    private final LinkedHashMap<Long, Chunk> order = new LinkedHashMap<>(MAX_CHUNKS * 2, 0.75f, true);
+    private final LinkedHashMap<Long, Chunk> order;
+    /** log2 of {@link #chunkSize}. */
+    private final int chunkBits;
+    /** Bytes per chunk. */
+    private final int chunkSize;
+    /** Chunks cached at most: {@link #CACHE_BYTES} of them. */
+    private final int maxChunks;
 
     private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
     /** See {@link #KEEP_BUFFERS_NANOS}. */
@@ -175,18 +200,31 @@ public final class CombiningStoreFile implements StoreFile {
 
     private int recentNext;
 
+    /** {@code inner} behind a cache of {@value #DEFAULT_CHUNK_SIZE}-byte chunks that gathers writes. */
     public CombiningStoreFile(StoreFile inner) {
         this(inner, true);
     }
 
     CombiningStoreFile(StoreFile inner, boolean gathering) {
-        this(inner, gathering, KEEP_BUFFERS_NANOS);
+        this(inner, gathering, DEFAULT_CHUNK_BITS, KEEP_BUFFERS_NANOS);
     }
 
     CombiningStoreFile(StoreFile inner, boolean gathering, long keepBuffersNanos) {
+        this(inner, gathering, DEFAULT_CHUNK_BITS, keepBuffersNanos);
+    }
+
+    CombiningStoreFile(StoreFile inner, boolean gathering, int chunkBits, long keepBuffersNanos) {
+        if (chunkBits < MIN_CHUNK_BITS || chunkBits > MAX_CHUNK_BITS) {
+            throw new IllegalArgumentException("chunks of 2^" + chunkBits + " bytes: the bounds are 2^" + MIN_CHUNK_BITS
+                    + " and 2^" + MAX_CHUNK_BITS);
+        }
         this.inner = inner;
         this.gathering = gathering;
+        this.chunkBits = chunkBits;
+        this.chunkSize = 1 << chunkBits;
+        this.maxChunks = CACHE_BYTES >>> chunkBits;
         this.keepBuffersNanos = keepBuffersNanos;
+        this.order = new LinkedHashMap<>(maxChunks * 2, 0.75f, true);
         Arrays.fill(recentNew, -1);
     }
 
@@ -197,7 +235,24 @@ public final class CombiningStoreFile implements StoreFile {
      * {@link #extendTo} stays atomic with them.
      */
     public static StoreFile over(StoreFile file) {
-        return new CombiningStoreFile(file, Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true")));
+        return over(file, DEFAULT_CHUNK_BITS);
+    }
+
+    /**
+     * As {@link #over(StoreFile)}, with chunks of {@code 2^chunkBits} bytes (the cache holds
+     * {@value #CACHE_BYTES} bytes of them whatever their size). Larger chunks suit a store whose new
+     * objects refill the holes of one stretch of the file after another: each chunk is read and
+     * written with one call, so fewer, larger calls move the same bytes.
+     *
+     * @throws IllegalArgumentException unless {@code chunkBits} lies in
+     *     [{@value #MIN_CHUNK_BITS}, {@value #MAX_CHUNK_BITS}]
+     */
+    public static StoreFile over(StoreFile file, int chunkBits) {
+        return new CombiningStoreFile(
+                file,
+                Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true")),
+                chunkBits,
+                KEEP_BUFFERS_NANOS);
     }
 
     @Override
@@ -225,7 +280,7 @@ public final class CombiningStoreFile implements StoreFile {
     private int write(ByteBuffer src, long position, boolean newObject) throws IOException {
         checkOpen();
         int n = src.remaining();
-        if (n >= CHUNK_SIZE / 2 || writingThrough) {
+        if (n >= chunkSize / 2 || writingThrough) {
             synchronized (lock) {
                 flushRange(position, position + n);
                 int written = writeThrough(src, position);
@@ -329,7 +384,7 @@ public final class CombiningStoreFile implements StoreFile {
             return;
         }
         synchronized (lock) {
-            for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+            for (long i = from >>> chunkBits; i <= (to - 1) >>> chunkBits; i++) {
                 Chunk c = order.get(i);
                 if (c == null || c.hi == c.lo) {
                     continue;
@@ -348,7 +403,7 @@ public final class CombiningStoreFile implements StoreFile {
                     }
                     // The dropped bytes stay in the buffer but are not the file's: trust it
                     // only past the range from now on.
-                    c.validFrom = (int) Math.max(c.validFrom, Math.min(CHUNK_SIZE, to - c.base()));
+                    c.validFrom = (int) Math.max(c.validFrom, Math.min(chunkSize, to - c.base()));
                 }
             }
             dirtyEnd = 0;
@@ -361,7 +416,7 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     private void countInFlight(long from, long to, int delta) {
-        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+        for (long i = from >>> chunkBits; i <= (to - 1) >>> chunkBits; i++) {
             inFlight.addAndGet(stripe(i), delta);
         }
     }
@@ -377,8 +432,8 @@ public final class CombiningStoreFile implements StoreFile {
      * straight through). Either way the chunks are remembered. Caller holds {@link #lock}.
      */
     private boolean loadForNewObject(long from, long to) throws IOException {
-        long first = from >>> CHUNK_BITS;
-        long last = (to - 1) >>> CHUNK_BITS;
+        long first = from >>> chunkBits;
+        long last = (to - 1) >>> chunkBits;
         boolean recent = true;
         for (long i = first; i <= last && recent; i++) {
             recent = (isRecentNew(i) || (i > 0 && isRecentNew(i - 1))) && inFlight.get(stripe(i)) == 0;
@@ -406,7 +461,7 @@ public final class CombiningStoreFile implements StoreFile {
      * a chunk whose gaps would each cost a write. Caller holds {@link #lock}.
      */
     private void loadUncached(long from, long to) throws IOException {
-        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+        for (long i = from >>> chunkBits; i <= (to - 1) >>> chunkBits; i++) {
             if (!order.containsKey(i) && inFlight.get(stripe(i)) == 0) {
                 load(chunk(i));
                 remember(i);
@@ -438,9 +493,9 @@ public final class CombiningStoreFile implements StoreFile {
     private void copyIn(ByteBuffer src, long position) throws IOException {
         long pos = position;
         while (src.hasRemaining()) {
-            long index = pos >>> CHUNK_BITS;
-            int off = (int) (pos & (CHUNK_SIZE - 1));
-            int len = Math.min(src.remaining(), CHUNK_SIZE - off);
+            long index = pos >>> chunkBits;
+            int off = (int) (pos & (chunkSize - 1));
+            int len = Math.min(src.remaining(), chunkSize - off);
             Chunk c = chunk(index);
             if (c.hi > c.lo && (off > c.hi || off + len < c.lo)) {
                 int gapFrom = off > c.hi ? c.hi : off + len;
@@ -468,7 +523,7 @@ public final class CombiningStoreFile implements StoreFile {
 
     /** Whether [from, to) falls in a cached chunk. Caller holds {@link #lock}. */
     private boolean touchesCachedChunk(long from, long to) {
-        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+        for (long i = from >>> chunkBits; i <= (to - 1) >>> chunkBits; i++) {
             if (order.containsKey(i)) {
                 return true;
             }
@@ -488,8 +543,8 @@ public final class CombiningStoreFile implements StoreFile {
      * releases them at once, not when the collector finds them (app servers often disable
      * {@code System.gc()}): a store that stopped writing holds none past its next sync.
      */
-    private static ByteBuffer newChunkMemory() {
-        return ByteBuffer.allocateDirect(CHUNK_SIZE + PAGE);
+    private ByteBuffer newChunkMemory() {
+        return ByteBuffer.allocateDirect(chunkSize + PAGE);
     }
 
     /** The cached chunk {@code index}, making room if needed. Caller holds {@link #lock}. */
@@ -498,15 +553,17 @@ public final class CombiningStoreFile implements StoreFile {
         if (c != null) {
             return c;
         }
-        if (order.size() >= MAX_CHUNKS) {
+        if (order.size() >= maxChunks) {
             Chunk oldest = order.values().iterator().next();
             evict(oldest);
         }
-        c = new Chunk(index, spare.isEmpty() ? newChunkMemory() : spare.pop());
+        c = new Chunk(index, chunkBits, spare.isEmpty() ? newChunkMemory() : spare.pop());
         lastChunkMade = System.nanoTime();
         ByteBuffer buf = c.buf;
-        c.validFrom = (int) Math.max(0, Math.min(CHUNK_SIZE, knownEnd() - c.base()));
-        buf.put(c.validFrom, ZEROS, 0, CHUNK_SIZE - c.validFrom);
+        c.validFrom = (int) Math.max(0, Math.min(chunkSize, knownEnd() - c.base()));
+        for (int at = c.validFrom; at < chunkSize; at += ZEROS.length) {
+            buf.put(at, ZEROS, 0, Math.min(ZEROS.length, chunkSize - at));
+        }
         order.put(index, c);
         cachedPerStripe.incrementAndGet(stripe(index)); // before it is listed: see touchesCache
         present.put(index, c);
@@ -567,7 +624,7 @@ public final class CombiningStoreFile implements StoreFile {
         if (order.isEmpty()) {
             return;
         }
-        for (long i = from >>> CHUNK_BITS; i <= (to - 1) >>> CHUNK_BITS; i++) {
+        for (long i = from >>> chunkBits; i <= (to - 1) >>> chunkBits; i++) {
             Chunk c = order.get(i);
             if (c != null) {
                 evict(c);
@@ -640,9 +697,9 @@ public final class CombiningStoreFile implements StoreFile {
             long pos = position;
             long stop = position + len;
             while (pos < stop) {
-                Chunk c = present.get(pos >>> CHUNK_BITS); // not order.get: a read is no write
-                int off = (int) (pos & (CHUNK_SIZE - 1));
-                int piece = (int) Math.min(stop - pos, CHUNK_SIZE - off);
+                Chunk c = present.get(pos >>> chunkBits); // not order.get: a read is no write
+                int off = (int) (pos & (chunkSize - 1));
+                int piece = (int) Math.min(stop - pos, chunkSize - off);
                 int at = start + (int) (pos - position);
                 if (c != null && holdsCurrent(c, off, off + piece)) {
                     dst.put(at, c.buf, off, piece);
@@ -696,7 +753,7 @@ public final class CombiningStoreFile implements StoreFile {
         if (present.isEmpty()) {
             return false;
         }
-        for (long i = position >>> CHUNK_BITS; i <= (position + n - 1) >>> CHUNK_BITS; i++) {
+        for (long i = position >>> chunkBits; i <= (position + n - 1) >>> chunkBits; i++) {
             if (cachedPerStripe.get(stripe(i)) != 0 && present.containsKey(i)) {
                 return true;
             }
