@@ -628,7 +628,12 @@ final class Compare {
             Map.of("w8.ops", List.of("w1.ops_d"), "w2.ops", List.of(), "w3.ops", List.of(), "w7.ops", List.of());
 
     private static final Contender[] RAW_WRITERS = {
-        Contender.RAW_PWRITE, Contender.RAW_BUFFERED, Contender.RAW_MAPREAD, Contender.RAW_MAPPED, Contender.RAW_REFILL
+        Contender.RAW_PWRITE,
+        Contender.RAW_BUFFERED,
+        Contender.RAW_MAPREAD,
+        Contender.RAW_MAPPED,
+        Contender.RAW_CHECKED,
+        Contender.RAW_REFILL
     };
 
     /**

@@ -26,7 +26,8 @@ public enum Contender {
     RAW_MAPPED,
     RAW_MAPREAD,
     RAW_INPLACE,
-    RAW_REFILL;
+    RAW_REFILL,
+    RAW_CHECKED;
 
     enum Role {
         BOBBOB,
@@ -43,7 +44,7 @@ public enum Contender {
         return switch (this) {
             case BASIC, MULTI, CONC_MULTI -> Role.BOBBOB;
             case MVSTORE, MAPDB, LMDB -> Role.PEER;
-            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED, RAW_MAPREAD, RAW_INPLACE, RAW_REFILL -> Role.RAW;
+            case RAW_PWRITE, RAW_BUFFERED, RAW_MAPPED, RAW_MAPREAD, RAW_INPLACE, RAW_REFILL, RAW_CHECKED -> Role.RAW;
         };
     }
 
@@ -55,14 +56,17 @@ public enum Contender {
     /**
      * The only workloads this contender runs, or null for all: RAW-inplace is RAW-pwrite but for
      * W6's overwrites, so it runs W6 alone; RAW-mapread is RAW-buffered but for its reads, there
-     * for W8 (reads right after writing), with W1 to show it writes as RAW-buffered does;
-     * RAW-refill reuses freed space, which only the churns W3 and W7 make.
+     * for W8 (reads right after writing) and W2, with W1 to show it writes as RAW-buffered does;
+     * RAW-refill reuses freed space, which only the churns W3 and W7 make; RAW-checked is
+     * RAW-mapread that checks each read, there for the reads W2 and W8 (and W1, whose store W2
+     * reads), and no other process opens its store.
      */
     public List<String> onlyWorkloads() {
         return switch (this) {
             case RAW_INPLACE -> List.of("w6");
-            case RAW_MAPREAD -> List.of("w1", "w8");
+            case RAW_MAPREAD -> List.of("w1", "w2", "w8");
             case RAW_REFILL -> List.of("w3", "w7");
+            case RAW_CHECKED -> List.of("w1", "w2", "w8");
             default -> null;
         };
     }
@@ -103,6 +107,8 @@ public enum Contender {
             case RAW_MAPREAD -> RawAdapter.mapRead(dir, o.rawBuffer(), false);
             case RAW_INPLACE -> RawAdapter.inPlace(dir, false);
             case RAW_REFILL -> RawRefillAdapter.open(dir, false);
+            case RAW_CHECKED ->
+                throw new UnsupportedOperationException("raw-checked keeps its checksums in the process that wrote it");
             default -> create(dir, o); // the peers open what is there
         };
     }
@@ -120,6 +126,7 @@ public enum Contender {
             case RAW_MAPREAD -> RawAdapter.mapRead(dir, o.rawBuffer(), true);
             case RAW_INPLACE -> RawAdapter.inPlace(dir, true);
             case RAW_REFILL -> RawRefillAdapter.open(dir, true);
+            case RAW_CHECKED -> RawAdapter.checked(dir, o.rawBuffer());
         };
     }
 }

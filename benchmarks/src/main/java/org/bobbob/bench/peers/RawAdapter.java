@@ -7,9 +7,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 import org.bobbob.bench.StoreAdapter;
 
 /**
@@ -31,6 +33,13 @@ import org.bobbob.bench.StoreAdapter;
  * system calls and reads through its map does (bobbob's): the map is made, or made again over
  * the grown file, by the first read past its end, so the first read of each page pays for
  * mapping it. Reads past 2 GiB, which one map cannot reach, go to the channel.
+ *
+ * <p>{@link #checked} (RAW-checked): RAW-mapread that also keeps each object's CRC32C in memory,
+ * computed when it is written, and compares every read's bytes with it, as bobbob's design has
+ * every read check its object: the practical limit of a store that writes with system calls,
+ * reads through its map and checks what it reads. Its checksums live in this object only, not
+ * in its snapshot: it reopens within the process that wrote it, but no other process opens it,
+ * so it runs only W1, W2 and W8.
  *
  * <p>Transactions (W6) are a redo log with group commit, the practical limit of a log-structured
  * store: a transaction keeps its new objects and overwrites in memory; its commit appends them as
@@ -67,6 +76,8 @@ public final class RawAdapter implements StoreAdapter {
     private final boolean mapReads;
     /** RAW-mapread's read-only map of the log's first bytes; replaced whole by a read past its end. */
     private volatile MappedByteBuffer readMap;
+    /** RAW-checked: each key's CRC32C (see the class comment); null for the others. */
+    private int[] crcs;
 
     private FileChannel ch;
     private final KeyIndex keys = new KeyIndex("raw");
@@ -119,6 +130,35 @@ public final class RawAdapter implements StoreAdapter {
         return new RawAdapter(dir, bufferBytes, false, false, true, create);
     }
 
+    /** RAW-checked: a new, empty log in {@code dir}; no other adapter can open it (see the class comment). */
+    public static RawAdapter checked(Path dir, int bufferBytes) throws IOException {
+        RawAdapter raw = new RawAdapter(dir, bufferBytes, false, false, true, true);
+        raw.crcs = new int[1024];
+        return raw;
+    }
+
+    private static int crcOf(byte[] data) {
+        CRC32C crc = new CRC32C();
+        crc.update(data, 0, data.length);
+        return (int) crc.getValue();
+    }
+
+    /** RAW-checked: records the CRC32C of key's bytes. */
+    private void noteCrc(int key, byte[] data) {
+        if (key >= crcs.length) {
+            crcs = Arrays.copyOf(crcs, Math.max(key + 1, crcs.length + (crcs.length >> 1)));
+        }
+        crcs[key] = crcOf(data);
+    }
+
+    /** RAW-checked: compares what a read of key got with its CRC32C; the others: returns it. */
+    private byte[] checked(long key, byte[] out) {
+        if (crcs != null && crcOf(out) != crcs[(int) key]) {
+            throw new IllegalStateException("raw-checked: key " + key + " does not match its checksum");
+        }
+        return out;
+    }
+
     private static void writeFully(FileChannel c, ByteBuffer src, long pos) throws IOException {
         while (src.hasRemaining()) {
             pos += c.write(src, pos);
@@ -138,6 +178,9 @@ public final class RawAdapter implements StoreAdapter {
     @Override
     public synchronized long put(byte[] data) throws IOException {
         int key = keys.add(end, data.length);
+        if (crcs != null) {
+            noteCrc(key, data);
+        }
         if (mapped != null) {
             long at = mapped.place(end, data.length);
             mapped.put(at, data);
@@ -192,7 +235,7 @@ public final class RawAdapter implements StoreAdapter {
             synchronized (this) {
                 if (o + n > flushedEnd) {
                     buffer.get((int) (o - flushedEnd), out);
-                    return out;
+                    return checked(key, out);
                 }
             }
         }
@@ -202,10 +245,10 @@ public final class RawAdapter implements StoreAdapter {
                 m = mapTo(o + n);
             }
             m.get((int) o, out);
-            return out;
+            return checked(key, out);
         }
         readFully(ch, ByteBuffer.wrap(out), o);
-        return out;
+        return checked(key, out);
     }
 
     /** RAW-mapread: maps everything written (at least {@code needed} bytes) unless a map already reaches it. */
@@ -225,6 +268,11 @@ public final class RawAdapter implements StoreAdapter {
             throw new IllegalArgumentException("raw: overwrite must keep the size");
         }
         long o = keys.off[(int) key];
+        if (crcs != null) {
+            synchronized (this) {
+                noteCrc((int) key, data);
+            }
+        }
         if (mapped != null) {
             mapped.put(o, data);
             return;
