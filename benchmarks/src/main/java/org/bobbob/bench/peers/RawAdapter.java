@@ -152,7 +152,7 @@ public final class RawAdapter implements StoreAdapter {
     }
 
     /** RAW-checked: compares what a read of key got with its CRC32C; the others: returns it. */
-    private byte[] checked(long key, byte[] out) {
+    private byte[] verified(long key, byte[] out) {
         if (crcs != null && crcOf(out) != crcs[(int) key]) {
             throw new IllegalStateException("raw-checked: key " + key + " does not match its checksum");
         }
@@ -235,7 +235,7 @@ public final class RawAdapter implements StoreAdapter {
             synchronized (this) {
                 if (o + n > flushedEnd) {
                     buffer.get((int) (o - flushedEnd), out);
-                    return checked(key, out);
+                    return verified(key, out);
                 }
             }
         }
@@ -245,10 +245,10 @@ public final class RawAdapter implements StoreAdapter {
                 m = mapTo(o + n);
             }
             m.get((int) o, out);
-            return checked(key, out);
+            return verified(key, out);
         }
         readFully(ch, ByteBuffer.wrap(out), o);
-        return checked(key, out);
+        return verified(key, out);
     }
 
     /** RAW-mapread: maps everything written (at least {@code needed} bytes) unless a map already reaches it. */

@@ -27,9 +27,9 @@ import org.bobbob.store.internal.format.MetadataException;
  *       has one (every hole of a higher class fits). If the window has none, the sweep moves on
  *       past it and looks once more; past the last hole it starts again from the start. The
  *       window is what the store's write cache keeps of recent new objects
- *       ({@code CombiningStoreFile}: 16 MiB of chunks, 512 KiB each in a basic store): new objects that refill scattered
- *       holes one after another land close together, and the cache gathers them into one write
- *       per chunk, in file order, instead of one per object.
+ *       ({@code CombiningStoreFile}: 16 MiB of chunks, 512 KiB each in a basic store): new
+ *       objects that refill scattered holes one after another land close together, and the cache
+ *       gathers them into one write per chunk, in file order, instead of one per object.
  *   <li>A window that serves a request is <em>checked out</em>: its holes leave the maps (one
  *       {@link SortedLongLongMap#drainRange} per map that has any) for arrays of their own, in
  *       offset order, with a bit set per length class over their indexes. The window's next

@@ -91,8 +91,8 @@ public final class CombiningStoreFile implements StoreFile {
     public static final int DEFAULT_CHUNK_BITS = 16;
     /** The largest chunk size a store may ask for: 1 MiB. */
     public static final int MAX_CHUNK_BITS = 20;
-    /** The smallest: 4 KiB, a page. */
-    static final int MIN_CHUNK_BITS = 12;
+    /** The smallest chunk size a store may ask for: 4 KiB, a page. */
+    public static final int MIN_CHUNK_BITS = 12;
 
     static final int DEFAULT_CHUNK_SIZE = 1 << DEFAULT_CHUNK_BITS;
     /** What the chunks' buffers hold at most together: 16 MiB, whatever their size. */
@@ -119,6 +119,8 @@ public final class CombiningStoreFile implements StoreFile {
      */
     private static final class Chunk {
         final long index;
+        /** The chunk's first byte in the file. */
+        final long base;
         /** The native block the buffer lies in (see {@link #newChunkMemory}). */
         final ByteBuffer memory;
         /** One chunk's bytes of {@link #memory}, from a page boundary. */
@@ -127,9 +129,6 @@ public final class CombiningStoreFile implements StoreFile {
         int lo;
         int hi;
         int validFrom;
-
-        /** The chunk's first byte in the file. */
-        final long base;
 
         Chunk(long index, int chunkBits, ByteBuffer memory) {
             this.index = index;
