@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -351,6 +354,43 @@ class CombiningStoreFileTest {
         assertArrayEquals(expected, disk.image(), "every object in place, every live byte between them kept");
         assertTrue(writes[0] <= chunks + 1, writes[0] + " writes for " + objects + " objects in " + chunks + " chunks");
         assertTrue(reads[0] <= chunks, reads[0] + " reads for " + chunks + " chunks");
+        cached.close();
+    }
+
+    /**
+     * Bytes appended past the file's end leave a 512 KiB chunk in writes of at most 64 KiB, each
+     * ending at a multiple of 64 KiB (the page cache keeps new bytes in folios as large as the write
+     * that made them, and small writes into large folios cost more later); all of them arrive.
+     */
+    @Test
+    void appendedBytesLeaveALargeChunkInPiecesOf64KiB() throws Exception {
+        SimulatedDisk disk = new SimulatedDisk();
+        List<long[]> writes = new ArrayList<>();
+        StoreFile counted = new ForwardingStoreFile(disk) {
+            @Override
+            public int write(ByteBuffer src, long position) throws IOException {
+                writes.add(new long[] {position, src.remaining()});
+                return super.write(src, position);
+            }
+        };
+        CombiningStoreFile cached = new CombiningStoreFile(counted, true, 19, Long.MAX_VALUE);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        int objects = 0;
+        for (long pos = 0; pos < 1_200_000; objects++) { // new objects one after another at the end
+            byte[] data = content(objects, 1, 3000);
+            cached.writeNewObject(ByteBuffer.wrap(data), pos);
+            expected.write(data);
+            pos += data.length;
+        }
+        cached.force();
+        assertArrayEquals(expected.toByteArray(), Arrays.copyOf(disk.image(), expected.size()), "every byte arrived");
+        for (long[] w : writes) {
+            long piece = CombiningStoreFile.APPEND_PIECE;
+            assertTrue(w[1] <= piece, "a write of " + w[1] + " bytes at " + w[0]);
+            assertTrue(
+                    (w[0] + w[1]) % piece == 0 || w[0] + w[1] == expected.size(), "a piece ending at " + (w[0] + w[1]));
+        }
+        assertTrue(writes.size() >= expected.size() / CombiningStoreFile.APPEND_PIECE, writes.size() + " writes");
         cached.close();
     }
 
