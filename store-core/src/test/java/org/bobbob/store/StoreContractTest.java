@@ -172,9 +172,9 @@ class StoreContractTest {
     @EnumSource(TestStores.class)
     void anInterruptedReaderFailsAloneAndTheStoreCarriesOn(TestStores stores) throws Exception {
         try (Storer s = stores.create(file())) {
-            // Larger than half the largest write-cache chunk (so written straight to the file, not
-            // kept in the cache) and than the zeros a new store keeps ahead of its data: the read
-            // reaches past what is mapped, and asks the channel for the file's size
+            // Larger than what the write cache keeps (so written straight to the file) and than the
+            // zeros a new store keeps ahead of its data: the read reaches past what is mapped, and
+            // asks the channel for the file's size
             int size = 600_000;
             long id = s.writeNewObjFromBytes(TestBytes.of(1, size));
             Thread.currentThread().interrupt(); // FileChannel closes itself on an interrupted read

@@ -28,7 +28,7 @@ import org.bobbob.store.support.Failures;
  *
  * <h2>How</h2>
  * <ol>
- *   <li>A write smaller than half a chunk is copied into the chunk(s) it falls in; each chunk keeps
+ *   <li>A write smaller than {@value #DIRECT_WRITE} bytes is copied into the chunk(s) it falls in; each chunk keeps
  *       one dirty interval. A write that touches or overlaps it widens it. One that leaves a small
  *       gap (objects in slots larger than themselves leave one after each) widens it too when the
  *       gap lies past where the file ended when the chunk was made: those bytes are zeros in the
@@ -101,6 +101,11 @@ public final class CombiningStoreFile implements StoreFile {
     /** What the chunks' buffers hold at most together: 16 MiB, whatever their size. */
     static final int CACHE_BYTES = 16 << 20;
 
+    /**
+     * Writes of this many bytes or more go straight to the file whatever the chunk size (32 KiB,
+     * half a default chunk): a large object gains nothing from a copy into the cache.
+     */
+    static final int DIRECT_WRITE = DEFAULT_CHUNK_SIZE / 2;
     /** The largest write of bytes past the file's end (see {@link #writeInPieces}): 64 KiB. */
     static final int APPEND_PIECE = 1 << DEFAULT_CHUNK_BITS;
 
@@ -285,7 +290,7 @@ public final class CombiningStoreFile implements StoreFile {
     private int write(ByteBuffer src, long position, boolean newObject) throws IOException {
         checkOpen();
         int n = src.remaining();
-        if (n >= chunkSize / 2 || writingThrough) {
+        if (n >= DIRECT_WRITE || writingThrough) {
             synchronized (lock) {
                 flushRange(position, position + n);
                 int written = writeThrough(src, position);
