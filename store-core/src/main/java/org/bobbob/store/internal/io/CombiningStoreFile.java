@@ -28,8 +28,8 @@ import org.bobbob.store.support.Failures;
  *
  * <h2>How</h2>
  * <ol>
- *   <li>A write smaller than {@value #DIRECT_WRITE} bytes is copied into the chunk(s) it falls in; each chunk keeps
- *       one dirty interval. A write that touches or overlaps it widens it. One that leaves a small
+ *   <li>A write smaller than {@value #DIRECT_WRITE} bytes is copied into the chunk(s) it falls
+ *       in; each chunk keeps one dirty interval. A write that touches or overlaps it widens it. One that leaves a small
  *       gap (objects in slots larger than themselves leave one after each) widens it too when the
  *       gap lies past where the file ended when the chunk was made: those bytes are zeros in the
  *       file and in the buffer, so writing them back changes nothing. Any other gap writes the
@@ -604,7 +604,7 @@ public final class CombiningStoreFile implements StoreFile {
     private void writeOut(Chunk c) throws IOException {
         if (c.hi > c.lo) {
             try {
-                if (chunkSize > APPEND_PIECE && c.base() + c.hi > innerSize()) {
+                if (c.base() + c.hi > innerSize()) {
                     writeInPieces(c);
                 } else {
                     inner.writeFully(c.buf.slice(c.lo, c.hi - c.lo), c.base() + c.lo);
@@ -621,7 +621,8 @@ public final class CombiningStoreFile implements StoreFile {
 
     /**
      * Writes a dirty interval that reaches past the file's end in pieces of at most
-     * {@value #APPEND_PIECE} bytes, each ending at a multiple of that size. The kernel keeps the
+     * {@value #APPEND_PIECE} bytes, each ending at a multiple of that size (one piece in a chunk of
+     * that size). The kernel keeps the
      * page-cache folios of new file bytes as large as the write that made them, and a later small
      * write into a large folio costs several times more (ext4 prepares every block of it): appended
      * objects written 512 KiB at a time made a mix of reads, in-place overwrites and inserts 35 %

@@ -60,8 +60,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WritebackStoreFile extends ForwardingStoreFile {
     /** Bytes of large writes since the last force after which a background force starts (32 MiB). */
     public static final long DEFAULT_THRESHOLD = 32L << 20;
-    /** The smallest write that counts (a large write): half a write-cache chunk of the default size, 32 KiB. */
-    static final int COUNTED_WRITE = CombiningStoreFile.DEFAULT_CHUNK_SIZE / 2;
+    /** The smallest write that counts (a large write): what the write cache writes straight through, 32 KiB. */
+    static final int COUNTED_WRITE = CombiningStoreFile.DIRECT_WRITE;
 
     private final long threshold;
     /** Bytes of large writes since the last force (foreground or background) began. */
