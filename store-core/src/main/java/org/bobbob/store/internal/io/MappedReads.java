@@ -1,12 +1,15 @@
 package org.bobbob.store.internal.io;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Serves positional reads from read-only memory maps of the file, so a read is one copy from
@@ -28,7 +31,14 @@ import java.util.List;
  *       headers, journal entries, a commit's and a backup's copies) does not (see
  *       {@code StoreFile#readOnce}).
  *   <li>Before the file is cut, {@link #shrink} pulls the limit back, so reads past the new end go
- *       to the channel (and read end-of-file) instead of touching a page that no longer exists.
+ *       to the channel (and read end-of-file) instead of touching a page that no longer exists,
+ *       and then waits for the reads already copying under the old limit. A store reads without
+ *       its locks (a reader holding an object's stale place checks what it read afterwards), so
+ *       such a reader may be copying from the very bytes the cut removes; touching them after the
+ *       cut would fault the JVM. Each read counts itself in {@link Readers} for the generation of
+ *       maps it read under, and checks after counting that no cut has begun since; a cut starts a
+ *       new generation and waits until the old one's count is zero. Remaps that only grow the maps
+ *       keep the generation (their old maps stay valid).
  *   <li>Every segment ever mapped is remembered until {@link #unmapAll}, which the store calls at
  *       close once no read can be running: the maps go at once, not at some later garbage
  *       collection (a store opened and closed many times would otherwise pile up maps up to the
@@ -48,14 +58,25 @@ final class MappedReads {
     private static final long SEGMENT = 1L << SEGMENT_BITS;
     private static final long MIN_GROWTH = 64L << 20;
 
-    /** The maps and how far they reach; immutable once published. */
-    private record Maps(MappedByteBuffer[] segments, long limit) {}
+    private static final MappedByteBuffer[] NO_SEGMENTS = new MappedByteBuffer[0];
 
-    private static final Maps NONE = new Maps(new MappedByteBuffer[0], 0);
+    /** The maps, how far they reach and the count of reads under them; immutable once published. */
+    private record Maps(MappedByteBuffer[] segments, long limit, Readers readers) {}
 
-    private volatile Maps maps = NONE;
+    private volatile Maps maps = new Maps(NO_SEGMENTS, 0, new Readers());
     /** Every segment mapped since the last {@link #unmapAll}; guarded by {@code this}. */
     private final List<MappedByteBuffer> mappedEver = new ArrayList<>();
+    /** Runs inside each read, between its checks and its copy; a no-op but in tests. */
+    private final Runnable insideRead;
+
+    MappedReads() {
+        this(() -> {});
+    }
+
+    /** For tests: {@code insideRead} runs in each read once it is counted, before it copies. */
+    MappedReads(Runnable insideRead) {
+        this.insideRead = insideRead;
+    }
 
     /** How far the maps reach. */
     long limit() {
@@ -73,23 +94,35 @@ final class MappedReads {
         if (position < 0 || position + n > m.limit) {
             return -1;
         }
-        long pos = position;
-        int left = n;
-        while (left > 0) {
-            MappedByteBuffer seg = m.segments[(int) (pos >>> SEGMENT_BITS)];
-            int inSeg = (int) (pos & (SEGMENT - 1));
-            int chunk = Math.min(left, seg.limit() - inSeg);
-            dst.put(dst.position(), seg, inSeg, chunk);
-            dst.position(dst.position() + chunk);
-            pos += chunk;
-            left -= chunk;
+        Readers readers = m.readers;
+        int stripe = readers.enter();
+        try {
+            if (maps.readers != readers) {
+                return -1; // a cut began after m was read: its bytes may be gone, ask the channel
+            }
+            insideRead.run();
+            long pos = position;
+            int left = n;
+            while (left > 0) {
+                MappedByteBuffer seg = m.segments[(int) (pos >>> SEGMENT_BITS)];
+                int inSeg = (int) (pos & (SEGMENT - 1));
+                int chunk = Math.min(left, seg.limit() - inSeg);
+                dst.put(dst.position(), seg, inSeg, chunk);
+                dst.position(dst.position() + chunk);
+                pos += chunk;
+                left -= chunk;
+            }
+            return n;
+        } finally {
+            readers.exit(stripe);
         }
-        return n;
     }
 
     /**
      * A read-only view of {@code [position, position + length)}: a slice of one segment, valid
-     * until {@link #unmapAll}. Null if the maps do not reach the range or it spans two segments.
+     * until {@link #unmapAll} and while the file is not cut below its end (a view is not counted
+     * as a read: the caller keeps cuts away while it reads one, as a store does with its lock).
+     * Null if the maps do not reach the range or it spans two segments.
      */
     ByteBuffer view(long position, int length) {
         Maps m = maps;
@@ -128,20 +161,25 @@ final class MappedReads {
             segments[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(SEGMENT, fileSize - start));
             mappedEver.add(segments[i]);
         }
-        maps = new Maps(segments, fileSize);
+        maps = new Maps(segments, fileSize, m.readers);
     }
 
-    /** Called before the file is cut to {@code size}: reads past it leave the maps. */
+    /**
+     * Called before the file is cut to {@code size}: reads past it leave the maps, and reads that
+     * may be copying from past it have ended when this returns. Reads do not wait for it: those
+     * that begin meanwhile go to the channel or stay below {@code size}.
+     */
     synchronized void shrink(long size) {
         Maps m = maps;
         if (size < m.limit) {
-            maps = size == 0 ? NONE : new Maps(m.segments, size);
+            maps = new Maps(size == 0 ? NO_SEGMENTS : m.segments, size, new Readers());
+            m.readers.awaitNone();
         }
     }
 
     /** Forgets every map (the channel was replaced, or closed); unmapping waits for {@link #unmapAll}. */
     synchronized void clear() {
-        maps = NONE;
+        maps = new Maps(NO_SEGMENTS, 0, maps.readers);
     }
 
     /**
@@ -149,10 +187,64 @@ final class MappedReads {
      * will start: touching an unmapped segment would crash the JVM.
      */
     synchronized void unmapAll() {
-        maps = NONE;
+        maps = new Maps(NO_SEGMENTS, 0, maps.readers);
         for (MappedByteBuffer segment : mappedEver) {
             Unmapper.unmap(segment);
         }
         mappedEver.clear();
+    }
+
+    /**
+     * The reads in progress under one generation of maps. Each read adds one on entry and takes it
+     * off on exit, in a stripe chosen by its thread, so readers on different cores mostly touch
+     * different cache lines; the count is zero when every stripe is. Two atomic adds per read, no
+     * allocation, no lock.
+     */
+    static final class Readers {
+        /** Longs per stripe: 128 bytes apart, so no two stripes share a cache line or its prefetched pair. */
+        private static final int PAD = 16;
+
+        private static final int STRIPES = Integer.highestOneBit(
+                Math.max(2, Math.min(64, Runtime.getRuntime().availableProcessors() * 2)) * 2 - 1);
+        private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+
+        /** Stripe {@code i}'s count at {@code (i + 1) * PAD}: a pad before the first as well. */
+        private final long[] counts = new long[(STRIPES + 1) * PAD];
+
+        /** Counts a read in; returns the slot to give {@link #exit}. */
+        int enter() {
+            long id = Thread.currentThread().getId();
+            int slot = ((int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & (STRIPES - 1)) * PAD + PAD;
+            COUNT.getAndAdd(counts, slot, 1L);
+            return slot;
+        }
+
+        void exit(int slot) {
+            COUNT.getAndAdd(counts, slot, -1L);
+        }
+
+        /**
+         * Returns once no read counted here is in progress. Called after a new generation is
+         * published, so the count only falls; reads are copies, so the wait is short: spins,
+         * then parks briefly.
+         */
+        void awaitNone() {
+            for (int round = 0; !none(); round++) {
+                if (round < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
+            }
+        }
+
+        private boolean none() {
+            for (int slot = PAD; slot < counts.length; slot += PAD) {
+                if ((long) COUNT.getVolatile(counts, slot) != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }
