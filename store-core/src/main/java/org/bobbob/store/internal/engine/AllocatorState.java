@@ -28,6 +28,7 @@ import org.bobbob.store.internal.format.Journal;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
+import org.bobbob.store.internal.io.ReadsInFlight;
 import org.bobbob.store.internal.io.StoreFile;
 import org.bobbob.store.internal.tx.Branch;
 import org.bobbob.store.internal.tx.TxTable;
@@ -77,6 +78,13 @@ final class AllocatorState {
      * Volatile: optimistic readers read it without the lock.
      */
     private volatile ObjectLocator locator;
+    /**
+     * Optimistic look-ups in progress in the record's index. The index reads the record where the
+     * file is mapped, and once the allocator is built the record's space may be freed and cut
+     * off the file's end: a look-up still reading it would fault the JVM. So the build waits for
+     * them ({@link ReadsInFlight}); look-ups in the built allocator are not counted.
+     */
+    private final ReadsInFlight indexReaders = new ReadsInFlight();
 
     private long primeId;
     private long recordOffset;
@@ -318,6 +326,7 @@ final class AllocatorState {
             throw Errors.corrupted(path, e.getMessage());
         }
         unbuilt = null;
+        indexReaders.awaitNone(); // the record may be cut once free: no optimistic look-up may still read it
         return allocator;
     }
 
@@ -355,12 +364,22 @@ final class AllocatorState {
     boolean lookup(long id, Location out) throws StoreCorruptedException {
         long stamp = meta.tryOptimisticRead();
         if (stamp != 0) {
-            boolean found;
+            ObjectLocator l = locator;
+            boolean inIndex = l instanceof RecordIndex;
+            int slot = inIndex ? indexReaders.enter() : 0;
+            boolean found = false;
             try {
-                found = locator.locate(id, out);
+                if (inIndex && locator != l) {
+                    stamp = 0; // the allocator was built meanwhile: the index may be gone, ask under the lock
+                } else {
+                    found = l.locate(id, out);
+                }
             } catch (RuntimeException raced) {
-                found = false;
                 stamp = 0;
+            } finally {
+                if (inIndex) {
+                    indexReaders.exit(slot);
+                }
             }
             if (stamp != 0 && meta.validate(stamp)) {
                 return found;

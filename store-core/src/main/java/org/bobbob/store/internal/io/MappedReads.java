@@ -1,15 +1,12 @@
 package org.bobbob.store.internal.io;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Serves positional reads from read-only memory maps of the file, so a read is one copy from
@@ -35,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  *       and then waits for the reads already copying under the old limit. A store reads without
  *       its locks (a reader holding an object's stale place checks what it read afterwards), so
  *       such a reader may be copying from the very bytes the cut removes; touching them after the
- *       cut would fault the JVM. Each read counts itself in {@link Readers} for the generation of
+ *       cut would fault the JVM. Each read counts itself in a {@link ReadsInFlight} for the generation of
  *       maps it read under, and checks after counting that no cut has begun since; a cut starts a
  *       new generation and waits until the old one's count is zero. Remaps that only grow the maps
  *       keep the generation (their old maps stay valid).
@@ -61,9 +58,9 @@ final class MappedReads {
     private static final MappedByteBuffer[] NO_SEGMENTS = new MappedByteBuffer[0];
 
     /** The maps, how far they reach and the count of reads under them; immutable once published. */
-    private record Maps(MappedByteBuffer[] segments, long limit, Readers readers) {}
+    private record Maps(MappedByteBuffer[] segments, long limit, ReadsInFlight readers) {}
 
-    private volatile Maps maps = new Maps(NO_SEGMENTS, 0, new Readers());
+    private volatile Maps maps = new Maps(NO_SEGMENTS, 0, new ReadsInFlight());
     /** Every segment mapped since the last {@link #unmapAll}; guarded by {@code this}. */
     private final List<MappedByteBuffer> mappedEver = new ArrayList<>();
     /** Runs inside each read, between its checks and its copy; a no-op but in tests. */
@@ -94,7 +91,7 @@ final class MappedReads {
         if (position < 0 || position + n > m.limit) {
             return -1;
         }
-        Readers readers = m.readers;
+        ReadsInFlight readers = m.readers;
         int stripe = readers.enter();
         try {
             if (maps.readers != readers) {
@@ -172,7 +169,7 @@ final class MappedReads {
     synchronized void shrink(long size) {
         Maps m = maps;
         if (size < m.limit) {
-            maps = new Maps(size == 0 ? NO_SEGMENTS : m.segments, size, new Readers());
+            maps = new Maps(size == 0 ? NO_SEGMENTS : m.segments, size, new ReadsInFlight());
             m.readers.awaitNone();
         }
     }
@@ -192,59 +189,5 @@ final class MappedReads {
             Unmapper.unmap(segment);
         }
         mappedEver.clear();
-    }
-
-    /**
-     * The reads in progress under one generation of maps. Each read adds one on entry and takes it
-     * off on exit, in a stripe chosen by its thread, so readers on different cores mostly touch
-     * different cache lines; the count is zero when every stripe is. Two atomic adds per read, no
-     * allocation, no lock.
-     */
-    static final class Readers {
-        /** Longs per stripe: 128 bytes apart, so no two stripes share a cache line or its prefetched pair. */
-        private static final int PAD = 16;
-
-        private static final int STRIPES = Integer.highestOneBit(
-                Math.max(2, Math.min(64, Runtime.getRuntime().availableProcessors() * 2)) * 2 - 1);
-        private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
-
-        /** Stripe {@code i}'s count at {@code (i + 1) * PAD}: a pad before the first as well. */
-        private final long[] counts = new long[(STRIPES + 1) * PAD];
-
-        /** Counts a read in; returns the slot to give {@link #exit}. */
-        int enter() {
-            long id = Thread.currentThread().getId();
-            int slot = ((int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & (STRIPES - 1)) * PAD + PAD;
-            COUNT.getAndAdd(counts, slot, 1L);
-            return slot;
-        }
-
-        void exit(int slot) {
-            COUNT.getAndAdd(counts, slot, -1L);
-        }
-
-        /**
-         * Returns once no read counted here is in progress. Called after a new generation is
-         * published, so the count only falls; reads are copies, so the wait is short: spins,
-         * then parks briefly.
-         */
-        void awaitNone() {
-            for (int round = 0; !none(); round++) {
-                if (round < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.parkNanos(20_000);
-                }
-            }
-        }
-
-        private boolean none() {
-            for (int slot = PAD; slot < counts.length; slot += PAD) {
-                if ((long) COUNT.getVolatile(counts, slot) != 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 }

@@ -625,7 +625,9 @@ class RecordFormatTest {
                     Future<Long> writer = pool.submit(() -> {
                         start.await();
                         s.deleteObj(gone); // the first change: builds the allocator under the readers
-                        return s.writeNewObjFromBytes(TestBytes.of(gone, 500));
+                        long added = s.writeNewObjFromBytes(TestBytes.of(gone, 500));
+                        s.sync(); // a new record: the one the readers' index read from is freed (cut if at the end)
+                        return added;
                     });
                     for (Future<Integer> f : readers) {
                         assertEquals(1500, f.get());
