@@ -237,6 +237,89 @@ class ConcurrentStoreTest {
         }
     }
 
+    /**
+     * Reads take no lock, so a reader may still be copying a deleted object's bytes out of the
+     * file's map when a sync cuts them off the file's end (the object was the last one). The cut
+     * waits for such reads: touching a page past the end would fault the JVM. A writer appends
+     * objects at the end, publishes them, deletes them and syncs, so the file shrinks back each
+     * round, while three readers read whatever was published last: each read returns the whole
+     * object or finds it gone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "multi"})
+    void readsOfTheFilesTailSurviveTheSyncThatCutsIt(String inner) throws Exception {
+        int size = 256 << 10;
+        int tail = 4;
+        String url = "bobbob:" + inner + ":" + dir.resolve(inner + "-tail.bob") + "?create=true&concurrent=true";
+        try (Storer store = StoreManager.open(url)) {
+            store.writeNewObjFromBytes(tagged(size, 99, 0)); // stays: the file never shrinks to nothing
+            store.sync();
+            java.util.concurrent.atomic.AtomicLongArray published =
+                    new java.util.concurrent.atomic.AtomicLongArray(tail);
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Path file = dir.resolve(inner + "-tail.bob");
+            long[] sizes = new long[2]; // the file's largest and smallest size after a sync
+            sizes[1] = Long.MAX_VALUE;
+            CyclicBarrier start = new CyclicBarrier(4);
+            List<Future<?>> done = new ArrayList<>();
+            done.add(pool.submit(() -> {
+                start.await();
+                try {
+                    for (int round = 1; round <= 150; round++) {
+                        long[] ids = new long[tail];
+                        for (int k = 0; k < tail; k++) {
+                            ids[k] = store.writeNewObjFromBytes(tagged(size, k, round));
+                            published.set(k, ids[k]);
+                        }
+                        store.sync();
+                        sizes[0] = Math.max(sizes[0], java.nio.file.Files.size(file));
+                        for (int k = 0; k < tail; k++) {
+                            store.deleteObj(ids[k]);
+                        }
+                        store.sync(); // the tail is free: the file is cut under the readers
+                        sizes[1] = Math.min(sizes[1], java.nio.file.Files.size(file));
+                    }
+                } finally {
+                    writing.set(false);
+                }
+                return null;
+            }));
+            AtomicInteger whole = new AtomicInteger();
+            for (int t = 0; t < 3; t++) {
+                int reader = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    SplittableRandom random = new SplittableRandom(reader);
+                    while (writing.get()) {
+                        int k = random.nextInt(tail);
+                        long id = published.get(k);
+                        if (id == 0) {
+                            continue;
+                        }
+                        byte[] got;
+                        try {
+                            got = store.readBytesFromObj(id);
+                        } catch (ObjectNotFoundException e) {
+                            continue;
+                        }
+                        long tag = ByteBuffer.wrap(got).getLong(0);
+                        assertEquals(k, (int) (tag >>> 32), "a read returned another object's bytes");
+                        assertEquals(tag, ByteBuffer.wrap(got).getLong(got.length - 8), "torn read");
+                        whole.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(WAIT, TimeUnit.SECONDS);
+            }
+            assertTrue(
+                    sizes[1] < sizes[0] - (long) tail * size / 2,
+                    "the syncs cut the file: " + sizes[0] + " > " + sizes[1]);
+            assertTrue(whole.get() > 0, "some reads found their object");
+        }
+    }
+
     /** {@code size} bytes whose every 8 bytes hold {@code key} (high half) and {@code version}. */
     private static byte[] tagged(int size, int key, int version) {
         ByteBuffer b = ByteBuffer.allocate(size);

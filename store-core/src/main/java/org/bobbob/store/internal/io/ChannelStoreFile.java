@@ -265,7 +265,7 @@ public final class ChannelStoreFile implements StoreFile {
     /** Maps up to the file's size if it has grown enough ({@link MappedReads#grow}). */
     private void growMaps(boolean afterSync) throws IOException {
         io(ch -> {
-            mapped.grow(ch, ch.size(), afterSync);
+            mapped.grow(ch, afterSync);
             return null;
         });
     }
@@ -349,8 +349,10 @@ public final class ChannelStoreFile implements StoreFile {
 
     @Override
     public void truncate(long size) throws IOException {
-        mapped.shrink(size);
-        io(ch -> ch.truncate(size));
+        io(ch -> {
+            mapped.cut(ch, size);
+            return null;
+        });
     }
 
     @Override
@@ -358,7 +360,7 @@ public final class ChannelStoreFile implements StoreFile {
         io(ch -> {
             ch.force(false);
             if (mapReads) {
-                mapped.grow(ch, ch.size(), true); // the file stopped growing for now: map (nearly) all of it
+                mapped.grow(ch, true); // the file stopped growing for now: map (nearly) all of it
             }
             return null;
         });

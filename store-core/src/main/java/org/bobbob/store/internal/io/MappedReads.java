@@ -27,15 +27,17 @@ import java.util.List;
  *       from ({@link #view}, {@code StoreFile#mappedView}); {@code readOnce} (bytes read once:
  *       headers, journal entries, a commit's and a backup's copies) does not (see
  *       {@code StoreFile#readOnce}).
- *   <li>Before the file is cut, {@link #shrink} pulls the limit back, so reads past the new end go
+ *   <li>To cut the file, {@link #cut} first pulls the limit back, so reads past the new end go
  *       to the channel (and read end-of-file) instead of touching a page that no longer exists,
  *       and then waits for the reads already copying under the old limit. A store reads without
  *       its locks (a reader holding an object's stale place checks what it read afterwards), so
  *       such a reader may be copying from the very bytes the cut removes; touching them after the
  *       cut would fault the JVM. Each read counts itself in a {@link ReadsInFlight} for the generation of
  *       maps it read under, and checks after counting that no cut has begun since; a cut starts a
- *       new generation and waits until the old one's count is zero. Remaps that only grow the maps
- *       keep the generation (their old maps stay valid).
+ *       new generation and waits until the old one's count is zero, and only then cuts the file.
+ *       Remaps that only grow the maps keep the generation (their old maps stay valid); a remap
+ *       reads the file's size under the same lock as the cut, so it never maps a size read before
+ *       a cut.
  *   <li>Every segment ever mapped is remembered until {@link #unmapAll}, which the store calls at
  *       close once no read can be running: the maps go at once, not at some later garbage
  *       collection (a store opened and closed many times would otherwise pile up maps up to the
@@ -131,19 +133,22 @@ final class MappedReads {
         return inSeg + length <= seg.limit() ? seg.slice(inSeg, length) : null;
     }
 
-    /** Maps up to {@code fileSize} if the file has grown enough since the last map. */
-    void grow(FileChannel channel, long fileSize) throws IOException {
-        grow(channel, fileSize, false);
+    /** Maps up to the file's size if it has grown enough since the last map. */
+    void grow(FileChannel channel) throws IOException {
+        grow(channel, false);
     }
 
     /**
-     * Maps up to {@code fileSize} if the file has grown enough since the last map: by 1/8 of
-     * what is mapped, or with {@code afterSync} by 1/64. A sync is when the file has stopped
-     * growing for a while, so the smaller step leaves at most a sliver of it to be read through
-     * the channel, while a store that syncs every second does not remap every time (each remap
-     * leaves the old maps to the garbage collector).
+     * Maps up to the file's size if it has grown enough since the last map: by 1/8 of what is
+     * mapped, or with {@code afterSync} by 1/64. A sync is when the file has stopped growing for
+     * a while, so the smaller step leaves at most a sliver of it to be read through the channel,
+     * while a store that syncs every second does not remap every time (each remap leaves the old
+     * maps to the garbage collector). The size is read under this object's lock, which
+     * {@link #cut} holds from lowering the limit to cutting the file: a size read before a cut
+     * and mapped after it would map pages past the file's end.
      */
-    synchronized void grow(FileChannel channel, long fileSize, boolean afterSync) throws IOException {
+    synchronized void grow(FileChannel channel, boolean afterSync) throws IOException {
+        long fileSize = channel.size();
         Maps m = maps;
         long growth = fileSize - m.limit;
         long step = Math.min(MIN_GROWTH, Math.max(4096, m.limit >>> (afterSync ? 6 : 3)));
@@ -162,16 +167,18 @@ final class MappedReads {
     }
 
     /**
-     * Called before the file is cut to {@code size}: reads past it leave the maps, and reads that
-     * may be copying from past it have ended when this returns. Reads do not wait for it: those
-     * that begin meanwhile go to the channel or stay below {@code size}.
+     * Cuts the file to {@code size}: first reads past it leave the maps, then the reads that may
+     * be copying from past it end, then {@code channel} is cut, all under this object's lock, so
+     * no remap in between maps the doomed pages again. Reads do not wait for it: those that
+     * begin meanwhile go to the channel or stay below {@code size}.
      */
-    synchronized void shrink(long size) {
+    synchronized void cut(FileChannel channel, long size) throws IOException {
         Maps m = maps;
         if (size < m.limit) {
             maps = new Maps(size == 0 ? NO_SEGMENTS : m.segments, size, new ReadsInFlight());
             m.readers.awaitNone();
         }
+        channel.truncate(size);
     }
 
     /** Forgets every map (the channel was replaced, or closed); unmapping waits for {@link #unmapAll}. */

@@ -49,7 +49,7 @@ class MappedReadsTest {
         try (FileChannel ch = FileChannel.open(
                 dir.resolve("f"), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(data), 0);
-            mapped.grow(ch, ch.size());
+            mapped.grow(ch);
             assertEquals(data.length, mapped.limit());
 
             pauseNext.set(true);
@@ -62,8 +62,7 @@ class MappedReadsTest {
             AtomicReference<Throwable> cutFailure = new AtomicReference<>();
             Thread cutter = new Thread(() -> {
                 try {
-                    mapped.shrink(100_000);
-                    ch.truncate(100_000);
+                    mapped.cut(ch, 100_000);
                 } catch (Throwable t) {
                     cutFailure.set(t);
                 }
