@@ -32,9 +32,10 @@ import java.util.List;
  *       and then waits for the reads already copying under the old limit. A store reads without
  *       its locks (a reader holding an object's stale place checks what it read afterwards), so
  *       such a reader may be copying from the very bytes the cut removes; touching them after the
- *       cut would fault the JVM. Each read counts itself in a {@link ReadsInFlight} for the generation of
- *       maps it read under, and checks after counting that no cut has begun since; a cut starts a
- *       new generation and waits until the old one's count is zero, and only then cuts the file.
+ *       cut would fault the JVM. Each read counts itself in a {@link ReadsInFlight} for the
+ *       generation of maps it read under, and checks after counting that no cut has begun since;
+ *       a cut starts a new generation, waits until the old one's count is zero, and only then
+ *       cuts the file.
  *       Remaps that only grow the maps keep the generation (their old maps stay valid); a remap
  *       reads the file's size under the same lock as the cut, so it never maps a size read before
  *       a cut.

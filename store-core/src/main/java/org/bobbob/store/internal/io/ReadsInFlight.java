@@ -42,7 +42,8 @@ public final class ReadsInFlight {
 
     /**
      * Returns once no read counted here is in progress. Called after the replacement is
-     * published, so the count only falls; reads are short, so the wait is: it spins, then parks
+     * published: a reader counted in after that sees it in its check and leaves at once, so the
+     * wait ends once the reads already under way have; they are short, so it spins, then parks
      * briefly. The caller must not hold anything a counted read waits for.
      */
     public void awaitNone() {
