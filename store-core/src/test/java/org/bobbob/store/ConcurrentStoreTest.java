@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.bobbob.store.support.ForwardingHandle;
 import org.bobbob.store.support.ForwardingObjectWriter;
 import org.bobbob.store.support.ForwardingStorer;
@@ -171,8 +174,7 @@ class ConcurrentStoreTest {
         String url = "bobbob:" + inner + ":" + dir.resolve(inner + "-nocrc.bob")
                 + "?create=true&concurrent=true&verifyChecksums=false";
         try (Storer store = StoreManager.open(url)) {
-            java.util.concurrent.atomic.AtomicLongArray ids =
-                    new java.util.concurrent.atomic.AtomicLongArray(fixed + churned);
+            AtomicLongArray ids = new AtomicLongArray(fixed + churned);
             for (int k = 0; k < fixed + churned; k++) {
                 ids.set(k, store.writeNewObjFromBytes(tagged(size, k, 0)));
             }
@@ -254,9 +256,8 @@ class ConcurrentStoreTest {
         try (Storer store = StoreManager.open(url)) {
             store.writeNewObjFromBytes(tagged(size, 99, 0)); // stays: the file never shrinks to nothing
             store.sync();
-            java.util.concurrent.atomic.AtomicLongArray published =
-                    new java.util.concurrent.atomic.AtomicLongArray(tail);
-            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            AtomicLongArray published = new AtomicLongArray(tail);
+            AtomicBoolean writing = new AtomicBoolean(true);
             Path file = dir.resolve(inner + "-tail.bob");
             long[] sizes = new long[2]; // the file's largest and smallest size after a sync
             sizes[1] = Long.MAX_VALUE;
@@ -272,12 +273,12 @@ class ConcurrentStoreTest {
                             published.set(k, ids[k]);
                         }
                         store.sync();
-                        sizes[0] = Math.max(sizes[0], java.nio.file.Files.size(file));
+                        sizes[0] = Math.max(sizes[0], Files.size(file));
                         for (int k = 0; k < tail; k++) {
                             store.deleteObj(ids[k]);
                         }
                         store.sync(); // the tail is free: the file is cut under the readers
-                        sizes[1] = Math.min(sizes[1], java.nio.file.Files.size(file));
+                        sizes[1] = Math.min(sizes[1], Files.size(file));
                     }
                 } finally {
                     writing.set(false);

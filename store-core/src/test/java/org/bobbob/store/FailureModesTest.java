@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -122,6 +123,60 @@ class FailureModesTest {
                                 "round " + round + ": a write that returned normally is missing");
                     }
                 }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Reads racing close: each returns its object's bytes or throws StoreClosedException, and
+     * none touches the file's map after close unmapped it (that would fault the JVM): close
+     * waits for the calls under way before it unmaps.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestStores.class,
+            names = {"BASIC", "MULTI"})
+    void readsThatRaceCloseReturnTheirObjectOrSayClosed(TestStores stores) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                Path file = dir.resolve(stores + "-reads-" + round + ".bob");
+                Storer s = stores.create(file);
+                long[] ids = new long[200];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = s.writeNewObjFromBytes(TestBytes.of(i, 1 + (i * 331) % 65_536));
+                }
+                s.sync();
+                CountDownLatch going = new CountDownLatch(2000);
+                List<Future<Integer>> readers = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int seed = round * 10 + t;
+                    readers.add(pool.submit(() -> {
+                        SplittableRandom r = new SplittableRandom(seed);
+                        int reads = 0;
+                        while (true) {
+                            int i = r.nextInt(ids.length);
+                            byte[] got;
+                            try {
+                                got = s.readBytesFromObj(ids[i]);
+                            } catch (StoreClosedException closed) {
+                                return reads;
+                            }
+                            assertArrayEquals(TestBytes.of(i, 1 + (i * 331) % 65_536), got, "object " + i);
+                            reads++;
+                            going.countDown();
+                        }
+                    }));
+                }
+                assertTrue(going.await(30, TimeUnit.SECONDS));
+                s.close();
+                int total = 0;
+                for (Future<Integer> reader : readers) {
+                    total += reader.get(30, TimeUnit.SECONDS);
+                }
+                assertTrue(total >= 2000, "round " + round + ": " + total + " reads");
             }
         } finally {
             pool.shutdownNow();
