@@ -80,53 +80,44 @@ class FailureModesTest {
      * returned normally is in the store after reopening; the others failed with
      * StoreClosedException.
      */
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
+    @OnBareStores
     void writesThatReturnWhileCloseRunsAreInItsFinalSync(TestStores stores) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            for (int round = 0; round < 10; round++) {
-                Path file = dir.resolve(stores + "-" + round + ".bob");
-                Map<Long, Integer> written = new ConcurrentHashMap<>(); // id -> seed
-                AtomicInteger seeds = new AtomicInteger();
-                CountDownLatch going = new CountDownLatch(2000);
-                Storer s = stores.create(file);
-                List<Future<?>> writers = new ArrayList<>();
-                for (int t = 0; t < 4; t++) {
-                    writers.add(pool.submit(() -> {
-                        while (true) {
-                            int seed = seeds.incrementAndGet();
-                            long id;
-                            try {
-                                id = s.writeNewObjFromBytes(TestBytes.of(seed, 1 + seed % 700));
-                            } catch (StoreClosedException closed) {
-                                return null;
-                            }
-                            written.put(id, seed);
-                            going.countDown();
+        inTenRounds(stores, "-", (pool, round, file) -> {
+            Map<Long, Integer> written = new ConcurrentHashMap<>(); // id -> seed
+            AtomicInteger seeds = new AtomicInteger();
+            CountDownLatch going = new CountDownLatch(2000);
+            Storer s = stores.create(file);
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                writers.add(pool.submit(() -> {
+                    while (true) {
+                        int seed = seeds.incrementAndGet();
+                        long id;
+                        try {
+                            id = s.writeNewObjFromBytes(TestBytes.of(seed, 1 + seed % 700));
+                        } catch (StoreClosedException closed) {
+                            return null;
                         }
-                    }));
-                }
-                assertTrue(going.await(30, TimeUnit.SECONDS));
-                s.close();
-                for (Future<?> w : writers) {
-                    w.get(30, TimeUnit.SECONDS);
-                }
-                try (Storer reopened = stores.open(file)) {
-                    for (Map.Entry<Long, Integer> e : written.entrySet()) {
-                        int seed = e.getValue();
-                        assertArrayEquals(
-                                TestBytes.of(seed, 1 + seed % 700),
-                                reopened.readBytesFromObj(e.getKey()),
-                                "round " + round + ": a write that returned normally is missing");
+                        written.put(id, seed);
+                        going.countDown();
                     }
+                }));
+            }
+            assertTrue(going.await(30, TimeUnit.SECONDS));
+            s.close();
+            for (Future<?> w : writers) {
+                w.get(30, TimeUnit.SECONDS);
+            }
+            try (Storer reopened = stores.open(file)) {
+                for (Map.Entry<Long, Integer> e : written.entrySet()) {
+                    int seed = e.getValue();
+                    assertArrayEquals(
+                            TestBytes.of(seed, 1 + seed % 700),
+                            reopened.readBytesFromObj(e.getKey()),
+                            "round " + round + ": a write that returned normally is missing");
                 }
             }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     /**
@@ -134,49 +125,58 @@ class FailureModesTest {
      * none touches the file's map after close unmapped it (that would fault the JVM): close
      * waits for the calls under way before it unmaps.
      */
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
+    @OnBareStores
     void readsThatRaceCloseReturnTheirObjectOrSayClosed(TestStores stores) throws Exception {
+        inTenRounds(stores, "-reads-", (pool, round, file) -> {
+            Storer s = stores.create(file);
+            long[] ids = new long[200];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = s.writeNewObjFromBytes(TestBytes.of(i, 1 + (i * 331) % 65_536));
+            }
+            s.sync();
+            CountDownLatch going = new CountDownLatch(2000);
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = round * 10 + t;
+                readers.add(pool.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    int reads = 0;
+                    while (true) {
+                        int i = r.nextInt(ids.length);
+                        byte[] got;
+                        try {
+                            got = s.readBytesFromObj(ids[i]);
+                        } catch (StoreClosedException closed) {
+                            return reads;
+                        }
+                        assertArrayEquals(TestBytes.of(i, 1 + (i * 331) % 65_536), got, "object " + i);
+                        reads++;
+                        going.countDown();
+                    }
+                }));
+            }
+            assertTrue(going.await(30, TimeUnit.SECONDS));
+            s.close();
+            int total = 0;
+            for (Future<Integer> reader : readers) {
+                total += reader.get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(total >= 2000, "round " + round + ": " + total + " reads");
+        });
+    }
+
+    /** One round of a race with close: four threads to race with, the round's number and file. */
+    @FunctionalInterface
+    private interface CloseRace {
+        void run(ExecutorService pool, int round, Path file) throws Exception;
+    }
+
+    /** Runs {@code race} ten times, each on a file of its own, with a pool of four threads. */
+    private void inTenRounds(TestStores stores, String name, CloseRace race) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 10; round++) {
-                Path file = dir.resolve(stores + "-reads-" + round + ".bob");
-                Storer s = stores.create(file);
-                long[] ids = new long[200];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = s.writeNewObjFromBytes(TestBytes.of(i, 1 + (i * 331) % 65_536));
-                }
-                s.sync();
-                CountDownLatch going = new CountDownLatch(2000);
-                List<Future<Integer>> readers = new ArrayList<>();
-                for (int t = 0; t < 4; t++) {
-                    int seed = round * 10 + t;
-                    readers.add(pool.submit(() -> {
-                        SplittableRandom r = new SplittableRandom(seed);
-                        int reads = 0;
-                        while (true) {
-                            int i = r.nextInt(ids.length);
-                            byte[] got;
-                            try {
-                                got = s.readBytesFromObj(ids[i]);
-                            } catch (StoreClosedException closed) {
-                                return reads;
-                            }
-                            assertArrayEquals(TestBytes.of(i, 1 + (i * 331) % 65_536), got, "object " + i);
-                            reads++;
-                            going.countDown();
-                        }
-                    }));
-                }
-                assertTrue(going.await(30, TimeUnit.SECONDS));
-                s.close();
-                int total = 0;
-                for (Future<Integer> reader : readers) {
-                    total += reader.get(30, TimeUnit.SECONDS);
-                }
-                assertTrue(total >= 2000, "round " + round + ": " + total + " reads");
+                race.run(pool, round, dir.resolve(stores + name + round + ".bob"));
             }
         } finally {
             pool.shutdownNow();
@@ -217,10 +217,7 @@ class FailureModesTest {
      * faults it (SIGBUS: an InternalError that kills the thread). Never-written bytes are zeros
      * by contract, and here read as zeros. Needs root, to mount a small tmpfs.
      */
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
+    @OnBareStores
     void neverWrittenBytesOnAFullTmpfsReadAsZerosWithoutAFault(TestStores stores) throws Exception {
         onSmallTmpfs(mount -> {
             Path file = mount.resolve("full.bob");

@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -35,6 +31,7 @@ import java.util.zip.GZIPInputStream;
 import org.bobbob.store.ObjectInfo;
 import org.bobbob.store.ObjectNotFoundException;
 import org.bobbob.store.ObjectWriter;
+import org.bobbob.store.OnBareStores;
 import org.bobbob.store.RecordEdits;
 import org.bobbob.store.StoreCorruptedException;
 import org.bobbob.store.StoreStats;
@@ -44,8 +41,6 @@ import org.bobbob.store.TestStores;
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The metadata record's formats: format 1 files still open and are rewritten as format 2; a
@@ -60,15 +55,6 @@ class RecordFormatTest {
     private Path file() {
         return dir.resolve("store.bob");
     }
-
-    /** A test run once on each bare store, the {@link FileStore} it looks into. */
-    @Target(ElementType.METHOD)
-    @Retention(RetentionPolicy.RUNTIME)
-    @ParameterizedTest
-    @EnumSource(
-            value = TestStores.class,
-            names = {"BASIC", "MULTI"})
-    @interface OnBareStores {}
 
     /** Where the format fixtures are, on the test class path. */
     private static final String FIXTURES = "/org/bobbob/store/format/";
