@@ -29,11 +29,11 @@ import org.bobbob.store.support.Failures;
  * <h2>How</h2>
  * <ol>
  *   <li>A write smaller than {@value #DIRECT_WRITE} bytes is copied into the chunk(s) it falls
- *       in; each chunk keeps one dirty interval. A write that touches or overlaps it widens it. One that leaves a small
- *       gap (objects in slots larger than themselves leave one after each) widens it too when the
- *       gap lies past where the file ended when the chunk was made: those bytes are zeros in the
- *       file and in the buffer, so writing them back changes nothing. Any other gap writes the
- *       interval out and starts a new one. The file is read into a chunk only by a load (3).
+ *       in; each chunk keeps one dirty interval. A write that touches or overlaps it widens it.
+ *       One that leaves a small gap (objects in slots larger than themselves leave one after
+ *       each) widens it too when the gap lies past where the file ended when the chunk was made:
+ *       those bytes are zeros in the file and in the buffer, so writing them back changes nothing.
+ *       Any other gap writes the interval out and starts a new one. The file is read into a chunk only by a load (3).
  *   <li>Only new data is cached: a write that reaches past the file's end (new objects at the
  *       end, new blocks of slots), or one into a chunk already cached. A write wholly inside the
  *       file (an overwrite, an object in a reused hole) goes straight through, outside the lock,
@@ -622,11 +622,11 @@ public final class CombiningStoreFile implements StoreFile {
     /**
      * Writes a dirty interval that reaches past the file's end in pieces of at most
      * {@value #APPEND_PIECE} bytes, each ending at a multiple of that size (one piece in a chunk of
-     * that size). The kernel keeps the
-     * page-cache folios of new file bytes as large as the write that made them, and a later small
-     * write into a large folio costs several times more (ext4 prepares every block of it): appended
-     * objects written 512 KiB at a time made a mix of reads, in-place overwrites and inserts 35 %
-     * slower (docs/BENCHMARKS.md). Bytes already in the file keep their folios whatever the write.
+     * that size or smaller). The kernel keeps the page-cache folios of new file bytes as large as
+     * the write that made them, and a later small write into a large folio costs several times
+     * more (ext4 prepares every block of it): appended objects written 512 KiB at a time made a
+     * mix of reads, in-place overwrites and inserts 35 % slower (docs/BENCHMARKS.md). Bytes
+     * already in the file keep their folios whatever the write.
      */
     private void writeInPieces(Chunk c) throws IOException {
         int from = c.lo;
