@@ -146,6 +146,44 @@ class XaTest {
         }
     }
 
+    /**
+     * A prepared branch with so many new objects that the record's transaction table runs past
+     * the first piece that opening reads of it (MetaRecord's check reads 64 KiB at a time and
+     * decodes the table from the first piece) is recovered whole after reopening.
+     */
+    @Test
+    void aPreparedBranchWhoseTableOutgrowsTheRecordsFirstPieceIsRecoveredWhole() throws Exception {
+        Xid xid = TestXid.of("global-big", "branch-big");
+        int count = 20_000;
+        long[] created = new long[count];
+        try (Storer s = open()) {
+            try (XAStoreConnection c = connect(s)) {
+                XAResource xa = c.getXAResource();
+                xa.start(xid, XAResource.TMNOFLAGS);
+                for (int i = 0; i < count; i++) {
+                    created[i] = c.getStorer().writeNewObjFromBytes(TestBytes.of(i, 8));
+                }
+                xa.end(xid, XAResource.TMSUCCESS);
+                assertEquals(XAResource.XA_OK, xa.prepare(xid));
+            }
+        }
+        try (Storer s = open()) {
+            assertEquals(
+                    1, s.unwrap(TransactionalStore.class).transactionCounts().inDoubt());
+            assertThrows(ObjectNotFoundException.class, () -> s.readBytesFromObj(created[count - 1]));
+            try (XAStoreConnection c = connect(s)) {
+                Xid[] found = c.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+                assertEquals(1, found.length);
+                assertArrayEquals(xid.getGlobalTransactionId(), found[0].getGlobalTransactionId());
+                c.getXAResource().commit(xid, false);
+            }
+            for (int i = 0; i < count; i += 997) {
+                assertArrayEquals(TestBytes.of(i, 8), s.readBytesFromObj(created[i]));
+            }
+            assertArrayEquals(TestBytes.of(count - 1, 8), s.readBytesFromObj(created[count - 1]));
+        }
+    }
+
     @Test
     void aPreparedBranchRolledBackAfterReopenLeavesNothing() throws Exception {
         Xid xid = TestXid.of("g3", "b3");

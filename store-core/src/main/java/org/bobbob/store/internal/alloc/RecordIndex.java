@@ -2,6 +2,7 @@ package org.bobbob.store.internal.alloc;
 
 import org.bobbob.store.internal.format.HeaderSlot;
 import org.bobbob.store.internal.format.MetaReader;
+import org.bobbob.store.internal.format.MetaRecord;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
 
@@ -54,8 +55,8 @@ import org.bobbob.store.internal.format.MetadataException;
 public final class RecordIndex implements ObjectLocator {
     /** Every this many extent objects get a directory entry. */
     static final int EXTENT_STRIDE = 32;
-    /** Bytes of the footer at the end of the payload. */
-    public static final int FOOTER = 32;
+    /** Bytes of the footer at the end of the payload: what opening keeps of the payload's end ({@link MetaRecord.Read#footer}). */
+    public static final int FOOTER = MetaRecord.FOOTER_BYTES;
 
     static final int MAGIC = 0x58444942; // "BIDX"
     private static final int EXTENT_ENTRY = 12;
@@ -107,25 +108,26 @@ public final class RecordIndex implements ObjectLocator {
 
     /**
      * Reads the footer of a payload in format {@code version} (2 or later), whose objects lie below
-     * {@code end}, and checks that the index it names fills the space
-     * between the parts and the footer. Reads nothing else: O(1).
+     * {@code end}, and checks that the index it names fills the space between the parts and the
+     * footer. The footer's {@value #FOOTER} bytes come from {@code footer} (their positions from
+     * 0), which may be a copy, so that nothing of {@code payload} is read here: O(1), and a mapped
+     * payload is not mapped yet.
      *
      * @throws MetadataException if the footer is not one this class wrote
      */
-    public static RecordIndex read(MetaReader payload, int version, long end) {
+    public static RecordIndex read(MetaReader payload, MetaReader footer, int version, long end) {
         int length = payload.payloadLength();
-        if (length < FOOTER) {
+        if (length < FOOTER || footer.payloadLength() != FOOTER) {
             throw new MetadataException("a " + length + "-byte payload has no room for the index footer");
         }
         int f = length - FOOTER;
-        long liveObjects = payload.longAt(f);
-        long liveBytes = payload.longAt(f + 8);
-        int indexAt = payload.intAt(f + 16);
-        int extents = payload.intAt(f + 20);
-        int blocks = payload.intAt(f + 24);
-        if (payload.intAt(f + 28) != MAGIC) {
-            throw new MetadataException(
-                    "the index footer has bad magic 0x" + Integer.toHexString(payload.intAt(f + 28)));
+        long liveObjects = footer.longAt(0);
+        long liveBytes = footer.longAt(8);
+        int indexAt = footer.intAt(16);
+        int extents = footer.intAt(20);
+        int blocks = footer.intAt(24);
+        if (footer.intAt(28) != MAGIC) {
+            throw new MetadataException("the index footer has bad magic 0x" + Integer.toHexString(footer.intAt(28)));
         }
         if (liveObjects < 0
                 || liveBytes < 0

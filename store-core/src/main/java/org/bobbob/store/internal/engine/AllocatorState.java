@@ -360,8 +360,10 @@ final class AllocatorState {
      * Finds a live object; optimistic, falling back to the shared lock if a mutation raced.
      *
      * @throws StoreCorruptedException if the record the store opened holds a bad index entry
+     * @throws IOException if the record the store opened cannot be mapped or read for its first
+     *     look-up (see {@code MetaReader.Mapping})
      */
-    boolean lookup(long id, Location out) throws StoreCorruptedException {
+    boolean lookup(long id, Location out) throws IOException {
         long stamp = meta.tryOptimisticRead();
         if (stamp != 0) {
             ObjectLocator l = locator;
@@ -390,6 +392,8 @@ final class AllocatorState {
             return locator.locate(id, out);
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         } finally {
             meta.unlockRead(stamp);
         }

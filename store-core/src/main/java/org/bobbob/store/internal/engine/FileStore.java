@@ -1,6 +1,7 @@
 package org.bobbob.store.internal.engine;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -594,6 +595,8 @@ final class FileStore
             }
         } catch (StoreCorruptedException e) {
             return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return Optional.of(new ObjectInfo(loc.offset, loc.size, loc.allocatedSize));
     }

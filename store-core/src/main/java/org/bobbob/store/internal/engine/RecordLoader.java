@@ -145,11 +145,20 @@ final class RecordLoader {
             throws IOException {
         Path path = file.path();
         try {
-            MetaReader in = MetaRecord.read(file, header.recordOffset(), header.recordLength());
-            long prime = in.getVarLong();
-            if (header.version() >= 4) {
-                state.transactions().read(in);
+            MetaRecord.Read record = MetaRecord.read(file, header.recordOffset(), header.recordLength());
+            MetaReader opening = record.head();
+            long prime;
+            try {
+                prime = readOpening(opening, header, state);
+            } catch (MetadataException e) {
+                if (!record.headIsPartial()) {
+                    throw e;
+                }
+                // A transaction table longer than the head: read it from the whole payload.
+                opening = record.payload().at(0);
+                prime = readOpening(opening, header, state);
             }
+            MetaReader in = record.payload().at(opening.position());
             state.openedRecord(header.recordOffset(), header.recordLength(), header.generationClaim());
             Journal.Entries journal = readAlready != null ? readAlready : readJournal(file, header);
             List<MetaReader> entries = journal.entries();
@@ -174,7 +183,7 @@ final class RecordLoader {
                 }
             }
             if (header.version() >= 2) {
-                RecordIndex index = RecordIndex.read(in, header.version(), header.end());
+                RecordIndex index = RecordIndex.read(in, record.footer(), header.version(), header.end());
                 if (factory == AllocatorFactory.BASIC && index.blockCount() != 0) {
                     throw new MetadataException("a basic store's record names " + index.blockCount() + " blocks");
                 }
@@ -194,6 +203,16 @@ final class RecordLoader {
         } catch (MetadataException e) {
             throw Errors.corrupted(path, e.getMessage());
         }
+    }
+
+    /** The prime id and (format 4 on) the transaction table, which open a record's payload. */
+    private static long readOpening(MetaReader in, HeaderSlot header, AllocatorState state) {
+        state.transactions().clear();
+        long prime = in.getVarLong();
+        if (header.version() >= 4) {
+            state.transactions().read(in);
+        }
+        return prime;
     }
 
     /**

@@ -1,7 +1,10 @@
 package org.bobbob.store.internal.format;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.bobbob.store.internal.io.StoreFile;
 
 /**
  * Reads what {@link MetaWriter} wrote. Every read is bounds-checked: running off the end, or a
@@ -17,13 +20,15 @@ import java.nio.ByteOrder;
  * first ({@link #onHeap}).
  *
  * <p>A mapped reader is valid while its map is: the store's maps go at close, once no call can
- * run, and nothing reads a record after that.
+ * run, and nothing reads a record after that. Its map is made when a read first needs it
+ * ({@link Mapping}), not when the reader is made: a store opened and closed without a look-up
+ * maps nothing.
  */
 public final class MetaReader {
     /** The array backing; null when {@link #mem} backs the reader. */
     private final byte[] buf;
-    /** The mapped backing (little-endian, absolute gets), null when {@link #buf} does. */
-    private final ByteBuffer mem;
+    /** The mapped backing, null when {@link #buf} backs the reader. */
+    private final Mapping mem;
 
     private final int start;
     private final int limit;
@@ -36,10 +41,15 @@ public final class MetaReader {
 
     /** Reads {@code mem}'s bytes {@code [from, to)} by absolute index; {@code mem} is not changed. */
     MetaReader(ByteBuffer mem, int from, int to) {
-        this(null, mem.duplicate().order(ByteOrder.LITTLE_ENDIAN), from, to, from);
+        this(null, new Mapping(mem), from, to, from);
     }
 
-    private MetaReader(byte[] buf, ByteBuffer mem, int from, int to, int pos) {
+    /** Reads the bytes {@code [from, to)} of what {@code mem} maps, by absolute index. */
+    MetaReader(Mapping mem, int from, int to) {
+        this(null, mem, from, to, from);
+    }
+
+    private MetaReader(byte[] buf, Mapping mem, int from, int to, int pos) {
         this.buf = buf;
         this.mem = mem;
         this.start = from;
@@ -56,7 +66,7 @@ public final class MetaReader {
             return this;
         }
         byte[] copy = new byte[limit - start];
-        mem.get(start, copy);
+        mem.view().get(start, copy);
         return new MetaReader(copy, null, 0, copy.length, pos - start);
     }
 
@@ -90,7 +100,7 @@ public final class MetaReader {
         }
         ByteBuffer view = buf != null
                 ? ByteBuffer.wrap(buf, pos, n).slice().asReadOnlyBuffer()
-                : mem.slice(pos, n).asReadOnlyBuffer();
+                : mem.view().slice(pos, n).asReadOnlyBuffer();
         pos += n;
         return view;
     }
@@ -116,7 +126,7 @@ public final class MetaReader {
             if (p >= limit) {
                 throw new MetadataException("record ends early at byte " + (p - start));
             }
-            byte x = b != null ? b[p] : mem.get(p);
+            byte x = b != null ? b[p] : mem.view().get(p);
             p++;
             v |= (long) (x & 0x7F) << shift;
             if (x >= 0) {
@@ -205,28 +215,87 @@ public final class MetaReader {
     // Unchecked reads at absolute index p of the backing (callers check the bounds).
 
     private int byteAt(int p) {
-        return (buf != null ? buf[p] : mem.get(p)) & 0xFF;
+        return (buf != null ? buf[p] : mem.view().get(p)) & 0xFF;
     }
 
     private int u16(int p) {
         byte[] b = buf;
-        return b != null ? (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 : mem.getShort(p) & 0xFFFF;
+        return b != null ? (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 : mem.view().getShort(p) & 0xFFFF;
     }
 
     private int i32(int p) {
         byte[] b = buf;
         return b != null
                 ? (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24
-                : mem.getInt(p);
+                : mem.view().getInt(p);
     }
 
     private long i64(int p) {
-        return buf != null ? (i32(p) & 0xFFFFFFFFL) | (long) i32(p + 4) << 32 : mem.getLong(p);
+        return buf != null
+                ? (i32(p) & 0xFFFFFFFFL) | (long) i32(p + 4) << 32
+                : mem.view().getLong(p);
     }
 
     private void need(int n) {
         if (limit - pos < n) {
             throw new MetadataException("record ends early at byte " + (pos - start));
+        }
+    }
+
+    /**
+     * A record's bytes in the file's map, mapped by the first read that needs them: the map of a
+     * store file covers the whole file, and making it, touching its first pages and unmapping it at
+     * close cost more than the rest of opening a store that is then closed unread (docs/FORMAT.md,
+     * <i>Opening</i>). Where the file gives no map for the range then (a file that reads without
+     * maps), the bytes are read into the heap instead, once.
+     *
+     * <p>Thread-safe: readers racing to the first read map once; every read sees the view through
+     * a volatile field.
+     */
+    static final class Mapping {
+        private final StoreFile file;
+        private final long offset;
+        private final int length;
+        private volatile ByteBuffer view;
+
+        /** Bytes at hand: {@code view}'s, little-endian ({@code view} is not changed). */
+        Mapping(ByteBuffer view) {
+            this.file = null;
+            this.offset = 0;
+            this.length = view.capacity();
+            this.view = view.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        /** {@code length} bytes of {@code file} from {@code offset}, not mapped yet. */
+        Mapping(StoreFile file, long offset, int length) {
+            this.file = file;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        /**
+         * The bytes, little-endian, index 0 at {@code offset}.
+         *
+         * @throws UncheckedIOException if mapping or reading them fails
+         */
+        ByteBuffer view() {
+            ByteBuffer v = view;
+            return v != null ? v : map();
+        }
+
+        private synchronized ByteBuffer map() {
+            ByteBuffer v = view;
+            if (v == null) {
+                try {
+                    ByteBuffer mapped = file.mappedView(offset, length);
+                    v = (mapped != null ? mapped.duplicate() : MetaRecord.readIntoHeap(file, offset, length))
+                            .order(ByteOrder.LITTLE_ENDIAN);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                view = v;
+            }
+            return v;
         }
     }
 }

@@ -262,6 +262,11 @@ public final class ChannelStoreFile implements StoreFile {
         return mapped.view(position, length);
     }
 
+    @Override
+    public boolean readsThroughMaps() {
+        return mapReads;
+    }
+
     /** Maps up to the file's size if it has grown enough ({@link MappedReads#grow}). */
     private void growMaps(boolean afterSync) throws IOException {
         io(ch -> {

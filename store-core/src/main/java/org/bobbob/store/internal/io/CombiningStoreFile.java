@@ -868,6 +868,11 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     @Override
+    public boolean readsThroughMaps() {
+        return inner.readsThroughMaps();
+    }
+
+    @Override
     public void unmap() {
         inner.unmap();
     }

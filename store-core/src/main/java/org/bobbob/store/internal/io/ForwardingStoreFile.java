@@ -74,6 +74,11 @@ public abstract class ForwardingStoreFile implements StoreFile {
     }
 
     @Override
+    public boolean readsThroughMaps() {
+        return inner.readsThroughMaps();
+    }
+
+    @Override
     public void unmap() {
         inner.unmap();
     }

@@ -94,6 +94,17 @@ public interface StoreFile extends Closeable {
     }
 
     /**
+     * Whether this file serves reads from memory maps, so that {@link #mappedView} maps what it
+     * is asked for (unless a cache above the file holds bytes of the range). A caller that has
+     * bytes to check once and to read again later (a metadata record) reads them with
+     * {@link #readOnce} to check them and maps them later, only if they are read again. This
+     * default says no.
+     */
+    default boolean readsThroughMaps() {
+        return false;
+    }
+
+    /**
      * After {@link #close()}: releases any memory map of the file now. The caller guarantees that
      * no read is running or will start. Does nothing for files without maps.
      */

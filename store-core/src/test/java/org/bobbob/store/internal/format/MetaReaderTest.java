@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link MetaReader} reads the same values, and refuses the same out-of-bounds reads, whether an
- * array or a map (a direct buffer) backs it; {@link MetaRecord#read} checks a record read through
- * the file's map as it checks one read into the heap.
+ * array or a map (a direct buffer) backs it; {@link MetaRecord#read} checks a record whose file
+ * reads through maps as it checks one read into the heap.
  */
 class MetaReaderTest {
     @TempDir
@@ -125,27 +125,66 @@ class MetaReaderTest {
     }
 
     /**
-     * A record read through the file's map holds what was written, and a byte changed under the
-     * map fails its checksum as it does in the heap.
+     * A record whose file reads through maps holds what was written, whether it takes one piece
+     * of the check's reads or several: its payload, its head (the first piece) and its footer
+     * read the same values at the same positions. A byte changed anywhere in it, the checksum's
+     * own bytes among them, fails its checksum as it does in the heap; a changed magic or length
+     * says so.
      */
     @Test
-    void aRecordReadThroughTheMapIsCheckedAsOneReadIntoTheHeap() throws IOException {
+    void aRecordWhoseFileReadsThroughMapsIsCheckedAsOneReadIntoTheHeap() throws IOException {
         SplittableRandom r = new SplittableRandom(5);
-        MetaWriter w = new MetaWriter();
-        List<Value> values = writeRandom(w, r, 5_000);
-        ByteBuffer record = w.toRecord();
-        int length = record.remaining();
-        long offset = 12_288;
-        try (ChannelStoreFile file = ChannelStoreFile.open(dir.resolve("r"), true)) {
-            file.writeFully(record.duplicate(), offset);
-            MetaReader in = MetaRecord.read(file, offset, length);
-            for (Value v : values) {
-                assertEquals(v.value(), next(in, v.kind()));
+        for (int count : new int[] {5_000, 60_000}) {
+            MetaWriter w = new MetaWriter();
+            List<Value> values = writeRandom(w, r, count);
+            ByteBuffer record = w.toRecord();
+            int length = record.remaining();
+            long offset = 12_288;
+            try (ChannelStoreFile file = ChannelStoreFile.open(dir.resolve("r" + count), true)) {
+                file.writeFully(record.duplicate(), offset);
+                MetaRecord.Read read = MetaRecord.read(file, offset, length);
+                MetaReader in = read.payload();
+                for (Value v : values) {
+                    assertEquals(v.value(), next(in, v.kind()));
+                }
+                int payload = length - MetaRecord.FRAMING;
+                assertEquals(
+                        file.readsThroughMaps() && payload + 8 > MetaRecord.HEAD_BYTES,
+                        read.headIsPartial(),
+                        count + " values");
+                MetaReader head = read.head();
+                for (Value v : values) {
+                    if (v.at() + 9 > head.payloadLength() && read.headIsPartial()) {
+                        break; // past the head
+                    }
+                    assertEquals(v.value(), next(head, v.kind()), "head at " + v.at());
+                }
+                MetaReader footer = read.footer();
+                assertEquals(MetaRecord.FOOTER_BYTES, footer.payloadLength());
+                assertEquals(in.longAt(payload - 32), footer.longAt(0));
+                assertEquals(in.intAt(payload - 4), footer.intAt(28));
+                for (int at : new int[] {100, payload / 2, length - 20, length - 2}) {
+                    byte was = record.get(at);
+                    file.writeFully(ByteBuffer.wrap(new byte[] {(byte) ~was}), offset + at);
+                    MetadataException e = assertThrows(
+                            MetadataException.class, () -> MetaRecord.read(file, offset, length), "at " + at);
+                    assertTrue(e.getMessage().contains("fails its checksum"), e.getMessage());
+                    file.writeFully(ByteBuffer.wrap(new byte[] {was}), offset + at);
+                }
+                file.writeFully(ByteBuffer.wrap(new byte[] {(byte) ~record.get(0)}), offset);
+                assertTrue(assertThrows(MetadataException.class, () -> MetaRecord.read(file, offset, length))
+                        .getMessage()
+                        .contains("bad magic"));
+                file.writeFully(ByteBuffer.wrap(new byte[] {record.get(0)}), offset);
+                assertTrue(assertThrows(MetadataException.class, () -> MetaRecord.read(file, offset, length - 1))
+                        .getMessage()
+                        .contains("payload bytes"));
+                assertTrue(
+                        assertThrows(MetadataException.class, () -> MetaRecord.read(file, offset + 1_000_000, length))
+                                .getMessage()
+                                .contains("runs past the end"));
+                file.unmap();
             }
-            file.writeFully(ByteBuffer.wrap(new byte[] {(byte) ~record.get(100)}), offset + 100);
-            MetadataException e = assertThrows(MetadataException.class, () -> MetaRecord.read(file, offset, length));
-            assertTrue(e.getMessage().contains("fails its checksum"), e.getMessage());
-            file.unmap();
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.bobbob.store.ErrorCode;
+import org.bobbob.store.ObjectInfoProvider;
 import org.bobbob.store.StoreException;
 import org.bobbob.store.StoreManager;
 import org.bobbob.store.Storer;
@@ -168,11 +169,12 @@ class ChannelStoreFileTest {
     }
 
     /**
-     * A store opened lazily answers look-ups from its record through the file's map: opening maps
-     * the file, and closing unmaps it.
+     * A store opened lazily answers look-ups from its record through the file's map, made by the
+     * first look-up: opening checks the record with reads and maps nothing, so a store opened and
+     * closed unread never maps the file; closing unmaps what a look-up mapped.
      */
     @Test
-    void aStoreOpenedLazilyMapsItsRecordAndClosingUnmapsIt() throws Exception {
+    void aStoreOpenedLazilyMapsItsRecordAtItsFirstLookUpAndClosingUnmapsIt() throws Exception {
         assumeMapsVisibleAndUsed();
         Path path = dir.resolve("s.bob");
         long id;
@@ -184,8 +186,18 @@ class ChannelStoreFileTest {
             id = s.writeNewObjFromBytes(data);
         }
         assertFalse(mapped(path), "closed");
+        Storer unread = StoreManager.open("bobbob:multi:" + path);
+        assertFalse(mapped(path), "opening checks the record with reads: nothing mapped");
+        unread.close();
+        assertFalse(mapped(path), "opened and closed unread");
         try (Storer s = StoreManager.open("bobbob:multi:" + path)) {
-            assertEquals(1, maps(path), "opening maps the file, whose record answers look-ups");
+            assertEquals(
+                    50_000,
+                    s.unwrap(ObjectInfoProvider.class)
+                            .objectInfo(id)
+                            .orElseThrow()
+                            .size());
+            assertEquals(1, maps(path), "the first look-up maps the file, whose record answers it");
             assertArrayEquals(data, s.readBytesFromObj(id));
             assertEquals(1, maps(path), "reads use the same map");
         }
