@@ -39,11 +39,6 @@ public final class MetaReader {
         this(buf, null, from, to, from);
     }
 
-    /** Reads {@code mem}'s bytes {@code [from, to)} by absolute index; {@code mem} is not changed. */
-    MetaReader(ByteBuffer mem, int from, int to) {
-        this(null, new Mapping(mem), from, to, from);
-    }
-
     /** Reads the bytes {@code [from, to)} of what {@code mem} maps, by absolute index. */
     MetaReader(Mapping mem, int from, int to) {
         this(null, mem, from, to, from);

@@ -73,7 +73,10 @@ class MetaReaderTest {
         int payload = bytes.length - MetaRecord.FRAMING;
         ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length + 7);
         direct.put(3, bytes);
-        return new MetaReader[] {new MetaReader(bytes, 8, 8 + payload), new MetaReader(direct, 3 + 8, 3 + 8 + payload)};
+        return new MetaReader[] {
+            new MetaReader(bytes, 8, 8 + payload),
+            new MetaReader(new MetaReader.Mapping(direct), 3 + 8, 3 + 8 + payload)
+        };
     }
 
     @Test
