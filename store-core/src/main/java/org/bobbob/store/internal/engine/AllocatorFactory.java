@@ -101,10 +101,14 @@ interface AllocatorFactory {
             return new MultiAllocator(space, generation);
         }
 
-        /** 64 KiB: new objects fill the free slots of many blocks side by side, a few in each. */
+        /**
+         * 256 KiB: most new bytes are new blocks at the file's end, written out a chunk at a time
+         * (one page-cache folio each, see {@link CombiningStoreFile}); the refill of a reused
+         * block loads only the chunks its free slots fall in.
+         */
         @Override
         public int writeChunkBits() {
-            return CombiningStoreFile.DEFAULT_CHUNK_BITS;
+            return 18;
         }
 
         @Override

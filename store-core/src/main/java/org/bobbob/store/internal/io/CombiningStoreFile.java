@@ -24,7 +24,7 @@ import org.bobbob.store.support.Failures;
  * system call, not the copy, is the cost. New objects of one size class fill a block slot after
  * slot, and new large objects go to the end of the file one after another, so consecutive writes
  * usually continue where an earlier one stopped. Gathering them turns thousands of calls into a
- * few 64 KiB writes.
+ * large writes.
  *
  * <h2>How</h2>
  * <ol>
@@ -50,19 +50,20 @@ import org.bobbob.store.support.Failures;
  *       write is about to replace, and write them back later): each direct write counts itself in
  *       and out of its chunk's stripe of {@link #inFlight} (in under the lock), and a chunk with a
  *       write in flight is not loaded. Once loaded, later writes see the chunk and join it.
- *   <li>When the chunks cached fill {@value #CACHE_BYTES} bytes (256 of 64 KiB), the least
- *       recently written is written out and its buffer reused: a multi store fills a block per
- *       size class at once, so dozens of chunks are being filled side by side. Larger writes
+ *   <li>When the chunks cached fill {@value #CACHE_BYTES} bytes (64 of a multi store's 256 KiB), the
+ *       least recently written is written out and its buffer reused: a multi store fills a block
+ *       per size class at once, so dozens of chunks are being filled side by side. Larger writes
  *       write out the chunks they overlap, then go straight through.
  *   <li>The chunk size is the unit of a load and of a write-out. A basic store asks for 512 KiB
  *       chunks: its refills sweep through the file's holes a 4 MiB window at a time, so every
  *       byte of a chunk it loads is written back soon, and one call per 512 KiB instead of eight
  *       moves the same bytes in three quarters of the time (docs/BENCHMARKS.md). A multi store
- *       keeps 64 KiB: it fills many blocks side by side, a few slots in each, and larger chunks
- *       would read and write more bytes around each. Bytes past the file's end leave a chunk in
- *       pieces of at most 64 KiB whatever its size ({@link #writeInPieces}): the page cache keeps
- *       new bytes in folios as large as the write that made them, and later small overwrites in
- *       large folios cost more.
+ *       asks for 256 KiB: most of its new bytes are new blocks at the file's end, and a reused
+ *       block's refill loads few chunks. Bytes past the file's end leave a chunk in pieces of at
+ *       most 256 KiB whatever its size ({@link #writeInPieces}): the page cache keeps new bytes
+ *       in folios as large as the write that made them. Larger folios make the first read of the
+ *       new bytes through a map cheaper (fewer page faults), but beyond about 1 MiB they make
+ *       later small overwrites cost more.
  *   <li>{@link #force()} writes every chunk out, in file order, then forces the file; so does
  *       {@link #close()}. {@link #flush()} writes them out too, without the force, and keeps
  *       them. {@link #truncate} and {@link #size()} see the cached bytes too.
@@ -106,8 +107,8 @@ public final class CombiningStoreFile implements StoreFile {
      * half a default chunk): a large object gains nothing from a copy into the cache.
      */
     static final int DIRECT_WRITE = DEFAULT_CHUNK_SIZE / 2;
-    /** The largest write of bytes past the file's end (see {@link #writeInPieces}): 64 KiB. */
-    static final int APPEND_PIECE = 1 << DEFAULT_CHUNK_BITS;
+    /** The largest write of bytes past the file's end (see {@link #writeInPieces}): 256 KiB. */
+    static final int APPEND_PIECE = 1 << 18;
 
     static final int MAX_GAP = 8192;
     /** How many chunks that recent new objects went to are remembered. */
@@ -623,10 +624,11 @@ public final class CombiningStoreFile implements StoreFile {
      * Writes a dirty interval that reaches past the file's end in pieces of at most
      * {@value #APPEND_PIECE} bytes, each ending at a multiple of that size (one piece in a chunk of
      * that size or smaller). The kernel keeps the page-cache folios of new file bytes as large as
-     * the write that made them, and a later small write into a large folio costs several times
-     * more (ext4 prepares every block of it): appended objects written 512 KiB at a time made a
-     * mix of reads, in-place overwrites and inserts 35 % slower (docs/BENCHMARKS.md). Bytes
-     * already in the file keep their folios whatever the write.
+     * the write that made them. A map of the file takes one page fault per folio it first
+     * touches, so 256 KiB folios make the first reads of new objects four times fewer faults than
+     * 64 KiB ones; a small write into a folio of 2 MiB costs twice one into 256 KiB (ext4
+     * prepares every block of it), and up to 512 KiB the cost does not grow (docs/BENCHMARKS.md).
+     * Bytes already in the file keep their folios whatever the write.
      */
     private void writeInPieces(Chunk c) throws IOException {
         int from = c.lo;

@@ -358,12 +358,13 @@ class CombiningStoreFileTest {
     }
 
     /**
-     * Bytes appended past the file's end leave a 512 KiB chunk in writes of at most 64 KiB, each
-     * ending at a multiple of 64 KiB (the page cache keeps new bytes in folios as large as the write
-     * that made them, and small writes into large folios cost more later); all of them arrive.
+     * Bytes appended past the file's end leave a 512 KiB chunk in writes of at most an append piece
+     * (256 KiB), each ending at a multiple of it (the page cache keeps new bytes in folios as large
+     * as the write that made them, and small writes into very large folios cost more later); all of
+     * them arrive.
      */
     @Test
-    void appendedBytesLeaveALargeChunkInPiecesOf64KiB() throws Exception {
+    void appendedBytesLeaveALargeChunkInAppendPieces() throws Exception {
         SimulatedDisk disk = new SimulatedDisk();
         List<long[]> writes = new ArrayList<>();
         StoreFile counted = new ForwardingStoreFile(disk) {
