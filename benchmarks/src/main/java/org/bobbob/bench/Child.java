@@ -225,9 +225,17 @@ final class Child {
                 // a few passes, each over all objects in its own random order: the median pass
                 int passes = Math.max(1, Integer.parseInt(opt.getOrDefault("w2-passes", "3")));
                 long[] t = new long[passes];
+                StringBuilder passNote = new StringBuilder(label).append(" w2 passes");
                 for (int p = 0; p < passes; p++) {
+                    long faultsBefore = minorFaults();
                     t[p] = readAll(s, keys, sizes, p == 0 ? order : Payload.shuffled(seed + 100 + p, n), label);
+                    passNote.append(' ')
+                            .append(t[p] / 1_000_000)
+                            .append(" ms (")
+                            .append(minorFaults() - faultsBefore)
+                            .append(" faults)");
                 }
+                note(passNote.toString());
                 Arrays.sort(t);
                 long tRead = t[passes / 2];
                 out("w2.ops", n / sec(tRead));

@@ -551,11 +551,12 @@ public final class CombiningStoreFile implements StoreFile {
      * buffers for the chunks to come if a chunk was made within the last second: new memory costs
      * its zeroing and a page fault per 4 KiB at its first touch, about 5 % of the time a store
      * takes to refill holes after a sync. Otherwise (an idle store's force), and at close, it
-     * releases them at once, not when the collector finds them (app servers often disable
-     * {@code System.gc()}): a store that stopped writing holds none past its next sync.
+     * hands them to the {@link ChunkMemoryPool} at once, not when the collector finds them (app
+     * servers often disable {@code System.gc()}): a store that stopped writing holds none past its
+     * next sync, and the pool keeps one cache's worth for the next store or burst of writes.
      */
     private ByteBuffer newChunkMemory() {
-        return ByteBuffer.allocateDirect(chunkSize + PAGE);
+        return ChunkMemoryPool.take(chunkSize + PAGE);
     }
 
     /** The cached chunk {@code index}, making room if needed. Caller holds {@link #lock}. */
@@ -668,7 +669,8 @@ public final class CombiningStoreFile implements StoreFile {
 
     /**
      * Writes every chunk out, in file order, and drops them; their buffers are kept for reuse
-     * while the store writes on, else released ({@link #newChunkMemory}). Caller holds {@link #lock}.
+     * while the store writes on, else handed to the pool ({@link #newChunkMemory}). Caller holds
+     * {@link #lock}.
      */
     private void flushAll() throws IOException {
         for (Chunk c : inFileOrder()) {
@@ -676,7 +678,7 @@ public final class CombiningStoreFile implements StoreFile {
         }
         if (closed || System.nanoTime() - lastChunkMade >= keepBuffersNanos) {
             while (!spare.isEmpty()) {
-                Unmapper.free(spare.pop());
+                ChunkMemoryPool.give(spare.pop());
             }
         }
         dirtyEnd = 0;
