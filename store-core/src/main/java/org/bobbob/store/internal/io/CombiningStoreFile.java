@@ -24,7 +24,7 @@ import org.bobbob.store.support.Failures;
  * system call, not the copy, is the cost. New objects of one size class fill a block slot after
  * slot, and new large objects go to the end of the file one after another, so consecutive writes
  * usually continue where an earlier one stopped. Gathering them turns thousands of calls into a
- * large writes.
+ * few large writes.
  *
  * <h2>How</h2>
  * <ol>
