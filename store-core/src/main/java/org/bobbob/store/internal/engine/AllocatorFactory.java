@@ -38,6 +38,15 @@ interface AllocatorFactory {
      */
     int writeChunkBits();
 
+    /**
+     * log2 of the unit in which the write cache reads the file into a chunk for new objects among
+     * old ones ({@link CombiningStoreFile#over(StoreFile, int, int)}): the chunk size unless the
+     * stretches such objects refill are smaller.
+     */
+    default int writeLoadBits() {
+        return writeChunkBits();
+    }
+
     /** Whether {@link #allocateRun} works: the store then offers {@code RunAllocator}. */
     default boolean allocatesRuns() {
         return false;
@@ -103,12 +112,17 @@ interface AllocatorFactory {
 
         /**
          * 256 KiB: most new bytes are new blocks at the file's end, written out a chunk at a time
-         * (one page-cache folio each, see {@link CombiningStoreFile}); the refill of a reused
-         * block loads only the chunks its free slots fall in.
+         * (one page-cache folio each, see {@link CombiningStoreFile}).
          */
         @Override
         public int writeChunkBits() {
             return 18;
+        }
+
+        /** 64 KiB, about a block of slots: a reused block's refill reads little more than the block. */
+        @Override
+        public int writeLoadBits() {
+            return 16;
         }
 
         @Override

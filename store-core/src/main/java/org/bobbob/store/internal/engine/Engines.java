@@ -62,7 +62,7 @@ public final class Engines {
         BackupTap tap = new BackupTap(PreallocatingStoreFile.over(
                 WritebackStoreFile.over(ChannelStoreFile.open(path, mode.mayCreateFile()))));
         return new FileStore(
-                CombiningStoreFile.over(tap, factory.writeChunkBits()),
+                CombiningStoreFile.over(tap, factory.writeChunkBits(), factory.writeLoadBits()),
                 tap,
                 factory,
                 mode,

@@ -33,7 +33,8 @@ import org.bobbob.store.support.Failures;
  *       One that leaves a small gap (objects in slots larger than themselves leave one after
  *       each) widens it too when the gap lies past where the file ended when the chunk was made:
  *       those bytes are zeros in the file and in the buffer, so writing them back changes nothing.
- *       Any other gap writes the interval out and starts a new one. The file is read into a chunk only by a load (3).
+ *       So does a gap inside loaded units (3), or one whose units may be loaded now. Any other gap
+ *       writes the interval out and starts a new one. The file is read into a chunk only by a load.
  *   <li>Only new data is cached: a write that reaches past the file's end (new objects at the
  *       end, new blocks of slots), or one into a chunk already cached. A write wholly inside the
  *       file (an overwrite, an object in a reused hole) goes straight through, outside the lock,
@@ -42,10 +43,13 @@ import org.bobbob.store.support.Failures;
  *       block's free slots one after another, between live objects, and the allocator refills
  *       holes sweeping through the file ({@code FileSpace}). A {@link #writeNewObject} into a chunk
  *       that another recent one went to (one of the last {@value #RECENT} chunks), or into the
- *       chunk after such a one, <em>loads</em> the chunk: its bytes are read from the file, so the
- *       dirty interval may then widen over any gap, and the refill becomes one write per chunk
- *       instead of one per object. A new object that begins in a cached chunk loads the next
- *       chunk it reaches into as well. Loading
+ *       chunk after such a one, <em>loads</em> the chunk's <em>units</em> it falls in: their bytes
+ *       are read from the file, so the dirty interval may then widen over any gap in them, and the
+ *       refill becomes one write per chunk instead of one per object. A unit is the whole chunk
+ *       unless the store asks for smaller ones ({@link #over(StoreFile, int, int)}): a multi
+ *       store's 64 KiB, about a block of slots, so refilling a block reads little more than the
+ *       block, not the blocks of other size classes around it. A new object that begins in a
+ *       cached chunk loads the units it reaches into in the next chunk as well. Loading
  *       is safe only while no direct write into the chunk is under way (it would read bytes that
  *       write is about to replace, and write them back later): each direct write counts itself in
  *       and out of its chunk's stripe of {@link #inFlight} (in under the lock), and a chunk with a
@@ -54,12 +58,12 @@ import org.bobbob.store.support.Failures;
  *       least recently written is written out and its buffer reused: a multi store fills a block
  *       per size class at once, so dozens of chunks are being filled side by side. Larger writes
  *       write out the chunks they overlap, then go straight through.
- *   <li>The chunk size is the unit of a load and of a write-out. A basic store asks for 512 KiB
- *       chunks: its refills sweep through the file's holes a 4 MiB window at a time, so every
+ *   <li>The chunk size is the unit of a write-out. A basic store asks for 512 KiB chunks, read
+ *       whole: its refills sweep through the file's holes a 4 MiB window at a time, so every
  *       byte of a chunk it loads is written back soon, and one call per 512 KiB instead of eight
  *       moves the same bytes in three quarters of the time (docs/BENCHMARKS.md). A multi store
- *       asks for 256 KiB: most of its new bytes are new blocks at the file's end, and a reused
- *       block's refill loads few chunks. Bytes past the file's end leave a chunk in pieces of at
+ *       asks for 256 KiB, read in 64 KiB units: most of its new bytes are new blocks at the file's
+ *       end, and a reused block's refill loads the units it lies in. Bytes past the file's end leave a chunk in pieces of at
  *       most 256 KiB whatever its size ({@link #writeInPieces}): the page cache keeps new bytes
  *       in folios as large as the write that made them. Larger folios make the first read of the
  *       new bytes through a map cheaper (fewer page faults), but beyond about 1 MiB they make
@@ -71,8 +75,8 @@ import org.bobbob.store.support.Failures;
  *       at the end may still be being written) looks at the size and writes its zero byte under
  *       the lock that every write past the file's end takes, so it never undoes such a write.
  *   <li>A read that overlaps a cached chunk is served under the cache's lock, chunk by chunk: from
- *       the buffer alone where it holds the current bytes (the dirty interval, and every byte
- *       from {@code validFrom} on), so data just written is read without a system call and
+ *       the buffer alone where it holds the current bytes (the dirty interval, loaded units, and
+ *       every byte from {@code validFrom} on), so data just written is read without a system call and
  *       without padding bytes past the file's end; elsewhere the file's bytes with the dirty
  *       interval laid over them. A read that overlaps none goes straight to the file, without the
  *       lock: a chunk leaves the cache only after its bytes are in the file. Whether a read meets
@@ -119,6 +123,9 @@ public final class CombiningStoreFile implements StoreFile {
      */
     static final long KEEP_BUFFERS_NANOS = 1_000_000_000L;
 
+    /** At most 2^6 load units in a chunk: one bit each in {@link Chunk#loaded}. */
+    private static final int MAX_UNIT_BITS = 6;
+
     private static final int STRIPES = 4096;
     private static final int PAGE = 4096;
     /** Zeros to clear a chunk buffer with, a piece at a time. */
@@ -141,6 +148,12 @@ public final class CombiningStoreFile implements StoreFile {
         int lo;
         int hi;
         int validFrom;
+        /**
+         * Bit u set: the buffer holds the file's bytes (or newer, dirty ones) in load unit u, bytes
+         * {@code [u << loadBits, (u + 1) << loadBits)} of the chunk; what lies below {@code validFrom}
+         * is current only in such units and in the dirty interval.
+         */
+        long loaded;
 
         Chunk(long index, int chunkBits, ByteBuffer memory) {
             this.index = index;
@@ -169,6 +182,8 @@ public final class CombiningStoreFile implements StoreFile {
     private final int chunkSize;
     /** Chunks cached at most: {@link #CACHE_BYTES} of them. */
     private final int maxChunks;
+    /** log2 of the load unit: a chunk is read from the file a unit at a time ({@link #loadUnits}). */
+    private final int loadBits;
 
     private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
     /** See {@link #KEEP_BUFFERS_NANOS}. */
@@ -225,12 +240,21 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     CombiningStoreFile(StoreFile inner, boolean gathering, int chunkBits, long keepBuffersNanos) {
+        this(inner, gathering, chunkBits, chunkBits, keepBuffersNanos);
+    }
+
+    CombiningStoreFile(StoreFile inner, boolean gathering, int chunkBits, int loadBits, long keepBuffersNanos) {
         if (chunkBits < MIN_CHUNK_BITS || chunkBits > MAX_CHUNK_BITS) {
             throw new IllegalArgumentException("chunks of 2^" + chunkBits + " bytes: the bounds are 2^" + MIN_CHUNK_BITS
                     + " and 2^" + MAX_CHUNK_BITS);
         }
+        if (loadBits > chunkBits || loadBits < Math.max(MIN_CHUNK_BITS, chunkBits - MAX_UNIT_BITS)) {
+            throw new IllegalArgumentException("load units of 2^" + loadBits + " bytes in chunks of 2^" + chunkBits
+                    + ": the bounds are 2^" + Math.max(MIN_CHUNK_BITS, chunkBits - MAX_UNIT_BITS) + " and the chunk");
+        }
         this.inner = inner;
         this.gathering = gathering;
+        this.loadBits = loadBits;
         this.chunkBits = chunkBits;
         this.chunkSize = 1 << chunkBits;
         this.maxChunks = CACHE_BYTES >>> chunkBits;
@@ -259,10 +283,24 @@ public final class CombiningStoreFile implements StoreFile {
      *     [{@value #MIN_CHUNK_BITS}, {@value #MAX_CHUNK_BITS}]
      */
     public static StoreFile over(StoreFile file, int chunkBits) {
+        return over(file, chunkBits, chunkBits);
+    }
+
+    /**
+     * As {@link #over(StoreFile, int)}, reading the file into a chunk in units of
+     * {@code 2^loadBits} bytes, as many as the new objects in it need ({@link #loadUnits}): suits a
+     * store whose new objects refill stretches of the file smaller than a chunk.
+     *
+     * @throws IllegalArgumentException unless {@code chunkBits} lies in
+     *     [{@value #MIN_CHUNK_BITS}, {@value #MAX_CHUNK_BITS}] and {@code loadBits} between
+     *     {@code chunkBits - 6} (and {@value #MIN_CHUNK_BITS}) and {@code chunkBits}
+     */
+    public static StoreFile over(StoreFile file, int chunkBits, int loadBits) {
         return new CombiningStoreFile(
                 file,
                 Boolean.parseBoolean(System.getProperty("bobbob.writeCombining", "true")),
                 chunkBits,
+                loadBits,
                 KEEP_BUFFERS_NANOS);
     }
 
@@ -415,6 +453,7 @@ public final class CombiningStoreFile implements StoreFile {
                     // The dropped bytes stay in the buffer but are not the file's: trust it
                     // only past the range from now on.
                     c.validFrom = (int) Math.max(c.validFrom, Math.min(chunkSize, to - c.base()));
+                    c.loaded = 0;
                 }
             }
             dirtyEnd = 0;
@@ -451,7 +490,7 @@ public final class CombiningStoreFile implements StoreFile {
         }
         for (long i = first; i <= last; i++) {
             if (recent) {
-                load(chunk(i));
+                loadUnitsOf(chunk(i), from, to);
             }
             remember(i);
         }
@@ -474,7 +513,7 @@ public final class CombiningStoreFile implements StoreFile {
     private void loadUncached(long from, long to) throws IOException {
         for (long i = from >>> chunkBits; i <= (to - 1) >>> chunkBits; i++) {
             if (!order.containsKey(i) && inFlight.get(stripe(i)) == 0) {
-                load(chunk(i));
+                loadUnitsOf(chunk(i), from, to);
                 remember(i);
             }
         }
@@ -490,14 +529,96 @@ public final class CombiningStoreFile implements StoreFile {
     }
 
     /**
-     * Fills a chunk just made (nothing written to it yet) with the file's bytes below
-     * {@code validFrom}, so that every byte of its buffer is valid. Caller holds {@link #lock} and
-     * has checked that no direct write into the chunk is in flight.
+     * Loads the units of {@code c} that the file range {@code [from, to)} overlaps. Caller holds
+     * {@link #lock} and has checked that no direct write into the chunk is in flight.
      */
-    private void load(Chunk c) throws IOException {
-        assert c.hi == c.lo : "loading a chunk that holds writes";
-        inner.readOnceFullyZeroPadded(c.buf.slice(0, c.validFrom), c.base());
-        c.validFrom = 0;
+    private void loadUnitsOf(Chunk c, long from, long to) throws IOException {
+        int a = (int) (Math.max(from, c.base()) - c.base());
+        int b = (int) (Math.min(to, c.base() + chunkSize) - c.base());
+        boolean done = loadUnits(c, a, b);
+        assert done : "a direct write in flight into a chunk being loaded";
+    }
+
+    /**
+     * Makes the buffer current in {@code [from, to)} (relative to the chunk): reads the file's bytes
+     * into every unit the range overlaps below {@code validFrom} that is not loaded yet, one call per
+     * run of such units, around the dirty interval (those bytes are newer than the file's). Returns
+     * false, reading nothing, while a direct write into the chunk may be under way: it would land
+     * in the file after the read, and the chunk would later write the older bytes back over it.
+     * Caller holds {@link #lock}.
+     */
+    private boolean loadUnits(Chunk c, int from, int to) throws IOException {
+        int end = Math.min(to, c.validFrom);
+        if (from >= end) {
+            return true;
+        }
+        long wanted = units(from, end);
+        long missing = wanted & ~c.loaded;
+        if (missing == 0) {
+            return true;
+        }
+        if (inFlight.get(stripe(c.index)) != 0) {
+            return false;
+        }
+        while (missing != 0) {
+            int first = Long.numberOfTrailingZeros(missing);
+            int past = Math.min(64, first + Long.numberOfTrailingZeros(~(missing >>> first)));
+            int a = first << loadBits;
+            int b = Math.min(past << loadBits, c.validFrom);
+            if (c.hi > c.lo && c.lo < b && c.hi > a) {
+                readInto(c, a, c.lo);
+                readInto(c, c.hi, b);
+            } else {
+                readInto(c, a, b);
+            }
+            missing &= past >= 64 ? 0 : -1L << past;
+        }
+        c.loaded |= wanted;
+        if (isLoaded(c, 0, c.validFrom)) {
+            c.validFrom = 0; // the whole buffer is current
+        }
+        return true;
+    }
+
+    /** Reads the file's bytes of {@code [from, to)} (relative to the chunk) into its buffer, if any. */
+    private void readInto(Chunk c, int from, int to) throws IOException {
+        if (from < to) {
+            inner.readOnceFullyZeroPadded(c.buf.slice(from, to - from), c.base() + from);
+        }
+    }
+
+    /** Whether every byte of {@code [from, to)} below {@code validFrom} lies in a loaded unit. */
+    private boolean isLoaded(Chunk c, int from, int to) {
+        int end = Math.min(to, c.validFrom);
+        if (from >= end) {
+            return true;
+        }
+        long wanted = units(from, end);
+        return (c.loaded & wanted) == wanted;
+    }
+
+    /** The bits of the load units that {@code [from, to)} overlaps ({@code from < to}). */
+    private long units(int from, int to) {
+        int first = from >>> loadBits;
+        int last = (to - 1) >>> loadBits;
+        return (last == 63 ? -1L : (1L << (last + 1)) - 1) & (-1L << first);
+    }
+
+    /**
+     * Whether the dirty interval may widen over the gap {@code [gapFrom, gapTo)} (relative to the
+     * chunk): its bytes must be current in the buffer. Past {@code validFrom} they are zeros in the
+     * file and in the buffer, but a long such gap is not worth writing; below it, the units the gap
+     * overlaps are loaded if they are not, when that is safe ({@link #loadUnits}). Caller holds
+     * {@link #lock}.
+     */
+    private boolean mayBridge(Chunk c, int gapFrom, int gapTo) throws IOException {
+        if (c.validFrom == 0) {
+            return true;
+        }
+        if (gapFrom >= c.validFrom) {
+            return gapTo - gapFrom <= MAX_GAP;
+        }
+        return (gapTo <= c.validFrom || gapTo - c.validFrom <= MAX_GAP) && loadUnits(c, gapFrom, gapTo);
     }
 
     /** Copies {@code src} into the chunks it falls in. Caller holds {@link #lock}. */
@@ -511,10 +632,9 @@ public final class CombiningStoreFile implements StoreFile {
             if (c.hi > c.lo && (off > c.hi || off + len < c.lo)) {
                 int gapFrom = off > c.hi ? c.hi : off + len;
                 int gapTo = off > c.hi ? off : c.lo;
-                if (c.validFrom > 0 && (gapFrom < c.validFrom || gapTo - gapFrom > MAX_GAP)) {
-                    // The gap may hold bytes of other objects the buffer does not have (or is
-                    // long): write the interval out and start anew. A loaded chunk (validFrom 0)
-                    // holds every byte, so its interval may cover any gap.
+                if (!mayBridge(c, gapFrom, gapTo)) {
+                    // The gap may hold bytes of other objects the buffer does not have (or is a
+                    // long stretch of zeros): write the interval out and start anew.
                     writeOut(c);
                 } // else the gap's bytes are in the buffer (loaded, or zeros past the old end)
             }
@@ -767,10 +887,10 @@ public final class CombiningStoreFile implements StoreFile {
      * file holds, or zeros past its end that no write reached but through this chunk). Caller
      * holds {@link #lock}.
      */
-    private static boolean holdsCurrent(Chunk c, int from, int to) {
+    private boolean holdsCurrent(Chunk c, int from, int to) {
         boolean dirty = c.hi > c.lo;
         int currentFrom = dirty && c.hi >= c.validFrom ? Math.min(c.lo, c.validFrom) : c.validFrom;
-        return from >= currentFrom || (dirty && from >= c.lo && to <= c.hi);
+        return from >= currentFrom || (dirty && from >= c.lo && to <= c.hi) || isLoaded(c, from, to);
     }
 
     private void checkOpen() throws ClosedChannelException {

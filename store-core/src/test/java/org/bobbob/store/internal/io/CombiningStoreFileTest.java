@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -34,19 +35,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CombiningStoreFileTest {
 
     /**
-     * Gathering (the default) and not ({@code -Dbobbob.writeCombining=false}). A discarded range
-     * (freed space) may read as anything until it is written again; every other byte must read
-     * as the plain file's, whether a read meets the cache, the file or both.
+     * Gathering (the default, chunks read whole), gathering with chunks read in load units of a
+     * quarter and of a sixteenth of a chunk (a multi store's), and not gathering
+     * ({@code -Dbobbob.writeCombining=false}). A discarded range (freed space) may read as anything
+     * until it is written again; every other byte must read as the plain file's, whether a read
+     * meets the cache, the file or both.
      */
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void agreesWithAPlainFileUnderRandomWritesReadsTruncatesExtensionsDurableWritesDiscardsAndForces(boolean gathering)
-            throws Exception {
+    @CsvSource({"true, 16, 16", "true, 18, 16", "true, 16, 12", "false, 16, 16"})
+    void agreesWithAPlainFileUnderRandomWritesReadsTruncatesExtensionsDurableWritesDiscardsAndForces(
+            boolean gathering, int chunkBits, int loadBits) throws Exception {
         for (long seed = 1; seed <= 4; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
             SimulatedDisk plain = new SimulatedDisk();
             SimulatedDisk under = new SimulatedDisk();
-            CombiningStoreFile cached = new CombiningStoreFile(under, gathering);
+            CombiningStoreFile cached = new CombiningStoreFile(
+                    under, gathering, chunkBits, loadBits, CombiningStoreFile.KEEP_BUFFERS_NANOS);
             long span = 3L << 20; // several chunks, and more than the cache holds
             long lastPos = 0;
             BitSet freed = new BitSet(); // discarded bytes: their content is no longer defined
@@ -156,14 +160,16 @@ class CombiningStoreFileTest {
      * New objects that load chunks, racing overwrites of their neighbours in the same chunks: no
      * overwrite may be lost to a chunk loaded while it was under way and written out later.
      */
-    @Test
-    void loadingAChunkNeverLosesAnOverwriteInFlight() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"16, 16", "18, 14"})
+    void loadingAChunkNeverLosesAnOverwriteInFlight(int chunkBits, int loadBits) throws Exception {
         int chunks = 8;
         int objectSize = 512;
         int perChunk = (1 << 16) / objectSize; // 128 objects a chunk: even ones overwritten, odd ones new
         for (int round = 0; round < 50; round++) {
             SimulatedDisk under = new SimulatedDisk(new byte[chunks << 16]);
-            CombiningStoreFile cached = new CombiningStoreFile(new YieldingWrites(under));
+            CombiningStoreFile cached = new CombiningStoreFile(
+                    new YieldingWrites(under), true, chunkBits, loadBits, CombiningStoreFile.KEEP_BUFFERS_NANOS);
             int versions = 1 + round % 3; // few: a lost last version must not be rewritten later
             java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
@@ -206,6 +212,39 @@ class CombiningStoreFileTest {
             }
             cached.close();
         }
+    }
+
+    /**
+     * A multi store refilling one block of a 256 KiB chunk read in 64 KiB units: the chunk reads
+     * the one unit its new objects fall in, not the chunk, and the file then holds every new object
+     * and every old byte around them.
+     */
+    @Test
+    void aChunkReadsOnlyTheLoadUnitsItsNewObjectsFallIn() throws Exception {
+        byte[] old = new byte[1 << 20];
+        new Random(5).nextBytes(old);
+        SimulatedDisk disk = new SimulatedDisk(old.clone());
+        long[] read = {0};
+        StoreFile counting = new ForwardingStoreFile(disk) {
+            @Override
+            public int readOnce(ByteBuffer dst, long position) throws IOException {
+                int n = super.readOnce(dst, position);
+                read[0] += Math.max(0, n);
+                return n;
+            }
+        };
+        CombiningStoreFile cached =
+                new CombiningStoreFile(counting, true, 18, 16, CombiningStoreFile.KEEP_BUFFERS_NANOS);
+        byte[] expected = old.clone();
+        for (int pos = 70_000; pos < 120_000; pos += 2048) { // every other KiB pair of unit 1 (64-128 KiB)
+            byte[] object = content(pos, 1, 1000);
+            cached.writeNewObject(ByteBuffer.wrap(object), pos);
+            System.arraycopy(object, 0, expected, pos, object.length);
+        }
+        assertEquals(1 << 16, read[0], "unit 1 read once, nothing else");
+        cached.force();
+        assertArrayEquals(expected, disk.image());
+        cached.close();
     }
 
     /**
