@@ -1,6 +1,7 @@
 package org.bobbob.store.internal.alloc;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import org.bobbob.store.internal.format.MetaReader;
 import org.bobbob.store.internal.format.MetaWriter;
 import org.bobbob.store.internal.format.MetadataException;
@@ -352,8 +353,18 @@ public final class BlockAllocator {
         return parked;
     }
 
+    /**
+     * Makes the slots parked before {@code mark} untaken. A block that was full is listed again,
+     * and the blocks listed again are put at the head of their class's list in file order, lowest
+     * first: each class then refills its freed slots in file order, and since every class made its
+     * blocks in file order at the pace its objects came, the classes refill side by side through the
+     * same stretch of the file, where the write cache gathers them ({@code CombiningStoreFile}),
+     * rather than each at places the order of the deletes chose.
+     */
     public void releaseFreed(long mark) {
         int m = (int) mark;
+        Block[] relisted = null;
+        int relistedCount = 0;
         for (int i = 0; i < m; i++) {
             long id = parkedIds[i];
             Block b = blocks[(int) ObjectIds.blockNumber(id)];
@@ -364,13 +375,26 @@ public final class BlockAllocator {
             b.takenCount--;
             if (b.takenCount == 0) {
                 retire(b);
-            } else if (!b.listed) {
-                list(b);
+            } else if (!b.listed && b.takenCount == b.slots - 1) { // was full: its first slot freed
+                if (relisted == null) {
+                    relisted = new Block[Math.min(m, blockCount)];
+                }
+                relisted[relistedCount++] = b;
+            }
+        }
+        if (relistedCount > 0) {
+            Arrays.sort(relisted, 0, relistedCount, BY_OFFSET);
+            for (int i = relistedCount - 1; i >= 0; i--) { // pushed at the head: the lowest ends first
+                if (relisted[i].takenCount > 0) { // else retired meanwhile
+                    list(relisted[i]);
+                }
             }
         }
         System.arraycopy(parkedIds, m, parkedIds, 0, parked - m);
         parked -= m;
     }
+
+    private static final Comparator<Block> BY_OFFSET = Comparator.comparingLong(b -> b.offset);
 
     private void retire(Block b) {
         if (b.listed) {
