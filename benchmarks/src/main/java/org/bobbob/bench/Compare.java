@@ -46,6 +46,7 @@ final class Compare {
               --w5-cycles=5         close+reopen cycles per W5 figure (median)
               --xmx=2g              heap of each child JVM
               --xmn=256m            young generation of each child JVM (fixed: see docs/BENCHMARKS.md)
+              --gc=parallel         each child JVM's collector: parallel or g1 (see docs/BENCHMARKS.md)
               --seed=42             workload seed
               --warmup-n=20000      objects of the untimed warm-up store in each child
               --mapdb-mmap=true     MapDB on memory-mapped files (false: RandomAccessFile)
@@ -222,13 +223,14 @@ final class Compare {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
                 Locale.ROOT,
-                "bobbob vs peers: N=%s (small objs: %s of 16-256 B), %d run(s) per store (medians), seed %s, child JVMs -Xmx%s -Xmn%s, %s cores, Java %s%n",
+                "bobbob vs peers: N=%s (small objs: %s of 16-256 B), %d run(s) per store (medians), seed %s, child JVMs -Xmx%s -Xmn%s %s GC, %s cores, Java %s%n",
                 opt.getOrDefault("n", "100000"),
                 opt.getOrDefault("small-n", "1000000"),
                 runs,
                 opt.getOrDefault("seed", "42"),
                 opt.getOrDefault("xmx", "2g"),
                 opt.getOrDefault("xmn", "256m"),
+                gc(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
         sb.append(String.format(
@@ -329,17 +331,28 @@ final class Compare {
         Child.delete(storeDir);
     }
 
+    /** The children's collector: {@code parallel} (the default) or {@code g1}. */
+    private String gc() {
+        String gc = opt.getOrDefault("gc", "parallel");
+        if (!gc.equals("parallel") && !gc.equals("g1")) {
+            throw new IllegalArgumentException("--gc=" + gc + ": parallel or g1");
+        }
+        return gc;
+    }
+
     /** Runs one child JVM; its figures go to {@link #results}; false (and a failure noted) if it fails. */
     private boolean spawn(Contender k, int run, Path storeDir, List<String> args, String jfrSuffix) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + opt.getOrDefault("xmx", "2g"));
-        // A young generation of fixed size: G1 would otherwise grow it during the timed sections,
-        // and every page it grows into costs the kernel's first-touch fault (about 4 µs per 4 KiB
-        // page on the table's machine), paid by whichever workload allocates then (every read
-        // returns a new array), not by the store. The heap itself is left to grow: see
-        // docs/BENCHMARKS.md (the workloads) for what a fixed one did.
+        // A young generation of fixed size, in one place: the parallel collector reuses the same
+        // eden every cycle, so its pages are touched once, in the warm-up. G1 would grow its young
+        // generation during the timed sections and place new eden regions in heap nothing touched
+        // yet, and every such page costs the kernel's first-touch fault (4-35 µs per 4 KiB page on
+        // the table's machine), paid by whichever workload allocates then (every read returns a
+        // new array), not by the store: see docs/BENCHMARKS.md (the workloads).
         cmd.add("-Xmn" + opt.getOrDefault("xmn", "256m"));
+        cmd.add(gc().equals("g1") ? "-XX:+UseG1GC" : "-XX:+UseParallelGC");
         cmd.add("--add-opens");
         cmd.add("java.base/java.nio=ALL-UNNAMED");
         cmd.add("--add-opens");
