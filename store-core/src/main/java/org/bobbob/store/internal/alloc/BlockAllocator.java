@@ -382,19 +382,33 @@ public final class BlockAllocator {
                 relisted[relistedCount++] = b;
             }
         }
-        if (relistedCount > 0) {
-            Arrays.sort(relisted, 0, relistedCount, BY_OFFSET);
-            for (int i = relistedCount - 1; i >= 0; i--) { // pushed at the head: the lowest ends first
-                if (relisted[i].takenCount > 0) { // else retired meanwhile
-                    list(relisted[i]);
-                }
+        int kept = 0;
+        for (int i = 0; i < relistedCount; i++) {
+            if (relisted[i].takenCount > 0) { // else retired meanwhile
+                relisted[kept++] = relisted[i];
             }
         }
+        listInFileOrder(relisted, kept);
         System.arraycopy(parkedIds, m, parkedIds, 0, parked - m);
         parked -= m;
     }
 
     private static final Comparator<Block> BY_OFFSET = Comparator.comparingLong(b -> b.offset);
+
+    /**
+     * Lists the first {@code n} blocks of {@code bs} (none listed yet) at the head of their
+     * classes' lists, lowest offset first: the order {@link #releaseFreed} explains, the same
+     * after a sync, after opening and after a journal's replay.
+     */
+    private void listInFileOrder(Block[] bs, int n) {
+        if (n == 0) {
+            return;
+        }
+        Arrays.sort(bs, 0, n, BY_OFFSET);
+        for (int i = n - 1; i >= 0; i--) { // pushed at the head: the lowest ends first
+            list(bs[i]);
+        }
+    }
 
     private void retire(Block b) {
         if (b.listed) {
@@ -488,7 +502,8 @@ public final class BlockAllocator {
     /**
      * Reads what {@link #write} wrote in format {@code version} (1: slots as varint gaps and
      * lengths; 2: a live bitmap and u16 lengths; 3: and u24 checks), adding each block's extent to
-     * {@code used}. With an {@code index}, checks its entries against what it reads.
+     * {@code used} and listing the blocks with a free slot in file order ({@link #listInFileOrder}).
+     * With an {@code index}, checks its entries against what it reads.
      */
     public static BlockAllocator read(RecordParts parts) {
         BlockAllocator a = new BlockAllocator(parts.space(), parts.generation());
@@ -498,6 +513,8 @@ public final class BlockAllocator {
         }
         int maxNumber = -1;
         int prevNumber = -1;
+        Block[] withFreeSlots = null; // listed once all are read
+        int withFreeSlotsCount = 0;
         for (long i = 0; i < count; i++) {
             int number = parts.in().getVarInt(ObjectIds.MAX_BLOCK_NUMBER, "block number");
             if (parts.index() != null) {
@@ -525,11 +542,17 @@ public final class BlockAllocator {
             a.liveObjects += live;
             a.install(b);
             if (live < b.slots) {
-                a.list(b);
+                if (withFreeSlots == null) {
+                    withFreeSlots = new Block[(int) Math.min(count, 1024)];
+                } else if (withFreeSlotsCount == withFreeSlots.length) {
+                    withFreeSlots = Arrays.copyOf(withFreeSlots, withFreeSlotsCount * 2);
+                }
+                withFreeSlots[withFreeSlotsCount++] = b;
             }
             parts.used().add(offset, b.bytes());
             maxNumber = Math.max(maxNumber, number);
         }
+        a.listInFileOrder(withFreeSlots, withFreeSlotsCount);
         a.numberFrom(maxNumber);
         return a;
     }
@@ -609,11 +632,13 @@ public final class BlockAllocator {
 
     /**
      * See {@link ObjectAllocator#replayed}: drops the blocks left empty (their space is free, as
-     * the live store's retiring made it), lists every block with a free slot again, renumbers,
-     * and adds the blocks' extents to {@code used}.
+     * the live store's retiring made it), lists every block with a free slot again, in file order
+     * ({@link #listInFileOrder}), renumbers, and adds the blocks' extents to {@code used}.
      */
     public void replayed(ExtentList used) {
         Arrays.fill(partial, null);
+        Block[] withFreeSlots = new Block[blockCount];
+        int withFreeSlotsCount = 0;
         int maxNumber = -1;
         for (int n = 0; n < blocks.length; n++) {
             Block b = blocks[n];
@@ -629,11 +654,12 @@ public final class BlockAllocator {
                 continue;
             }
             if (b.takenCount < b.slots) {
-                list(b);
+                withFreeSlots[withFreeSlotsCount++] = b;
             }
             used.add(b.offset, b.bytes());
             maxNumber = n;
         }
+        listInFileOrder(withFreeSlots, withFreeSlotsCount);
         numberFrom(maxNumber);
     }
 
