@@ -410,6 +410,18 @@ public final class BlockAllocator {
         }
     }
 
+    /** Lists every installed block with a free slot, in file order: after opening or a journal's replay. */
+    private void listBlocksWithFreeSlots() {
+        Block[] withFreeSlots = new Block[blockCount];
+        int n = 0;
+        for (Block b : blocks) {
+            if (b != null && b.takenCount < b.slots) {
+                withFreeSlots[n++] = b;
+            }
+        }
+        listInFileOrder(withFreeSlots, n);
+    }
+
     private void retire(Block b) {
         if (b.listed) {
             unlist(b);
@@ -513,8 +525,6 @@ public final class BlockAllocator {
         }
         int maxNumber = -1;
         int prevNumber = -1;
-        Block[] withFreeSlots = null; // listed once all are read
-        int withFreeSlotsCount = 0;
         for (long i = 0; i < count; i++) {
             int number = parts.in().getVarInt(ObjectIds.MAX_BLOCK_NUMBER, "block number");
             if (parts.index() != null) {
@@ -541,18 +551,10 @@ public final class BlockAllocator {
             b.liveCount = live;
             a.liveObjects += live;
             a.install(b);
-            if (live < b.slots) {
-                if (withFreeSlots == null) {
-                    withFreeSlots = new Block[(int) Math.min(count, 1024)];
-                } else if (withFreeSlotsCount == withFreeSlots.length) {
-                    withFreeSlots = Arrays.copyOf(withFreeSlots, withFreeSlotsCount * 2);
-                }
-                withFreeSlots[withFreeSlotsCount++] = b;
-            }
             parts.used().add(offset, b.bytes());
             maxNumber = Math.max(maxNumber, number);
         }
-        a.listInFileOrder(withFreeSlots, withFreeSlotsCount);
+        a.listBlocksWithFreeSlots();
         a.numberFrom(maxNumber);
         return a;
     }
@@ -637,8 +639,6 @@ public final class BlockAllocator {
      */
     public void replayed(ExtentList used) {
         Arrays.fill(partial, null);
-        Block[] withFreeSlots = new Block[blockCount];
-        int withFreeSlotsCount = 0;
         int maxNumber = -1;
         for (int n = 0; n < blocks.length; n++) {
             Block b = blocks[n];
@@ -653,13 +653,10 @@ public final class BlockAllocator {
                 blockCount--;
                 continue;
             }
-            if (b.takenCount < b.slots) {
-                withFreeSlots[withFreeSlotsCount++] = b;
-            }
             used.add(b.offset, b.bytes());
             maxNumber = n;
         }
-        listInFileOrder(withFreeSlots, withFreeSlotsCount);
+        listBlocksWithFreeSlots();
         numberFrom(maxNumber);
     }
 
